@@ -1,0 +1,301 @@
+//! Everything specific to the pinned wasmtime release (48.0.8): engine settings, the
+//! linker with WASI and `wasi:http`, the on-disk compile cache, per-step stores with their
+//! limits, the outgoing-request hook that enforces the sandbox, and the dynamic call.
+
+use crate::sandbox::Origin;
+use wasmtime::error::Context as _;
+use wasmtime::format_err;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::component::{
+    types::ComponentItem, Component, ComponentExportIndex, InstancePre, Linker, ResourceTable,
+    Type, Val,
+};
+use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{
+    RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView,
+};
+
+/// The exported interface that holds the actions.
+pub const ACTIONS_INTERFACE: &str = "dynamodb:connector/actions@0.1.0";
+
+/// How often the epoch ticks; the step deadline is counted in ticks.
+const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Most bytes of guest standard error kept per step (for trap messages and logs).
+const STDERR_CAPACITY: usize = 64 * 1024;
+
+/// Per-step resource limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Wall-clock deadline for the whole step (guest code and I/O).
+    pub timeout: Duration,
+    /// Most linear memory the guest may grow to.
+    pub memory_bytes: usize,
+}
+
+/// One exported action: where to find it and the types of its parameters.
+pub struct Action {
+    index: ComponentExportIndex,
+    pub params: Vec<(String, Type)>,
+}
+
+/// What a call into the guest came to.
+pub enum CallOutcome {
+    /// The function returned this value.
+    Returned(Val),
+    /// The guest trapped (a panic, an out-of-bounds access, the memory cap, ...).
+    Trapped(String),
+    /// The step deadline passed.
+    TimedOut,
+}
+
+/// A finished call and what the sandbox saw during it.
+pub struct Call {
+    pub outcome: CallOutcome,
+    /// Requests the sandbox refused, as `METHOD origin`.
+    pub refused: Vec<String>,
+    /// What the guest wrote to standard error.
+    pub stderr: String,
+}
+
+/// The engine, the pre-linked component and its actions; shared by every step.
+pub struct Runtime {
+    engine: Engine,
+    pre: InstancePre<StepState>,
+    actions: HashMap<String, Action>,
+    stop_ticker: Arc<AtomicBool>,
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.stop_ticker.store(true, Ordering::Relaxed);
+    }
+}
+
+fn engine() -> wasmtime::Result<Engine> {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    Engine::new(&config)
+}
+
+/// Compile the component, or load the code compiled by an earlier process. The cache key
+/// is the SHA-256 of the component's bytes and the engine's compatibility hash, so a new
+/// component or a different wasmtime never loads stale code.
+fn load_component(engine: &Engine, path: &Path, cache_dir: Option<&Path>) -> wasmtime::Result<Component> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the component at {}", path.display()))?;
+    let Some(dir) = cache_dir else {
+        return Component::new(engine, &bytes);
+    };
+    let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut engine_hash);
+    let mut key = Sha256::new();
+    key.update(&bytes);
+    key.update(engine_hash.finish().to_le_bytes());
+    let file: PathBuf = dir.join(format!("{:x}.cwasm", key.finalize()));
+    if file.exists() {
+        // SAFETY: the file was written by `Component::serialize` of this same engine
+        // configuration (the key covers it) into the host's own cache directory.
+        match unsafe { Component::deserialize_file(engine, &file) } {
+            Ok(component) => return Ok(component),
+            Err(e) => eprintln!("connector-host: ignoring unusable cache entry {}: {e}", file.display()),
+        }
+    }
+    let component = Component::new(engine, &bytes)?;
+    let store = || -> wasmtime::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, component.serialize()?)?;
+        std::fs::rename(&tmp, &file)?;
+        Ok(())
+    };
+    if let Err(e) = store() {
+        eprintln!("connector-host: cannot write the compile cache in {}: {e}", dir.display());
+    }
+    Ok(component)
+}
+
+impl Runtime {
+    /// Load the component at `path` and link it against WASI and `wasi:http`.
+    pub fn load(path: &Path, cache_dir: Option<&Path>) -> wasmtime::Result<Runtime> {
+        let engine = engine()?;
+        let component = load_component(&engine, path, cache_dir)?;
+        let mut linker = Linker::<StepState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = linker.instantiate_pre(&component)?;
+
+        let ty = component.component_type();
+        let Some(ComponentItem::ComponentInstance(interface)) =
+            ty.get_export(&engine, ACTIONS_INTERFACE).map(|e| e.ty)
+        else {
+            return Err(format_err!("the component does not export {ACTIONS_INTERFACE}"));
+        };
+        let interface_index = component
+            .get_export_index(None, ACTIONS_INTERFACE)
+            .ok_or_else(|| format_err!("no index for {ACTIONS_INTERFACE}"))?;
+        let mut actions = HashMap::new();
+        for (name, item) in interface.exports(&engine) {
+            if let ComponentItem::ComponentFunc(func) = item.ty {
+                let index = component
+                    .get_export_index(Some(&interface_index), name)
+                    .ok_or_else(|| format_err!("no index for {name}"))?;
+                let params = func.params().map(|(n, t)| (n.to_string(), t)).collect();
+                actions.insert(name.to_string(), Action { index, params });
+            }
+        }
+
+        let stop_ticker = Arc::new(AtomicBool::new(false));
+        let (ticking, stop) = (engine.clone(), stop_ticker.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(EPOCH_TICK);
+                ticking.increment_epoch();
+            }
+        });
+        Ok(Runtime {
+            engine,
+            pre,
+            actions,
+            stop_ticker,
+        })
+    }
+
+    /// The actions the component exports, by name.
+    pub fn actions(&self) -> &HashMap<String, Action> {
+        &self.actions
+    }
+
+    /// Run `action` with `params` in a fresh store that may reach only `origins`.
+    pub async fn call(&self, action: &str, params: &[Val], origins: Vec<Origin>, limits: Limits) -> wasmtime::Result<Call> {
+        let action = self
+            .actions
+            .get(action)
+            .ok_or_else(|| format_err!("unknown action {action}"))?;
+        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
+        let wasi = WasiCtx::builder()
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        let state = StepState {
+            wasi,
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            sandbox: Sandbox {
+                origins,
+                refused: Vec::new(),
+            },
+            limits: StoreLimitsBuilder::new()
+                .memory_size(limits.memory_bytes)
+                .trap_on_grow_failure(true)
+                .build(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limits);
+        let ticks = (limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
+        store.set_epoch_deadline(ticks);
+        store.epoch_deadline_trap();
+
+        let run = async {
+            let instance = self.pre.instantiate_async(&mut store).await?;
+            let func = instance
+                .get_func(&mut store, action.index)
+                .ok_or_else(|| format_err!("the action's function is missing"))?;
+            let mut results = [Val::Bool(false)];
+            func.call_async(&mut store, params, &mut results).await?;
+            let [result] = results;
+            Ok::<_, wasmtime::Error>(result)
+        };
+        let outcome = match tokio::time::timeout(limits.timeout, run).await {
+            Err(_) => CallOutcome::TimedOut,
+            Ok(Ok(val)) => CallOutcome::Returned(val),
+            Ok(Err(trap)) => match trap.downcast_ref::<wasmtime::Trap>() {
+                Some(wasmtime::Trap::Interrupt) => CallOutcome::TimedOut,
+                _ => CallOutcome::Trapped(format!("{trap:#}")),
+            },
+        };
+        let refused = std::mem::take(&mut store.data_mut().sandbox.refused);
+        Ok(Call {
+            outcome,
+            refused,
+            stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
+        })
+    }
+}
+
+/// The state of one step's store.
+struct StepState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    sandbox: Sandbox,
+    limits: StoreLimits,
+}
+
+impl WasiView for StepState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for StepState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.sandbox,
+        }
+    }
+}
+
+/// The outgoing-request hook: requests to an allowed origin are sent, others refused.
+struct Sandbox {
+    origins: Vec<Origin>,
+    refused: Vec<String>,
+}
+
+type ResponseFuture = Box<
+    dyn std::future::Future<
+            Output = wasmtime_wasi_http::Result<(
+                http::Response<WasiBody>,
+                Box<dyn std::future::Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+            )>,
+        > + Send,
+>;
+
+impl WasiHttpHooks for Sandbox {
+    fn send_request(
+        &mut self,
+        request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+        _fut: Box<dyn std::future::Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+    ) -> ResponseFuture {
+        let origin = Origin::of(request.uri());
+        if !origin.as_ref().is_some_and(|o| self.origins.contains(o)) {
+            let target = origin.map_or_else(|| request.uri().to_string(), |o| o.to_string());
+            self.refused.push(format!("{} {target}", request.method()));
+            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+        }
+        Box::new(async move {
+            use http_body_util::BodyExt;
+            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            Ok((
+                response.map(BodyExt::boxed_unsync),
+                Box::new(io) as Box<dyn std::future::Future<Output = _> + Send>,
+            ))
+        })
+    }
+}

@@ -1,0 +1,146 @@
+//! `connector-host`: run connector steps from the command line.
+//!
+//! ```text
+//! connector-host step [--component PATH] [--cache-dir DIR] FILE|-
+//! connector-host flow [--component PATH] [--cache-dir DIR] FILE
+//! connector-host actions [--component PATH] [--cache-dir DIR]
+//! ```
+//!
+//! `step` prints the action's output JSON on stdout and exits 0, or prints
+//! `{"error": {...}}` on stdout and exits 1. `flow` runs `{"connection": {...}, "steps":
+//! [{"name", "action", "input", "connection"?}, ...]}` in order, printing each step's name
+//! and output, and stops at the first failure (exit 1). A malformed command line exits 2.
+//! Logs go to stderr.
+
+use connector_host::{Host, Options, StepError};
+use serde_json::Value;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  connector-host step [--component PATH] [--cache-dir DIR] FILE|-
+  connector-host flow [--component PATH] [--cache-dir DIR] FILE
+  connector-host actions [--component PATH] [--cache-dir DIR]";
+
+struct Command {
+    verb: String,
+    file: Option<String>,
+    options: Options,
+}
+
+fn parse_args(args: Vec<String>) -> Result<Command, String> {
+    let mut args = args.into_iter();
+    let verb = args.next().ok_or("missing command")?;
+    if !["step", "flow", "actions"].contains(&verb.as_str()) {
+        return Err(format!("unknown command {verb:?}"));
+    }
+    let mut options = Options::default();
+    let mut file = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--component" => options.component = PathBuf::from(args.next().ok_or("--component needs a PATH")?),
+            "--cache-dir" => options.cache_dir = Some(PathBuf::from(args.next().ok_or("--cache-dir needs a DIR")?)),
+            "-h" | "--help" => return Err(String::new()),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            _ if file.is_some() => return Err(format!("unexpected argument {arg:?}")),
+            _ => file = Some(arg),
+        }
+    }
+    match (verb.as_str(), &file) {
+        ("actions", Some(_)) => Err("actions takes no FILE".into()),
+        ("step" | "flow", None) => Err(format!("{verb} needs a FILE")),
+        _ => Ok(Command { verb, file, options }),
+    }
+}
+
+fn read_document(file: &str) -> Result<Value, StepError> {
+    let mut text = String::new();
+    let read = if file == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(file).map(|t| text = t)
+    };
+    read.map_err(|e| invalid("file", format!("cannot read {file}: {e}")))?;
+    serde_json::from_str(&text).map_err(|e| invalid("file", format!("{file} is not valid JSON: {e}")))
+}
+
+fn invalid(field: &str, message: String) -> StepError {
+    StepError::invalid(field, message)
+}
+
+fn print(value: &Value) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()));
+}
+
+/// Steps of a flow document, each with the flow's connection unless it has its own.
+fn flow_steps(flow: &Value) -> Result<Vec<(String, Value)>, StepError> {
+    let steps = flow
+        .get("steps")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("steps", "a flow needs a \"steps\" array".into()))?;
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let mut step = step.clone();
+            let obj = step
+                .as_object_mut()
+                .ok_or_else(|| invalid(&format!("steps[{i}]"), "must be a JSON object".into()))?;
+            if !obj.contains_key("connection") {
+                if let Some(c) = flow.get("connection") {
+                    obj.insert("connection".into(), c.clone());
+                }
+            }
+            let action = obj.get("action").and_then(Value::as_str).unwrap_or("?").to_string();
+            let name = obj
+                .remove("name")
+                .and_then(|n| n.as_str().map(str::to_string))
+                .unwrap_or_else(|| action.clone());
+            Ok((format!("{}. {name} ({action})", i + 1), step))
+        })
+        .collect()
+}
+
+fn run(command: Command) -> Result<(), StepError> {
+    let host = Host::new(command.options).map_err(|e| StepError::new("host", format!("{e:#}")))?;
+    match command.verb.as_str() {
+        "actions" => {
+            print(&Value::from(host.actions()));
+            Ok(())
+        }
+        "step" => {
+            let step = read_document(command.file.as_deref().unwrap_or("-"))?;
+            print(&host.run_step(&step)?);
+            Ok(())
+        }
+        _ => {
+            let flow = read_document(command.file.as_deref().unwrap_or("-"))?;
+            for (title, step) in flow_steps(&flow)? {
+                println!("── {title}");
+                print(&host.run_step(&step)?);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let command = match parse_args(std::env::args().skip(1).collect()) {
+        Ok(command) => command,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("connector-host: {message}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            print(&error.to_json());
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! `describe-table`: a table's description.
+
+use crate::bindings::exports::dynamodb::connector::actions::TableInput;
+use crate::bindings::exports::dynamodb::connector::types::Connection;
+use crate::error::Result;
+use crate::{client, input, shape};
+use serde_json::{json, Value};
+
+pub async fn run(connection: &Connection, input: TableInput) -> Result<Value> {
+    let client = client::dynamodb(connection, &input.region)?;
+    let name = input::required("table-name", &input.table_name)?;
+    let out = client.describe_table().table_name(name).send().await?;
+    Ok(json!({ "Table": out.table().map(shape::table) }))
+}

@@ -1,0 +1,156 @@
+//! The connector's error type and the one place where AWS SDK errors become typed errors.
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::RequestId;
+use std::error::Error as StdError;
+use std::fmt;
+
+/// What kind of failure an error is; mirrors the WIT `connector-error` cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    InvalidInput,
+    ConditionalCheckFailed,
+    ResourceNotFound,
+    ResourceInUse,
+    Validation,
+    Throttled,
+    AccessDenied,
+    Network,
+    Timeout,
+    Service,
+}
+
+/// A failed action: its kind, a message without secrets, and where known the input at
+/// fault or the AWS error code and request id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    pub field: Option<String>,
+    pub code: Option<String>,
+    pub request_id: Option<String>,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// An error of `kind` with only a message.
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            field: None,
+            code: None,
+            request_id: None,
+        }
+    }
+
+    /// An `invalid-input` error naming the input (and key) at fault, e.g. `value-types.age`.
+    pub fn invalid(field: impl Into<String>, message: impl fmt::Display) -> Self {
+        let field = field.into();
+        Error {
+            message: format!("{field}: {message}"),
+            field: Some(field),
+            ..Error::new(Kind::InvalidInput, "")
+        }
+    }
+
+    /// Prefix the message with where the error happened (e.g. "assuming role").
+    pub fn context(mut self, context: &str) -> Self {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.kind, self.message)
+    }
+}
+
+/// The kind of an AWS error code (shared by DynamoDB and STS).
+pub fn kind_of_code(code: &str) -> Kind {
+    match code {
+        "ConditionalCheckFailedException" | "TransactionConflictException" => {
+            Kind::ConditionalCheckFailed
+        }
+        "ResourceNotFoundException" | "TableNotFoundException" => Kind::ResourceNotFound,
+        "ResourceInUseException" | "TableAlreadyExistsException" => Kind::ResourceInUse,
+        "ValidationException"
+        | "SerializationException"
+        | "ValidationError"
+        | "MalformedPolicyDocument"
+        | "InvalidParameterValue"
+        | "ItemCollectionSizeLimitExceededException" => Kind::Validation,
+        "ThrottlingException"
+        | "Throttling"
+        | "ProvisionedThroughputExceededException"
+        | "RequestLimitExceeded"
+        | "LimitExceededException" => Kind::Throttled,
+        "AccessDeniedException"
+        | "AccessDenied"
+        | "UnrecognizedClientException"
+        | "InvalidSignatureException"
+        | "MissingAuthenticationToken"
+        | "IncompleteSignature"
+        | "InvalidClientTokenId"
+        | "ExpiredToken"
+        | "ExpiredTokenException"
+        | "SignatureDoesNotMatch" => Kind::AccessDenied,
+        _ => Kind::Service,
+    }
+}
+
+/// The messages of an error and its sources, joined; the SDK puts the useful part
+/// (e.g. "connection refused") at the bottom of the chain.
+fn chain(err: &dyn StdError) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+impl<E, R> From<SdkError<E, R>> for Error
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+    R: fmt::Debug,
+    SdkError<E, R>: RequestId,
+{
+    fn from(err: SdkError<E, R>) -> Self {
+        let request_id = err.request_id().map(str::to_string);
+        match &err {
+            SdkError::ServiceError(service) => {
+                let e = service.err();
+                let code = e.code().unwrap_or("Unknown").to_string();
+                let message = e.message().map(str::to_string).unwrap_or_else(|| chain(e));
+                Error {
+                    kind: kind_of_code(&code),
+                    message: format!("{code}: {message}"),
+                    field: None,
+                    code: Some(code),
+                    request_id,
+                }
+            }
+            SdkError::TimeoutError(_) => Error::new(Kind::Timeout, chain(&err)),
+            SdkError::DispatchFailure(failure) => {
+                let kind = if failure.is_timeout() {
+                    Kind::Timeout
+                } else {
+                    Kind::Network
+                };
+                Error::new(kind, chain(&err))
+            }
+            SdkError::ConstructionFailure(_) => Error::new(Kind::Validation, chain(&err)),
+            _ => Error {
+                request_id,
+                ..Error::new(Kind::Service, chain(&err))
+            },
+        }
+    }
+}

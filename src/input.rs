@@ -1,0 +1,143 @@
+//! Checks shared by every action's inputs: JSON-valued inputs, names and regions.
+
+use crate::error::{Error, Result};
+use serde_json::Value;
+
+/// Parse a JSON-valued input. It may hold JSON text, or JSON text wrapped in a JSON string
+/// (values handed on from an earlier workflow step often arrive that way).
+pub fn json(field: &str, text: &str) -> Result<Value> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid(field, format!("is not valid JSON ({e})")))?;
+    match value {
+        Value::String(inner) => serde_json::from_str(&inner)
+            .map_err(|e| Error::invalid(field, format!("is not valid JSON ({e})"))),
+        other => Ok(other),
+    }
+}
+
+/// Parse an optional JSON-valued input; empty text counts as absent.
+pub fn opt_json(field: &str, text: Option<&str>) -> Result<Option<Value>> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => json(field, text).map(|v| (!v.is_null()).then_some(v)),
+    }
+}
+
+/// A required, non-empty text input.
+pub fn required<'a>(field: &str, text: &'a str) -> Result<&'a str> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        Err(Error::invalid(field, "is required"))
+    } else {
+        Ok(trimmed)
+    }
+}
+
+/// An optional text input; empty text counts as absent.
+pub fn optional(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// An AWS region name such as `us-east-1`: lower-case letters, digits and dashes.
+pub fn region(text: &str) -> Result<&str> {
+    let region = required("region", text)?;
+    if region
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        Ok(region)
+    } else {
+        Err(Error::invalid(
+            "region",
+            format!("{region:?} is not an AWS region name (e.g. us-east-1)"),
+        ))
+    }
+}
+
+/// Parse a JSON array of objects in an AWS shape, e.g. `[{"AttributeName": "id",
+/// "KeyType": "HASH"}]`: each object must have exactly the string fields `names`, and each
+/// field's value must be one of its allowed values when a list is given.
+pub fn records(
+    field: &str,
+    text: &str,
+    names: &[(&str, Option<&[&str]>)],
+) -> Result<Vec<Vec<String>>> {
+    let Value::Array(items) = json(field, text)? else {
+        return Err(Error::invalid(field, "must be a JSON array"));
+    };
+    if items.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let at = format!("{field}[{i}]");
+            let Value::Object(obj) = item else {
+                return Err(Error::invalid(&at, "must be a JSON object"));
+            };
+            if let Some(extra) = obj.keys().find(|k| !names.iter().any(|(n, _)| n == k)) {
+                return Err(Error::invalid(
+                    format!("{at}.{extra}"),
+                    "is not a known field",
+                ));
+            }
+            names
+                .iter()
+                .map(|(name, allowed)| {
+                    let text = match obj.get(*name) {
+                        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+                        _ => return Err(Error::invalid(format!("{at}.{name}"), "must be a non-empty string")),
+                    };
+                    match allowed {
+                        Some(allowed) if !allowed.contains(&text.as_str()) => Err(Error::invalid(
+                            format!("{at}.{name}"),
+                            format!("{text:?} is not one of {}", allowed.join(", ")),
+                        )),
+                        _ => Ok(text),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_accepts_text_and_wrapped_text() {
+        assert_eq!(json("v", r#"{"a":1}"#).unwrap(), serde_json::json!({"a": 1}));
+        assert_eq!(
+            json("v", r#""{\"a\":1}""#).unwrap(),
+            serde_json::json!({"a": 1})
+        );
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let err = json("key-schema", "[{").unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("key-schema"));
+    }
+
+    #[test]
+    fn records_check_every_field() {
+        let names: &[(&str, Option<&[&str]>)] =
+            &[("AttributeName", None), ("KeyType", Some(&["HASH", "RANGE"]))];
+        let ok = records("key-schema", r#"[{"KeyType":"HASH","AttributeName":"id"}]"#, names);
+        assert_eq!(ok.unwrap(), vec![vec!["id".to_string(), "HASH".to_string()]]);
+        let bad = records("key-schema", r#"[{"KeyType":"SORT","AttributeName":"id"}]"#, names);
+        assert_eq!(bad.unwrap_err().field.as_deref(), Some("key-schema[0].KeyType"));
+        let extra = records("key-schema", r#"[{"KeyType":"HASH","AttributeName":"id","X":1}]"#, names);
+        assert_eq!(extra.unwrap_err().field.as_deref(), Some("key-schema[0].X"));
+        assert!(records("key-schema", "[]", names).is_err());
+    }
+
+    #[test]
+    fn region_is_checked() {
+        assert_eq!(region(" eu-west-1 ").unwrap(), "eu-west-1");
+        assert!(region("").is_err());
+        assert!(region("eu west").is_err());
+    }
+}
