@@ -1,0 +1,93 @@
+//! The `connector-host` command line: exit codes, stdout and stderr.
+
+use crate::harness::*;
+use serde_json::{json, Value};
+
+fn step_document(action: &str, input: Value) -> String {
+    json!({"connection": connection(moto()), "action": action, "input": input}).to_string()
+}
+
+#[test]
+fn step_prints_output_and_exits_0() {
+    component();
+    create_table("ca-central-1", "cli-table", false);
+    let (code, stdout, stderr) = cli(&["step", "-"], &step_document("list-tables", json!({"region": "ca-central-1"})));
+    assert_eq!(code, 0, "{stderr}");
+    let output: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(output["TableNames"], json!(["cli-table"]));
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+}
+
+#[test]
+fn step_file_argument_works() {
+    component();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("step.json");
+    std::fs::write(&file, step_document("list-tables", json!({"region": "ca-west-1"}))).unwrap();
+    let (code, stdout, _) = cli(&["step", "--component", component().to_str().unwrap(), file.to_str().unwrap()], "");
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap()["TableNames"], json!([]));
+}
+
+#[test]
+fn failing_step_prints_error_and_exits_1() {
+    component();
+    let (code, stdout, stderr) = cli(
+        &["step", "-"],
+        &step_document("describe-table", json!({"region": "ca-central-1", "table-name": "missing"})),
+    );
+    assert_eq!(code, 1);
+    let output: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(output["error"]["kind"], "resource-not-found");
+    assert_eq!(output["error"]["code"], "ResourceNotFoundException");
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
+}
+
+#[test]
+fn malformed_step_document_exits_1() {
+    component();
+    let (code, stdout, _) = cli(&["step", "-"], "{\"action\": ");
+    assert_eq!(code, 1);
+    let output: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(output["error"]["kind"], "invalid-input");
+    assert!(output["error"]["message"].as_str().unwrap().contains("not valid JSON"));
+
+    let (code, stdout, _) = cli(&["step", "-"], &json!({"action": "drop-everything"}).to_string());
+    assert_eq!(code, 1);
+    assert!(stdout.contains("is not an action"));
+}
+
+#[test]
+fn bad_command_line_exits_2() {
+    for args in [&["step"][..], &["frobnicate", "x"], &["step", "--nope", "x"]] {
+        let (code, stdout, stderr) = cli(args, "");
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains("usage"));
+    }
+}
+
+#[test]
+fn flow_runs_steps_in_order() {
+    component();
+    let flow = json!({
+        "connection": connection(moto()),
+        "steps": [
+            {"name": "make", "action": "create-table", "input": {"region": "me-south-1", "table-name": "flowed",
+              "attribute-definitions": [{"AttributeName": "id", "AttributeType": "S"}],
+              "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}], "billing-mode": "PAY_PER_REQUEST"}},
+            {"name": "see", "action": "list-tables", "input": {"region": "me-south-1"}},
+            {"name": "drop", "action": "delete-table", "input": {"region": "me-south-1", "table-name": "flowed"}}
+        ]
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("flow.json");
+    std::fs::write(&file, flow.to_string()).unwrap();
+    let (code, stdout, stderr) = cli(&["flow", file.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let make = stdout.find("1. make (create-table)").expect("first step named");
+    let see = stdout.find("2. see (list-tables)").expect("second step named");
+    let drop = stdout.find("3. drop (delete-table)").expect("third step named");
+    assert!(make < see && see < drop);
+    assert!(stdout.contains("\"flowed\""));
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real component, through the real host, against real
+//! DynamoDB-compatible servers. One test binary, so the component is built once per run
+//! and one server is shared (tests stay apart by region and table name).
+
+mod harness;
+
+mod cli;
+mod tables;
