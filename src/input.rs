@@ -15,6 +15,14 @@ pub fn json(field: &str, text: &str) -> Result<Value> {
     }
 }
 
+/// A JSON value that may itself be a string holding JSON text.
+pub fn json_value(field: &str, value: &Value) -> Result<Value> {
+    match value {
+        Value::String(text) => json(field, text),
+        other => Ok(other.clone()),
+    }
+}
+
 /// Parse an optional JSON-valued input; empty text counts as absent.
 pub fn opt_json(field: &str, text: Option<&str>) -> Result<Option<Value>> {
     match text.map(str::trim) {
@@ -102,6 +110,82 @@ pub fn records(
         .collect()
 }
 
+/// `query-parameters`: further request fields by their AWS API names, each checked for
+/// its type; an unknown name is an error, never silently dropped.
+pub struct Params {
+    field: &'static str,
+    members: serde_json::Map<String, Value>,
+}
+
+impl Params {
+    /// Parse the object in `text`, allowing only the names in `known`.
+    pub fn parse(field: &'static str, text: Option<&str>, known: &[&str]) -> Result<Params> {
+        let members = match opt_json(field, text)? {
+            None => serde_json::Map::new(),
+            Some(Value::Object(members)) => members,
+            Some(_) => return Err(Error::invalid(field, "must be a JSON object of AWS request fields")),
+        };
+        if let Some(unknown) = members.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(Error::invalid(
+                format!("{field}.{unknown}"),
+                format!("is not a supported request field (supported: {})", known.join(", ")),
+            ));
+        }
+        Ok(Params { field, members })
+    }
+
+    fn at(&self, name: &str) -> String {
+        format!("{}.{name}", self.field)
+    }
+
+    /// The raw JSON of `name`, if given.
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.members.get(name).filter(|v| !v.is_null())
+    }
+
+    /// A string field.
+    pub fn string(&self, name: &str) -> Result<Option<String>> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(Error::invalid(self.at(name), "must be a string")),
+        }
+    }
+
+    /// One of the `allowed` strings.
+    pub fn choice(&self, name: &str, allowed: &[&str]) -> Result<Option<String>> {
+        match self.string(name)? {
+            Some(s) if !allowed.contains(&s.as_str()) => Err(Error::invalid(
+                self.at(name),
+                format!("{s:?} is not one of {}", allowed.join(", ")),
+            )),
+            other => Ok(other),
+        }
+    }
+
+    /// A boolean field.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(Error::invalid(self.at(name), "must be true or false")),
+        }
+    }
+
+    /// A positive whole number.
+    pub fn positive(&self, name: &str) -> Result<Option<i32>> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .filter(|n| *n >= 1)
+                .map(Some)
+                .ok_or_else(|| Error::invalid(self.at(name), "must be a whole number of at least 1")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +216,17 @@ mod tests {
         let extra = records("key-schema", r#"[{"KeyType":"HASH","AttributeName":"id","X":1}]"#, names);
         assert_eq!(extra.unwrap_err().field.as_deref(), Some("key-schema[0].X"));
         assert!(records("key-schema", "[]", names).is_err());
+    }
+
+    #[test]
+    fn params_are_checked_by_name_and_type() {
+        let p = Params::parse("query-parameters", Some(r#"{"Limit": 2, "ScanIndexForward": false}"#), &["Limit", "ScanIndexForward"]).unwrap();
+        assert_eq!(p.positive("Limit").unwrap(), Some(2));
+        assert_eq!(p.bool("ScanIndexForward").unwrap(), Some(false));
+        let unknown = Params::parse("query-parameters", Some(r#"{"Limt": 2}"#), &["Limit"]).err().unwrap();
+        assert_eq!(unknown.field.as_deref(), Some("query-parameters.Limt"));
+        let p = Params::parse("query-parameters", Some(r#"{"Limit": "2"}"#), &["Limit"]).unwrap();
+        assert_eq!(p.positive("Limit").unwrap_err().field.as_deref(), Some("query-parameters.Limit"));
     }
 
     #[test]

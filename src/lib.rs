@@ -8,8 +8,11 @@
 //! unit-tested natively; the client and the actions build for `wasm32` only.
 
 pub mod error;
+pub mod expressions;
 pub mod input;
+pub mod keys;
 pub mod shape;
+pub mod values;
 
 #[cfg(target_arch = "wasm32")]
 mod actions;
@@ -25,7 +28,8 @@ mod bindings {
 mod component {
     use crate::actions;
     use crate::bindings::exports::dynamodb::connector::actions::{
-        CreateTableInput, Guest, ListTablesInput, TableInput,
+        CreateTableInput, DeleteItemInput, GetItemInput, Guest, ListTablesInput, QueryItemsInput,
+        RawRequestInput, TableInput, UpdateItemInput, UpsertItemInput,
     };
     use crate::bindings::exports::dynamodb::connector::types::{
         Connection, ConnectorError, ErrorInfo,
@@ -76,6 +80,24 @@ mod component {
         }
         fn list_tables(c: Connection, input: ListTablesInput) -> Result<String, ConnectorError> {
             step(actions::list_tables::run(&c, input))
+        }
+        fn get_item(c: Connection, input: GetItemInput) -> Result<String, ConnectorError> {
+            step(actions::get_item::run(&c, input))
+        }
+        fn upsert_item(c: Connection, input: UpsertItemInput) -> Result<String, ConnectorError> {
+            step(actions::upsert_item::run(&c, input))
+        }
+        fn update_item(c: Connection, input: UpdateItemInput) -> Result<String, ConnectorError> {
+            step(actions::update_item::run(&c, input))
+        }
+        fn delete_item(c: Connection, input: DeleteItemInput) -> Result<String, ConnectorError> {
+            step(actions::delete_item::run(&c, input))
+        }
+        fn query_items(c: Connection, input: QueryItemsInput) -> Result<String, ConnectorError> {
+            step(actions::query_items::run(&c, input))
+        }
+        fn raw_request(c: Connection, input: RawRequestInput) -> Result<String, ConnectorError> {
+            step(actions::raw_request::run(&c, input))
         }
     }
 

@@ -1,0 +1,48 @@
+//! `raw-request`: one PartiQL statement with `?` parameters (`ExecuteStatement`).
+
+use super::item_format;
+use crate::bindings::exports::dynamodb::connector::actions::RawRequestInput;
+use crate::bindings::exports::dynamodb::connector::types::Connection;
+use crate::error::{Error, Result};
+use crate::shape::Obj;
+use crate::{client, input, values};
+use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
+use serde_json::Value;
+
+pub async fn run(connection: &Connection, input: RawRequestInput) -> Result<Value> {
+    let client = client::dynamodb(connection, &input.region)?;
+    let statement = input::required("statement", &input.statement)?;
+    let parameters = match input::opt_json("parameters", input.parameters.as_deref())? {
+        None => None,
+        Some(Value::Array(items)) if items.is_empty() => None,
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| values::natural(&format!("parameters[{i}]"), v))
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        Some(_) => return Err(Error::invalid("parameters", "must be a JSON array")),
+    };
+    let params = input::Params::parse(
+        "query-parameters",
+        input.query_parameters.as_deref(),
+        &["NextToken", "Limit", "ConsistentRead", "ReturnConsumedCapacity"],
+    )?;
+    let capacity = params.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+    let out = client
+        .execute_statement()
+        .statement(statement)
+        .set_parameters(parameters)
+        .set_next_token(params.string("NextToken")?)
+        .set_limit(params.positive("Limit")?)
+        .set_consistent_read(params.bool("ConsistentRead")?)
+        .set_return_consumed_capacity(capacity.as_deref().map(ReturnConsumedCapacity::from))
+        .send()
+        .await?;
+    Ok(Obj::new()
+        .set("Items", item_format(input.item_format).items(out.items()))
+        .opt("NextToken", out.next_token())
+        .opt("LastEvaluatedKey", out.last_evaluated_key().map(values::plain_item))
+        .build())
+}

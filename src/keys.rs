@@ -1,0 +1,138 @@
+//! Item keys: the key schema learnt from the table, and key values given as text turned
+//! into attributes of the key's type.
+
+use crate::error::{Error, Result};
+use crate::values;
+use aws_sdk_dynamodb::types::{AttributeValue, KeyType, ScalarAttributeType, TableDescription};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A table's primary key and the types of all its key attributes (table and indexes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeySchema {
+    pub hash: String,
+    pub range: Option<String>,
+    pub types: HashMap<String, ScalarAttributeType>,
+}
+
+impl KeySchema {
+    /// The key schema of a described table.
+    pub fn of(table: &TableDescription) -> Result<KeySchema> {
+        let name_of = |kind: KeyType| {
+            table
+                .key_schema()
+                .iter()
+                .find(|k| *k.key_type() == kind)
+                .map(|k| k.attribute_name().to_string())
+        };
+        let hash = name_of(KeyType::Hash)
+            .ok_or_else(|| Error::new(crate::error::Kind::Service, "the table description has no hash key"))?;
+        let types = table
+            .attribute_definitions()
+            .iter()
+            .map(|d| (d.attribute_name().to_string(), d.attribute_type().clone()))
+            .collect();
+        Ok(KeySchema {
+            hash,
+            range: name_of(KeyType::Range),
+            types,
+        })
+    }
+
+    /// Read the key schema of `table` with `DescribeTable`.
+    pub async fn describe(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<KeySchema> {
+        let out = client.describe_table().table_name(table).send().await?;
+        let table = out
+            .table()
+            .ok_or_else(|| Error::new(crate::error::Kind::Service, "DescribeTable returned no table"))?;
+        KeySchema::of(table)
+    }
+
+    fn attribute(&self, field: &str, name: &str, text: &str) -> Result<AttributeValue> {
+        match self.types.get(name) {
+            Some(ScalarAttributeType::N) => values::typed(field, &Value::String(text.trim().to_string()), "N"),
+            Some(ScalarAttributeType::B) => values::typed(field, &Value::String(text.to_string()), "B"),
+            _ => Ok(AttributeValue::S(text.to_string())),
+        }
+    }
+
+    /// The key of one item from `hash-key-value` and `range-key-value` given as text.
+    pub fn key(&self, hash: &str, range: Option<&str>) -> Result<HashMap<String, AttributeValue>> {
+        let mut key = HashMap::new();
+        if hash.is_empty() {
+            return Err(Error::invalid("hash-key-value", "is required"));
+        }
+        key.insert(self.hash.clone(), self.attribute("hash-key-value", &self.hash, hash)?);
+        match (&self.range, range) {
+            (Some(name), Some(value)) => {
+                key.insert(name.clone(), self.attribute("range-key-value", name, value)?);
+            }
+            (Some(name), None) => {
+                return Err(Error::invalid(
+                    "range-key-value",
+                    format!("is required: the table's range (sort) key is {name:?}"),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::invalid("range-key-value", "must be empty: the table has no range (sort) key"))
+            }
+            (None, None) => {}
+        }
+        Ok(key)
+    }
+
+    /// A key given as plain JSON (as `LastEvaluatedKey` is returned), each attribute in
+    /// its key type; attributes the table does not define take their natural type.
+    pub fn plain_key(&self, field: &str, key: &Value) -> Result<HashMap<String, AttributeValue>> {
+        let Value::Object(members) = key else {
+            return Err(Error::invalid(field, "must be a JSON object"));
+        };
+        members
+            .iter()
+            .map(|(name, value)| {
+                let at = format!("{field}.{name}");
+                let attribute = match (self.types.get(name), value) {
+                    (Some(ScalarAttributeType::N), _) => values::typed(&at, value, "N")?,
+                    (Some(ScalarAttributeType::B), _) => values::typed(&at, value, "B")?,
+                    (Some(_), _) => values::typed(&at, value, "S")?,
+                    (None, _) => values::natural(&at, value)?,
+                };
+                Ok((name.clone(), attribute))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::primitives::Blob;
+
+    fn schema(range: bool) -> KeySchema {
+        KeySchema {
+            hash: "id".into(),
+            range: range.then(|| "sk".into()),
+            types: HashMap::from([
+                ("id".into(), ScalarAttributeType::N),
+                ("sk".into(), ScalarAttributeType::B),
+            ]),
+        }
+    }
+
+    #[test]
+    fn keys_take_the_table_types() {
+        let key = schema(true).key("42", Some("AQI=")).unwrap();
+        assert_eq!(key["id"], AttributeValue::N("42".into()));
+        assert_eq!(key["sk"], AttributeValue::B(Blob::new(vec![1, 2])));
+    }
+
+    #[test]
+    fn range_key_must_match_the_table() {
+        let missing = schema(true).key("1", None).unwrap_err();
+        assert_eq!(missing.field.as_deref(), Some("range-key-value"));
+        let extra = schema(false).key("1", Some("x")).unwrap_err();
+        assert_eq!(extra.field.as_deref(), Some("range-key-value"));
+        let bad_number = schema(false).key("one", None).unwrap_err();
+        assert_eq!(bad_number.field.as_deref(), Some("hash-key-value"));
+    }
+}
