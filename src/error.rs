@@ -2,6 +2,7 @@
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::RequestId;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use std::error::Error as StdError;
 use std::fmt;
 
@@ -116,18 +117,29 @@ fn chain(err: &dyn StdError) -> String {
     parts.join(": ")
 }
 
-impl<E, R> From<SdkError<E, R>> for Error
+impl<E> From<SdkError<E, HttpResponse>> for Error
 where
     E: ProvideErrorMetadata + StdError + 'static,
-    R: fmt::Debug,
-    SdkError<E, R>: RequestId,
+    SdkError<E, HttpResponse>: RequestId,
 {
-    fn from(err: SdkError<E, R>) -> Self {
+    fn from(err: SdkError<E, HttpResponse>) -> Self {
         let request_id = err.request_id().map(str::to_string);
         match &err {
             SdkError::ServiceError(service) => {
                 let e = service.err();
-                let code = e.code().unwrap_or("Unknown").to_string();
+                let status = service.raw().status().as_u16();
+                let Some(code) = e.code().map(str::to_string) else {
+                    return Error {
+                        request_id,
+                        ..Error::new(
+                            Kind::Service,
+                            format!(
+                                "the service answered HTTP {status} without an AWS error ({})",
+                                chain(e)
+                            ),
+                        )
+                    };
+                };
                 let message = e.message().map(str::to_string).unwrap_or_else(|| chain(e));
                 Error {
                     kind: kind_of_code(&code),

@@ -15,16 +15,31 @@ pub struct Expressions {
 }
 
 /// Parse the expression inputs; every value needs a type, every placeholder its prefix.
-pub fn parse(values: Option<&str>, types: Option<&str>, names: Option<&str>) -> Result<Expressions> {
+pub fn parse(
+    values: Option<&str>,
+    types: Option<&str>,
+    names: Option<&str>,
+) -> Result<Expressions> {
     const VALUES: &str = "expression-attribute-values";
     const TYPES: &str = "expression-attribute-value-types";
-    let values = match (input::opt_json(VALUES, values)?, input::opt_json(TYPES, types)?) {
+    let values = match (
+        input::opt_json(VALUES, values)?,
+        input::opt_json(TYPES, types)?,
+    ) {
         (None, None) => None,
         (v, t) => {
             let empty = || Value::Object(Default::default());
-            let map = values::typed_map(VALUES, &v.unwrap_or_else(empty), TYPES, &t.unwrap_or_else(empty))?;
+            let map = values::typed_map(
+                VALUES,
+                &v.unwrap_or_else(empty),
+                TYPES,
+                &t.unwrap_or_else(empty),
+            )?;
             if let Some(bad) = map.keys().find(|k| !k.starts_with(':')) {
-                return Err(Error::invalid(format!("{VALUES}.{bad}"), "placeholders must begin with ':'"));
+                return Err(Error::invalid(
+                    format!("{VALUES}.{bad}"),
+                    "placeholders must begin with ':'",
+                ));
             }
             (!map.is_empty()).then_some(map)
         }
@@ -46,14 +61,23 @@ pub fn attribute_names(field: &str, text: Option<&str>) -> Result<Option<HashMap
 /// An object of `#placeholder` → attribute name.
 pub fn names_of(field: &str, value: &Value) -> Result<HashMap<String, String>> {
     let Value::Object(members) = value else {
-        return Err(Error::invalid(field, "must be a JSON object of \"#placeholder\": \"attributeName\""));
+        return Err(Error::invalid(
+            field,
+            "must be a JSON object of \"#placeholder\": \"attributeName\"",
+        ));
     };
     members
         .iter()
         .map(|(k, v)| match (k.starts_with('#'), v) {
             (true, Value::String(name)) => Ok((k.clone(), name.clone())),
-            (false, _) => Err(Error::invalid(format!("{field}.{k}"), "placeholders must begin with '#'")),
-            _ => Err(Error::invalid(format!("{field}.{k}"), "must be an attribute name string")),
+            (false, _) => Err(Error::invalid(
+                format!("{field}.{k}"),
+                "placeholders must begin with '#'",
+            )),
+            _ => Err(Error::invalid(
+                format!("{field}.{k}"),
+                "must be an attribute name string",
+            )),
         })
         .collect()
 }
@@ -64,14 +88,28 @@ mod tests {
 
     #[test]
     fn values_need_types_and_colons() {
-        let ok = parse(Some(r#"{":a": 1}"#), Some(r#"{":a": "N"}"#), Some(r##"{"#n": "name"}"##)).unwrap();
+        let ok = parse(
+            Some(r#"{":a": 1}"#),
+            Some(r#"{":a": "N"}"#),
+            Some(r##"{"#n": "name"}"##),
+        )
+        .unwrap();
         assert_eq!(ok.values.unwrap()[":a"], AttributeValue::N("1".into()));
         assert_eq!(ok.names.unwrap()["#n"], "name");
         let untyped = parse(Some(r#"{":a": 1}"#), None, None).unwrap_err();
-        assert_eq!(untyped.field.as_deref(), Some("expression-attribute-value-types.:a"));
+        assert_eq!(
+            untyped.field.as_deref(),
+            Some("expression-attribute-value-types.:a")
+        );
         let colonless = parse(Some(r#"{"a": 1}"#), Some(r#"{"a": "N"}"#), None).unwrap_err();
-        assert_eq!(colonless.field.as_deref(), Some("expression-attribute-values.a"));
+        assert_eq!(
+            colonless.field.as_deref(),
+            Some("expression-attribute-values.a")
+        );
         let hashless = parse(None, None, Some(r#"{"n": "name"}"#)).unwrap_err();
-        assert_eq!(hashless.field.as_deref(), Some("expression-attribute-names.n"));
+        assert_eq!(
+            hashless.field.as_deref(),
+            Some("expression-attribute-names.n")
+        );
     }
 }

@@ -95,7 +95,12 @@ pub fn records(
                 .map(|(name, allowed)| {
                     let text = match obj.get(*name) {
                         Some(Value::String(s)) if !s.is_empty() => s.clone(),
-                        _ => return Err(Error::invalid(format!("{at}.{name}"), "must be a non-empty string")),
+                        _ => {
+                            return Err(Error::invalid(
+                                format!("{at}.{name}"),
+                                "must be a non-empty string",
+                            ))
+                        }
                     };
                     match allowed {
                         Some(allowed) if !allowed.contains(&text.as_str()) => Err(Error::invalid(
@@ -123,12 +128,20 @@ impl Params {
         let members = match opt_json(field, text)? {
             None => serde_json::Map::new(),
             Some(Value::Object(members)) => members,
-            Some(_) => return Err(Error::invalid(field, "must be a JSON object of AWS request fields")),
+            Some(_) => {
+                return Err(Error::invalid(
+                    field,
+                    "must be a JSON object of AWS request fields",
+                ))
+            }
         };
         if let Some(unknown) = members.keys().find(|k| !known.contains(&k.as_str())) {
             return Err(Error::invalid(
                 format!("{field}.{unknown}"),
-                format!("is not a supported request field (supported: {})", known.join(", ")),
+                format!(
+                    "is not a supported request field (supported: {})",
+                    known.join(", ")
+                ),
             ));
         }
         Ok(Params { field, members })
@@ -181,7 +194,9 @@ impl Params {
                 .and_then(|n| i32::try_from(n).ok())
                 .filter(|n| *n >= 1)
                 .map(Some)
-                .ok_or_else(|| Error::invalid(self.at(name), "must be a whole number of at least 1")),
+                .ok_or_else(|| {
+                    Error::invalid(self.at(name), "must be a whole number of at least 1")
+                }),
         }
     }
 }
@@ -192,7 +207,10 @@ mod tests {
 
     #[test]
     fn json_accepts_text_and_wrapped_text() {
-        assert_eq!(json("v", r#"{"a":1}"#).unwrap(), serde_json::json!({"a": 1}));
+        assert_eq!(
+            json("v", r#"{"a":1}"#).unwrap(),
+            serde_json::json!({"a": 1})
+        );
         assert_eq!(
             json("v", r#""{\"a\":1}""#).unwrap(),
             serde_json::json!({"a": 1})
@@ -207,26 +225,56 @@ mod tests {
 
     #[test]
     fn records_check_every_field() {
-        let names: &[(&str, Option<&[&str]>)] =
-            &[("AttributeName", None), ("KeyType", Some(&["HASH", "RANGE"]))];
-        let ok = records("key-schema", r#"[{"KeyType":"HASH","AttributeName":"id"}]"#, names);
-        assert_eq!(ok.unwrap(), vec![vec!["id".to_string(), "HASH".to_string()]]);
-        let bad = records("key-schema", r#"[{"KeyType":"SORT","AttributeName":"id"}]"#, names);
-        assert_eq!(bad.unwrap_err().field.as_deref(), Some("key-schema[0].KeyType"));
-        let extra = records("key-schema", r#"[{"KeyType":"HASH","AttributeName":"id","X":1}]"#, names);
+        let names: &[(&str, Option<&[&str]>)] = &[
+            ("AttributeName", None),
+            ("KeyType", Some(&["HASH", "RANGE"])),
+        ];
+        let ok = records(
+            "key-schema",
+            r#"[{"KeyType":"HASH","AttributeName":"id"}]"#,
+            names,
+        );
+        assert_eq!(
+            ok.unwrap(),
+            vec![vec!["id".to_string(), "HASH".to_string()]]
+        );
+        let bad = records(
+            "key-schema",
+            r#"[{"KeyType":"SORT","AttributeName":"id"}]"#,
+            names,
+        );
+        assert_eq!(
+            bad.unwrap_err().field.as_deref(),
+            Some("key-schema[0].KeyType")
+        );
+        let extra = records(
+            "key-schema",
+            r#"[{"KeyType":"HASH","AttributeName":"id","X":1}]"#,
+            names,
+        );
         assert_eq!(extra.unwrap_err().field.as_deref(), Some("key-schema[0].X"));
         assert!(records("key-schema", "[]", names).is_err());
     }
 
     #[test]
     fn params_are_checked_by_name_and_type() {
-        let p = Params::parse("query-parameters", Some(r#"{"Limit": 2, "ScanIndexForward": false}"#), &["Limit", "ScanIndexForward"]).unwrap();
+        let p = Params::parse(
+            "query-parameters",
+            Some(r#"{"Limit": 2, "ScanIndexForward": false}"#),
+            &["Limit", "ScanIndexForward"],
+        )
+        .unwrap();
         assert_eq!(p.positive("Limit").unwrap(), Some(2));
         assert_eq!(p.bool("ScanIndexForward").unwrap(), Some(false));
-        let unknown = Params::parse("query-parameters", Some(r#"{"Limt": 2}"#), &["Limit"]).err().unwrap();
+        let unknown = Params::parse("query-parameters", Some(r#"{"Limt": 2}"#), &["Limit"])
+            .err()
+            .unwrap();
         assert_eq!(unknown.field.as_deref(), Some("query-parameters.Limt"));
         let p = Params::parse("query-parameters", Some(r#"{"Limit": "2"}"#), &["Limit"]).unwrap();
-        assert_eq!(p.positive("Limit").unwrap_err().field.as_deref(), Some("query-parameters.Limit"));
+        assert_eq!(
+            p.positive("Limit").unwrap_err().field.as_deref(),
+            Some("query-parameters.Limit")
+        );
     }
 
     #[test]

@@ -25,8 +25,12 @@ impl KeySchema {
                 .find(|k| *k.key_type() == kind)
                 .map(|k| k.attribute_name().to_string())
         };
-        let hash = name_of(KeyType::Hash)
-            .ok_or_else(|| Error::new(crate::error::Kind::Service, "the table description has no hash key"))?;
+        let hash = name_of(KeyType::Hash).ok_or_else(|| {
+            Error::new(
+                crate::error::Kind::Service,
+                "the table description has no hash key",
+            )
+        })?;
         let types = table
             .attribute_definitions()
             .iter()
@@ -42,16 +46,23 @@ impl KeySchema {
     /// Read the key schema of `table` with `DescribeTable`.
     pub async fn describe(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<KeySchema> {
         let out = client.describe_table().table_name(table).send().await?;
-        let table = out
-            .table()
-            .ok_or_else(|| Error::new(crate::error::Kind::Service, "DescribeTable returned no table"))?;
+        let table = out.table().ok_or_else(|| {
+            Error::new(
+                crate::error::Kind::Service,
+                "DescribeTable returned no table",
+            )
+        })?;
         KeySchema::of(table)
     }
 
     fn attribute(&self, field: &str, name: &str, text: &str) -> Result<AttributeValue> {
         match self.types.get(name) {
-            Some(ScalarAttributeType::N) => values::typed(field, &Value::String(text.trim().to_string()), "N"),
-            Some(ScalarAttributeType::B) => values::typed(field, &Value::String(text.to_string()), "B"),
+            Some(ScalarAttributeType::N) => {
+                values::typed(field, &Value::String(text.trim().to_string()), "N")
+            }
+            Some(ScalarAttributeType::B) => {
+                values::typed(field, &Value::String(text.to_string()), "B")
+            }
             _ => Ok(AttributeValue::S(text.to_string())),
         }
     }
@@ -62,10 +73,16 @@ impl KeySchema {
         if hash.is_empty() {
             return Err(Error::invalid("hash-key-value", "is required"));
         }
-        key.insert(self.hash.clone(), self.attribute("hash-key-value", &self.hash, hash)?);
+        key.insert(
+            self.hash.clone(),
+            self.attribute("hash-key-value", &self.hash, hash)?,
+        );
         match (&self.range, range) {
             (Some(name), Some(value)) => {
-                key.insert(name.clone(), self.attribute("range-key-value", name, value)?);
+                key.insert(
+                    name.clone(),
+                    self.attribute("range-key-value", name, value)?,
+                );
             }
             (Some(name), None) => {
                 return Err(Error::invalid(
@@ -74,7 +91,10 @@ impl KeySchema {
                 ))
             }
             (None, Some(_)) => {
-                return Err(Error::invalid("range-key-value", "must be empty: the table has no range (sort) key"))
+                return Err(Error::invalid(
+                    "range-key-value",
+                    "must be empty: the table has no range (sort) key",
+                ))
             }
             (None, None) => {}
         }

@@ -40,7 +40,9 @@ mod component {
     struct Component;
 
     /// Run one action on the executor and turn its result into the WIT shape.
-    fn step(action: impl Future<Output = crate::error::Result<serde_json::Value>>) -> Result<String, ConnectorError> {
+    fn step(
+        action: impl Future<Output = crate::error::Result<serde_json::Value>>,
+    ) -> Result<String, ConnectorError> {
         match wstd::runtime::block_on(action) {
             Ok(value) => Ok(value.to_string()),
             Err(err) => Err(into_wit(err)),

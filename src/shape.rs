@@ -64,10 +64,7 @@ fn throughput(p: &ProvisionedThroughputDescription) -> Value {
             "LastDecreaseDateTime",
             p.last_decrease_date_time().map(timestamp),
         )
-        .opt(
-            "NumberOfDecreasesToday",
-            p.number_of_decreases_today(),
-        )
+        .opt("NumberOfDecreasesToday", p.number_of_decreases_today())
         .opt("ReadCapacityUnits", p.read_capacity_units())
         .opt("WriteCapacityUnits", p.write_capacity_units())
         .build()
@@ -76,7 +73,9 @@ fn throughput(p: &ProvisionedThroughputDescription) -> Value {
 fn projection(p: &Projection) -> Value {
     Obj::new()
         .opt("ProjectionType", p.projection_type().map(|t| t.as_str()))
-        .list("NonKeyAttributes", p.non_key_attributes(), |a| a.as_str().into())
+        .list("NonKeyAttributes", p.non_key_attributes(), |a| {
+            a.as_str().into()
+        })
         .build()
 }
 
@@ -142,7 +141,11 @@ pub fn table(t: &TableDescription) -> Value {
                     .build()
             }),
         )
-        .list("LocalSecondaryIndexes", t.local_secondary_indexes(), local_index)
+        .list(
+            "LocalSecondaryIndexes",
+            t.local_secondary_indexes(),
+            local_index,
+        )
         .list(
             "GlobalSecondaryIndexes",
             t.global_secondary_indexes(),
@@ -168,9 +171,6 @@ pub fn table(t: &TableDescription) -> Value {
                     .build()
             }),
         )
-        .opt(
-            "DeletionProtectionEnabled",
-            t.deletion_protection_enabled(),
-        )
+        .opt("DeletionProtectionEnabled", t.deletion_protection_enabled())
         .build()
 }

@@ -55,7 +55,10 @@ pub fn number(field: &str, text: &str) -> Result<String> {
     if digits.len() > MAX_DIGITS {
         return Err(Error::invalid(
             field,
-            format!("{text} has {} significant digits; DynamoDB keeps at most {MAX_DIGITS}", digits.len()),
+            format!(
+                "{text} has {} significant digits; DynamoDB keeps at most {MAX_DIGITS}",
+                digits.len()
+            ),
         ));
     }
     if !digits.is_empty() && !(MIN_EXPONENT..=MAX_EXPONENT).contains(&exponent) {
@@ -71,7 +74,10 @@ fn number_of(field: &str, value: &Value) -> Result<String> {
     match value {
         Value::Number(n) => number(field, &n.to_string()),
         Value::String(s) => number(field, s),
-        _ => Err(Error::invalid(field, "must be a number or a string holding one")),
+        _ => Err(Error::invalid(
+            field,
+            "must be a number or a string holding one",
+        )),
     }
 }
 
@@ -124,7 +130,10 @@ fn set_of<T, K: Eq + std::hash::Hash>(
         .map(|(i, item)| {
             let m = member(&format!("{field}[{i}]"), item)?;
             if !seen.insert(key(&m)) {
-                return Err(Error::invalid(format!("{field}[{i}]"), format!("duplicates another member of the set ({item})")));
+                return Err(Error::invalid(
+                    format!("{field}[{i}]"),
+                    format!("duplicates another member of the set ({item})"),
+                ));
             }
             Ok(m)
         })
@@ -161,7 +170,10 @@ pub fn typed(field: &str, value: &Value, code: &str) -> Result<AttributeValue> {
         other => {
             return Err(Error::invalid(
                 field,
-                format!("{other:?} is not a DynamoDB type code (one of {})", TYPE_CODES.join(" ")),
+                format!(
+                    "{other:?} is not a DynamoDB type code (one of {})",
+                    TYPE_CODES.join(" ")
+                ),
             ))
         }
     })
@@ -226,15 +238,25 @@ pub fn typed_map(
         .map(|(key, value)| {
             let code = match types.get(key) {
                 Some(Value::String(code)) => code,
-                Some(_) => return Err(Error::invalid(format!("{types_field}.{key}"), "must be a type code string")),
+                Some(_) => {
+                    return Err(Error::invalid(
+                        format!("{types_field}.{key}"),
+                        "must be a type code string",
+                    ))
+                }
                 None => {
                     return Err(Error::invalid(
                         format!("{types_field}.{key}"),
-                        format!("is missing: {values_field} has {key:?} but no type is given for it"),
+                        format!(
+                            "is missing: {values_field} has {key:?} but no type is given for it"
+                        ),
                     ))
                 }
             };
-            Ok((key.clone(), typed(&format!("{values_field}.{key}"), value, code)?))
+            Ok((
+                key.clone(),
+                typed(&format!("{values_field}.{key}"), value, code)?,
+            ))
         })
         .collect()
 }
@@ -244,9 +266,15 @@ pub fn json_number(text: &str) -> Value {
     let candidate = text.trim().trim_start_matches('+');
     let candidate = match candidate.strip_prefix('.') {
         Some(rest) => format!("0.{rest}"),
-        None => candidate.replace("-.", "-0.").replace(".e", ".0e").replace(".E", ".0E"),
+        None => candidate
+            .replace("-.", "-0.")
+            .replace(".e", ".0e")
+            .replace(".E", ".0E"),
     };
-    let candidate = candidate.strip_suffix('.').map(str::to_string).unwrap_or(candidate);
+    let candidate = candidate
+        .strip_suffix('.')
+        .map(str::to_string)
+        .unwrap_or(candidate);
     match serde_json::from_str::<Number>(&candidate) {
         Ok(n) => Value::Number(n),
         Err(_) => Value::String(text.to_string()),
@@ -266,7 +294,11 @@ pub fn plain(value: &AttributeValue) -> Value {
         AttributeValue::L(l) => Value::Array(l.iter().map(plain).collect()),
         AttributeValue::Ss(s) => Value::Array(s.iter().cloned().map(Value::String).collect()),
         AttributeValue::Ns(n) => Value::Array(n.iter().map(|x| json_number(x)).collect()),
-        AttributeValue::Bs(b) => Value::Array(b.iter().map(|x| Value::String(STANDARD.encode(x.as_ref()))).collect()),
+        AttributeValue::Bs(b) => Value::Array(
+            b.iter()
+                .map(|x| Value::String(STANDARD.encode(x.as_ref())))
+                .collect(),
+        ),
         _ => Value::Null,
     }
 }
@@ -283,7 +315,14 @@ pub fn typed_json(value: &AttributeValue) -> Value {
         AttributeValue::L(l) => ("L", Value::Array(l.iter().map(typed_json).collect())),
         AttributeValue::Ss(s) => ("SS", Value::from(s.clone())),
         AttributeValue::Ns(n) => ("NS", Value::from(n.clone())),
-        AttributeValue::Bs(b) => ("BS", Value::Array(b.iter().map(|x| Value::String(STANDARD.encode(x.as_ref()))).collect())),
+        AttributeValue::Bs(b) => (
+            "BS",
+            Value::Array(
+                b.iter()
+                    .map(|x| Value::String(STANDARD.encode(x.as_ref())))
+                    .collect(),
+            ),
+        ),
         _ => return Value::Null,
     };
     let mut obj = Map::new();
@@ -291,7 +330,7 @@ pub fn typed_json(value: &AttributeValue) -> Value {
     Value::Object(obj)
 }
 
-fn sorted<'a>(item: &'a HashMap<String, AttributeValue>) -> Vec<(&'a String, &'a AttributeValue)> {
+fn sorted(item: &HashMap<String, AttributeValue>) -> Vec<(&String, &AttributeValue)> {
     let mut entries: Vec<_> = item.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     entries
@@ -299,12 +338,22 @@ fn sorted<'a>(item: &'a HashMap<String, AttributeValue>) -> Vec<(&'a String, &'a
 
 /// An item (attribute map) as plain JSON, attributes in name order.
 pub fn plain_item(item: &HashMap<String, AttributeValue>) -> Value {
-    Value::Object(sorted(item).into_iter().map(|(k, v)| (k.clone(), plain(v))).collect())
+    Value::Object(
+        sorted(item)
+            .into_iter()
+            .map(|(k, v)| (k.clone(), plain(v)))
+            .collect(),
+    )
 }
 
 /// An item as DynamoDB-typed JSON, attributes in name order.
 pub fn typed_item(item: &HashMap<String, AttributeValue>) -> Value {
-    Value::Object(sorted(item).into_iter().map(|(k, v)| (k.clone(), typed_json(v))).collect())
+    Value::Object(
+        sorted(item)
+            .into_iter()
+            .map(|(k, v)| (k.clone(), typed_json(v)))
+            .collect(),
+    )
 }
 
 /// How items are rendered in outputs.
@@ -349,62 +398,137 @@ mod tests {
         let v = typed("value.x", &n(big), "N").unwrap();
         assert_eq!(v, AttributeValue::N(big.to_string()));
         assert_eq!(plain(&v).to_string(), big);
-        let small = "-0.00000000000000000000000000000000000000000012345678901234567890123456789012345678";
-        assert_eq!(plain(&typed("x", &json!(small), "N").unwrap()).to_string(), small);
+        let small =
+            "-0.00000000000000000000000000000000000000000012345678901234567890123456789012345678";
+        assert_eq!(
+            plain(&typed("x", &json!(small), "N").unwrap()).to_string(),
+            small
+        );
     }
 
     #[test]
     fn number_limits() {
-        assert!(number("x", "123456789012345678901234567890123456789").is_err(), "39 digits");
-        assert!(number("x", "1234567890123456789012345678901234567800000").is_ok(), "trailing zeros are not significant");
+        assert!(
+            number("x", "123456789012345678901234567890123456789").is_err(),
+            "39 digits"
+        );
+        assert!(
+            number("x", "1234567890123456789012345678901234567800000").is_ok(),
+            "trailing zeros are not significant"
+        );
         assert!(number("x", "9.9999999999999999999999999999999999999E+125").is_ok());
         assert!(number("x", "1E+126").is_err());
         assert!(number("x", "1E-130").is_ok());
         assert!(number("x", "1E-131").is_err());
         assert!(number("x", "0").is_ok());
         assert!(number("x", "0.000E-999").is_ok(), "zero has no magnitude");
-        for bad in ["", "-", "1.2.3", "abc", "1e", "NaN", "Infinity", "0x10", "1 2"] {
+        for bad in [
+            "", "-", "1.2.3", "abc", "1e", "NaN", "Infinity", "0x10", "1 2",
+        ] {
             assert!(number("x", bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn every_type_code() {
-        assert_eq!(typed("f", &json!("a"), "S").unwrap(), AttributeValue::S("a".into()));
-        assert_eq!(typed("f", &json!(7), "S").unwrap(), AttributeValue::S("7".into()));
-        assert_eq!(typed("f", &json!("AP8="), "B").unwrap(), AttributeValue::B(Blob::new(vec![0, 255])));
-        assert_eq!(typed("f", &json!("true"), "BOOL").unwrap(), AttributeValue::Bool(true));
-        assert_eq!(typed("f", &Value::Null, "NULL").unwrap(), AttributeValue::Null(true));
+        assert_eq!(
+            typed("f", &json!("a"), "S").unwrap(),
+            AttributeValue::S("a".into())
+        );
+        assert_eq!(
+            typed("f", &json!(7), "S").unwrap(),
+            AttributeValue::S("7".into())
+        );
+        assert_eq!(
+            typed("f", &json!("AP8="), "B").unwrap(),
+            AttributeValue::B(Blob::new(vec![0, 255]))
+        );
+        assert_eq!(
+            typed("f", &json!("true"), "BOOL").unwrap(),
+            AttributeValue::Bool(true)
+        );
+        assert_eq!(
+            typed("f", &Value::Null, "NULL").unwrap(),
+            AttributeValue::Null(true)
+        );
         assert_eq!(
             typed("f", &json!({"a": [1, "x"]}), "M").unwrap(),
             AttributeValue::M(HashMap::from([(
                 "a".into(),
-                AttributeValue::L(vec![AttributeValue::N("1".into()), AttributeValue::S("x".into())])
+                AttributeValue::L(vec![
+                    AttributeValue::N("1".into()),
+                    AttributeValue::S("x".into())
+                ])
             )]))
         );
-        assert_eq!(typed("f", &json!("[true]"), "L").unwrap(), AttributeValue::L(vec![AttributeValue::Bool(true)]));
-        assert_eq!(typed("f", &json!(["a", "b"]), "SS").unwrap(), AttributeValue::Ss(vec!["a".into(), "b".into()]));
-        assert_eq!(typed("f", &json!([1, "2.5"]), "NS").unwrap(), AttributeValue::Ns(vec!["1".into(), "2.5".into()]));
-        assert_eq!(typed("f", &json!(["AA==", "AQ=="]), "bs").unwrap(), AttributeValue::Bs(vec![Blob::new(vec![0]), Blob::new(vec![1])]));
+        assert_eq!(
+            typed("f", &json!("[true]"), "L").unwrap(),
+            AttributeValue::L(vec![AttributeValue::Bool(true)])
+        );
+        assert_eq!(
+            typed("f", &json!(["a", "b"]), "SS").unwrap(),
+            AttributeValue::Ss(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            typed("f", &json!([1, "2.5"]), "NS").unwrap(),
+            AttributeValue::Ns(vec!["1".into(), "2.5".into()])
+        );
+        assert_eq!(
+            typed("f", &json!(["AA==", "AQ=="]), "bs").unwrap(),
+            AttributeValue::Bs(vec![Blob::new(vec![0]), Blob::new(vec![1])])
+        );
     }
 
     #[test]
     fn sets_must_be_non_empty_and_distinct() {
         assert!(typed("f", &json!([]), "SS").is_err());
-        assert_eq!(typed("f", &json!(["a", "a"]), "SS").unwrap_err().field.as_deref(), Some("f[1]"));
-        assert!(typed("f", &json!([1, "1.0"]), "NS").is_err(), "1 and 1.0 are the same number");
+        assert_eq!(
+            typed("f", &json!(["a", "a"]), "SS")
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("f[1]")
+        );
+        assert!(
+            typed("f", &json!([1, "1.0"]), "NS").is_err(),
+            "1 and 1.0 are the same number"
+        );
         assert!(typed("f", &json!(["AA==", "AA=="]), "BS").is_err());
     }
 
     #[test]
     fn typed_map_names_the_key_at_fault() {
-        let err = typed_map("value", &json!({"a": 1, "b": 2}), "value-types", &json!({"a": "N"})).unwrap_err();
+        let err = typed_map(
+            "value",
+            &json!({"a": 1, "b": 2}),
+            "value-types",
+            &json!({"a": "N"}),
+        )
+        .unwrap_err();
         assert_eq!(err.field.as_deref(), Some("value-types.b"));
-        let err = typed_map("value", &json!({"a": 1}), "value-types", &json!({"a": "N", "c": "S"})).unwrap_err();
+        let err = typed_map(
+            "value",
+            &json!({"a": 1}),
+            "value-types",
+            &json!({"a": "N", "c": "S"}),
+        )
+        .unwrap_err();
         assert_eq!(err.field.as_deref(), Some("value-types.c"));
-        let err = typed_map("value", &json!({"a": 1}), "value-types", &json!({"a": "INT"})).unwrap_err();
+        let err = typed_map(
+            "value",
+            &json!({"a": 1}),
+            "value-types",
+            &json!({"a": "INT"}),
+        )
+        .unwrap_err();
         assert_eq!(err.field.as_deref(), Some("value.a"));
-        let err = typed_map("value", &json!({"a": "x"}), "value-types", &json!({"a": "N"})).unwrap_err();
+        let err = typed_map(
+            "value",
+            &json!({"a": "x"}),
+            "value-types",
+            &json!({"a": "N"}),
+        )
+        .unwrap_err();
         assert_eq!(err.field.as_deref(), Some("value.a"));
         assert_eq!(err.kind, crate::error::Kind::InvalidInput);
     }
@@ -413,9 +537,15 @@ mod tests {
     fn typed_json_tells_sets_from_lists() {
         let item = HashMap::from([
             ("s".to_string(), AttributeValue::Ss(vec!["a".into()])),
-            ("l".to_string(), AttributeValue::L(vec![AttributeValue::S("a".into())])),
+            (
+                "l".to_string(),
+                AttributeValue::L(vec![AttributeValue::S("a".into())]),
+            ),
         ]);
-        assert_eq!(typed_item(&item), json!({"l": {"L": [{"S": "a"}]}, "s": {"SS": ["a"]}}));
+        assert_eq!(
+            typed_item(&item),
+            json!({"l": {"L": [{"S": "a"}]}, "s": {"SS": ["a"]}})
+        );
         assert_eq!(plain_item(&item), json!({"l": ["a"], "s": ["a"]}));
     }
 

@@ -46,7 +46,11 @@ pub fn to_val(path: Path, json: &Value, ty: &Type) -> Result<Val, Mismatch> {
     match ty {
         Type::Option(inner) => match json {
             Value::Null => Ok(Val::Option(None)),
-            other => Ok(Val::Option(Some(Box::new(to_val(path, other, &inner.ty())?)))),
+            other => Ok(Val::Option(Some(Box::new(to_val(
+                path,
+                other,
+                &inner.ty(),
+            )?)))),
         },
         Type::String => Ok(Val::String(match json {
             Value::String(s) => s.clone(),
@@ -122,8 +126,15 @@ pub fn to_val(path: Path, json: &Value, ty: &Type) -> Result<Val, Mismatch> {
     }
 }
 
-fn record(path: Path, obj: &Map<String, Value>, r: &wasmtime::component::types::Record) -> Result<Val, Mismatch> {
-    if let Some(unknown) = obj.keys().find(|k| !r.fields().any(|f| f.name == k.as_str())) {
+fn record(
+    path: Path,
+    obj: &Map<String, Value>,
+    r: &wasmtime::component::types::Record,
+) -> Result<Val, Mismatch> {
+    if let Some(unknown) = obj
+        .keys()
+        .find(|k| !r.fields().any(|f| f.name == k.as_str()))
+    {
         let known: Vec<&str> = r.fields().map(|f| f.name).collect();
         return Err(mismatch(
             &join(path, unknown),
@@ -134,7 +145,10 @@ fn record(path: Path, obj: &Map<String, Value>, r: &wasmtime::component::types::
         .fields()
         .map(|f| {
             let value = obj.get(f.name).unwrap_or(&Value::Null);
-            Ok((f.name.to_string(), to_val(&join(path, f.name), value, &f.ty)?))
+            Ok((
+                f.name.to_string(),
+                to_val(&join(path, f.name), value, &f.ty)?,
+            ))
         })
         .collect::<Result<_, _>>()?;
     Ok(Val::Record(fields))

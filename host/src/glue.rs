@@ -3,8 +3,6 @@
 //! limits, the outgoing-request hook that enforces the sandbox, and the dynamic call.
 
 use crate::sandbox::Origin;
-use wasmtime::error::Context as _;
-use wasmtime::format_err;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -16,6 +14,8 @@ use wasmtime::component::{
     types::ComponentItem, Component, ComponentExportIndex, InstancePre, Linker, ResourceTable,
     Type, Val,
 };
+use wasmtime::error::Context as _;
+use wasmtime::format_err;
 use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -89,14 +89,20 @@ fn engine() -> wasmtime::Result<Engine> {
 /// Compile the component, or load the code compiled by an earlier process. The cache key
 /// is the SHA-256 of the component's bytes and the engine's compatibility hash, so a new
 /// component or a different wasmtime never loads stale code.
-fn load_component(engine: &Engine, path: &Path, cache_dir: Option<&Path>) -> wasmtime::Result<Component> {
+fn load_component(
+    engine: &Engine,
+    path: &Path,
+    cache_dir: Option<&Path>,
+) -> wasmtime::Result<Component> {
     let bytes = std::fs::read(path)
         .with_context(|| format!("cannot read the component at {}", path.display()))?;
     let Some(dir) = cache_dir else {
         return Component::new(engine, &bytes);
     };
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut engine_hash);
+    engine
+        .precompile_compatibility_hash()
+        .hash(&mut engine_hash);
     let mut key = Sha256::new();
     key.update(&bytes);
     key.update(engine_hash.finish().to_le_bytes());
@@ -106,7 +112,10 @@ fn load_component(engine: &Engine, path: &Path, cache_dir: Option<&Path>) -> was
         // configuration (the key covers it) into the host's own cache directory.
         match unsafe { Component::deserialize_file(engine, &file) } {
             Ok(component) => return Ok(component),
-            Err(e) => eprintln!("connector-host: ignoring unusable cache entry {}: {e}", file.display()),
+            Err(e) => eprintln!(
+                "connector-host: ignoring unusable cache entry {}: {e}",
+                file.display()
+            ),
         }
     }
     let component = Component::new(engine, &bytes)?;
@@ -118,7 +127,10 @@ fn load_component(engine: &Engine, path: &Path, cache_dir: Option<&Path>) -> was
         Ok(())
     };
     if let Err(e) = store() {
-        eprintln!("connector-host: cannot write the compile cache in {}: {e}", dir.display());
+        eprintln!(
+            "connector-host: cannot write the compile cache in {}: {e}",
+            dir.display()
+        );
     }
     Ok(component)
 }
@@ -137,7 +149,9 @@ impl Runtime {
         let Some(ComponentItem::ComponentInstance(interface)) =
             ty.get_export(&engine, ACTIONS_INTERFACE).map(|e| e.ty)
         else {
-            return Err(format_err!("the component does not export {ACTIONS_INTERFACE}"));
+            return Err(format_err!(
+                "the component does not export {ACTIONS_INTERFACE}"
+            ));
         };
         let interface_index = component
             .get_export_index(None, ACTIONS_INTERFACE)
@@ -175,7 +189,13 @@ impl Runtime {
     }
 
     /// Run `action` with `params` in a fresh store that may reach only `origins`.
-    pub async fn call(&self, action: &str, params: &[Val], origins: Vec<Origin>, limits: Limits) -> wasmtime::Result<Call> {
+    pub async fn call(
+        &self,
+        action: &str,
+        params: &[Val],
+        origins: Vec<Origin>,
+        limits: Limits,
+    ) -> wasmtime::Result<Call> {
         let action = self
             .actions
             .get(action)

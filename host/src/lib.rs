@@ -73,7 +73,11 @@ pub fn default_component() -> PathBuf {
 /// `$CONNECTOR_HOST_CACHE_DIR`, else `$XDG_CACHE_HOME/connector-host`, else
 /// `$HOME/.cache/connector-host`.
 pub fn default_cache_dir() -> Option<PathBuf> {
-    let var = |k| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     var("CONNECTOR_HOST_CACHE_DIR")
         .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("connector-host")))
         .or_else(|| var("HOME").map(|d| d.join(".cache").join("connector-host")))
@@ -165,13 +169,19 @@ impl Host {
             .keys()
             .find(|k| !["connection", "action", "input", "name"].contains(&k.as_str()))
         {
-            return Err(StepError::invalid(extra, "is not a step field (connection, action, input, name)"));
+            return Err(StepError::invalid(
+                extra,
+                "is not a step field (connection, action, input, name)",
+            ));
         }
         let action_name = doc.get("action").and_then(Value::as_str).unwrap_or("");
         let action = self.runtime.actions().get(action_name).ok_or_else(|| {
             StepError::invalid(
                 "action",
-                format!("{action_name:?} is not an action; known: {}", self.actions().join(", ")),
+                format!(
+                    "{action_name:?} is not an action; known: {}",
+                    self.actions().join(", ")
+                ),
             )
         })?;
         let empty = Value::Object(Default::default());
@@ -181,7 +191,11 @@ impl Host {
             .params
             .iter()
             .map(|(name, ty)| {
-                let value = if name == "connection" { connection } else { input };
+                let value = if name == "connection" {
+                    connection
+                } else {
+                    input
+                };
                 convert::to_val(name, value, ty).map_err(|m| StepError::invalid(&m.path, m.message))
             })
             .collect::<Result<Vec<Val>, _>>()?;
@@ -210,9 +224,13 @@ impl Host {
                 ))
             }
             CallOutcome::Returned(Val::Result(Ok(Some(output)))) => match *output {
-                Val::String(text) => serde_json::from_str(&text)
-                    .map_err(|e| StepError::new("trap", format!("the component returned invalid JSON: {e}"))),
-                other => Err(StepError::new("trap", format!("unexpected output {other:?}"))),
+                Val::String(text) => serde_json::from_str(&text).map_err(|e| {
+                    StepError::new("trap", format!("the component returned invalid JSON: {e}"))
+                }),
+                other => Err(StepError::new(
+                    "trap",
+                    format!("unexpected output {other:?}"),
+                )),
             },
             CallOutcome::Returned(Val::Result(Err(Some(error)))) => {
                 let mut error: StepError = serde_json::from_value(convert::from_val(&error))
@@ -226,7 +244,10 @@ impl Host {
                 }
                 Err(error)
             }
-            CallOutcome::Returned(other) => Err(StepError::new("trap", format!("unexpected result {other:?}"))),
+            CallOutcome::Returned(other) => Err(StepError::new(
+                "trap",
+                format!("unexpected result {other:?}"),
+            )),
         }
     }
 }

@@ -39,8 +39,13 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut file = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--component" => options.component = PathBuf::from(args.next().ok_or("--component needs a PATH")?),
-            "--cache-dir" => options.cache_dir = Some(PathBuf::from(args.next().ok_or("--cache-dir needs a DIR")?)),
+            "--component" => {
+                options.component = PathBuf::from(args.next().ok_or("--component needs a PATH")?)
+            }
+            "--cache-dir" => {
+                options.cache_dir =
+                    Some(PathBuf::from(args.next().ok_or("--cache-dir needs a DIR")?))
+            }
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ if file.is_some() => return Err(format!("unexpected argument {arg:?}")),
@@ -50,7 +55,11 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     match (verb.as_str(), &file) {
         ("actions", Some(_)) => Err("actions takes no FILE".into()),
         ("step" | "flow", None) => Err(format!("{verb} needs a FILE")),
-        _ => Ok(Command { verb, file, options }),
+        _ => Ok(Command {
+            verb,
+            file,
+            options,
+        }),
     }
 }
 
@@ -62,7 +71,8 @@ fn read_document(file: &str) -> Result<Value, StepError> {
         std::fs::read_to_string(file).map(|t| text = t)
     };
     read.map_err(|e| invalid("file", format!("cannot read {file}: {e}")))?;
-    serde_json::from_str(&text).map_err(|e| invalid("file", format!("{file} is not valid JSON: {e}")))
+    serde_json::from_str(&text)
+        .map_err(|e| invalid("file", format!("{file} is not valid JSON: {e}")))
 }
 
 fn invalid(field: &str, message: String) -> StepError {
@@ -70,7 +80,10 @@ fn invalid(field: &str, message: String) -> StepError {
 }
 
 fn print(value: &Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+    );
 }
 
 /// Steps of a flow document, each with the flow's connection unless it has its own.
@@ -92,7 +105,11 @@ fn flow_steps(flow: &Value) -> Result<Vec<(String, Value)>, StepError> {
                     obj.insert("connection".into(), c.clone());
                 }
             }
-            let action = obj.get("action").and_then(Value::as_str).unwrap_or("?").to_string();
+            let action = obj
+                .get("action")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string();
             let name = obj
                 .remove("name")
                 .and_then(|n| n.as_str().map(str::to_string))

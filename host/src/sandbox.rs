@@ -56,7 +56,11 @@ impl Origin {
 
 /// The origins a step document's connection and region imply.
 pub fn allowed_origins(connection: &Value, input: &Value) -> Vec<Origin> {
-    let region = input.get("region").and_then(Value::as_str).unwrap_or("").trim();
+    let region = input
+        .get("region")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim();
     let text = |key: &str| {
         connection
             .get(key)
@@ -97,7 +101,10 @@ mod tests {
 
     #[test]
     fn regional_endpoints_without_urls() {
-        let o = allowed_origins(&json!({"type": "role-arn"}), &json!({"region": "eu-west-1"}));
+        let o = allowed_origins(
+            &json!({"type": "role-arn"}),
+            &json!({"region": "eu-west-1"}),
+        );
         let names: Vec<String> = o.iter().map(ToString::to_string).collect();
         assert_eq!(
             names,

@@ -26,12 +26,18 @@ pub async fn run(connection: &Connection, input: CreateTableInput) -> Result<Val
     let definitions = input::records(
         "attribute-definitions",
         &input.attribute_definitions,
-        &[("AttributeName", None), ("AttributeType", Some(&["S", "N", "B"]))],
+        &[
+            ("AttributeName", None),
+            ("AttributeType", Some(&["S", "N", "B"])),
+        ],
     )?;
     let keys = input::records(
         "key-schema",
         &input.key_schema,
-        &[("AttributeName", None), ("KeyType", Some(&["HASH", "RANGE"]))],
+        &[
+            ("AttributeName", None),
+            ("KeyType", Some(&["HASH", "RANGE"])),
+        ],
     )?;
     let mut request = client.create_table().table_name(name);
     for d in definitions {
@@ -58,7 +64,10 @@ pub async fn run(connection: &Connection, input: CreateTableInput) -> Result<Val
             .billing_mode(SdkBillingMode::Provisioned)
             .provisioned_throughput(
                 ProvisionedThroughput::builder()
-                    .read_capacity_units(capacity("read-capacity-units", input.read_capacity_units)?)
+                    .read_capacity_units(capacity(
+                        "read-capacity-units",
+                        input.read_capacity_units,
+                    )?)
                     .write_capacity_units(capacity(
                         "write-capacity-units",
                         input.write_capacity_units,

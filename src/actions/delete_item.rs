@@ -16,15 +16,22 @@ pub async fn run(connection: &Connection, input: DeleteItemInput) -> Result<Valu
         input.expression_attribute_value_types.as_deref(),
         input.expression_attribute_names.as_deref(),
     )?;
-    let returns = return_values(input.return_values, ReturnValues::AllOld, &[ReturnValues::None, ReturnValues::AllOld])?;
-    let key = KeySchema::describe(&client, table)
-        .await?
-        .key(&input.hash_key_value, input::optional(input.range_key_value.as_deref()))?;
+    let returns = return_values(
+        input.return_values,
+        ReturnValues::AllOld,
+        &[ReturnValues::None, ReturnValues::AllOld],
+    )?;
+    let key = KeySchema::describe(&client, table).await?.key(
+        &input.hash_key_value,
+        input::optional(input.range_key_value.as_deref()),
+    )?;
     let out = client
         .delete_item()
         .table_name(table)
         .set_key(Some(key))
-        .set_condition_expression(input::optional(input.condition_expression.as_deref()).map(str::to_string))
+        .set_condition_expression(
+            input::optional(input.condition_expression.as_deref()).map(str::to_string),
+        )
         .set_expression_attribute_values(expr.values)
         .set_expression_attribute_names(expr.names)
         .return_values(returns)

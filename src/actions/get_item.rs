@@ -11,16 +11,22 @@ use serde_json::{json, Value};
 pub async fn run(connection: &Connection, input: GetItemInput) -> Result<Value> {
     let client = client::dynamodb(connection, &input.region)?;
     let table = input::required("table-name", &input.table_name)?;
-    let names = expressions::attribute_names("expression-attribute-names", input.expression_attribute_names.as_deref())?;
-    let key = KeySchema::describe(&client, table)
-        .await?
-        .key(&input.hash_key_value, input::optional(input.range_key_value.as_deref()))?;
+    let names = expressions::attribute_names(
+        "expression-attribute-names",
+        input.expression_attribute_names.as_deref(),
+    )?;
+    let key = KeySchema::describe(&client, table).await?.key(
+        &input.hash_key_value,
+        input::optional(input.range_key_value.as_deref()),
+    )?;
     let out = client
         .get_item()
         .table_name(table)
         .set_key(Some(key))
         .set_consistent_read(input.consistent_read)
-        .set_projection_expression(input::optional(input.projection_expression.as_deref()).map(str::to_string))
+        .set_projection_expression(
+            input::optional(input.projection_expression.as_deref()).map(str::to_string),
+        )
         .set_expression_attribute_names(names)
         .send()
         .await?;

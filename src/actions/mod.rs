@@ -29,7 +29,11 @@ fn item_format(format: Option<ItemFormat>) -> values::ItemFormat {
 }
 
 /// The `ReturnValues` of a write: `default` when absent, and only `allowed` ones.
-fn return_values(given: Option<ReturnValues>, default: ReturnValues, allowed: &[ReturnValues]) -> Result<ReturnValue> {
+fn return_values(
+    given: Option<ReturnValues>,
+    default: ReturnValues,
+    allowed: &[ReturnValues],
+) -> Result<ReturnValue> {
     let chosen = given.unwrap_or(default);
     let sdk = match chosen {
         ReturnValues::None => ReturnValue::None,
@@ -49,8 +53,14 @@ fn return_values(given: Option<ReturnValues>, default: ReturnValues, allowed: &[
 }
 
 /// `{"Attributes": ...}` when a write returned attributes, else `{}`.
-fn attributes(format: Option<ItemFormat>, attributes: Option<&HashMap<String, AttributeValue>>) -> Value {
+fn attributes(
+    format: Option<ItemFormat>,
+    attributes: Option<&HashMap<String, AttributeValue>>,
+) -> Value {
     Obj::new()
-        .opt("Attributes", attributes.map(|a| item_format(format).item(a)))
+        .opt(
+            "Attributes",
+            attributes.map(|a| item_format(format).item(a)),
+        )
         .build()
 }

@@ -32,18 +32,35 @@ pub async fn run(connection: &Connection, input: QueryItemsInput) -> Result<Valu
         input.expression_attribute_value_types.as_deref(),
         input.expression_attribute_names.as_deref(),
     )?;
-    let params = input::Params::parse("query-parameters", input.query_parameters.as_deref(), &PARAMETERS)?;
+    let params = input::Params::parse(
+        "query-parameters",
+        input.query_parameters.as_deref(),
+        &PARAMETERS,
+    )?;
     let mut names = expr.names.unwrap_or_default();
     if let Some(extra) = params.value("ExpressionAttributeNames") {
-        names.extend(expressions::names_of("query-parameters.ExpressionAttributeNames", extra)?);
+        names.extend(expressions::names_of(
+            "query-parameters.ExpressionAttributeNames",
+            extra,
+        )?);
     }
-    let select = params.choice("Select", &["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"])?;
+    let select = params.choice(
+        "Select",
+        &[
+            "ALL_ATTRIBUTES",
+            "ALL_PROJECTED_ATTRIBUTES",
+            "SPECIFIC_ATTRIBUTES",
+            "COUNT",
+        ],
+    )?;
     let capacity = params.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
     let request = client
         .query()
         .table_name(table)
         .key_condition_expression(condition)
-        .set_filter_expression(input::optional(input.filter_expression.as_deref()).map(str::to_string))
+        .set_filter_expression(
+            input::optional(input.filter_expression.as_deref()).map(str::to_string),
+        )
         .set_expression_attribute_values(expr.values)
         .set_expression_attribute_names((!names.is_empty()).then_some(names))
         .set_index_name(params.string("IndexName")?)
@@ -79,7 +96,10 @@ pub async fn run(connection: &Connection, input: QueryItemsInput) -> Result<Valu
         }
     }
     if start.as_ref().is_some_and(|k| k.is_empty()) {
-        return Err(Error::new(crate::error::Kind::Service, "the service returned an empty LastEvaluatedKey"));
+        return Err(Error::new(
+            crate::error::Kind::Service,
+            "the service returned an empty LastEvaluatedKey",
+        ));
     }
     Ok(Obj::new()
         .set("Items", items)

@@ -27,7 +27,12 @@ pub async fn run(connection: &Connection, input: RawRequestInput) -> Result<Valu
     let params = input::Params::parse(
         "query-parameters",
         input.query_parameters.as_deref(),
-        &["NextToken", "Limit", "ConsistentRead", "ReturnConsumedCapacity"],
+        &[
+            "NextToken",
+            "Limit",
+            "ConsistentRead",
+            "ReturnConsumedCapacity",
+        ],
     )?;
     let capacity = params.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
     let out = client
@@ -43,6 +48,9 @@ pub async fn run(connection: &Connection, input: RawRequestInput) -> Result<Valu
     Ok(Obj::new()
         .set("Items", item_format(input.item_format).items(out.items()))
         .opt("NextToken", out.next_token())
-        .opt("LastEvaluatedKey", out.last_evaluated_key().map(values::plain_item))
+        .opt(
+            "LastEvaluatedKey",
+            out.last_evaluated_key().map(values::plain_item),
+        )
         .build())
 }

@@ -21,12 +21,18 @@ pub async fn run(connection: &Connection, input: UpsertItemInput) -> Result<Valu
         input.expression_attribute_value_types.as_deref(),
         input.expression_attribute_names.as_deref(),
     )?;
-    let returns = return_values(input.return_values, ReturnValues::None, &[ReturnValues::None, ReturnValues::AllOld])?;
+    let returns = return_values(
+        input.return_values,
+        ReturnValues::None,
+        &[ReturnValues::None, ReturnValues::AllOld],
+    )?;
     let out = client
         .put_item()
         .table_name(table)
         .set_item(Some(item))
-        .set_condition_expression(input::optional(input.condition_expression.as_deref()).map(str::to_string))
+        .set_condition_expression(
+            input::optional(input.condition_expression.as_deref()).map(str::to_string),
+        )
         .set_expression_attribute_values(expr.values)
         .set_expression_attribute_names(expr.names)
         .return_values(returns)

@@ -11,7 +11,10 @@ fn step_document(action: &str, input: Value) -> String {
 fn step_prints_output_and_exits_0() {
     component();
     create_table("ca-central-1", "cli-table", false);
-    let (code, stdout, stderr) = cli(&["step", "-"], &step_document("list-tables", json!({"region": "ca-central-1"})));
+    let (code, stdout, stderr) = cli(
+        &["step", "-"],
+        &step_document("list-tables", json!({"region": "ca-central-1"})),
+    );
     assert_eq!(code, 0, "{stderr}");
     let output: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(output["TableNames"], json!(["cli-table"]));
@@ -23,10 +26,25 @@ fn step_file_argument_works() {
     component();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("step.json");
-    std::fs::write(&file, step_document("list-tables", json!({"region": "ca-west-1"}))).unwrap();
-    let (code, stdout, _) = cli(&["step", "--component", component().to_str().unwrap(), file.to_str().unwrap()], "");
+    std::fs::write(
+        &file,
+        step_document("list-tables", json!({"region": "ca-west-1"})),
+    )
+    .unwrap();
+    let (code, stdout, _) = cli(
+        &[
+            "step",
+            "--component",
+            component().to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
     assert_eq!(code, 0);
-    assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap()["TableNames"], json!([]));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap()["TableNames"],
+        json!([])
+    );
 }
 
 #[test]
@@ -34,7 +52,10 @@ fn failing_step_prints_error_and_exits_1() {
     component();
     let (code, stdout, stderr) = cli(
         &["step", "-"],
-        &step_document("describe-table", json!({"region": "ca-central-1", "table-name": "missing"})),
+        &step_document(
+            "describe-table",
+            json!({"region": "ca-central-1", "table-name": "missing"}),
+        ),
     );
     assert_eq!(code, 1);
     let output: Value = serde_json::from_str(&stdout).unwrap();
@@ -50,16 +71,26 @@ fn malformed_step_document_exits_1() {
     assert_eq!(code, 1);
     let output: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(output["error"]["kind"], "invalid-input");
-    assert!(output["error"]["message"].as_str().unwrap().contains("not valid JSON"));
+    assert!(output["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not valid JSON"));
 
-    let (code, stdout, _) = cli(&["step", "-"], &json!({"action": "drop-everything"}).to_string());
+    let (code, stdout, _) = cli(
+        &["step", "-"],
+        &json!({"action": "drop-everything"}).to_string(),
+    );
     assert_eq!(code, 1);
     assert!(stdout.contains("is not an action"));
 }
 
 #[test]
 fn bad_command_line_exits_2() {
-    for args in [&["step"][..], &["frobnicate", "x"], &["step", "--nope", "x"]] {
+    for args in [
+        &["step"][..],
+        &["frobnicate", "x"],
+        &["step", "--nope", "x"],
+    ] {
         let (code, stdout, stderr) = cli(args, "");
         assert_eq!(code, 2, "{args:?}");
         assert!(stdout.is_empty());
@@ -85,9 +116,15 @@ fn flow_runs_steps_in_order() {
     std::fs::write(&file, flow.to_string()).unwrap();
     let (code, stdout, stderr) = cli(&["flow", file.to_str().unwrap()], "");
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let make = stdout.find("1. make (create-table)").expect("first step named");
-    let see = stdout.find("2. see (list-tables)").expect("second step named");
-    let drop = stdout.find("3. drop (delete-table)").expect("third step named");
+    let make = stdout
+        .find("1. make (create-table)")
+        .expect("first step named");
+    let see = stdout
+        .find("2. see (list-tables)")
+        .expect("second step named");
+    let drop = stdout
+        .find("3. drop (delete-table)")
+        .expect("third step named");
     assert!(make < see && see < drop);
     assert!(stdout.contains("\"flowed\""));
 }

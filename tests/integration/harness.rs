@@ -34,7 +34,8 @@ pub fn component() -> &'static Path {
 /// A compile-cache directory private to this test run.
 pub fn cache_dir() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path()
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
 }
 
 /// The one host of this test process.
@@ -60,12 +61,17 @@ fn free_port() -> u16 {
 fn wait_for_port(port: u16, what: &str) {
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(60), "{what} did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{what} did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
 
 /// Start `program args` in the background, killed as soon as this test process exits.
+/// The watchdog shell outlives every test, so nothing waits for it.
+#[allow(clippy::zombie_processes)]
 fn spawn_tied_to_us(program: &Path, args: &[String]) {
     assert!(
         program.exists(),
@@ -94,7 +100,15 @@ pub fn moto() -> &'static str {
         let program = std::env::var_os("MOTO_SERVER")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace().join(".venv/bin/moto_server"));
-        spawn_tied_to_us(&program, &["-H".into(), "127.0.0.1".into(), "-p".into(), port.to_string()]);
+        spawn_tied_to_us(
+            &program,
+            &[
+                "-H".into(),
+                "127.0.0.1".into(),
+                "-p".into(),
+                port.to_string(),
+            ],
+        );
         wait_for_port(port, "moto");
         format!("http://127.0.0.1:{port}")
     })
@@ -124,7 +138,10 @@ pub fn ok(action: &str, input: Value) -> Value {
 pub fn fails(action: &str, input: Value) -> StepError {
     let result = step(action, input.clone());
     let error = result.expect_err(&format!("{action} {input} should fail"));
-    assert!(!format!("{error:?}").contains(SECRET), "an error leaks the secret");
+    assert!(
+        !format!("{error:?}").contains(SECRET),
+        "an error leaks the secret"
+    );
     error
 }
 
@@ -146,7 +163,10 @@ pub fn create_table(region: &str, name: &str, range: bool) -> Value {
 pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
     use std::io::Write;
     let exe = workspace().join("target/debug/connector-host");
-    assert!(exe.exists(), "build the CLI first: cargo build -p connector-host");
+    assert!(
+        exe.exists(),
+        "build the CLI first: cargo build -p connector-host"
+    );
     let mut child = Command::new(exe)
         .args(args)
         .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
@@ -155,8 +175,51 @@ pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the CLI starts");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().expect("the CLI ends");
     let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8 output");
-    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+    (
+        out.status.code().unwrap_or(-1),
+        text(out.stdout),
+        text(out.stderr),
+    )
+}
+
+/// Run a Python snippet with boto3 (moto's own dependency) as an independent DynamoDB
+/// client against the moto server; `client` is a low-level boto3 client. The snippet sets
+/// `result`, printed as JSON (DynamoDB-typed, bytes as base64).
+pub fn boto(region: &str, snippet: &str) -> Value {
+    let program = format!(
+        r#"
+import base64, json, boto3
+client = boto3.client("dynamodb", region_name={region:?}, endpoint_url={endpoint:?},
+                      aws_access_key_id="AKIDBOTO", aws_secret_access_key="boto-secret")
+result = None
+{snippet}
+def enc(o):
+    if isinstance(o, (bytes, bytearray)):
+        return base64.b64encode(o).decode()
+    if isinstance(o, set):
+        return sorted(o)
+    raise TypeError(type(o))
+print(json.dumps(result, default=enc))
+"#,
+        endpoint = moto()
+    );
+    let out = Command::new(workspace().join(".venv/bin/python"))
+        .arg("-c")
+        .arg(program)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "boto3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON from boto3")
 }

@@ -5,4 +5,5 @@
 mod harness;
 
 mod cli;
+mod items;
 mod tables;

@@ -9,18 +9,29 @@ fn table_lifecycle() {
     let created = create_table(region, "lifecycle", true);
     assert_eq!(created["TableDescription"]["TableName"], "lifecycle");
     assert_eq!(
-        created["TableDescription"]["ProvisionedThroughput"]["ReadCapacityUnits"],
-        5,
+        created["TableDescription"]["ProvisionedThroughput"]["ReadCapacityUnits"], 5,
         "PROVISIONED with the default 5 read units"
     );
-    let described = ok("describe-table", json!({"region": region, "table-name": "lifecycle"}));
+    let described = ok(
+        "describe-table",
+        json!({"region": region, "table-name": "lifecycle"}),
+    );
     assert_eq!(described["Table"]["KeySchema"][1]["KeyType"], "RANGE");
     assert_eq!(described["Table"]["TableStatus"], "ACTIVE");
     let listed = ok("list-tables", json!({"region": region}));
-    assert!(listed["TableNames"].as_array().unwrap().contains(&json!("lifecycle")));
-    let deleted = ok("delete-table", json!({"region": region, "table-name": "lifecycle"}));
+    assert!(listed["TableNames"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("lifecycle")));
+    let deleted = ok(
+        "delete-table",
+        json!({"region": region, "table-name": "lifecycle"}),
+    );
     assert_eq!(deleted["TableDescription"]["TableName"], "lifecycle");
-    let gone = fails("describe-table", json!({"region": region, "table-name": "lifecycle"}));
+    let gone = fails(
+        "describe-table",
+        json!({"region": region, "table-name": "lifecycle"}),
+    );
     assert_eq!(gone.kind, "resource-not-found");
 }
 
@@ -47,7 +58,10 @@ fn pay_per_request_sends_no_capacity() {
                "billing-mode": "PAY_PER_REQUEST", "read-capacity-units": 7}),
     );
     let table = &created["TableDescription"];
-    assert_eq!(table["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(
+        table["BillingModeSummary"]["BillingMode"],
+        "PAY_PER_REQUEST"
+    );
     assert_ne!(table["ProvisionedThroughput"]["ReadCapacityUnits"], 7);
 }
 
@@ -87,19 +101,51 @@ fn list_tables_pages() {
 fn bad_inputs_are_refused_before_sending() {
     let region = "sa-east-1";
     let cases: &[(&str, Value, &str)] = &[
-        ("create-table", json!({"region": region, "table-name": "x", "attribute-definitions": "[", "key-schema": []}), "attribute-definitions"),
-        ("create-table", json!({"region": region, "table-name": "x", "attribute-definitions": [{"AttributeName": "id", "AttributeType": "Q"}], "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}]}), "attribute-definitions[0].AttributeType"),
-        ("create-table", json!({"region": region, "table-name": "x", "attribute-definitions": [{"AttributeName": "id", "AttributeType": "S"}], "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}], "billing-mode": "FREE"}), "input.billing-mode"),
-        ("create-table", json!({"region": region, "table-name": "x", "attribute-definitions": [{"AttributeName": "id", "AttributeType": "S"}], "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}], "read-capacity-units": 0}), "read-capacity-units"),
-        ("list-tables", json!({"region": region, "fetch-all": "maybe"}), "input.fetch-all"),
-        ("list-tables", json!({"region": region, "fetchAll": true}), "input.fetchAll"),
-        ("describe-table", json!({"region": region, "table-name": " "}), "table-name"),
+        (
+            "create-table",
+            json!({"region": region, "table-name": "x", "attribute-definitions": "[", "key-schema": []}),
+            "attribute-definitions",
+        ),
+        (
+            "create-table",
+            json!({"region": region, "table-name": "x", "attribute-definitions": [{"AttributeName": "id", "AttributeType": "Q"}], "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}]}),
+            "attribute-definitions[0].AttributeType",
+        ),
+        (
+            "create-table",
+            json!({"region": region, "table-name": "x", "attribute-definitions": [{"AttributeName": "id", "AttributeType": "S"}], "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}], "billing-mode": "FREE"}),
+            "input.billing-mode",
+        ),
+        (
+            "create-table",
+            json!({"region": region, "table-name": "x", "attribute-definitions": [{"AttributeName": "id", "AttributeType": "S"}], "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}], "read-capacity-units": 0}),
+            "read-capacity-units",
+        ),
+        (
+            "list-tables",
+            json!({"region": region, "fetch-all": "maybe"}),
+            "input.fetch-all",
+        ),
+        (
+            "list-tables",
+            json!({"region": region, "fetchAll": true}),
+            "input.fetchAll",
+        ),
+        (
+            "describe-table",
+            json!({"region": region, "table-name": " "}),
+            "table-name",
+        ),
         ("describe-table", json!({"table-name": "x"}), "input.region"),
     ];
     for (action, input, field) in cases {
         let error = fails(action, input.clone());
         assert_eq!(error.kind, "invalid-input", "{action} {input}");
-        assert_eq!(error.field.as_deref(), Some(*field), "{action} {input}: {error:?}");
+        assert_eq!(
+            error.field.as_deref(),
+            Some(*field),
+            "{action} {input}: {error:?}"
+        );
     }
     let listed = ok("list-tables", json!({"region": region}));
     assert_eq!(listed["TableNames"], json!([]), "nothing was created");
@@ -107,7 +153,11 @@ fn bad_inputs_are_refused_before_sending() {
 
 #[test]
 fn unreachable_endpoint_is_network() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let error = host()
         .run_step(&json!({
             "connection": connection(&format!("http://127.0.0.1:{port}")),

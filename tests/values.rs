@@ -1,0 +1,90 @@
+//! Property tests of the value mapping: arbitrary nested values round-trip, 38-digit numbers
+//! survive, and malformed inputs are rejected with an error, never a panic.
+
+use dynamodb_connector::values::{natural, number, plain, typed, typed_map, TYPE_CODES};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+/// A DynamoDB number as text: up to 38 significant digits, within range.
+fn number_text() -> impl Strategy<Value = String> {
+    (any::<bool>(), "[1-9][0-9]{0,37}", -80i32..80).prop_map(|(neg, digits, exp)| {
+        let sign = if neg { "-" } else { "" };
+        match exp % 3 {
+            0 => format!("{sign}{digits}"),
+            1 => format!("{sign}{digits}E{exp}"),
+            _ => {
+                let cut = (exp.unsigned_abs() as usize) % digits.len();
+                format!(
+                    "{sign}{}.{}",
+                    &digits[..digits.len() - cut],
+                    &digits[digits.len() - cut..]
+                )
+                .trim_end_matches('.')
+                .to_string()
+            }
+        }
+    })
+}
+
+/// Arbitrary plain JSON of the kind items hold (no sets: plain JSON cannot tell them).
+fn plain_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        any::<String>().prop_map(Value::String),
+        number_text().prop_map(|n| serde_json::from_str(&n.replace('E', "e")).unwrap()),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+    ];
+    leaf.prop_recursive(4, 40, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map("[a-zA-Z0-9_]{1,8}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn nested_values_round_trip(value in plain_json()) {
+        let attribute = natural("value.x", &value).expect("any plain JSON maps");
+        prop_assert_eq!(plain(&attribute), value);
+    }
+
+    #[test]
+    fn numbers_survive_digit_for_digit(text in number_text()) {
+        prop_assert_eq!(number("n", &text).unwrap(), text.clone());
+        let attribute = typed("value.n", &json!(text), "N").unwrap();
+        // The same digits and exponent; JSON spells the exponent `e+1` where DynamoDB
+        // may have stored `E1`.
+        let spelled = |s: &str| s.to_lowercase().replace("e+", "e");
+        prop_assert_eq!(spelled(&plain(&attribute).to_string()), spelled(&text));
+    }
+
+    #[test]
+    fn typed_numbers_from_json_numbers_keep_digits(text in number_text()) {
+        let json_number: Value = serde_json::from_str(&text.replace('E', "e")).unwrap();
+        let attribute = typed("value.n", &json_number, "N").unwrap();
+        prop_assert_eq!(plain(&attribute), json_number);
+    }
+
+    #[test]
+    fn sets_keep_every_member(members in prop::collection::btree_set("[a-z]{0,6}", 1..20)) {
+        let members: Vec<String> = members.into_iter().collect();
+        let attribute = typed("value.s", &json!(members), "SS").unwrap();
+        prop_assert_eq!(plain(&attribute), json!(members));
+    }
+
+    #[test]
+    fn arbitrary_input_never_panics(value in plain_json(), code in prop::sample::select(TYPE_CODES.to_vec()), bad in "\\PC{0,6}") {
+        let _ = typed("value.x", &value, code);
+        let _ = typed("value.x", &value, &bad);
+        let _ = number("value.x", &bad);
+        let _ = typed_map("value", &json!({"x": value}), "value-types", &json!({"x": bad}));
+    }
+
+    #[test]
+    fn too_many_digits_are_refused(digits in "[1-9][0-9]{37,44}[1-9]") {
+        let err = number("value.n", &digits).unwrap_err();
+        prop_assert_eq!(err.field.as_deref(), Some("value.n"));
+    }
+}
