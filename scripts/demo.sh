@@ -16,4 +16,5 @@ for _ in $(seq 100); do
 done
 flow=$(mktemp)
 sed "s#http://127.0.0.1:8000#http://127.0.0.1:$port#" examples/demo-flow.json > "$flow"
-target/debug/connector-host flow "$flow"
+target="${CARGO_TARGET_DIR:-target}"
+"$target/debug/connector-host" flow --component "$target/wasm32-wasip2/release/dynamodb_connector.wasm" "$flow"

@@ -17,6 +17,13 @@ pub fn workspace() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Cargo's target directory (`CARGO_TARGET_DIR` when set).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+}
+
 /// Build the component once per test run (release, wasm32-wasip2).
 pub fn component() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
@@ -27,7 +34,7 @@ pub fn component() -> &'static Path {
             .status()
             .expect("cargo runs");
         assert!(status.success(), "the component builds");
-        workspace().join(connector_host::DEFAULT_COMPONENT)
+        target_dir().join("wasm32-wasip2/release/dynamodb_connector.wasm")
     })
 }
 
@@ -162,7 +169,7 @@ pub fn create_table(region: &str, name: &str, range: bool) -> Value {
 /// Run the `connector-host` CLI with `args`, feeding `stdin`; returns (exit code, stdout, stderr).
 pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
     use std::io::Write;
-    let exe = workspace().join("target/debug/connector-host");
+    let exe = target_dir().join("debug/connector-host");
     assert!(
         exe.exists(),
         "build the CLI first: cargo build -p connector-host"
