@@ -1,5 +1,6 @@
-//! The one place where an `aws-sdk-dynamodb` client is built for a step: credentials from
-//! the connection, the region, the endpoint, `wasi:http` transport, retries and timeouts.
+//! The one place where AWS clients are built for a step: credentials from the connection
+//! (assuming a role through STS when asked), the region, the endpoint, `wasi:http`
+//! transport, retries and timeouts — shared by the DynamoDB and STS clients.
 
 use crate::bindings::exports::dynamodb::connector::types::Connection;
 use crate::error::{Error, Result};
@@ -10,10 +11,11 @@ use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_smithy_wasm::wasi::{WasiHttpClientBuilder, WasiSleep};
+use aws_types::sdk_config::SdkConfig;
 use std::time::Duration;
 
 /// Attempts per request (the first try plus retries) for throttling and transient errors,
-/// with the SDK's standard exponential backoff.
+/// with the SDK's standard exponential backoff. Requests the host refuses are not retried.
 pub const MAX_ATTEMPTS: u32 = 3;
 
 /// Time allowed to open a connection to an endpoint.
@@ -21,26 +23,28 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for one attempt (request sent to response read).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Static credentials and endpoint a step's connection resolves to.
-pub struct Resolved {
-    pub credentials: Credentials,
-    pub endpoint_url: Option<String>,
-}
+/// Session name used for `AssumeRole` when the connection gives none.
+pub const DEFAULT_SESSION_NAME: &str = "dynamodb-connector";
 
-/// Check a connection's fields and turn them into credentials.
-pub fn resolve(connection: &Connection) -> Result<Resolved> {
-    match connection {
-        Connection::AccessKey(c) => Ok(Resolved {
-            credentials: Credentials::new(
-                input::required("connection.access-key-id", &c.access_key_id)?,
-                input::required("connection.secret-access-key", &c.secret_access_key)?,
-                input::optional(c.session_token.as_deref()).map(str::to_string),
-                None,
-                "connection",
-            ),
-            endpoint_url: endpoint("connection.endpoint-url", c.endpoint_url.as_deref())?,
-        }),
-    }
+/// The shared client settings for `region`, signing with `credentials`.
+fn sdk_config(region: &str, credentials: Credentials, endpoint: Option<String>) -> SdkConfig {
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .http_client(WasiHttpClientBuilder::new().build())
+        .sleep_impl(SharedAsyncSleep::new(WasiSleep))
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .build(),
+        );
+    builder.set_endpoint_url(endpoint);
+    builder.build()
 }
 
 /// An optional endpoint URL, checked to be `http(s)://host[:port]`.
@@ -60,25 +64,102 @@ fn endpoint(field: &str, url: Option<&str>) -> Result<Option<String>> {
     }
 }
 
-/// The DynamoDB client for one step.
-pub fn dynamodb(connection: &Connection, region: &str) -> Result<aws_sdk_dynamodb::Client> {
+fn key_pair(
+    id: &str,
+    secret: &str,
+    token: Option<&str>,
+    source: &'static str,
+) -> Result<Credentials> {
+    Ok(Credentials::new(
+        input::required("connection.access-key-id", id)?,
+        input::required("connection.secret-access-key", secret)?,
+        input::optional(token).map(str::to_string),
+        None,
+        source,
+    ))
+}
+
+/// A step's DynamoDB client, and the role it assumed (if any).
+pub struct Session {
+    pub client: aws_sdk_dynamodb::Client,
+    pub assumed_role: Option<String>,
+}
+
+/// Check the connection, assume its role when it has one, and build the DynamoDB client.
+pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
     let region = input::region(region)?;
-    let resolved = resolve(connection)?;
-    let mut config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(region.to_string()))
-        .credentials_provider(resolved.credentials)
-        .http_client(WasiHttpClientBuilder::new().build())
-        .sleep_impl(SharedAsyncSleep::new(WasiSleep))
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
-                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                .build(),
-        );
-    if let Some(url) = resolved.endpoint_url {
-        config = config.endpoint_url(url);
+    match connection {
+        Connection::AccessKey(c) => {
+            let credentials = key_pair(
+                &c.access_key_id,
+                &c.secret_access_key,
+                c.session_token.as_deref(),
+                "access-key",
+            )?;
+            let endpoint = endpoint("connection.endpoint-url", c.endpoint_url.as_deref())?;
+            let config = sdk_config(region, credentials, endpoint);
+            Ok(Session {
+                client: aws_sdk_dynamodb::Client::new(&config),
+                assumed_role: None,
+            })
+        }
+        Connection::RoleArn(c) => {
+            let role = input::required("connection.role-arn", &c.role_arn)?;
+            let signing = key_pair(
+                &c.access_key_id,
+                &c.secret_access_key,
+                c.session_token.as_deref(),
+                "role-arn",
+            )?;
+            let endpoint = endpoint("connection.endpoint-url", c.endpoint_url.as_deref())?;
+            let sts_endpoint = endpoint_sts(c.sts_endpoint_url.as_deref())?;
+            if let Some(seconds) = c.duration_seconds.filter(|s| !(900..=43200).contains(s)) {
+                return Err(Error::invalid(
+                    "connection.duration-seconds",
+                    format!("{seconds} is not between 900 and 43200"),
+                ));
+            }
+            let sts = aws_sdk_sts::Client::new(&sdk_config(region, signing, sts_endpoint));
+            let assumed = sts
+                .assume_role()
+                .role_arn(role)
+                .role_session_name(
+                    input::optional(c.session_name.as_deref()).unwrap_or(DEFAULT_SESSION_NAME),
+                )
+                .set_external_id(input::optional(c.external_id.as_deref()).map(str::to_string))
+                .set_source_identity(
+                    input::optional(c.source_identity.as_deref()).map(str::to_string),
+                )
+                .set_duration_seconds(c.duration_seconds.map(|s| s as i32))
+                .send()
+                .await
+                .map_err(|e| Error::from(e).context(&format!("assuming role {role}")))?;
+            let temporary = assumed.credentials().ok_or_else(|| {
+                Error::new(
+                    crate::error::Kind::Service,
+                    format!("assuming role {role}: STS returned no credentials"),
+                )
+            })?;
+            let credentials = Credentials::new(
+                temporary.access_key_id(),
+                temporary.secret_access_key(),
+                Some(temporary.session_token().to_string()),
+                None,
+                "assumed-role",
+            );
+            Ok(Session {
+                client: aws_sdk_dynamodb::Client::new(&sdk_config(region, credentials, endpoint)),
+                assumed_role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
+            })
+        }
     }
-    Ok(aws_sdk_dynamodb::Client::from_conf(config.build()))
+}
+
+fn endpoint_sts(url: Option<&str>) -> Result<Option<String>> {
+    endpoint("connection.sts-endpoint-url", url)
+}
+
+/// The DynamoDB client for one step.
+pub async fn dynamodb(connection: &Connection, region: &str) -> Result<aws_sdk_dynamodb::Client> {
+    Ok(session(connection, region).await?.client)
 }

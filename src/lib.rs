@@ -29,7 +29,7 @@ mod component {
     use crate::actions;
     use crate::bindings::exports::dynamodb::connector::actions::{
         CreateTableInput, DeleteItemInput, GetItemInput, Guest, ListTablesInput, QueryItemsInput,
-        RawRequestInput, TableInput, UpdateItemInput, UpsertItemInput,
+        RawRequestInput, TableInput, TestConnectionInput, UpdateItemInput, UpsertItemInput,
     };
     use crate::bindings::exports::dynamodb::connector::types::{
         Connection, ConnectorError, ErrorInfo,
@@ -71,6 +71,12 @@ mod component {
     }
 
     impl Guest for Component {
+        fn test_connection(
+            c: Connection,
+            input: TestConnectionInput,
+        ) -> Result<String, ConnectorError> {
+            step(actions::test_connection::run(&c, input))
+        }
         fn create_table(c: Connection, input: CreateTableInput) -> Result<String, ConnectorError> {
             step(actions::create_table::run(&c, input))
         }

@@ -59,15 +59,17 @@ impl Default for Options {
     }
 }
 
-/// The release build next to this crate's workspace, else next to the current directory.
+/// The release build: under `$CARGO_TARGET_DIR` when set, else in this crate's workspace,
+/// else relative to the current directory.
 pub fn default_component() -> PathBuf {
+    let in_target = |dir: PathBuf| dir.join("wasm32-wasip2/release/dynamodb_connector.wasm");
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let built = workspace.join(DEFAULT_COMPONENT);
-    if built.exists() {
-        built
-    } else {
-        PathBuf::from(DEFAULT_COMPONENT)
-    }
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(|d| in_target(PathBuf::from(d)))
+        .into_iter()
+        .chain([workspace.join(DEFAULT_COMPONENT)])
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_COMPONENT))
 }
 
 /// `$CONNECTOR_HOST_CACHE_DIR`, else `$XDG_CACHE_HOME/connector-host`, else

@@ -21,7 +21,7 @@ fn capacity(field: &str, units: Option<u64>) -> Result<i64> {
 }
 
 pub async fn run(connection: &Connection, input: CreateTableInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region)?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let name = input::required("table-name", &input.table_name)?;
     let definitions = input::records(
         "attribute-definitions",

@@ -9,7 +9,7 @@ use crate::{client, expressions, input};
 use serde_json::{json, Value};
 
 pub async fn run(connection: &Connection, input: GetItemInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region)?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let table = input::required("table-name", &input.table_name)?;
     let names = expressions::attribute_names(
         "expression-attribute-names",

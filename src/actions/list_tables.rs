@@ -8,7 +8,7 @@ use crate::shape::Obj;
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: ListTablesInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region)?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let fetch_all = input.fetch_all.unwrap_or(false);
     let mut names: Vec<Value> = Vec::new();
     let mut start: Option<String> = None;

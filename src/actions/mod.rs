@@ -9,6 +9,7 @@ pub mod get_item;
 pub mod list_tables;
 pub mod query_items;
 pub mod raw_request;
+pub mod test_connection;
 pub mod update_item;
 pub mod upsert_item;
 

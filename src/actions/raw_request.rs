@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: RawRequestInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region)?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let statement = input::required("statement", &input.statement)?;
     let parameters = match input::opt_json("parameters", input.parameters.as_deref())? {
         None => None,

@@ -9,7 +9,7 @@ use crate::{client, expressions, input};
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: UpdateItemInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region)?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let table = input::required("table-name", &input.table_name)?;
     let update = input::required("update-expression", &input.update_expression)?;
     let expr = expressions::parse(

@@ -8,7 +8,7 @@ use crate::{client, expressions, input, values};
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: UpsertItemInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region)?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let table = input::required("table-name", &input.table_name)?;
     let item = values::typed_map(
         "value",

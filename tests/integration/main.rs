@@ -5,5 +5,6 @@
 mod harness;
 
 mod cli;
+mod connections;
 mod items;
 mod tables;

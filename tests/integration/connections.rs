@@ -1,0 +1,124 @@
+//! Connections: role-arn through STS AssumeRole, test-connection, and no secret printed.
+
+use crate::harness::*;
+use serde_json::{json, Value};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/integration";
+
+fn role_connection(sts: &str) -> Value {
+    json!({
+        "type": "role-arn",
+        "role-arn": ROLE,
+        "access-key-id": ACCESS_KEY,
+        "secret-access-key": SECRET,
+        "session-token": "FwoGZXIvYXdzEXAMPLESESSIONTOKEN",
+        "external-id": "tenant-42",
+        "session-name": "workflow-7",
+        "duration-seconds": 900,
+        "endpoint-url": moto(),
+        "sts-endpoint-url": sts,
+    })
+}
+
+fn run(connection: Value, action: &str, input: Value) -> Result<Value, connector_host::StepError> {
+    host().run_step(&json!({"connection": connection, "action": action, "input": input}))
+}
+
+#[test]
+fn role_arn_lists_tables_through_sts() {
+    create_table("af-south-1", "behind-a-role", false);
+    let listed = run(
+        role_connection(moto()),
+        "list-tables",
+        json!({"region": "af-south-1"}),
+    )
+    .unwrap();
+    assert_eq!(listed["TableNames"], json!(["behind-a-role"]));
+}
+
+#[test]
+fn test_connection_reports_what_it_verified() {
+    let checked = run(
+        connection(moto()),
+        "test-connection",
+        json!({"region": "us-east-1"}),
+    )
+    .unwrap();
+    assert_eq!(checked["Connection"], "access-key");
+    assert_eq!(checked["CredentialsAccepted"], true);
+    let checked = run(
+        role_connection(moto()),
+        "test-connection",
+        json!({"region": "us-east-1"}),
+    )
+    .unwrap();
+    assert_eq!(checked["Connection"], "role-arn");
+    assert!(
+        checked["AssumedRoleArn"]
+            .as_str()
+            .unwrap()
+            .contains("integration/workflow-7"),
+        "{checked}"
+    );
+}
+
+#[test]
+fn test_connection_unreachable_is_network() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = format!("http://127.0.0.1:{port}");
+    let error = run(
+        connection(&dead),
+        "test-connection",
+        json!({"region": "us-east-1"}),
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, "network", "{error:?}");
+    let error = run(
+        role_connection(&dead),
+        "test-connection",
+        json!({"region": "us-east-1"}),
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, "network", "{error:?}");
+    assert!(
+        error.message.contains("assuming role"),
+        "the error says it came from STS: {error:?}"
+    );
+}
+
+#[test]
+fn role_arn_inputs_are_checked() {
+    let mut bad = role_connection(moto());
+    bad["duration-seconds"] = json!(60);
+    let error = run(bad, "list-tables", json!({"region": "us-east-1"})).unwrap_err();
+    assert_eq!(error.field.as_deref(), Some("connection.duration-seconds"));
+    let mut bad = role_connection(moto());
+    bad["role-arn"] = json!("");
+    let error = run(bad, "list-tables", json!({"region": "us-east-1"})).unwrap_err();
+    assert_eq!(error.field.as_deref(), Some("connection.role-arn"));
+}
+
+#[test]
+fn no_output_or_log_carries_a_secret() {
+    let steps = [
+        json!({"connection": role_connection(moto()), "action": "test-connection", "input": {"region": "us-east-1"}}),
+        json!({"connection": connection(moto()), "action": "describe-table", "input": {"region": "us-east-1", "table-name": "missing"}}),
+        json!({"connection": connection("http://127.0.0.1:9"), "action": "list-tables", "input": {"region": "us-east-1"}}),
+        json!({"connection": connection(moto()), "action": "list-tables", "input": {"region": "bad region"}}),
+    ];
+    for step in steps {
+        let (_, stdout, stderr) = cli(&["step", "-"], &step.to_string());
+        for secret in [SECRET, "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"] {
+            assert!(
+                !stdout.contains(secret) && !stderr.contains(secret),
+                "{step}: {stdout}{stderr}"
+            );
+        }
+        let error = host().run_step(&step).err();
+        assert!(!format!("{error:?}").contains(SECRET));
+    }
+}
