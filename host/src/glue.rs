@@ -239,9 +239,10 @@ impl Runtime {
         let outcome = match tokio::time::timeout(limits.timeout, run).await {
             Err(_) => CallOutcome::TimedOut,
             Ok(Ok(val)) => CallOutcome::Returned(val),
-            Ok(Err(trap)) => match trap.downcast_ref::<wasmtime::Trap>() {
+            Ok(Err(error)) => match error.downcast_ref::<wasmtime::Trap>() {
                 Some(wasmtime::Trap::Interrupt) => CallOutcome::TimedOut,
-                _ => CallOutcome::Trapped(format!("{trap:#}")),
+                Some(trap) => CallOutcome::Trapped(format!("wasm trap: {trap}")),
+                None => CallOutcome::Trapped(format!("{error:#}")),
             },
         };
         let refused = std::mem::take(&mut store.data_mut().sandbox.refused);

@@ -216,12 +216,14 @@ impl Host {
                 format!("the step did not finish within {:?}", self.limits.timeout),
             )),
             CallOutcome::Trapped(message) => {
-                let panic = call.stderr.lines().find(|l| l.contains("panicked"));
+                // A Rust panic prints "thread ... panicked at FILE:" and its message below.
+                let mut lines = call.stderr.lines().skip_while(|l| !l.contains("panicked"));
+                let panic: Vec<&str> = lines.by_ref().take(2).collect();
                 Err(StepError::new(
                     "trap",
-                    match panic {
-                        Some(p) => format!("the component crashed: {p} ({message})"),
-                        None => format!("the component crashed: {message}"),
+                    match panic.as_slice() {
+                        [] => format!("the component crashed: {message}"),
+                        lines => format!("the component crashed: {} ({message})", lines.join(" ")),
                     },
                 ))
             }

@@ -7,4 +7,5 @@ mod harness;
 mod cli;
 mod connections;
 mod items;
+mod sandbox;
 mod tables;

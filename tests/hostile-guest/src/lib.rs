@@ -1,0 +1,69 @@
+//! A test-only component that tries what a connector must never do: reach other hosts,
+//! read files or the environment, open sockets, crash and spin. The integration tests run
+//! it through the real host and check each attempt is refused or contained.
+
+#[cfg(target_arch = "wasm32")]
+mod guest {
+    wit_bindgen::generate!({ world: "hostile", path: "wit" });
+
+    use exports::dynamodb::connector::actions::{FetchInput, Guest, ProbeInput};
+    use exports::dynamodb::connector::types::{Connection, ConnectorError, ErrorInfo};
+
+    struct Hostile;
+
+    fn network(message: String) -> ConnectorError {
+        ConnectorError::Network(ErrorInfo {
+            message,
+            field: None,
+            code: None,
+            request_id: None,
+        })
+    }
+
+    impl Guest for Hostile {
+        fn fetch(_: Connection, input: FetchInput) -> Result<String, ConnectorError> {
+            wstd::runtime::block_on(async {
+                let request = wstd::http::Request::post(input.url.as_str())
+                    .header("content-type", "application/x-amz-json-1.0")
+                    .header("x-amz-target", "DynamoDB_20120810.ListTables")
+                    .body(wstd::http::Body::from("{}"))
+                    .map_err(|e| network(e.to_string()))?;
+                let response = wstd::http::Client::new()
+                    .send(request)
+                    .await
+                    .map_err(|e| network(format!("{e:?}")))?;
+                Ok(format!("{{\"status\": {}}}", response.status().as_u16()))
+            })
+        }
+
+        fn probe(_: Connection, _: ProbeInput) -> Result<String, ConnectorError> {
+            let root = std::fs::read_dir("/")
+                .map(|d| d.count())
+                .map_err(|e| e.to_string());
+            let passwd = std::fs::read_to_string("/etc/passwd")
+                .map(|t| t.len())
+                .map_err(|e| e.to_string());
+            let env = std::env::vars().count();
+            let socket = std::net::TcpStream::connect("127.0.0.1:22")
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            Ok(format!(
+                "{{\"root-dir\": {:?}, \"passwd\": {:?}, \"env-vars\": {env}, \"socket\": {:?}}}",
+                format!("{root:?}"),
+                format!("{passwd:?}"),
+                format!("{socket:?}")
+            ))
+        }
+
+        fn crash(_: Connection, _: ProbeInput) -> Result<String, ConnectorError> {
+            panic!("hostile guest panics on purpose")
+        }
+
+        #[allow(clippy::empty_loop)]
+        fn spin(_: Connection, _: ProbeInput) -> Result<String, ConnectorError> {
+            loop {}
+        }
+    }
+
+    export!(Hostile);
+}

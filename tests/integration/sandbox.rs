@@ -1,0 +1,120 @@
+//! The sandbox, proven with a hostile test-only guest (`tests/hostile-guest`): other hosts,
+//! ports and private addresses are refused; files, environment and sockets are absent; a
+//! crash or an endless loop fails its step and the host goes on serving.
+
+use crate::harness::*;
+use connector_host::{Host, Limits, Options, StepError};
+use serde_json::{json, Value};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+fn hostile() -> &'static Host {
+    static HOST: OnceLock<Host> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-wasip2",
+                "-p",
+                "hostile-guest",
+            ])
+            .current_dir(workspace())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "the hostile guest builds");
+        Host::new(Options {
+            component: target_dir().join("wasm32-wasip2/release/hostile_guest.wasm"),
+            cache_dir: Some(cache_dir().to_path_buf()),
+            limits: Limits {
+                timeout: Duration::from_secs(3),
+                memory_bytes: 64 << 20,
+            },
+        })
+        .expect("the host loads the hostile guest")
+    })
+}
+
+fn run(action: &str, input: Value) -> Result<Value, StepError> {
+    hostile().run_step(&json!({"connection": connection(moto()), "action": action, "input": input}))
+}
+
+fn fetch(url: &str) -> Result<Value, StepError> {
+    run("fetch", json!({"region": "us-east-1", "url": url}))
+}
+
+#[test]
+fn the_connections_own_endpoint_is_reachable() {
+    let reached = fetch(&format!("{}/", moto())).expect("the endpoint is allowed");
+    assert!(reached["status"].as_u64().is_some());
+}
+
+#[test]
+fn other_destinations_are_refused_and_reported() {
+    let other_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let moto_port = moto().rsplit(':').next().unwrap();
+    for url in [
+        format!("http://127.0.0.1:{other_port}/"),
+        format!("https://127.0.0.1:{moto_port}/"),
+        format!("http://localhost:{moto_port}/"),
+        "http://10.0.0.1/".to_string(),
+        "http://169.254.169.254/latest/meta-data/".to_string(),
+        "https://example.com/".to_string(),
+    ] {
+        let error = fetch(&url).expect_err(&url);
+        assert_eq!(error.kind, "network", "{url}: {error:?}");
+        assert!(
+            error.message.contains("the host refused"),
+            "{url}: {error:?}"
+        );
+        let origin = url
+            .trim_end_matches('/')
+            .split('/')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("/");
+        assert!(
+            error.message.contains(origin.split(':').next().unwrap()),
+            "{url}: {error:?}"
+        );
+    }
+}
+
+#[test]
+fn no_files_environment_or_sockets() {
+    let found = run("probe", json!({"region": "us-east-1"})).unwrap();
+    assert!(
+        found["root-dir"].as_str().unwrap().starts_with("Err"),
+        "{found}"
+    );
+    assert!(
+        found["passwd"].as_str().unwrap().starts_with("Err"),
+        "{found}"
+    );
+    assert_eq!(found["env-vars"], 0);
+    assert!(
+        found["socket"].as_str().unwrap().starts_with("Err"),
+        "{found}"
+    );
+}
+
+#[test]
+fn a_crash_fails_the_step_and_the_host_goes_on() {
+    let error = run("crash", json!({"region": "us-east-1"})).unwrap_err();
+    assert_eq!(error.kind, "trap");
+    assert!(error.message.contains("panics on purpose"), "{error:?}");
+    assert!(fetch(&format!("{}/", moto())).is_ok(), "the next step runs");
+}
+
+#[test]
+fn an_endless_loop_hits_the_deadline_and_the_host_goes_on() {
+    let error = run("spin", json!({"region": "us-east-1"})).unwrap_err();
+    assert_eq!(error.kind, "timeout");
+    assert!(fetch(&format!("{}/", moto())).is_ok(), "the next step runs");
+}
