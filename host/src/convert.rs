@@ -183,3 +183,39 @@ pub fn from_val(val: &Val) -> Value {
         other => Value::String(format!("{other:?}")),
     }
 }
+
+/// A WIT type as JSON, for checks against the manifest: `"string"`, `"bool"`, `"u64"`,
+/// `{"option": T}`, `{"enum": [...]}`, `{"record": {field: T}}`, `{"variant": {case: T}}`.
+pub fn describe(ty: &Type) -> Value {
+    let one = |k: &str, v: Value| Value::Object(Map::from_iter([(k.to_string(), v)]));
+    match ty {
+        Type::Bool => "bool".into(),
+        Type::U32 => "u32".into(),
+        Type::U64 => "u64".into(),
+        Type::String => "string".into(),
+        Type::Option(o) => one("option", describe(&o.ty())),
+        Type::Enum(e) => one("enum", e.names().collect::<Vec<_>>().into()),
+        Type::Record(r) => one(
+            "record",
+            Value::Object(
+                r.fields()
+                    .map(|f| (f.name.to_string(), describe(&f.ty)))
+                    .collect(),
+            ),
+        ),
+        Type::Variant(v) => one(
+            "variant",
+            Value::Object(
+                v.cases()
+                    .map(|c| {
+                        (
+                            c.name.to_string(),
+                            c.ty.as_ref().map_or(Value::Null, describe),
+                        )
+                    })
+                    .collect(),
+            ),
+        ),
+        other => format!("{other:?}").into(),
+    }
+}

@@ -19,8 +19,10 @@
 //! }
 //! ```
 
-mod convert;
+pub mod convert;
+pub mod docs;
 mod glue;
+pub mod manifest;
 pub mod sandbox;
 
 pub use glue::Limits;
@@ -155,6 +157,25 @@ impl Host {
         let mut names: Vec<String> = self.runtime.actions().keys().cloned().collect();
         names.sort();
         names
+    }
+
+    /// Every action's parameters and their WIT types as JSON (see [`convert::describe`]):
+    /// `{"list-tables": {"connection": {...}, "input": {"record": {...}}}, ...}`.
+    pub fn signatures(&self) -> Value {
+        let mut actions: Vec<_> = self.runtime.actions().iter().collect();
+        actions.sort_by_key(|(name, _)| name.as_str());
+        Value::Object(
+            actions
+                .into_iter()
+                .map(|(name, action)| {
+                    let params = action
+                        .params
+                        .iter()
+                        .map(|(p, ty)| (p.clone(), convert::describe(ty)));
+                    (name.clone(), Value::Object(params.collect()))
+                })
+                .collect(),
+        )
     }
 
     /// Run one step document `{"connection": {...}, "action": "...", "input": {...}}`.

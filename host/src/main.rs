@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! connector-host step [--component PATH] [--cache-dir DIR] FILE|-
-//! connector-host flow [--component PATH] [--cache-dir DIR] FILE
+//! connector-host flow [--json] [--component PATH] [--cache-dir DIR] FILE
 //! connector-host actions [--component PATH] [--cache-dir DIR]
 //! ```
 //!
@@ -20,12 +20,14 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   connector-host step [--component PATH] [--cache-dir DIR] FILE|-
-  connector-host flow [--component PATH] [--cache-dir DIR] FILE
+  connector-host flow [--json] [--component PATH] [--cache-dir DIR] FILE
   connector-host actions [--component PATH] [--cache-dir DIR]";
 
 struct Command {
     verb: String,
     file: Option<String>,
+    /// `flow --json`: print one JSON array of `{name, action, input, output}` instead.
+    json: bool,
     options: Options,
 }
 
@@ -37,8 +39,10 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     }
     let mut options = Options::default();
     let mut file = None;
+    let mut json = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--json" if verb == "flow" => json = true,
             "--component" => {
                 options.component = PathBuf::from(args.next().ok_or("--component needs a PATH")?)
             }
@@ -58,6 +62,7 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         _ => Ok(Command {
             verb,
             file,
+            json,
             options,
         }),
     }
@@ -133,9 +138,20 @@ fn run(command: Command) -> Result<(), StepError> {
         }
         _ => {
             let flow = read_document(command.file.as_deref().unwrap_or("-"))?;
+            let mut record = Vec::new();
             for (title, step) in flow_steps(&flow)? {
-                println!("── {title}");
-                print(&host.run_step(&step)?);
+                if command.json {
+                    let output = host.run_step(&step)?;
+                    record.push(serde_json::json!({
+                        "name": title, "action": step["action"], "input": step["input"], "output": output
+                    }));
+                } else {
+                    println!("── {title}");
+                    print(&host.run_step(&step)?);
+                }
+            }
+            if command.json {
+                print(&Value::from(record));
             }
             Ok(())
         }

@@ -7,5 +7,6 @@ mod harness;
 mod cli;
 mod connections;
 mod items;
+mod manifest;
 mod sandbox;
 mod tables;

@@ -1,0 +1,121 @@
+//! The reference docs, generated from `connector.toml` and the demo's recorded run: one page
+//! per connection and per action, in the reference's layout (a table of inputs with their
+//! comments and defaults), each action with an example step and its output.
+
+use crate::manifest::{Group, Input, Manifest};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Markdown table cells cannot hold newlines or bare pipes.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', "<br />")
+}
+
+fn default_cell(input: &Input) -> String {
+    match &input.default {
+        None => String::new(),
+        Some(toml::Value::String(s)) if s.contains('\n') => format!("<code>{}</code>", cell(s)),
+        Some(toml::Value::String(s)) => cell(s),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn inputs_table(inputs: &[Input]) -> String {
+    let mut out = String::from("| Input | Comments | Default |\n| --- | --- | --- |\n");
+    for i in inputs {
+        let mut comments = cell(&i.comments);
+        if i.required {
+            comments.push_str(" <em>Required.</em>");
+        }
+        if !i.options.is_empty() {
+            comments.push_str(&format!(" One of: {}.", i.options.join(", ")));
+        }
+        if i.secret {
+            comments.push_str(" <em>Secret: never shown in outputs, errors or logs.</em>");
+        }
+        out.push_str(&format!(
+            "| {} (`{}`) | {} | {} |\n",
+            i.label,
+            i.key,
+            comments,
+            default_cell(i)
+        ));
+    }
+    out
+}
+
+fn json_block(value: &Value) -> String {
+    format!(
+        "```json\n{}\n```\n",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    )
+}
+
+fn connection_page(c: &Group) -> String {
+    format!(
+        "# {} (`{}`)\n\n{}\n\n{}\nIn a step document: `\"connection\": {{\"type\": \"{}\", ...}}` with the keys above.\n",
+        c.label,
+        c.key,
+        c.description,
+        inputs_table(&c.inputs),
+        c.key
+    )
+}
+
+fn action_page(a: &Group, example: Option<&Value>) -> String {
+    let mut page = format!(
+        "# {} (`{}`)\n\n{}\n\n{}",
+        a.label,
+        a.key,
+        a.description,
+        inputs_table(&a.inputs)
+    );
+    if let Some(example) = example {
+        page.push_str(
+            "\n## Example\n\nStep (the connection as in [the connections](../connections/)):\n\n",
+        );
+        page.push_str(&json_block(&serde_json::json!({
+            "connection": {"type": "access-key", "...": "..."},
+            "action": a.key,
+            "input": example["input"],
+        })));
+        page.push_str("\nOutput (from the demo run against moto):\n\n");
+        page.push_str(&json_block(&example["output"]));
+    }
+    page
+}
+
+/// Every generated page, by path under `docs/`. `examples` is the demo's recorded run:
+/// `[{"action", "input", "output"}, ...]` (the first example of each action is used).
+pub fn render(manifest: &Manifest, examples: &Value) -> BTreeMap<String, String> {
+    let example = |action: &str| {
+        examples
+            .as_array()
+            .and_then(|steps| steps.iter().find(|s| s["action"] == action))
+    };
+    let mut pages = BTreeMap::new();
+    let mut index = format!(
+        "# {}\n\n![{}](../{}#connector-icon)\n\n{}\n\n## Connections\n\n",
+        manifest.name, manifest.name, manifest.icon, manifest.description
+    );
+    for c in &manifest.connections {
+        index.push_str(&format!("- [{}](connections/{}.md)\n", c.label, c.key));
+        pages.insert(format!("connections/{}.md", c.key), connection_page(c));
+    }
+    index.push_str("\n## Actions\n\n");
+    for a in &manifest.actions {
+        index.push_str(&format!(
+            "- [{}](actions/{}.md): {}\n",
+            a.label, a.key, a.description
+        ));
+        pages.insert(
+            format!("actions/{}.md", a.key),
+            action_page(a, example(&a.key)),
+        );
+    }
+    index.push_str(
+        "\n## Guides\n\n- [Step format](step-format.md)\n- [Value mapping](value-mapping.md)\n- [Errors](errors.md)\n- [Embedding the component](embedding.md)\n",
+    );
+    pages.insert("reference.md".to_string(), index);
+    pages
+}
