@@ -43,6 +43,53 @@ impl KeySchema {
         })
     }
 
+    /// A key schema given as input: `[{"AttributeName", "KeyType", "AttributeType"}]`.
+    pub fn given(field: &str, text: &str) -> Result<KeySchema> {
+        let records = crate::input::records(
+            field,
+            text,
+            &[
+                ("AttributeName", None),
+                ("KeyType", Some(&["HASH", "RANGE"])),
+                ("AttributeType", Some(&["S", "N", "B"])),
+            ],
+        )?;
+        let named = |kind: &str| {
+            records
+                .iter()
+                .filter(|r| r[1] == kind)
+                .map(|r| r[0].clone())
+                .collect::<Vec<_>>()
+        };
+        let (hashes, ranges) = (named("HASH"), named("RANGE"));
+        if hashes.len() != 1 || ranges.len() > 1 {
+            return Err(Error::invalid(
+                field,
+                "needs exactly one HASH and at most one RANGE key",
+            ));
+        }
+        Ok(KeySchema {
+            hash: hashes[0].clone(),
+            range: ranges.first().cloned(),
+            types: records
+                .iter()
+                .map(|r| (r[0].clone(), ScalarAttributeType::from(r[2].as_str())))
+                .collect(),
+        })
+    }
+
+    /// The key schema given as input, else read from the table with `DescribeTable`.
+    pub async fn resolve(
+        client: &aws_sdk_dynamodb::Client,
+        table: &str,
+        given: Option<&str>,
+    ) -> Result<KeySchema> {
+        match crate::input::optional(given) {
+            Some(text) => KeySchema::given("key-schema", text),
+            None => KeySchema::describe(client, table).await,
+        }
+    }
+
     /// Read the key schema of `table` with `DescribeTable`.
     pub async fn describe(client: &aws_sdk_dynamodb::Client, table: &str) -> Result<KeySchema> {
         let out = client.describe_table().table_name(table).send().await?;
@@ -144,6 +191,23 @@ mod tests {
         let key = schema(true).key("42", Some("AQI=")).unwrap();
         assert_eq!(key["id"], AttributeValue::N("42".into()));
         assert_eq!(key["sk"], AttributeValue::B(Blob::new(vec![1, 2])));
+    }
+
+    #[test]
+    fn given_key_schemas_are_checked() {
+        let given = KeySchema::given(
+            "key-schema",
+            r#"[{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"},
+                {"AttributeName": "sk", "KeyType": "RANGE", "AttributeType": "B"}]"#,
+        )
+        .unwrap();
+        assert_eq!(given, schema(true));
+        let two_hashes = KeySchema::given(
+            "key-schema",
+            r#"[{"AttributeName": "a", "KeyType": "HASH", "AttributeType": "N"},
+                {"AttributeName": "b", "KeyType": "HASH", "AttributeType": "N"}]"#,
+        );
+        assert_eq!(two_hashes.unwrap_err().field.as_deref(), Some("key-schema"));
     }
 
     #[test]

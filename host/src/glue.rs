@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use wasmtime::component::{
     types::ComponentItem, Component, ComponentExportIndex, InstancePre, Linker, ResourceTable,
     Type, Val,
@@ -57,9 +57,21 @@ pub enum CallOutcome {
     TimedOut,
 }
 
+/// What a step cost.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepStats {
+    /// Time to instantiate the pre-linked component in the fresh store.
+    pub instantiate: Duration,
+    /// Time from the call into the guest to its return (including its I/O).
+    pub call: Duration,
+    /// Most linear memory the guest held at once, in bytes.
+    pub peak_memory_bytes: usize,
+}
+
 /// A finished call and what the sandbox saw during it.
 pub struct Call {
     pub outcome: CallOutcome,
+    pub stats: StepStats,
     /// Requests the sandbox refused, as `METHOD origin`.
     pub refused: Vec<String>,
     /// What the guest wrote to standard error.
@@ -215,24 +227,33 @@ impl Runtime {
                 origins,
                 refused: Vec::new(),
             },
-            limits: StoreLimitsBuilder::new()
-                .memory_size(limits.memory_bytes)
-                .trap_on_grow_failure(true)
-                .build(),
+            limiter: Limiter {
+                limits: StoreLimitsBuilder::new()
+                    .memory_size(limits.memory_bytes)
+                    .trap_on_grow_failure(true)
+                    .build(),
+                memory: 0,
+                peak_memory: 0,
+            },
         };
         let mut store = Store::new(&self.engine, state);
-        store.limiter(|s| &mut s.limits);
+        store.limiter(|s| &mut s.limiter);
         let ticks = (limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
         store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
 
+        let mut stats = StepStats::default();
         let run = async {
+            let started = Instant::now();
             let instance = self.pre.instantiate_async(&mut store).await?;
             let func = instance
                 .get_func(&mut store, action.index)
                 .ok_or_else(|| format_err!("the action's function is missing"))?;
+            stats.instantiate = started.elapsed();
             let mut results = [Val::Bool(false)];
+            let called = Instant::now();
             func.call_async(&mut store, params, &mut results).await?;
+            stats.call = called.elapsed();
             let [result] = results;
             Ok::<_, wasmtime::Error>(result)
         };
@@ -246,8 +267,10 @@ impl Runtime {
             },
         };
         let refused = std::mem::take(&mut store.data_mut().sandbox.refused);
+        stats.peak_memory_bytes = store.data().limiter.peak_memory;
         Ok(Call {
             outcome,
+            stats,
             refused,
             stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
         })
@@ -260,7 +283,39 @@ struct StepState {
     http: WasiHttpCtx,
     table: ResourceTable,
     sandbox: Sandbox,
+    limiter: Limiter,
+}
+
+/// The memory cap, which also records the guest's peak memory.
+struct Limiter {
     limits: StoreLimits,
+    memory: usize,
+    peak_memory: usize,
+}
+
+impl wasmtime::ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if allowed {
+            self.memory += desired - current;
+            self.peak_memory = self.peak_memory.max(self.memory);
+        }
+        Ok(allowed)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
 }
 
 impl WasiView for StepState {

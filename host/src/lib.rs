@@ -25,7 +25,7 @@ mod glue;
 pub mod manifest;
 pub mod sandbox;
 
-pub use glue::Limits;
+pub use glue::{Limits, StepStats};
 
 use glue::{CallOutcome, Runtime};
 use serde::{Deserialize, Serialize};
@@ -180,11 +180,26 @@ impl Host {
 
     /// Run one step document `{"connection": {...}, "action": "...", "input": {...}}`.
     pub fn run_step(&self, step: &Value) -> Result<Value, StepError> {
-        self.tokio.block_on(self.run_step_async(step))
+        self.run_step_with_stats(step).0
+    }
+
+    /// [`Host::run_step`], also returning what the step cost (for benchmarks and logs).
+    pub fn run_step_with_stats(&self, step: &Value) -> (Result<Value, StepError>, StepStats) {
+        self.tokio.block_on(self.run(step))
     }
 
     /// [`Host::run_step`] for callers already on a tokio runtime.
     pub async fn run_step_async(&self, step: &Value) -> Result<Value, StepError> {
+        self.run(step).await.0
+    }
+
+    async fn run(&self, step: &Value) -> (Result<Value, StepError>, StepStats) {
+        let mut stats = StepStats::default();
+        let result = self.run_measured(step, &mut stats).await;
+        (result, stats)
+    }
+
+    async fn run_measured(&self, step: &Value, stats: &mut StepStats) -> Result<Value, StepError> {
         let Value::Object(doc) = step else {
             return Err(StepError::invalid("step", "must be a JSON object"));
         };
@@ -228,6 +243,7 @@ impl Host {
             .call(action_name, &params, origins, self.limits)
             .await
             .map_err(|e| StepError::new("trap", format!("{e:#}")))?;
+        *stats = call.stats;
         if !call.stderr.is_empty() {
             eprint!("{}", indent(&call.stderr));
         }

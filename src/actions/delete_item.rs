@@ -21,10 +21,12 @@ pub async fn run(connection: &Connection, input: DeleteItemInput) -> Result<Valu
         ReturnValues::AllOld,
         &[ReturnValues::None, ReturnValues::AllOld],
     )?;
-    let key = KeySchema::describe(&client, table).await?.key(
-        &input.hash_key_value,
-        input::optional(input.range_key_value.as_deref()),
-    )?;
+    let key = KeySchema::resolve(&client, table, input.key_schema.as_deref())
+        .await?
+        .key(
+            &input.hash_key_value,
+            input::optional(input.range_key_value.as_deref()),
+        )?;
     let out = client
         .delete_item()
         .table_name(table)

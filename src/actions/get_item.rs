@@ -15,10 +15,12 @@ pub async fn run(connection: &Connection, input: GetItemInput) -> Result<Value> 
         "expression-attribute-names",
         input.expression_attribute_names.as_deref(),
     )?;
-    let key = KeySchema::describe(&client, table).await?.key(
-        &input.hash_key_value,
-        input::optional(input.range_key_value.as_deref()),
-    )?;
+    let key = KeySchema::resolve(&client, table, input.key_schema.as_deref())
+        .await?
+        .key(
+            &input.hash_key_value,
+            input::optional(input.range_key_value.as_deref()),
+        )?;
     let out = client
         .get_item()
         .table_name(table)

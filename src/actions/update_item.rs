@@ -23,10 +23,12 @@ pub async fn run(connection: &Connection, input: UpdateItemInput) -> Result<Valu
         AllNew,
         &[None, AllOld, UpdatedOld, AllNew, UpdatedNew],
     )?;
-    let key = KeySchema::describe(&client, table).await?.key(
-        &input.hash_key_value,
-        input::optional(input.range_key_value.as_deref()),
-    )?;
+    let key = KeySchema::resolve(&client, table, input.key_schema.as_deref())
+        .await?
+        .key(
+            &input.hash_key_value,
+            input::optional(input.range_key_value.as_deref()),
+        )?;
     let out = client
         .update_item()
         .table_name(table)

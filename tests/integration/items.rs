@@ -435,3 +435,39 @@ fn raw_request_runs_partiql_with_parameters() {
     );
     assert_eq!(error.field.as_deref(), Some("parameters"));
 }
+
+#[test]
+fn a_given_key_schema_saves_the_describe_call() {
+    let (region, table) = ("eu-central-2", "schema-given");
+    setup(region, table);
+    ok(
+        "upsert-item",
+        json!({"region": region, "table-name": table,
+        "value": {"id": 4, "sk": "s", "v": "x"}, "value-types": {"id": "N", "sk": "S", "v": "S"}}),
+    );
+    let schema = json!([{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"},
+                        {"AttributeName": "sk", "KeyType": "RANGE", "AttributeType": "S"}]);
+    let got = ok(
+        "get-item",
+        json!({"region": region, "table-name": table, "hash-key-value": 4,
+        "range-key-value": "s", "key-schema": schema}),
+    );
+    assert_eq!(got["Item"]["v"], "x");
+    let error = fails(
+        "get-item",
+        json!({"region": region, "table-name": table, "hash-key-value": 4,
+        "key-schema": schema}),
+    );
+    assert_eq!(error.field.as_deref(), Some("range-key-value"));
+    let error = fails(
+        "delete-item",
+        json!({"region": region, "table-name": table, "hash-key-value": 4,
+        "range-key-value": "s", "key-schema": [{"AttributeName": "id", "KeyType": "PARTITION", "AttributeType": "N"}]}),
+    );
+    assert_eq!(error.field.as_deref(), Some("key-schema[0].KeyType"));
+    assert_eq!(
+        raw_item(region, table, "4", "s")["v"],
+        json!({"S": "x"}),
+        "nothing deleted"
+    );
+}

@@ -1,0 +1,411 @@
+//! Step latency: the component through the host against native `aws-sdk-dynamodb`, in one
+//! run, against the same endpoints: a stub server inside this benchmark (answers valid
+//! DynamoDB JSON at once, so connector overhead shows) and moto.
+//!
+//! Run with `scripts/bench.sh` (or `cargo bench -p connector-host --bench steps` after
+//! `scripts/setup.sh` and building the component). Prints a table of p50/p99 and ratios to
+//! the native long-lived client, then start-up figures and fetch-all scaling.
+
+use aws_credential_types::Credentials;
+use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
+use aws_sdk_dynamodb::types::AttributeValue;
+use connector_host::{Host, Limits, Options};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const TABLE: &str = "bench";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+}
+
+// ---------------------------------------------------------------- the stub server
+
+/// The JSON body the stub answers for an `X-Amz-Target` operation.
+fn stub_answer(operation: &str, body: &[u8], tables: usize) -> String {
+    let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    match operation {
+        "ListTables" => {
+            let start = request["ExclusiveStartTableName"]
+                .as_str()
+                .and_then(|s| s.strip_prefix("table-"))
+                .and_then(|n| n.parse::<usize>().ok())
+                .map_or(0, |n| n + 1);
+            let limit = request["Limit"].as_u64().unwrap_or(100) as usize;
+            let end = (start + limit).min(tables);
+            let names: Vec<String> = (start..end).map(|i| format!("table-{i:06}")).collect();
+            let mut out = json!({ "TableNames": names });
+            if end < tables {
+                out["LastEvaluatedTableName"] = json!(format!("table-{:06}", end - 1));
+            }
+            out.to_string()
+        }
+        "DescribeTable" => json!({"Table": {
+            "TableName": TABLE, "TableStatus": "ACTIVE",
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "N"}]}})
+        .to_string(),
+        "GetItem" => {
+            json!({"Item": {"id": {"N": "1"}, "name": {"S": "Rose"}, "tags": {"SS": ["a", "b"]}}})
+                .to_string()
+        }
+        _ => "{}".to_string(),
+    }
+}
+
+async fn stub_connection(mut socket: tokio::net::TcpStream, tables: usize) -> std::io::Result<()> {
+    let mut buffer = Vec::with_capacity(8192);
+    loop {
+        let header_end = loop {
+            if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            let mut chunk = [0u8; 8192];
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buffer[..header_end]).to_string();
+        let header = |name: &str| {
+            head.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim()
+                    .eq_ignore_ascii_case(name)
+                    .then(|| v.trim().to_string())
+            })
+        };
+        let length: usize = header("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        while buffer.len() < header_end + length {
+            let mut chunk = [0u8; 8192];
+            let n = socket.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        }
+        let target = header("x-amz-target").unwrap_or_default();
+        let operation = target.rsplit('.').next().unwrap_or("");
+        let body = stub_answer(operation, &buffer[header_end..header_end + length], tables);
+        buffer.drain(..header_end + length);
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: {}\r\nx-amzn-requestid: stub\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(response.as_bytes()).await?;
+    }
+}
+
+/// Start a stub with `tables` tables on a free port; returns its URL.
+fn start_stub(runtime: &tokio::runtime::Runtime, tables: usize) -> String {
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            socket.set_nodelay(true).ok();
+            tokio::spawn(stub_connection(socket, tables));
+        }
+    });
+    url
+}
+
+fn start_moto() -> (String, std::process::Child) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(workspace().join(".venv/bin/moto_server"))
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto starts (run scripts/setup.sh)");
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (format!("http://127.0.0.1:{port}"), child)
+}
+
+// ---------------------------------------------------------------- the contenders
+
+fn native_client(endpoint: &str) -> aws_sdk_dynamodb::Client {
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDBENCH",
+            "bench-secret",
+            None,
+            None,
+            "bench",
+        ))
+        .endpoint_url(endpoint)
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Op {
+    ListTables,
+    GetItem,
+    UpsertItem,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::ListTables => "list-tables",
+            Op::GetItem => "get-item",
+            Op::UpsertItem => "upsert-item",
+        }
+    }
+
+    async fn native(self, client: &aws_sdk_dynamodb::Client) {
+        match self {
+            Op::ListTables => {
+                client.list_tables().send().await.unwrap();
+            }
+            Op::GetItem => {
+                client
+                    .get_item()
+                    .table_name(TABLE)
+                    .key("id", AttributeValue::N("1".into()))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            Op::UpsertItem => {
+                client
+                    .put_item()
+                    .table_name(TABLE)
+                    .item("id", AttributeValue::N("1".into()))
+                    .item("name", AttributeValue::S("Rose".into()))
+                    .item("tags", AttributeValue::Ss(vec!["a".into(), "b".into()]))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
+    /// The step for this operation; item steps pass the key schema, as a platform that
+    /// knows its tables would (no DescribeTable round trip).
+    fn step(self, endpoint: &str) -> Value {
+        let input = match self {
+            Op::ListTables => json!({"region": "us-east-1"}),
+            Op::GetItem => json!({"region": "us-east-1", "table-name": TABLE, "hash-key-value": 1,
+                "key-schema": [{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"}]}),
+            Op::UpsertItem => json!({"region": "us-east-1", "table-name": TABLE,
+                "value": {"id": 1, "name": "Rose", "tags": ["a", "b"]},
+                "value-types": {"id": "N", "name": "S", "tags": "SS"}}),
+        };
+        json!({"connection": {"type": "access-key", "access-key-id": "AKIDBENCH",
+            "secret-access-key": "bench-secret", "endpoint-url": endpoint},
+            "action": self.name(), "input": input})
+    }
+}
+
+// ---------------------------------------------------------------- measuring
+
+struct Figures {
+    p50: Duration,
+    p99: Duration,
+}
+
+fn figures(mut samples: Vec<Duration>) -> Figures {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    Figures {
+        p50: at(0.50),
+        p99: at(0.99),
+    }
+}
+
+fn time(iterations: usize, mut f: impl FnMut()) -> Figures {
+    for _ in 0..iterations.div_ceil(10) {
+        f();
+    }
+    figures(
+        (0..iterations)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+fn cold_step(component: &Path, cache: &Path, step: &Value) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
+        .args(["step", "--component", component.to_str().unwrap(), "-"])
+        .env("CONNECTOR_HOST_CACHE_DIR", cache)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(step.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+fn main() {
+    let component = target_dir().join("wasm32-wasip2/release/dynamodb_connector.wasm");
+    assert!(
+        component.exists(),
+        "build the component first: scripts/bench.sh does"
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stub = start_stub(&runtime, 3);
+    let (moto, mut moto_process) = start_moto();
+    let cache = tempfile::tempdir().unwrap();
+    let options = |cache_dir: Option<PathBuf>| Options {
+        component: component.clone(),
+        cache_dir,
+        limits: Limits {
+            timeout: Duration::from_secs(60),
+            memory_bytes: 512 << 20,
+        },
+    };
+
+    let started = Instant::now();
+    drop(Host::new(options(None)).unwrap());
+    let compile = started.elapsed();
+    drop(Host::new(options(Some(cache.path().to_path_buf()))).unwrap());
+    let started = Instant::now();
+    let host = Host::new(options(Some(cache.path().to_path_buf()))).unwrap();
+    let cache_load = started.elapsed();
+
+    // moto needs the table for item operations.
+    runtime.block_on(async {
+        native_client(&moto)
+            .create_table()
+            .table_name(TABLE)
+            .attribute_definitions(
+                aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                    .attribute_name("id")
+                    .attribute_type("N".into())
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                    .attribute_name("id")
+                    .key_type("HASH".into())
+                    .build()
+                    .unwrap(),
+            )
+            .billing_mode("PAY_PER_REQUEST".into())
+            .send()
+            .await
+            .unwrap();
+    });
+
+    println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
+    println!("| --- | --- | --- | ---: | ---: | ---: |");
+    let mut instantiate = Vec::new();
+    for (endpoint_name, endpoint, warm_n, cold_n) in
+        [("stub", &stub, 400, 40), ("moto", &moto, 150, 20)]
+    {
+        for op in [Op::ListTables, Op::GetItem, Op::UpsertItem] {
+            let client = native_client(endpoint);
+            let native = time(warm_n, || runtime.block_on(op.native(&client)));
+            let fresh = time(warm_n, || {
+                runtime.block_on(op.native(&native_client(endpoint)))
+            });
+            let step = op.step(endpoint);
+            let warm = time(warm_n, || {
+                let (result, stats) = host.run_step_with_stats(&step);
+                result.unwrap();
+                instantiate.push(stats.instantiate);
+            });
+            let cold = time(cold_n, || cold_step(&component, cache.path(), &step));
+            for (name, f) in [
+                ("native, long-lived client", &native),
+                ("native, fresh client", &fresh),
+                ("component, warm step", &warm),
+                ("component, cold process", &cold),
+            ] {
+                println!(
+                    "| {endpoint_name} | {} | {name} | {} | {} | {:.2}× |",
+                    op.name(),
+                    ms(f.p50),
+                    ms(f.p99),
+                    f.p50.as_secs_f64() / native.p50.as_secs_f64()
+                );
+            }
+        }
+    }
+
+    println!();
+    let size = std::fs::metadata(&component).unwrap().len();
+    println!("| figure | value |");
+    println!("| --- | --- |");
+    println!(
+        "| component size | {size} bytes ({:.2} MB) |",
+        size as f64 / 1e6
+    );
+    println!("| compile (no cache) + link | {} ms |", ms(compile));
+    println!(
+        "| load from the compile cache + link | {} ms |",
+        ms(cache_load)
+    );
+    println!(
+        "| instantiate (p50 over warm steps) | {} ms |",
+        ms(figures(instantiate).p50)
+    );
+
+    for tables in [1_000usize, 10_000] {
+        let url = start_stub(&runtime, tables);
+        let step = json!({"connection": {"type": "access-key", "access-key-id": "AKIDBENCH",
+            "secret-access-key": "bench-secret", "endpoint-url": url},
+            "action": "list-tables", "input": {"region": "us-east-1", "fetch-all": true}});
+        let started = Instant::now();
+        let (result, stats) = host.run_step_with_stats(&step);
+        let elapsed = started.elapsed();
+        let names = result.unwrap()["TableNames"].as_array().map_or(0, Vec::len);
+        assert_eq!(names, tables);
+        println!(
+            "| list-tables fetch-all, {tables} tables ({} pages) | {} ms, guest peak memory {:.1} MiB |",
+            tables.div_ceil(100),
+            ms(elapsed),
+            stats.peak_memory_bytes as f64 / (1 << 20) as f64
+        );
+    }
+    moto_process.kill().ok();
+}

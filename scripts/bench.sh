@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The benchmark: component steps through the host against native aws-sdk-dynamodb, on a stub
+# endpoint inside the benchmark and on moto. Prints the tables docs/performance.md shows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cargo build --release --target wasm32-wasip2 --lib
+cargo bench -p connector-host --bench steps
