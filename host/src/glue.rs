@@ -2,6 +2,7 @@
 //! linker with WASI and `wasi:http`, the on-disk compile cache, per-step stores with their
 //! limits, the outgoing-request hook that enforces the sandbox, and the dynamic call.
 
+use crate::pool::Pool;
 use crate::sandbox::Origin;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -81,6 +82,7 @@ pub struct Call {
 /// The engine, the pre-linked component and its actions; shared by every step.
 pub struct Runtime {
     engine: Engine,
+    pool: Pool,
     pre: InstancePre<StepState>,
     actions: HashMap<String, Action>,
     stop_ticker: Arc<AtomicBool>,
@@ -189,6 +191,7 @@ impl Runtime {
         });
         Ok(Runtime {
             engine,
+            pool: Pool::default(),
             pre,
             actions,
             stop_ticker,
@@ -226,6 +229,7 @@ impl Runtime {
             sandbox: Sandbox {
                 origins,
                 refused: Vec::new(),
+                pool: self.pool.clone(),
             },
             limiter: Limiter {
                 limits: StoreLimitsBuilder::new()
@@ -337,10 +341,12 @@ impl WasiHttpView for StepState {
     }
 }
 
-/// The outgoing-request hook: requests to an allowed origin are sent, others refused.
+/// The outgoing-request hook: requests to an allowed origin are sent (on a pooled
+/// connection), others refused.
 struct Sandbox {
     origins: Vec<Origin>,
     refused: Vec<String>,
+    pool: Pool,
 }
 
 type ResponseFuture = Box<
@@ -365,12 +371,13 @@ impl WasiHttpHooks for Sandbox {
             self.refused.push(format!("{} {target}", request.method()));
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }
+        let pool = self.pool.clone();
         Box::new(async move {
-            use http_body_util::BodyExt;
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            let response = pool.send(request, options).await?;
+            let io_done = async { Ok(()) };
             Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn std::future::Future<Output = _> + Send>,
+                response,
+                Box::new(io_done) as Box<dyn std::future::Future<Output = _> + Send>,
             ))
         })
     }

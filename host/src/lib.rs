@@ -23,6 +23,7 @@ pub mod convert;
 pub mod docs;
 mod glue;
 pub mod manifest;
+mod pool;
 pub mod sandbox;
 
 pub use glue::{Limits, StepStats};

@@ -1,0 +1,165 @@
+//! HTTP connection reuse for the guest's outgoing requests, across steps.
+//!
+//! `wasmtime-wasi-http`'s default sender opens a new TCP (and TLS) connection for every
+//! request; a workflow host runs thousands of steps against the same few endpoints, so the
+//! host keeps idle HTTP/1.1 connections per origin and hands them to the next request. A
+//! request body is buffered first (DynamoDB bodies are small JSON) so that a request whose
+//! pooled connection turned out to be closed before it was sent can go again on a fresh one.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use wasmtime_wasi_http::io::TokioIo;
+use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
+
+/// Idle connections older than this are dropped rather than reused (servers close idle
+/// keep-alive connections after some seconds; DynamoDB after about a minute).
+const MAX_IDLE: Duration = Duration::from_secs(20);
+/// Idle connections kept per origin.
+const MAX_IDLE_PER_ORIGIN: usize = 8;
+/// Connect and first-byte timeouts when the guest sets none.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+struct Idle {
+    sender: SendRequest<Full<Bytes>>,
+    since: Instant,
+}
+
+/// Idle connections by origin (`scheme://host:port`), shared by every step of a host.
+#[derive(Clone, Default)]
+pub struct Pool {
+    idle: Arc<Mutex<HashMap<String, Vec<Idle>>>>,
+}
+
+fn tls_config() -> Arc<rustls::ClientConfig> {
+    static CONFIG: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let roots = rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.into(),
+            };
+            Arc::new(
+                rustls::ClientConfig::builder_with_provider(Arc::new(
+                    rustls::crypto::ring::default_provider(),
+                ))
+                .with_safe_default_protocol_versions()
+                .expect("ring supports the default TLS versions")
+                .with_root_certificates(roots)
+                .with_no_client_auth(),
+            )
+        })
+        .clone()
+}
+
+impl Pool {
+    fn checkout(&self, origin: &str) -> Option<SendRequest<Full<Bytes>>> {
+        let mut idle = self.idle.lock().ok()?;
+        let list = idle.get_mut(origin)?;
+        while let Some(candidate) = list.pop() {
+            if candidate.since.elapsed() < MAX_IDLE && candidate.sender.is_ready() {
+                return Some(candidate.sender);
+            }
+        }
+        None
+    }
+
+    fn checkin(&self, origin: String, sender: SendRequest<Full<Bytes>>) {
+        if let Ok(mut idle) = self.idle.lock() {
+            let list = idle.entry(origin).or_default();
+            list.retain(|i| !i.sender.is_closed() && i.since.elapsed() < MAX_IDLE);
+            if list.len() < MAX_IDLE_PER_ORIGIN {
+                list.push(Idle {
+                    sender,
+                    since: Instant::now(),
+                });
+            }
+        }
+    }
+
+    async fn connect(
+        host: &str,
+        port: u16,
+        tls: bool,
+        timeout: Duration,
+    ) -> Result<SendRequest<Full<Bytes>>, Error> {
+        let connect = tokio::net::TcpStream::connect((host, port));
+        let tcp = tokio::time::timeout(timeout, connect)
+            .await
+            .map_err(|_| Error::ConnectionTimeout)?
+            .map_err(Error::Connect)?;
+        tcp.set_nodelay(true).ok();
+        let handshake = hyper::client::conn::http1::Builder::new();
+        let sender = if tls {
+            let name = match host.parse::<std::net::IpAddr>() {
+                Ok(ip) => rustls::pki_types::ServerName::from(ip),
+                Err(_) => rustls::pki_types::ServerName::try_from(host.to_string())?,
+            };
+            let stream = tokio_rustls::TlsConnector::from(tls_config())
+                .connect(name, tcp)
+                .await
+                .map_err(Error::Tls)?;
+            let (sender, connection) = handshake.handshake(TokioIo::new(stream)).await?;
+            tokio::spawn(connection);
+            sender
+        } else {
+            let (sender, connection) = handshake.handshake(TokioIo::new(tcp)).await?;
+            tokio::spawn(connection);
+            sender
+        };
+        Ok(sender)
+    }
+
+    /// Send `request` on a pooled connection to its origin, or a new one.
+    pub async fn send(
+        &self,
+        request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+    ) -> Result<http::Response<WasiBody>, Error> {
+        let (parts, body) = request.into_parts();
+        let body = body.collect().await?.to_bytes();
+        let uri = parts.uri.clone();
+        let tls = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
+        let host = uri.host().ok_or(Error::HttpRequestUriInvalid)?.to_string();
+        let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
+        let origin = format!("{}://{host}:{port}", if tls { "https" } else { "http" });
+        let connect_timeout = options
+            .and_then(|o| o.connect_timeout)
+            .unwrap_or(DEFAULT_TIMEOUT);
+        let first_byte_timeout = options
+            .and_then(|o| o.first_byte_timeout)
+            .unwrap_or(DEFAULT_TIMEOUT);
+        // On the wire the request line carries only the path, not the scheme and authority.
+        let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+
+        let mut pooled = self.checkout(&origin);
+        loop {
+            let reused = pooled.is_some();
+            let mut sender = match pooled.take() {
+                Some(sender) => sender,
+                None => Pool::connect(&host, port, tls, connect_timeout).await?,
+            };
+            let mut request = http::Request::builder()
+                .method(parts.method.clone())
+                .uri(path.as_str())
+                .version(parts.version)
+                .body(Full::new(body.clone()))
+                .map_err(|_| Error::HttpRequestUriInvalid)?;
+            *request.headers_mut() = parts.headers.clone();
+            match tokio::time::timeout(first_byte_timeout, sender.send_request(request)).await {
+                Err(_) => return Err(Error::ConnectionReadTimeout),
+                // The pooled connection closed before the request went out: try a fresh one.
+                Ok(Err(e)) if reused && e.is_canceled() => continue,
+                Ok(Err(e)) => return Err(Error::from(e)),
+                Ok(Ok(response)) => {
+                    self.checkin(origin, sender);
+                    return Ok(
+                        response.map(|incoming| incoming.map_err(Error::from).boxed_unsync())
+                    );
+                }
+            }
+        }
+    }
+}
