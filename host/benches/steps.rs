@@ -5,6 +5,7 @@
 //! Run with `scripts/bench.sh` (or `cargo bench -p connector-host --bench steps` after
 //! `scripts/setup.sh` and building the component). Prints a table of p50/p99 and ratios to
 //! the native long-lived client, then start-up figures and fetch-all scaling.
+//! `BENCH_COMPONENT=path.wasm` measures another build of the component.
 
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
@@ -281,7 +282,10 @@ fn cold_step(component: &Path, cache: &Path, step: &Value) {
 }
 
 fn main() {
-    let component = target_dir().join("wasm32-wasip2/release/dynamodb_connector.wasm");
+    // BENCH_COMPONENT measures another build of the component (e.g. other profile settings).
+    let component = std::env::var_os("BENCH_COMPONENT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("wasm32-wasip2/release/dynamodb_connector.wasm"));
     assert!(
         component.exists(),
         "build the component first: scripts/bench.sh does"

@@ -142,8 +142,7 @@ impl Host {
     /// Load (or load from the compile cache) the component and link it.
     pub fn new(options: Options) -> wasmtime::Result<Host> {
         let runtime = Runtime::load(&options.component, options.cache_dir.as_deref())?;
-        let tokio = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+        let tokio = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
         Ok(Host {
