@@ -305,6 +305,7 @@ fn main() {
             timeout: Duration::from_secs(60),
             memory_bytes: 512 << 20,
         },
+        ..Options::default()
     };
 
     let started = Instant::now();
@@ -412,4 +413,5 @@ fn main() {
         );
     }
     moto_process.kill().ok();
+    moto_process.wait().ok();
 }

@@ -17,7 +17,10 @@ use wasmtime::component::{
 };
 use wasmtime::error::Context as _;
 use wasmtime::format_err;
-use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
+    StoreLimitsBuilder,
+};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{
@@ -82,7 +85,6 @@ pub struct Call {
 /// The engine, the pre-linked component and its actions; shared by every step.
 pub struct Runtime {
     engine: Engine,
-    pool: Pool,
     pre: InstancePre<StepState>,
     actions: HashMap<String, Action>,
     stop_ticker: Arc<AtomicBool>,
@@ -94,9 +96,28 @@ impl Drop for Runtime {
     }
 }
 
-fn engine() -> wasmtime::Result<Engine> {
+/// Linear memory (and tables) a finished step leaves mapped for the next one, so a fresh
+/// store does not fault its pages in again; more than a typical step's peak.
+const KEEP_RESIDENT: usize = 4 << 20;
+
+/// An engine; with `pooled_steps > 0` the pooling allocator keeps that many instance slots
+/// and reuses them between steps instead of mapping and unmapping memory for every fresh
+/// store (reserving the slots costs start-up time, which a one-step process does not win
+/// back).
+fn engine(pooled_steps: u32) -> wasmtime::Result<Engine> {
     let mut config = Config::new();
     config.epoch_interruption(true);
+    if pooled_steps > 0 {
+        let mut pooling = PoolingAllocationConfig::default();
+        pooling.linear_memory_keep_resident(KEEP_RESIDENT);
+        pooling.table_keep_resident(KEEP_RESIDENT);
+        pooling.total_component_instances(pooled_steps);
+        pooling.total_core_instances(pooled_steps * 8);
+        pooling.total_memories(pooled_steps * 2);
+        pooling.total_tables(pooled_steps * 8);
+        pooling.total_stacks(pooled_steps);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
+    }
     Engine::new(&config)
 }
 
@@ -150,9 +171,14 @@ fn load_component(
 }
 
 impl Runtime {
-    /// Load the component at `path` and link it against WASI and `wasi:http`.
-    pub fn load(path: &Path, cache_dir: Option<&Path>) -> wasmtime::Result<Runtime> {
-        let engine = engine()?;
+    /// Load the component at `path` and link it against WASI and `wasi:http`, with
+    /// `pooled_steps` instance slots (0: allocate each step's instance on demand).
+    pub fn load(
+        path: &Path,
+        cache_dir: Option<&Path>,
+        pooled_steps: u32,
+    ) -> wasmtime::Result<Runtime> {
+        let engine = engine(pooled_steps)?;
         let component = load_component(&engine, path, cache_dir)?;
         let mut linker = Linker::<StepState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -191,7 +217,6 @@ impl Runtime {
         });
         Ok(Runtime {
             engine,
-            pool: Pool::default(),
             pre,
             actions,
             stop_ticker,
@@ -203,13 +228,15 @@ impl Runtime {
         &self.actions
     }
 
-    /// Run `action` with `params` in a fresh store that may reach only `origins`.
+    /// Run `action` with `params` in a fresh store that may reach only `origins`, sending
+    /// its requests on connections from `pool`.
     pub async fn call(
         &self,
         action: &str,
         params: &[Val],
         origins: Vec<Origin>,
         limits: Limits,
+        pool: &Pool,
     ) -> wasmtime::Result<Call> {
         let action = self
             .actions
@@ -229,7 +256,7 @@ impl Runtime {
             sandbox: Sandbox {
                 origins,
                 refused: Vec::new(),
-                pool: self.pool.clone(),
+                pool: pool.clone(),
             },
             limiter: Limiter {
                 limits: StoreLimitsBuilder::new()

@@ -47,6 +47,10 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Limits applied to every step.
     pub limits: Limits,
+    /// Steps that may run at once on pooled instance slots, reused between steps (faster
+    /// warm steps); 0 allocates each step's instance on demand (faster start for a process
+    /// that runs one step).
+    pub pooled_steps: u32,
 }
 
 impl Default for Options {
@@ -58,6 +62,7 @@ impl Default for Options {
                 timeout: Duration::from_secs(300),
                 memory_bytes: 512 << 20,
             },
+            pooled_steps: 64,
         }
     }
 }
@@ -135,20 +140,37 @@ impl StepError {
 pub struct Host {
     runtime: Runtime,
     limits: Limits,
+}
+
+/// What drives steps on one thread: a current-thread tokio runtime (a request's I/O and the
+/// guest never hop threads) and the HTTP connections that runtime's tasks serve. Each thread
+/// that runs steps has its own, so steps on different threads run in parallel.
+struct Driver {
     tokio: tokio::runtime::Runtime,
+    pool: pool::Pool,
+}
+
+thread_local! {
+    static DRIVER: Driver = Driver {
+        tokio: tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime"),
+        pool: pool::Pool::default(),
+    };
 }
 
 impl Host {
     /// Load (or load from the compile cache) the component and link it.
     pub fn new(options: Options) -> wasmtime::Result<Host> {
-        let runtime = Runtime::load(&options.component, options.cache_dir.as_deref())?;
-        let tokio = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let runtime = Runtime::load(
+            &options.component,
+            options.cache_dir.as_deref(),
+            options.pooled_steps,
+        )?;
         Ok(Host {
             runtime,
             limits: options.limits,
-            tokio,
         })
     }
 
@@ -185,21 +207,21 @@ impl Host {
 
     /// [`Host::run_step`], also returning what the step cost (for benchmarks and logs).
     pub fn run_step_with_stats(&self, step: &Value) -> (Result<Value, StepError>, StepStats) {
-        self.tokio.block_on(self.run(step))
+        DRIVER.with(|driver| {
+            let mut stats = StepStats::default();
+            let result = driver
+                .tokio
+                .block_on(self.run(step, &driver.pool, &mut stats));
+            (result, stats)
+        })
     }
 
-    /// [`Host::run_step`] for callers already on a tokio runtime.
-    pub async fn run_step_async(&self, step: &Value) -> Result<Value, StepError> {
-        self.run(step).await.0
-    }
-
-    async fn run(&self, step: &Value) -> (Result<Value, StepError>, StepStats) {
-        let mut stats = StepStats::default();
-        let result = self.run_measured(step, &mut stats).await;
-        (result, stats)
-    }
-
-    async fn run_measured(&self, step: &Value, stats: &mut StepStats) -> Result<Value, StepError> {
+    async fn run(
+        &self,
+        step: &Value,
+        pool: &pool::Pool,
+        stats: &mut StepStats,
+    ) -> Result<Value, StepError> {
         let Value::Object(doc) = step else {
             return Err(StepError::invalid("step", "must be a JSON object"));
         };
@@ -240,7 +262,7 @@ impl Host {
         let origins = sandbox::allowed_origins(connection, input);
         let call = self
             .runtime
-            .call(action_name, &params, origins, self.limits)
+            .call(action_name, &params, origins, self.limits, pool)
             .await
             .map_err(|e| StepError::new("trap", format!("{e:#}")))?;
         *stats = call.stats;

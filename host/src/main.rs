@@ -56,6 +56,10 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             _ => file = Some(arg),
         }
     }
+    if verb == "step" {
+        // One step per process: on-demand instance allocation starts faster than a pool.
+        options.pooled_steps = 0;
+    }
     match (verb.as_str(), &file) {
         ("actions", Some(_)) => Err("actions takes no FILE".into()),
         ("step" | "flow", None) => Err(format!("{verb} needs a FILE")),

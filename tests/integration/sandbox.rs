@@ -32,6 +32,7 @@ fn hostile() -> &'static Host {
                 timeout: Duration::from_secs(3),
                 memory_bytes: 64 << 20,
             },
+            ..Options::default()
         })
         .expect("the host loads the hostile guest")
     })
