@@ -46,6 +46,11 @@ pub fn optional(text: Option<&str>) -> Option<&str> {
     text.map(str::trim).filter(|t| !t.is_empty())
 }
 
+/// An optional text input as an owned value for a request builder; empty counts as absent.
+pub fn text(value: &Option<String>) -> Option<String> {
+    optional(value.as_deref()).map(str::to_string)
+}
+
 /// An AWS region name such as `us-east-1`: lower-case letters, digits and dashes.
 pub fn region(text: &str) -> Result<&str> {
     let region = required("region", text)?;

@@ -21,7 +21,6 @@ fn capacity(field: &str, units: Option<u64>) -> Result<i64> {
 }
 
 pub async fn run(connection: &Connection, input: CreateTableInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region).await?;
     let name = input::required("table-name", &input.table_name)?;
     let definitions = input::records(
         "attribute-definitions",
@@ -39,6 +38,27 @@ pub async fn run(connection: &Connection, input: CreateTableInput) -> Result<Val
             ("KeyType", Some(&["HASH", "RANGE"])),
         ],
     )?;
+    // Capacity is sent only for PROVISIONED tables.
+    let (billing, throughput) = match input.billing_mode.unwrap_or(BillingMode::Provisioned) {
+        BillingMode::PayPerRequest => (SdkBillingMode::PayPerRequest, None),
+        BillingMode::Provisioned => (
+            SdkBillingMode::Provisioned,
+            Some(
+                ProvisionedThroughput::builder()
+                    .read_capacity_units(capacity(
+                        "read-capacity-units",
+                        input.read_capacity_units,
+                    )?)
+                    .write_capacity_units(capacity(
+                        "write-capacity-units",
+                        input.write_capacity_units,
+                    )?)
+                    .build()
+                    .map_err(|e| Error::invalid("read-capacity-units", e))?,
+            ),
+        ),
+    };
+    let client = client::dynamodb(connection, &input.region).await?;
     let mut request = client.create_table().table_name(name);
     for d in definitions {
         request = request.attribute_definitions(
@@ -58,24 +78,10 @@ pub async fn run(connection: &Connection, input: CreateTableInput) -> Result<Val
                 .map_err(|e| Error::invalid("key-schema", e))?,
         );
     }
-    request = match input.billing_mode.unwrap_or(BillingMode::Provisioned) {
-        BillingMode::PayPerRequest => request.billing_mode(SdkBillingMode::PayPerRequest),
-        BillingMode::Provisioned => request
-            .billing_mode(SdkBillingMode::Provisioned)
-            .provisioned_throughput(
-                ProvisionedThroughput::builder()
-                    .read_capacity_units(capacity(
-                        "read-capacity-units",
-                        input.read_capacity_units,
-                    )?)
-                    .write_capacity_units(capacity(
-                        "write-capacity-units",
-                        input.write_capacity_units,
-                    )?)
-                    .build()
-                    .map_err(|e| Error::invalid("read-capacity-units", e))?,
-            ),
-    };
-    let out = request.send().await?;
+    let out = request
+        .billing_mode(billing)
+        .set_provisioned_throughput(throughput)
+        .send()
+        .await?;
     Ok(json!({ "TableDescription": out.table_description().map(shape::table) }))
 }

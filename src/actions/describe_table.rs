@@ -7,8 +7,8 @@ use crate::{client, input, shape};
 use serde_json::{json, Value};
 
 pub async fn run(connection: &Connection, input: TableInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region).await?;
     let name = input::required("table-name", &input.table_name)?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let out = client.describe_table().table_name(name).send().await?;
     Ok(json!({ "Table": out.table().map(shape::table) }))
 }

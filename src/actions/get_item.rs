@@ -1,34 +1,34 @@
 //! `get-item`: read one item by its key; `{"Item": null}` when there is none.
 
-use super::item_format;
+use super::{item_format, target};
 use crate::bindings::exports::dynamodb::connector::actions::GetItemInput;
 use crate::bindings::exports::dynamodb::connector::types::Connection;
 use crate::error::Result;
-use crate::keys::KeySchema;
-use crate::{client, expressions, input};
+use crate::{expressions, input};
 use serde_json::{json, Value};
 
 pub async fn run(connection: &Connection, input: GetItemInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region).await?;
     let table = input::required("table-name", &input.table_name)?;
     let names = expressions::attribute_names(
         "expression-attribute-names",
         input.expression_attribute_names.as_deref(),
     )?;
-    let key = KeySchema::resolve(&client, table, input.key_schema.as_deref())
-        .await?
-        .key(
-            &input.hash_key_value,
-            input::optional(input.range_key_value.as_deref()),
-        )?;
-    let out = client
+    let t = target(
+        connection,
+        &input.region,
+        table,
+        &input.hash_key_value,
+        &input.range_key_value,
+        &input.key_schema,
+    )
+    .await?;
+    let out = t
+        .client
         .get_item()
         .table_name(table)
-        .set_key(Some(key))
+        .set_key(Some(t.key))
         .set_consistent_read(input.consistent_read)
-        .set_projection_expression(
-            input::optional(input.projection_expression.as_deref()).map(str::to_string),
-        )
+        .set_projection_expression(input::text(&input.projection_expression))
         .set_expression_attribute_names(names)
         .send()
         .await?;

@@ -14,9 +14,12 @@ pub mod update_item;
 pub mod upsert_item;
 
 use crate::bindings::exports::dynamodb::connector::actions::{ItemFormat, ReturnValues};
+use crate::bindings::exports::dynamodb::connector::types::Connection;
 use crate::error::{Error, Result};
+use crate::keys::KeySchema;
 use crate::shape::Obj;
 use crate::values;
+use crate::{client, input};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -51,6 +54,28 @@ fn return_values(
             format!("{} is not supported by this action", sdk.as_str()),
         ))
     }
+}
+
+/// What a key action (`get-item`, `update-item`, `delete-item`) addresses. Built after the
+/// action's other inputs are checked: it assumes the role (if any) and, without a
+/// `key-schema` input, reads the table's key with `DescribeTable`.
+struct Target {
+    client: aws_sdk_dynamodb::Client,
+    key: HashMap<String, AttributeValue>,
+}
+
+async fn target(
+    connection: &Connection,
+    region: &str,
+    table: &str,
+    hash: &str,
+    range: &Option<String>,
+    key_schema: &Option<String>,
+) -> Result<Target> {
+    let client = client::dynamodb(connection, region).await?;
+    let schema = KeySchema::resolve(&client, table, key_schema.as_deref()).await?;
+    let key = schema.key(hash, input::optional(range.as_deref()))?;
+    Ok(Target { client, key })
 }
 
 /// `{"Attributes": ...}` when a write returned attributes, else `{}`.

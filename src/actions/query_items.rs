@@ -24,7 +24,6 @@ const PARAMETERS: [&str; 9] = [
 ];
 
 pub async fn run(connection: &Connection, input: QueryItemsInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region).await?;
     let table = input::required("table-name", &input.table_name)?;
     let condition = input::required("key-condition-expression", &input.key_condition_expression)?;
     let expr = expressions::parse(
@@ -54,6 +53,7 @@ pub async fn run(connection: &Connection, input: QueryItemsInput) -> Result<Valu
         ],
     )?;
     let capacity = params.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let request = client
         .query()
         .table_name(table)

@@ -10,7 +10,6 @@ use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: RawRequestInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region).await?;
     let statement = input::required("statement", &input.statement)?;
     let parameters = match input::opt_json("parameters", input.parameters.as_deref())? {
         None => None,
@@ -35,6 +34,7 @@ pub async fn run(connection: &Connection, input: RawRequestInput) -> Result<Valu
         ],
     )?;
     let capacity = params.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let out = client
         .execute_statement()
         .statement(statement)

@@ -8,7 +8,6 @@ use crate::{client, expressions, input, values};
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: UpsertItemInput) -> Result<Value> {
-    let client = client::dynamodb(connection, &input.region).await?;
     let table = input::required("table-name", &input.table_name)?;
     let item = values::typed_map(
         "value",
@@ -26,13 +25,12 @@ pub async fn run(connection: &Connection, input: UpsertItemInput) -> Result<Valu
         ReturnValues::None,
         &[ReturnValues::None, ReturnValues::AllOld],
     )?;
+    let client = client::dynamodb(connection, &input.region).await?;
     let out = client
         .put_item()
         .table_name(table)
         .set_item(Some(item))
-        .set_condition_expression(
-            input::optional(input.condition_expression.as_deref()).map(str::to_string),
-        )
+        .set_condition_expression(input::text(&input.condition_expression))
         .set_expression_attribute_values(expr.values)
         .set_expression_attribute_names(expr.names)
         .return_values(returns)
