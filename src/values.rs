@@ -20,8 +20,9 @@ const MIN_EXPONENT: i64 = -130;
 const MAX_EXPONENT: i64 = 125;
 
 /// A number's canonical form: sign, significant digits (no leading or trailing zeros)
-/// and the exponent of the first digit. Zero is `(false, "", 0)`.
-fn canonical_number(text: &str) -> Option<(bool, String, i64)> {
+/// and the exponent of the first digit. Zero is `(false, "", 0)`. Two spellings of the
+/// same number (`1E+2`, `100`, `100.0`) have the same canonical form.
+pub fn canonical_number(text: &str) -> Option<(bool, String, i64)> {
     let (negative, rest) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),

@@ -72,6 +72,12 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     }
 }
 
+/// Print a line on stdout; a closed pipe (`connector-host ... | head`) is not an error.
+fn print_line(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
 fn read_document(file: &str) -> Result<Value, StepError> {
     let mut text = String::new();
     let read = if file == "-" {
@@ -88,11 +94,9 @@ fn invalid(field: &str, message: String) -> StepError {
     StepError::invalid(field, message)
 }
 
+/// Print a JSON document on stdout.
 fn print(value: &Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
-    );
+    print_line(&serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()));
 }
 
 /// Steps of a flow document, each with the flow's connection unless it has its own.
@@ -150,7 +154,7 @@ fn run(command: Command) -> Result<(), StepError> {
                         "name": title, "action": step["action"], "input": step["input"], "output": output
                     }));
                 } else {
-                    println!("── {title}");
+                    print_line(&format!("── {title}"));
                     print(&host.run_step(&step)?);
                 }
             }

@@ -121,6 +121,41 @@ pub fn moto() -> &'static str {
     })
 }
 
+/// The endpoint of a dynalite server (stricter validation, no PartiQL) shared by the tests.
+pub fn dynalite() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let port = free_port();
+        let script = workspace().join("node_modules/dynalite/cli.js");
+        assert!(
+            script.exists(),
+            "dynalite is missing: run the README's test command, which installs it"
+        );
+        let args: Vec<String> = [
+            script.to_str().unwrap(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--createTableMs",
+            "0",
+            "--deleteTableMs",
+            "0",
+            "--updateTableMs",
+            "0",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        spawn_tied_to_us(
+            Path::new("/usr/bin/env"),
+            &[vec!["node".to_string()], args].concat(),
+        );
+        wait_for_port(port, "dynalite");
+        format!("http://127.0.0.1:{port}")
+    })
+}
+
 /// An access-key connection to `endpoint`.
 pub fn connection(endpoint: &str) -> Value {
     json!({

@@ -6,6 +6,7 @@ mod harness;
 
 mod cli;
 mod connections;
+mod dynalite;
 mod items;
 mod manifest;
 mod sandbox;

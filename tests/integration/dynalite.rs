@@ -1,0 +1,122 @@
+//! The same actions against dynalite, whose validation follows the real service closely:
+//! what moto lets through, the service (and so the connector's user) would not.
+
+use crate::harness::*;
+use dynamodb_connector::values::canonical_number;
+use serde_json::{json, Value};
+
+fn on_dynalite(action: &str, input: Value) -> Result<Value, connector_host::StepError> {
+    host()
+        .run_step(&json!({"connection": connection(dynalite()), "action": action, "input": input}))
+}
+
+fn table(name: &str) {
+    on_dynalite(
+        "create-table",
+        json!({"region": "us-east-1", "table-name": name,
+               "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"},
+                                         {"AttributeName": "sk", "AttributeType": "S"}],
+               "key-schema": [{"AttributeName": "id", "KeyType": "HASH"},
+                              {"AttributeName": "sk", "KeyType": "RANGE"}],
+               "billing-mode": "PAY_PER_REQUEST"}),
+    )
+    .unwrap();
+}
+
+#[test]
+fn service_validation_comes_back_typed() {
+    let error = on_dynalite(
+        "create-table",
+        json!({"region": "us-east-1", "table-name": "ab",
+               "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"}],
+               "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}]}),
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, "validation");
+    assert_eq!(error.code.as_deref(), Some("ValidationException"));
+    assert!(error.message.contains("at least 3 characters"), "{error:?}");
+    assert!(error.request_id.is_some());
+}
+
+#[test]
+fn values_survive_a_strict_server() {
+    table("strict-values");
+    let edge = "9.9999999999999999999999999999999999999E+125";
+    on_dynalite(
+        "upsert-item",
+        json!({"region": "us-east-1", "table-name": "strict-values",
+               "value": {"id": "12345678901234567890123456789012345678", "sk": "a", "edge": edge,
+                         "tiny": "1E-130", "bin": "AP8A/w==", "ns": [1, "-2.5"], "bs": ["AA==", "/w=="]},
+               "value-types": {"id": "N", "sk": "S", "edge": "N", "tiny": "N", "bin": "B", "ns": "NS", "bs": "BS"}}),
+    )
+    .unwrap();
+    let got = on_dynalite(
+        "get-item",
+        json!({"region": "us-east-1", "table-name": "strict-values",
+               "hash-key-value": "12345678901234567890123456789012345678", "range-key-value": "a",
+               "item-format": "DYNAMODB_JSON"}),
+    )
+    .unwrap();
+    let item = &got["Item"];
+    assert_eq!(
+        item["id"],
+        json!({"N": "12345678901234567890123456789012345678"})
+    );
+    // The server may spell a number differently (`1E+2` as `100`); the value is the same.
+    let canonical = |n: &Value| canonical_number(n.as_str().unwrap()).unwrap();
+    assert_eq!(
+        canonical(&item["edge"]["N"]),
+        canonical_number(edge).unwrap()
+    );
+    assert_eq!(
+        canonical(&item["tiny"]["N"]),
+        canonical_number("1E-130").unwrap()
+    );
+    assert_eq!(item["bin"], json!({"B": "AP8A/w=="}));
+    assert_eq!(item["ns"]["NS"].as_array().unwrap().len(), 2);
+    assert_eq!(item["bs"]["BS"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn conditions_and_paging_on_a_strict_server() {
+    table("strict-paging");
+    for i in 0..12 {
+        on_dynalite(
+            "upsert-item",
+            json!({"region": "us-east-1", "table-name": "strict-paging",
+                   "value": {"id": 1, "sk": format!("s{i:02}")}, "value-types": {"id": "N", "sk": "S"},
+                   "condition-expression": "attribute_not_exists(id)"}),
+        )
+        .unwrap();
+    }
+    let again = on_dynalite(
+        "upsert-item",
+        json!({"region": "us-east-1", "table-name": "strict-paging",
+               "value": {"id": 1, "sk": "s00"}, "value-types": {"id": "N", "sk": "S"},
+               "condition-expression": "attribute_not_exists(id)"}),
+    )
+    .unwrap_err();
+    assert_eq!(again.kind, "conditional-check-failed");
+
+    let query = json!({"region": "us-east-1", "table-name": "strict-paging",
+        "key-condition-expression": "id = :id", "expression-attribute-values": {":id": 1},
+        "expression-attribute-value-types": {":id": "N"}, "query-parameters": {"Limit": 5}});
+    let first = on_dynalite("query-items", query.clone()).unwrap();
+    assert_eq!(first["Count"], 5);
+    let mut next = query.clone();
+    next["query-parameters"]["ExclusiveStartKey"] = first["LastEvaluatedKey"].clone();
+    let second = on_dynalite("query-items", next).unwrap();
+    assert_eq!(second["Items"][0]["sk"], "s05");
+    let mut all = query;
+    all["fetch-all"] = json!(true);
+    assert_eq!(on_dynalite("query-items", all).unwrap()["Count"], 12);
+
+    let wrong_type = on_dynalite(
+        "update-item",
+        json!({"region": "us-east-1", "table-name": "strict-paging", "hash-key-value": 1,
+               "range-key-value": "s01", "update-expression": "SET n = n + :one",
+               "expression-attribute-values": {":one": "x"}, "expression-attribute-value-types": {":one": "S"}}),
+    )
+    .unwrap_err();
+    assert_eq!(wrong_type.kind, "validation", "{wrong_type:?}");
+}
