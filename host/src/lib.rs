@@ -201,6 +201,10 @@ impl Host {
     }
 
     /// Run one step document `{"connection": {...}, "action": "...", "input": {...}}`.
+    ///
+    /// Blocking: the step runs on the calling thread's own current-thread runtime, so call
+    /// it from plain threads (or `spawn_blocking`), not from inside an async task. Steps on
+    /// different threads run in parallel.
     pub fn run_step(&self, step: &Value) -> Result<Value, StepError> {
         self.run_step_with_stats(step).0
     }
