@@ -114,7 +114,7 @@ pub fn render(manifest: &Manifest, examples: &Value) -> BTreeMap<String, String>
         );
     }
     index.push_str(
-        "\n## Guides\n\n- [Step format](step-format.md)\n- [Value mapping](value-mapping.md)\n- [Errors](errors.md)\n- [Embedding the component](embedding.md)\n",
+        "\n## Guides\n\n- [Step format](step-format.md)\n- [Value mapping](value-mapping.md)\n- [Errors](errors.md)\n- [Embedding the component](embedding.md)\n- [Performance](performance.md)\n",
     );
     pages.insert("reference.md".to_string(), index);
     pages
