@@ -48,7 +48,7 @@ fn sdk_config(region: &str, credentials: Credentials, endpoint: Option<String>) 
 }
 
 /// An optional endpoint URL, checked to be `http(s)://host[:port]`.
-fn endpoint(field: &str, url: Option<&str>) -> Result<Option<String>> {
+fn checked_url(field: &str, url: Option<&str>) -> Result<Option<String>> {
     let Some(url) = input::optional(url) else {
         return Ok(None);
     };
@@ -96,7 +96,7 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
                 c.session_token.as_deref(),
                 "access-key",
             )?;
-            let endpoint = endpoint("connection.endpoint-url", c.endpoint_url.as_deref())?;
+            let endpoint = checked_url("connection.endpoint-url", c.endpoint_url.as_deref())?;
             let config = sdk_config(region, credentials, endpoint);
             Ok(Session {
                 client: aws_sdk_dynamodb::Client::new(&config),
@@ -111,8 +111,9 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
                 c.session_token.as_deref(),
                 "role-arn",
             )?;
-            let endpoint = endpoint("connection.endpoint-url", c.endpoint_url.as_deref())?;
-            let sts_endpoint = endpoint_sts(c.sts_endpoint_url.as_deref())?;
+            let endpoint = checked_url("connection.endpoint-url", c.endpoint_url.as_deref())?;
+            let sts_endpoint =
+                checked_url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
             if let Some(seconds) = c.duration_seconds.filter(|s| !(900..=43200).contains(s)) {
                 return Err(Error::invalid(
                     "connection.duration-seconds",
@@ -153,10 +154,6 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
             })
         }
     }
-}
-
-fn endpoint_sts(url: Option<&str>) -> Result<Option<String>> {
-    endpoint("connection.sts-endpoint-url", url)
 }
 
 /// The DynamoDB client for one step.

@@ -85,13 +85,9 @@ fn read_document(file: &str) -> Result<Value, StepError> {
     } else {
         std::fs::read_to_string(file).map(|t| text = t)
     };
-    read.map_err(|e| invalid("file", format!("cannot read {file}: {e}")))?;
+    read.map_err(|e| StepError::invalid("file", format!("cannot read {file}: {e}")))?;
     serde_json::from_str(&text)
-        .map_err(|e| invalid("file", format!("{file} is not valid JSON: {e}")))
-}
-
-fn invalid(field: &str, message: String) -> StepError {
-    StepError::invalid(field, message)
+        .map_err(|e| StepError::invalid("file", format!("{file} is not valid JSON: {e}")))
 }
 
 /// Print a JSON document on stdout.
@@ -104,15 +100,15 @@ fn flow_steps(flow: &Value) -> Result<Vec<(String, Value)>, StepError> {
     let steps = flow
         .get("steps")
         .and_then(Value::as_array)
-        .ok_or_else(|| invalid("steps", "a flow needs a \"steps\" array".into()))?;
+        .ok_or_else(|| StepError::invalid("steps", "a flow needs a \"steps\" array"))?;
     steps
         .iter()
         .enumerate()
         .map(|(i, step)| {
             let mut step = step.clone();
-            let obj = step
-                .as_object_mut()
-                .ok_or_else(|| invalid(&format!("steps[{i}]"), "must be a JSON object".into()))?;
+            let obj = step.as_object_mut().ok_or_else(|| {
+                StepError::invalid(&format!("steps[{i}]"), "must be a JSON object")
+            })?;
             if !obj.contains_key("connection") {
                 if let Some(c) = flow.get("connection") {
                     obj.insert("connection".into(), c.clone());
