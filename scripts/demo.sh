@@ -15,7 +15,7 @@ target="${CARGO_TARGET_DIR:-target}"
 host=("$target/debug/connector-host" flow --component "$target/wasm32-wasip2/release/dynamodb_connector.wasm")
 if [ "${1:-}" = "--record" ]; then
   "${host[@]}" --json "$flow" > examples/demo-output.json
-  cargo run -q -p connector-host --bin connector-docs
+  cargo run -q -p connector-tools --bin connector-docs
 else
   "${host[@]}" "$flow"
 fi

@@ -2,9 +2,9 @@
 //! (assuming a role through STS when asked), the region, the endpoint, `wasi:http`
 //! transport, retries and timeouts — shared by the DynamoDB and STS clients.
 
-use crate::bindings::exports::dynamodb::connector::types::Connection;
 use crate::error::{Error, Result};
 use crate::input;
+use crate::wit::Connection;
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;

@@ -18,29 +18,37 @@ pub mod values;
 mod actions;
 #[cfg(target_arch = "wasm32")]
 mod client;
+#[cfg(target_arch = "wasm32")]
+mod item;
+pub mod paging;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings {
     wit_bindgen::generate!({ world: "connector", path: "wit" });
 }
 
+/// The WIT types the actions use, under short names.
 #[cfg(target_arch = "wasm32")]
-mod component {
-    use crate::actions;
-    use crate::bindings::exports::dynamodb::connector::actions::{
-        CreateTableInput, DeleteItemInput, GetItemInput, Guest, ListTablesInput, QueryItemsInput,
-        RawRequestInput, TableInput, TestConnectionInput, UpdateItemInput, UpsertItemInput,
-    };
-    use crate::bindings::exports::dynamodb::connector::types::{
+mod wit {
+    pub use crate::bindings::exports::dynamodb::connector::actions::*;
+    pub use crate::bindings::exports::dynamodb::connector::types::{
         Connection, ConnectorError, ErrorInfo,
     };
+}
+
+/// The exported component: `actions` implements its `Guest` trait, one function per file
+/// in `src/actions/`; this module turns each action's result into the WIT shape.
+#[cfg(target_arch = "wasm32")]
+mod component {
     use crate::error::{Error, Kind};
+    use crate::wit::{ConnectorError, ErrorInfo};
     use std::future::Future;
 
-    struct Component;
+    /// The type the WIT exports are implemented on.
+    pub struct Component;
 
     /// Run one action on the executor and turn its result into the WIT shape.
-    fn step(
+    pub fn step(
         action: impl Future<Output = crate::error::Result<serde_json::Value>>,
     ) -> Result<String, ConnectorError> {
         match wstd::runtime::block_on(action) {
@@ -67,45 +75,6 @@ mod component {
             Kind::Network => ConnectorError::Network(info),
             Kind::Timeout => ConnectorError::Timeout(info),
             Kind::Service => ConnectorError::Service(info),
-        }
-    }
-
-    impl Guest for Component {
-        fn test_connection(
-            c: Connection,
-            input: TestConnectionInput,
-        ) -> Result<String, ConnectorError> {
-            step(actions::test_connection::run(&c, input))
-        }
-        fn create_table(c: Connection, input: CreateTableInput) -> Result<String, ConnectorError> {
-            step(actions::create_table::run(&c, input))
-        }
-        fn delete_table(c: Connection, input: TableInput) -> Result<String, ConnectorError> {
-            step(actions::delete_table::run(&c, input))
-        }
-        fn describe_table(c: Connection, input: TableInput) -> Result<String, ConnectorError> {
-            step(actions::describe_table::run(&c, input))
-        }
-        fn list_tables(c: Connection, input: ListTablesInput) -> Result<String, ConnectorError> {
-            step(actions::list_tables::run(&c, input))
-        }
-        fn get_item(c: Connection, input: GetItemInput) -> Result<String, ConnectorError> {
-            step(actions::get_item::run(&c, input))
-        }
-        fn upsert_item(c: Connection, input: UpsertItemInput) -> Result<String, ConnectorError> {
-            step(actions::upsert_item::run(&c, input))
-        }
-        fn update_item(c: Connection, input: UpdateItemInput) -> Result<String, ConnectorError> {
-            step(actions::update_item::run(&c, input))
-        }
-        fn delete_item(c: Connection, input: DeleteItemInput) -> Result<String, ConnectorError> {
-            step(actions::delete_item::run(&c, input))
-        }
-        fn query_items(c: Connection, input: QueryItemsInput) -> Result<String, ConnectorError> {
-            step(actions::query_items::run(&c, input))
-        }
-        fn raw_request(c: Connection, input: RawRequestInput) -> Result<String, ConnectorError> {
-            step(actions::raw_request::run(&c, input))
         }
     }
 

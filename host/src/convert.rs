@@ -18,7 +18,9 @@ pub type Path<'a> = &'a str;
 /// A value of the step document that does not fit the component's type.
 #[derive(Debug)]
 pub struct Mismatch {
+    /// Where: the dotted path of the value (`fetch-all`, `connection.endpoint-url`).
     pub path: String,
+    /// What is wrong with it.
     pub message: String,
 }
 

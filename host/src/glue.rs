@@ -1,9 +1,13 @@
-//! Everything specific to the pinned wasmtime release (48.0.8): engine settings, the
-//! linker with WASI and `wasi:http`, the on-disk compile cache, per-step stores with their
-//! limits, the outgoing-request hook that enforces the sandbox, and the dynamic call.
+//! Every call into the pinned wasmtime release (48.0.8): engine settings, the linker with
+//! WASI and `wasi:http`, the on-disk compile cache, per-step stores with their limits, the
+//! outgoing-request hook that enforces the sandbox, and the dynamic call. (`convert` reads
+//! and builds wasmtime's `Type` and `Val` data, and `pool` uses `wasmtime-wasi-http`'s body
+//! and error types; neither calls the runtime.)
 
+use crate::convert;
 use crate::pool::Pool;
 use crate::sandbox::Origin;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -26,9 +30,6 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{
     RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView,
 };
-
-/// The exported interface that holds the actions.
-pub const ACTIONS_INTERFACE: &str = "dynamodb:connector/actions@0.1.0";
 
 /// How often the epoch ticks; the step deadline is counted in ticks.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -53,8 +54,8 @@ pub struct Action {
 
 /// What a call into the guest came to.
 pub enum CallOutcome {
-    /// The function returned this value.
-    Returned(Val),
+    /// The function returned its output (JSON text) or its error (as JSON).
+    Returned(Result<String, Value>),
     /// The guest trapped (a panic, an out-of-bounds access, the memory cap, ...).
     Trapped(String),
     /// The step deadline passed.
@@ -121,60 +122,113 @@ fn engine(pooled_steps: u32) -> wasmtime::Result<Engine> {
     Engine::new(&config)
 }
 
-/// Compile the component, or load the code compiled by an earlier process. The cache key
-/// is the SHA-256 of the component's bytes and the engine's compatibility hash, so a new
-/// component or a different wasmtime never loads stale code.
+/// Compile the component, or load the code compiled by an earlier process. Compiled code
+/// is stored as `SHA256.cwasm`, keyed by the SHA-256 of the component's bytes and the
+/// engine's compatibility hash, so a new component or a different wasmtime never loads
+/// stale code. So that a start need not read and hash the component, the key is also kept
+/// in `stat/NAME.key`, named by the component's path, size and modification time; the
+/// component is hashed again only when those change.
 fn load_component(
     engine: &Engine,
     path: &Path,
     cache_dir: Option<&Path>,
 ) -> wasmtime::Result<Component> {
+    let Some(dir) = cache_dir else {
+        return Component::from_file(engine, path);
+    };
+    let engine_hash = engine_hash(engine);
+    let stat_file = stat_key_file(dir, path, engine_hash);
+    if let Some(component) = stat_file
+        .as_ref()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .and_then(|key| cached(engine, &dir.join(format!("{}.cwasm", key.trim()))))
+    {
+        return Ok(component);
+    }
     let bytes = std::fs::read(path)
         .with_context(|| format!("cannot read the component at {}", path.display()))?;
-    let Some(dir) = cache_dir else {
-        return Component::new(engine, &bytes);
-    };
-    let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-    engine
-        .precompile_compatibility_hash()
-        .hash(&mut engine_hash);
     let mut key = Sha256::new();
     key.update(&bytes);
-    key.update(engine_hash.finish().to_le_bytes());
-    let file: PathBuf = dir.join(format!("{:x}.cwasm", key.finalize()));
-    if file.exists() {
-        // SAFETY: the file was written by `Component::serialize` of this same engine
-        // configuration (the key covers it) into the host's own cache directory.
-        match unsafe { Component::deserialize_file(engine, &file) } {
-            Ok(component) => return Ok(component),
-            Err(e) => eprintln!(
-                "connector-host: ignoring unusable cache entry {}: {e}",
-                file.display()
-            ),
+    key.update(engine_hash.to_le_bytes());
+    let key = format!("{:x}", key.finalize());
+    let file = dir.join(format!("{key}.cwasm"));
+    let component = match cached(engine, &file) {
+        Some(component) => component,
+        None => {
+            let component = Component::new(engine, &bytes)?;
+            write_atomically(&file, &component.serialize()?);
+            component
         }
-    }
-    let component = Component::new(engine, &bytes)?;
-    let store = || -> wasmtime::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, component.serialize()?)?;
-        std::fs::rename(&tmp, &file)?;
-        Ok(())
     };
-    if let Err(e) = store() {
-        eprintln!(
-            "connector-host: cannot write the compile cache in {}: {e}",
-            dir.display()
-        );
+    if let Some(stat_file) = stat_file {
+        write_atomically(&stat_file, key.as_bytes());
     }
     Ok(component)
 }
 
+fn engine_hash(engine: &Engine) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `DIR/stat/H.key`, H hashing the component's path, size and modification time.
+fn stat_key_file(dir: &Path, component: &Path, engine_hash: u64) -> Option<PathBuf> {
+    let meta = std::fs::metadata(component).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (
+        std::fs::canonicalize(component).ok()?,
+        meta.len(),
+        modified,
+        engine_hash,
+    )
+        .hash(&mut hasher);
+    Some(
+        dir.join("stat")
+            .join(format!("{:016x}.key", hasher.finish())),
+    )
+}
+
+/// The compiled component in `file`, when there is a usable one.
+fn cached(engine: &Engine, file: &Path) -> Option<Component> {
+    if !file.is_file() {
+        return None;
+    }
+    // SAFETY: the file was written by `Component::serialize` of this same engine
+    // configuration (its name covers the compatibility hash) into the host's own cache
+    // directory.
+    #[allow(unsafe_code)]
+    let loaded = unsafe { Component::deserialize_file(engine, file) };
+    loaded
+        .inspect_err(|e| tracing::warn!("ignoring unusable cache entry {}: {e}", file.display()))
+        .ok()
+}
+
+/// Write `bytes` to `file` through a temporary name; a failure is logged, not fatal.
+fn write_atomically(file: &Path, bytes: &[u8]) {
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(file.parent().unwrap_or(Path::new(".")))?;
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, file)
+    };
+    if let Err(e) = write() {
+        tracing::warn!("cannot write the compile cache {}: {e}", file.display());
+    }
+}
+
 impl Runtime {
-    /// Load the component at `path` and link it against WASI and `wasi:http`, with
-    /// `pooled_steps` instance slots (0: allocate each step's instance on demand).
+    /// Load the component at `path`, link it against WASI and `wasi:http`, and find the
+    /// actions in its export `interface`; `pooled_steps` instance slots (0: allocate each
+    /// step's instance on demand).
     pub fn load(
         path: &Path,
+        interface: &str,
         cache_dir: Option<&Path>,
         pooled_steps: u32,
     ) -> wasmtime::Result<Runtime> {
@@ -184,42 +238,12 @@ impl Runtime {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         let pre = linker.instantiate_pre(&component)?;
-
-        let ty = component.component_type();
-        let Some(ComponentItem::ComponentInstance(interface)) =
-            ty.get_export(&engine, ACTIONS_INTERFACE).map(|e| e.ty)
-        else {
-            return Err(format_err!(
-                "the component does not export {ACTIONS_INTERFACE}"
-            ));
-        };
-        let interface_index = component
-            .get_export_index(None, ACTIONS_INTERFACE)
-            .ok_or_else(|| format_err!("no index for {ACTIONS_INTERFACE}"))?;
-        let mut actions = HashMap::new();
-        for (name, item) in interface.exports(&engine) {
-            if let ComponentItem::ComponentFunc(func) = item.ty {
-                let index = component
-                    .get_export_index(Some(&interface_index), name)
-                    .ok_or_else(|| format_err!("no index for {name}"))?;
-                let params = func.params().map(|(n, t)| (n.to_string(), t)).collect();
-                actions.insert(name.to_string(), Action { index, params });
-            }
-        }
-
-        let stop_ticker = Arc::new(AtomicBool::new(false));
-        let (ticking, stop) = (engine.clone(), stop_ticker.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(EPOCH_TICK);
-                ticking.increment_epoch();
-            }
-        });
+        let actions = actions_of(&engine, &component, interface)?;
         Ok(Runtime {
+            stop_ticker: start_epoch_ticker(&engine),
             engine,
             pre,
             actions,
-            stop_ticker,
         })
     }
 
@@ -232,17 +256,38 @@ impl Runtime {
     /// its requests on connections from `pool`.
     pub async fn call(
         &self,
-        action: &str,
+        action: &Action,
         params: &[Val],
         origins: Vec<Origin>,
         limits: Limits,
         pool: &Pool,
     ) -> wasmtime::Result<Call> {
-        let action = self
-            .actions
-            .get(action)
-            .ok_or_else(|| format_err!("unknown action {action}"))?;
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
+        let mut store = self.store(&stderr, origins, limits, pool);
+        let mut stats = StepStats::default();
+        let run = self.invoke(&mut store, action, params, &mut stats);
+        let outcome = match tokio::time::timeout(limits.timeout, run).await {
+            Err(_) => CallOutcome::TimedOut,
+            Ok(result) => outcome_of(result),
+        };
+        stats.peak_memory_bytes = store.data().limiter.peak_memory;
+        Ok(Call {
+            outcome,
+            stats,
+            refused: std::mem::take(&mut store.data_mut().sandbox.refused),
+            stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
+        })
+    }
+
+    /// A fresh store: no files, environment or sockets; `wasi:http` only to `origins`;
+    /// the memory cap and the epoch deadline of `limits`.
+    fn store(
+        &self,
+        stderr: &MemoryOutputPipe,
+        origins: Vec<Origin>,
+        limits: Limits,
+        pool: &Pool,
+    ) -> Store<StepState> {
         let wasi = WasiCtx::builder()
             .stderr(stderr.clone())
             .allow_tcp(false)
@@ -272,39 +317,87 @@ impl Runtime {
         let ticks = (limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
         store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
+        store
+    }
 
-        let mut stats = StepStats::default();
-        let run = async {
-            let started = Instant::now();
-            let instance = self.pre.instantiate_async(&mut store).await?;
-            let func = instance
-                .get_func(&mut store, action.index)
-                .ok_or_else(|| format_err!("the action's function is missing"))?;
-            stats.instantiate = started.elapsed();
-            let mut results = [Val::Bool(false)];
-            let called = Instant::now();
-            func.call_async(&mut store, params, &mut results).await?;
-            stats.call = called.elapsed();
-            let [result] = results;
-            Ok::<_, wasmtime::Error>(result)
-        };
-        let outcome = match tokio::time::timeout(limits.timeout, run).await {
-            Err(_) => CallOutcome::TimedOut,
-            Ok(Ok(val)) => CallOutcome::Returned(val),
-            Ok(Err(error)) => match error.downcast_ref::<wasmtime::Trap>() {
-                Some(wasmtime::Trap::Interrupt) => CallOutcome::TimedOut,
-                Some(trap) => CallOutcome::Trapped(format!("wasm trap: {trap}")),
-                None => CallOutcome::Trapped(format!("{error:#}")),
-            },
-        };
-        let refused = std::mem::take(&mut store.data_mut().sandbox.refused);
-        stats.peak_memory_bytes = store.data().limiter.peak_memory;
-        Ok(Call {
-            outcome,
-            stats,
-            refused,
-            stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
-        })
+    /// Instantiate the component in `store` and call `action`; its one result.
+    async fn invoke(
+        &self,
+        store: &mut Store<StepState>,
+        action: &Action,
+        params: &[Val],
+        stats: &mut StepStats,
+    ) -> wasmtime::Result<Val> {
+        let started = Instant::now();
+        let instance = self.pre.instantiate_async(&mut *store).await?;
+        let func = instance
+            .get_func(&mut *store, action.index)
+            .ok_or_else(|| format_err!("the action's function is missing"))?;
+        stats.instantiate = started.elapsed();
+        let mut results = [Val::Bool(false)];
+        let called = Instant::now();
+        func.call_async(&mut *store, params, &mut results).await?;
+        stats.call = called.elapsed();
+        let [result] = results;
+        Ok(result)
+    }
+}
+
+/// The functions of the component's export `interface`, by name.
+fn actions_of(
+    engine: &Engine,
+    component: &Component,
+    interface: &str,
+) -> wasmtime::Result<HashMap<String, Action>> {
+    let ty = component.component_type();
+    let Some(ComponentItem::ComponentInstance(exported)) =
+        ty.get_export(engine, interface).map(|e| e.ty)
+    else {
+        return Err(format_err!("the component does not export {interface}"));
+    };
+    let interface_index = component
+        .get_export_index(None, interface)
+        .ok_or_else(|| format_err!("no index for {interface}"))?;
+    let mut actions = HashMap::new();
+    for (name, item) in exported.exports(engine) {
+        if let ComponentItem::ComponentFunc(func) = item.ty {
+            let index = component
+                .get_export_index(Some(&interface_index), name)
+                .ok_or_else(|| format_err!("no index for {name}"))?;
+            let params = func.params().map(|(n, t)| (n.to_string(), t)).collect();
+            actions.insert(name.to_string(), Action { index, params });
+        }
+    }
+    Ok(actions)
+}
+
+/// A thread that advances the engine's epoch every [`EPOCH_TICK`] until the flag is set.
+fn start_epoch_ticker(engine: &Engine) -> Arc<AtomicBool> {
+    let stop_ticker = Arc::new(AtomicBool::new(false));
+    let (ticking, stop) = (engine.clone(), stop_ticker.clone());
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(EPOCH_TICK);
+            ticking.increment_epoch();
+        }
+    });
+    stop_ticker
+}
+
+/// What an action's `result<string, error>` (or its failure to return) came to.
+fn outcome_of(result: wasmtime::Result<Val>) -> CallOutcome {
+    match result {
+        Ok(Val::Result(Ok(Some(output)))) => match *output {
+            Val::String(text) => CallOutcome::Returned(Ok(text)),
+            other => CallOutcome::Trapped(format!("unexpected output {other:?}")),
+        },
+        Ok(Val::Result(Err(Some(error)))) => CallOutcome::Returned(Err(convert::from_val(&error))),
+        Ok(other) => CallOutcome::Trapped(format!("unexpected result {other:?}")),
+        Err(error) => match error.downcast_ref::<wasmtime::Trap>() {
+            Some(wasmtime::Trap::Interrupt) => CallOutcome::TimedOut,
+            Some(trap) => CallOutcome::Trapped(format!("wasm trap: {trap}")),
+            None => CallOutcome::Trapped(format!("{error:#}")),
+        },
     }
 }
 

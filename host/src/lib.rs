@@ -1,9 +1,11 @@
-//! `connector-host`: a wasmtime host that runs DynamoDB connector steps.
+//! `connector-host`: a wasmtime host that runs a connector component's steps.
 //!
-//! A [`Host`] loads the component once (compiled code is cached on disk), and
-//! [`Host::run_step`] runs one step document in a fresh store: the connection and input
-//! are converted to the component's WIT types, the action runs with `wasi:http` as its only
-//! way out, and requests are allowed only to the origins the step's connection implies.
+//! A [`Host`] loads the component once (compiled code is cached on disk) with its manifest
+//! ([`manifest`]: the interface that holds the actions, and the endpoints each connection
+//! type may reach), and [`Host::run_step`] runs one step document in a fresh store: the
+//! connection and input are converted to the component's WIT types, the action runs with
+//! `wasi:http` as its only way out, and requests go only to the origins the manifest
+//! derives from the step's connection. The host knows no connector by heart.
 //!
 //! ```no_run
 //! let host = connector_host::Host::new(connector_host::Options::default()).unwrap();
@@ -18,31 +20,42 @@
 //!     Err(error) => println!("{}", error.to_json()),
 //! }
 //! ```
+//!
+//! The library logs through `tracing` (cache problems, what the guest wrote to standard
+//! error) and never prints; the CLI installs a subscriber that writes to standard error.
+
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod convert;
-pub mod docs;
+mod error;
 mod glue;
 pub mod manifest;
 mod pool;
 pub mod sandbox;
 
+pub use error::{ErrorKind, StepError};
 pub use glue::{Limits, StepStats};
 
-use glue::{CallOutcome, Runtime};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-use std::path::PathBuf;
+use glue::{Call, CallOutcome, Runtime};
+use manifest::Manifest;
+use serde_json::{Map, Value};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
-use wasmtime::component::Val;
 
 /// Where the release build of the component lands, relative to the workspace.
 pub const DEFAULT_COMPONENT: &str = "target/wasm32-wasip2/release/dynamodb_connector.wasm";
+
+/// The fields a step document may have.
+const STEP_FIELDS: [&str; 4] = ["connection", "action", "input", "name"];
 
 /// How a [`Host`] is set up.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The component file (`.wasm`).
     pub component: PathBuf,
+    /// The component's manifest; `None` looks beside the component ([`manifest::beside`]).
+    pub manifest: Option<PathBuf>,
     /// Directory of the compile cache; `None` compiles in every process.
     pub cache_dir: Option<PathBuf>,
     /// Limits applied to every step.
@@ -54,9 +67,11 @@ pub struct Options {
 }
 
 impl Default for Options {
+    /// The workspace's release build of the component with the workspace's manifest.
     fn default() -> Self {
         Options {
             component: default_component(),
+            manifest: Some(workspace().join("connector.toml")),
             cache_dir: default_cache_dir(),
             limits: Limits {
                 timeout: Duration::from_secs(300),
@@ -67,15 +82,18 @@ impl Default for Options {
     }
 }
 
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 /// The release build: under `$CARGO_TARGET_DIR` when set, else in this crate's workspace,
 /// else relative to the current directory.
 pub fn default_component() -> PathBuf {
     let in_target = |dir: PathBuf| dir.join("wasm32-wasip2/release/dynamodb_connector.wasm");
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     std::env::var_os("CARGO_TARGET_DIR")
         .map(|d| in_target(PathBuf::from(d)))
         .into_iter()
-        .chain([workspace.join(DEFAULT_COMPONENT)])
+        .chain([workspace().join(DEFAULT_COMPONENT)])
         .find(|p| p.exists())
         .unwrap_or_else(|| PathBuf::from(DEFAULT_COMPONENT))
 }
@@ -93,52 +111,10 @@ pub fn default_cache_dir() -> Option<PathBuf> {
         .or_else(|| var("HOME").map(|d| d.join(".cache").join("connector-host")))
 }
 
-/// A failed step, printed as `{"error": {...}}`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub struct StepError {
-    /// `invalid-input`, `network`, ... as the component reports it; the host adds `trap`
-    /// (the guest crashed), `timeout` (the step deadline passed) and `host` (the component
-    /// could not be loaded).
-    pub kind: String,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-}
-
-impl StepError {
-    /// An error of `kind` with a message.
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        StepError {
-            kind: kind.into(),
-            message: message.into(),
-            field: None,
-            code: None,
-            request_id: None,
-        }
-    }
-
-    /// An `invalid-input` error naming the field at fault.
-    pub fn invalid(field: &str, message: impl std::fmt::Display) -> Self {
-        StepError {
-            field: Some(field.to_string()),
-            ..StepError::new("invalid-input", format!("{field}: {message}"))
-        }
-    }
-
-    /// `{"error": {...}}`, as the CLI prints it.
-    pub fn to_json(&self) -> Value {
-        json!({ "error": self })
-    }
-}
-
 /// The connector component, loaded and linked once; runs any number of steps.
 pub struct Host {
     runtime: Runtime,
+    manifest: Manifest,
     limits: Limits,
 }
 
@@ -161,15 +137,30 @@ thread_local! {
 }
 
 impl Host {
-    /// Load (or load from the compile cache) the component and link it.
-    pub fn new(options: Options) -> wasmtime::Result<Host> {
+    /// Read the manifest, load (or load from the compile cache) the component and link it.
+    pub fn new(options: Options) -> Result<Host, StepError> {
+        let host_error = |message: String| StepError::new(ErrorKind::Host, message);
+        let manifest_path = options
+            .manifest
+            .clone()
+            .or_else(|| manifest::beside(&options.component))
+            .ok_or_else(|| {
+                host_error(format!(
+                    "no manifest beside {} (NAME.toml or connector.toml): name one",
+                    options.component.display()
+                ))
+            })?;
+        let manifest = Manifest::load(&manifest_path).map_err(|e| host_error(e.to_string()))?;
         let runtime = Runtime::load(
             &options.component,
+            &manifest.component.interface,
             options.cache_dir.as_deref(),
             options.pooled_steps,
-        )?;
+        )
+        .map_err(|e| host_error(format!("{e:#}")))?;
         Ok(Host {
             runtime,
+            manifest,
             limits: options.limits,
         })
     }
@@ -186,18 +177,18 @@ impl Host {
     pub fn signatures(&self) -> Value {
         let mut actions: Vec<_> = self.runtime.actions().iter().collect();
         actions.sort_by_key(|(name, _)| name.as_str());
-        Value::Object(
-            actions
-                .into_iter()
-                .map(|(name, action)| {
-                    let params = action
-                        .params
-                        .iter()
-                        .map(|(p, ty)| (p.clone(), convert::describe(ty)));
-                    (name.clone(), Value::Object(params.collect()))
-                })
-                .collect(),
-        )
+        let signature = |action: &glue::Action| {
+            let params = action
+                .params
+                .iter()
+                .map(|(p, ty)| (p.clone(), convert::describe(ty)));
+            Value::Object(params.collect())
+        };
+        actions
+            .into_iter()
+            .map(|(name, action)| (name.clone(), signature(action)))
+            .collect::<Map<_, _>>()
+            .into()
     }
 
     /// Run one step document `{"connection": {...}, "action": "...", "input": {...}}`.
@@ -220,105 +211,127 @@ impl Host {
         })
     }
 
+    /// One step: check the document, convert its values, call the action, read the result.
     async fn run(
         &self,
         step: &Value,
         pool: &pool::Pool,
         stats: &mut StepStats,
     ) -> Result<Value, StepError> {
-        let Value::Object(doc) = step else {
-            return Err(StepError::invalid("step", "must be a JSON object"));
-        };
-        if let Some(extra) = doc
-            .keys()
-            .find(|k| !["connection", "action", "input", "name"].contains(&k.as_str()))
-        {
-            return Err(StepError::invalid(
-                extra,
-                "is not a step field (connection, action, input, name)",
-            ));
-        }
-        let action_name = doc.get("action").and_then(Value::as_str).unwrap_or("");
-        let action = self.runtime.actions().get(action_name).ok_or_else(|| {
+        let action = self.action_of(check_document(step)?)?;
+        let params = self.params(action, step)?;
+        let origins = sandbox::allowed_origins(&self.manifest, step);
+        let call = self
+            .runtime
+            .call(action, &params, origins, self.limits, pool)
+            .await
+            .map_err(|e| StepError::trap(format!("{e:#}")))?;
+        *stats = call.stats;
+        log_guest_output(&call.stderr);
+        self.result_of(call)
+    }
+
+    /// The action a step document names.
+    fn action_of(&self, doc: &Map<String, Value>) -> Result<&glue::Action, StepError> {
+        let name = doc.get("action").and_then(Value::as_str).unwrap_or("");
+        self.runtime.actions().get(name).ok_or_else(|| {
             StepError::invalid(
                 "action",
                 format!(
-                    "{action_name:?} is not an action; known: {}",
+                    "{name:?} is not an action; known: {}",
                     self.actions().join(", ")
                 ),
             )
-        })?;
-        let empty = Value::Object(Default::default());
-        let connection = doc.get("connection").unwrap_or(&Value::Null);
-        let input = doc.get("input").unwrap_or(&empty);
-        let params = action
+        })
+    }
+
+    /// The action's parameters from the step's `connection` and `input`, converted to the
+    /// component's types. Field paths name the input key (`fetch-all`), or the connection
+    /// field after `connection.` (docs/errors.md).
+    fn params(
+        &self,
+        action: &glue::Action,
+        step: &Value,
+    ) -> Result<Vec<wasmtime::component::Val>, StepError> {
+        let empty = Value::Object(Map::new());
+        action
             .params
             .iter()
             .map(|(name, ty)| {
-                let value = if name == "connection" {
-                    connection
-                } else {
-                    input
+                let (value, path) = match name.as_str() {
+                    "input" => (step.get("input").unwrap_or(&empty), ""),
+                    other => (step.get(other).unwrap_or(&Value::Null), other),
                 };
-                convert::to_val(name, value, ty).map_err(|m| StepError::invalid(&m.path, m.message))
+                convert::to_val(path, value, ty).map_err(|m| {
+                    let field = if m.path.is_empty() { name } else { &m.path };
+                    StepError::invalid(field, m.message)
+                })
             })
-            .collect::<Result<Vec<Val>, _>>()?;
-        let origins = sandbox::allowed_origins(connection, input);
-        let call = self
-            .runtime
-            .call(action_name, &params, origins, self.limits, pool)
-            .await
-            .map_err(|e| StepError::new("trap", format!("{e:#}")))?;
-        *stats = call.stats;
-        if !call.stderr.is_empty() {
-            eprint!("{}", indent(&call.stderr));
-        }
+            .collect()
+    }
+
+    /// The step's result from what the call came to.
+    fn result_of(&self, call: Call) -> Result<Value, StepError> {
         match call.outcome {
             CallOutcome::TimedOut => Err(StepError::new(
-                "timeout",
+                ErrorKind::Timeout,
                 format!("the step did not finish within {:?}", self.limits.timeout),
             )),
             CallOutcome::Trapped(message) => {
-                // A Rust panic prints "thread ... panicked at FILE:" and its message below.
-                let mut lines = call.stderr.lines().skip_while(|l| !l.contains("panicked"));
-                let panic: Vec<&str> = lines.by_ref().take(2).collect();
-                Err(StepError::new(
-                    "trap",
-                    match panic.as_slice() {
-                        [] => format!("the component crashed: {message}"),
-                        lines => format!("the component crashed: {} ({message})", lines.join(" ")),
-                    },
-                ))
+                Err(StepError::trap(crash_message(&call.stderr, &message)))
             }
-            CallOutcome::Returned(Val::Result(Ok(Some(output)))) => match *output {
-                Val::String(text) => serde_json::from_str(&text).map_err(|e| {
-                    StepError::new("trap", format!("the component returned invalid JSON: {e}"))
-                }),
-                other => Err(StepError::new(
-                    "trap",
-                    format!("unexpected output {other:?}"),
-                )),
-            },
-            CallOutcome::Returned(Val::Result(Err(Some(error)))) => {
-                let mut error: StepError = serde_json::from_value(convert::from_val(&error))
-                    .map_err(|e| StepError::new("trap", format!("unexpected error shape: {e}")))?;
-                if !call.refused.is_empty() {
-                    error.message = format!(
-                        "the host refused {} (not an endpoint of this connection): {}",
-                        call.refused.join(", "),
-                        error.message
-                    );
-                }
-                Err(error)
-            }
-            CallOutcome::Returned(other) => Err(StepError::new(
-                "trap",
-                format!("unexpected result {other:?}"),
+            CallOutcome::Returned(Ok(text)) => serde_json::from_str(&text)
+                .map_err(|e| StepError::trap(format!("the component returned invalid JSON: {e}"))),
+            CallOutcome::Returned(Err(error)) => Err(with_refusals(
+                serde_json::from_value(error)
+                    .map_err(|e| StepError::trap(format!("unexpected error shape: {e}")))?,
+                &call.refused,
             )),
         }
     }
 }
 
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("[component] {l}\n")).collect()
+/// The step document as an object with only step fields.
+fn check_document(step: &Value) -> Result<&Map<String, Value>, StepError> {
+    let Value::Object(doc) = step else {
+        return Err(StepError::invalid("step", "must be a JSON object"));
+    };
+    match doc.keys().find(|k| !STEP_FIELDS.contains(&k.as_str())) {
+        Some(extra) => Err(StepError::invalid(
+            extra,
+            format!("is not a step field ({})", STEP_FIELDS.join(", ")),
+        )),
+        None => Ok(doc),
+    }
+}
+
+/// A crash message with the panic's own words when the guest printed them (a Rust panic
+/// prints "thread ... panicked at FILE:" and its message below).
+fn crash_message(stderr: &str, trap: &str) -> String {
+    let mut lines = stderr.lines().skip_while(|l| !l.contains("panicked"));
+    let panic: Vec<&str> = lines.by_ref().take(2).collect();
+    if panic.is_empty() {
+        format!("the component crashed: {trap}")
+    } else {
+        format!("the component crashed: {} ({trap})", panic.join(" "))
+    }
+}
+
+/// The component's error, saying which requests the host refused during the step.
+fn with_refusals(mut error: StepError, refused: &[String]) -> StepError {
+    if !refused.is_empty() {
+        error.message = format!(
+            "the host refused {} (not an endpoint of this connection): {}",
+            refused.join(", "),
+            error.message
+        );
+    }
+    error
+}
+
+/// What the guest wrote to standard error, one log event per line.
+fn log_guest_output(stderr: &str) {
+    for line in stderr.lines() {
+        tracing::info!(target: "component", "{line}");
+    }
 }

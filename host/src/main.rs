@@ -1,10 +1,15 @@
 //! `connector-host`: run connector steps from the command line.
 //!
 //! ```text
-//! connector-host step [--component PATH] [--cache-dir DIR] FILE|-
-//! connector-host flow [--json] [--component PATH] [--cache-dir DIR] FILE
-//! connector-host actions [--component PATH] [--cache-dir DIR]
+//! connector-host step [OPTIONS] FILE|-
+//! connector-host flow [--json] [OPTIONS] FILE
+//! connector-host actions [OPTIONS]
+//!
+//! OPTIONS: --component PATH  --manifest PATH  --cache-dir DIR
 //! ```
+//!
+//! `--component` picks another component; its manifest is then looked for beside it
+//! (`NAME.toml` or `connector.toml`) unless `--manifest` names one.
 //!
 //! `step` prints the action's output JSON on stdout and exits 0, or prints
 //! `{"error": {...}}` on stdout and exits 1. `flow` runs `{"connection": {...}, "steps":
@@ -19,9 +24,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  connector-host step [--component PATH] [--cache-dir DIR] FILE|-
-  connector-host flow [--json] [--component PATH] [--cache-dir DIR] FILE
-  connector-host actions [--component PATH] [--cache-dir DIR]";
+  connector-host step [OPTIONS] FILE|-
+  connector-host flow [--json] [OPTIONS] FILE
+  connector-host actions [OPTIONS]
+options: --component PATH  --manifest PATH  --cache-dir DIR";
 
 struct Command {
     verb: String,
@@ -40,11 +46,16 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut options = Options::default();
     let mut file = None;
     let mut json = false;
+    let mut manifest = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" if verb == "flow" => json = true,
             "--component" => {
-                options.component = PathBuf::from(args.next().ok_or("--component needs a PATH")?)
+                options.component = PathBuf::from(args.next().ok_or("--component needs a PATH")?);
+                options.manifest = None;
+            }
+            "--manifest" => {
+                manifest = Some(PathBuf::from(args.next().ok_or("--manifest needs a PATH")?))
             }
             "--cache-dir" => {
                 options.cache_dir =
@@ -55,6 +66,9 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
             _ if file.is_some() => return Err(format!("unexpected argument {arg:?}")),
             _ => file = Some(arg),
         }
+    }
+    if manifest.is_some() {
+        options.manifest = manifest;
     }
     if verb == "step" {
         // One step per process: on-demand instance allocation starts faster than a pool.
@@ -129,7 +143,7 @@ fn flow_steps(flow: &Value) -> Result<Vec<(String, Value)>, StepError> {
 }
 
 fn run(command: Command) -> Result<(), StepError> {
-    let host = Host::new(command.options).map_err(|e| StepError::new("host", format!("{e:#}")))?;
+    let host = Host::new(command.options)?;
     match command.verb.as_str() {
         "actions" => {
             print(&Value::from(host.actions()));
@@ -163,6 +177,10 @@ fn run(command: Command) -> Result<(), StepError> {
 }
 
 fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .init();
     let command = match parse_args(std::env::args().skip(1).collect()) {
         Ok(command) => command,
         Err(message) => {

@@ -1,47 +1,78 @@
-//! `connector.toml`, the connector's manifest: connections and actions with every input.
+//! What the host reads from the connector's manifest (`connector.toml`, shipped beside the
+//! component): the exported interface that holds the actions, and for each connection type
+//! the endpoints a step may reach. The host knows no connector by heart; the rest of the
+//! manifest (labels, inputs, docs) is for platforms and tools and is ignored here.
+//!
+//! ```toml
+//! [component]
+//! interface = "example:connector/actions@0.1.0"
+//!
+//! [[connections]]
+//! key = "access-key"
+//! [[connections.endpoints]]
+//! field = "endpoint-url"                          # a connection field holding a URL
+//! default = "https://api.{input.region}.example"  # used when that field is absent
+//! ```
 
 use serde::Deserialize;
+use std::path::{Path, PathBuf};
 
-/// The whole manifest.
-#[derive(Debug, Deserialize)]
+/// The parts of a connector manifest the host enforces.
+#[derive(Debug, Clone, Deserialize)]
 pub struct Manifest {
-    pub key: String,
-    pub name: String,
-    pub description: String,
-    pub icon: String,
-    #[serde(rename = "icon-svg")]
-    pub icon_svg: String,
-    pub connections: Vec<Group>,
-    pub actions: Vec<Group>,
+    /// The component section.
+    pub component: ComponentSection,
+    /// The connection types, by their `type` key in a step's connection.
+    pub connections: Vec<ConnectionType>,
 }
 
-/// A connection or an action.
-#[derive(Debug, Deserialize)]
-pub struct Group {
-    pub key: String,
-    pub label: String,
-    pub description: String,
-    pub inputs: Vec<Input>,
+/// `[component]`: how the host finds the actions.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ComponentSection {
+    /// The exported interface whose functions are the actions, e.g.
+    /// `example:connector/actions@0.1.0`.
+    pub interface: String,
 }
 
-/// One input, as a platform shows it.
-#[derive(Debug, Deserialize)]
-pub struct Input {
+/// One connection type and the endpoints its steps may reach.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConnectionType {
+    /// The case name, as in `"connection": {"type": "..."}`.
     pub key: String,
-    pub label: String,
-    /// `string`, `json`, `boolean`, `integer`, `enum` or `connection`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub required: bool,
+    /// The endpoints; a step may reach the origin of each and nothing else.
     #[serde(default)]
-    pub default: Option<toml::Value>,
-    pub comments: String,
-    /// The values of an `enum` input.
-    #[serde(default)]
-    pub options: Vec<String>,
-    /// A secret is never echoed: not in outputs, errors, logs or docs examples.
-    #[serde(default)]
-    pub secret: bool,
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// One endpoint of a connection type.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Endpoint {
+    /// The connection field that may hold the endpoint's URL (an override).
+    pub field: Option<String>,
+    /// The URL when the field is absent or empty: a template whose `{path}` placeholders
+    /// name values of the step document, e.g. `{input.region}`.
+    pub default: Option<String>,
+}
+
+/// A manifest that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// The file could not be read.
+    #[error("cannot read the manifest {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a valid manifest.
+    #[error("the manifest {path} is not valid: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: toml::de::Error,
+    },
 }
 
 impl Manifest {
@@ -49,4 +80,33 @@ impl Manifest {
     pub fn parse(text: &str) -> Result<Manifest, toml::de::Error> {
         toml::from_str(text)
     }
+
+    /// Read and parse the manifest at `path`.
+    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Manifest::parse(&text).map_err(|source| ManifestError::Parse {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// The connection type named `key`.
+    pub fn connection(&self, key: &str) -> Option<&ConnectionType> {
+        self.connections.iter().find(|c| c.key == key)
+    }
+}
+
+/// Where the manifest of `component` is looked for when none is named: `NAME.toml` beside
+/// `NAME.wasm`, then `connector.toml` in the same folder.
+pub fn beside(component: &Path) -> Option<PathBuf> {
+    let folder = component.parent().unwrap_or(Path::new("."));
+    [
+        component.with_extension("toml"),
+        folder.join("connector.toml"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
 }

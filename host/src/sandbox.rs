@@ -1,20 +1,23 @@
-//! Which origins a step may reach: only those its connection implies.
-//!
-//! - `endpoint-url` when given, else `https://dynamodb.REGION.amazonaws.com`;
-//! - for a `role-arn` connection also `sts-endpoint-url` when given, else
-//!   `https://sts.REGION.amazonaws.com`.
+//! Which origins a step may reach: only those its connection implies, as the connector's
+//! manifest declares them ([`crate::manifest::Endpoint`]): for each endpoint of the
+//! connection's type, the URL in its connection field when given, else its default
+//! template filled from the step document.
 //!
 //! An origin is scheme, host and port (the scheme's default port when none is written);
 //! every other destination is refused.
 
+use crate::manifest::{Endpoint, Manifest};
 use serde_json::Value;
 use std::fmt;
 
 /// One destination a request may go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
+    /// `http` or `https`, lower-case.
     pub scheme: String,
+    /// The host name or address, lower-case.
     pub host: String,
+    /// The port, explicit or the scheme's default.
     pub port: u16,
 }
 
@@ -37,51 +40,73 @@ impl Origin {
         Some(Origin { scheme, host, port })
     }
 
-    fn parse(url: &str) -> Option<Origin> {
+    /// The origin of URL text.
+    pub fn parse(url: &str) -> Option<Origin> {
         Origin::of(&url.trim().parse().ok()?)
-    }
-
-    fn aws(service: &str, region: &str) -> Option<Origin> {
-        let valid = !region.is_empty()
-            && region
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        valid.then(|| Origin {
-            scheme: "https".into(),
-            host: format!("{service}.{region}.amazonaws.com"),
-            port: 443,
-        })
     }
 }
 
-/// The origins a step document's connection and region imply.
-pub fn allowed_origins(connection: &Value, input: &Value) -> Vec<Origin> {
-    let region = input
-        .get("region")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim();
-    let text = |key: &str| {
-        connection
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+/// The origins a step document implies under `manifest`.
+pub fn allowed_origins(manifest: &Manifest, step: &Value) -> Vec<Origin> {
+    let connection = &step["connection"];
+    let kind = connection["type"].as_str().unwrap_or_default();
+    let Some(connection_type) = manifest.connection(kind) else {
+        return Vec::new();
     };
-    let mut origins = Vec::new();
-    let dynamodb = match text("endpoint-url") {
-        Some(url) => Origin::parse(url),
-        None => Origin::aws("dynamodb", region),
-    };
-    origins.extend(dynamodb);
-    if connection.get("type").and_then(Value::as_str) == Some("role-arn") {
-        let sts = match text("sts-endpoint-url") {
-            Some(url) => Origin::parse(url),
-            None => Origin::aws("sts", region),
-        };
-        origins.extend(sts);
+    connection_type
+        .endpoints
+        .iter()
+        .filter_map(|endpoint| endpoint_url(endpoint, connection, step))
+        .filter_map(|url| Origin::parse(&url))
+        .collect()
+}
+
+/// The URL of one endpoint: its connection field when set, else its filled-in default.
+fn endpoint_url(endpoint: &Endpoint, connection: &Value, step: &Value) -> Option<String> {
+    let given = endpoint
+        .field
+        .as_deref()
+        .and_then(|field| connection[field].as_str())
+        .map(str::trim)
+        .filter(|url| !url.is_empty());
+    match given {
+        Some(url) => Some(url.to_string()),
+        None => fill(endpoint.default.as_deref()?, step),
     }
-    origins
+}
+
+/// Fill a template's `{path}` placeholders (`{input.region}`) from the step document.
+/// `None` when a value is missing or is not a DNS label: a placeholder can only fill one
+/// label of a host name, never add a dot, a slash or a port.
+fn fill(template: &str, step: &Value) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        let path = &rest[open + 1..close];
+        let value = path
+            .split('.')
+            .try_fold(step, |v, key| v.get(key))?
+            .as_str()?
+            .trim();
+        if !is_dns_label(value) {
+            return None;
+        }
+        out.push_str(&rest[..open]);
+        out.push_str(value);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The one rule for text filled into a host name: a DNS label (letters, digits, dashes).
+fn is_dns_label(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 63
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 #[cfg(test)]
@@ -89,34 +114,72 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    #[test]
-    fn endpoint_url_wins_over_region() {
-        let o = allowed_origins(
-            &json!({"type": "access-key", "endpoint-url": "http://127.0.0.1:8000"}),
-            &json!({"region": "us-east-1"}),
-        );
-        assert_eq!(o.len(), 1);
-        assert_eq!(o[0].to_string(), "http://127.0.0.1:8000");
+    fn manifest() -> Manifest {
+        Manifest::parse(
+            r#"
+            [component]
+            interface = "test:x/actions@0.1.0"
+            [[connections]]
+            key = "direct"
+            [[connections.endpoints]]
+            field = "endpoint-url"
+            default = "https://api.{input.region}.example.net"
+            [[connections]]
+            key = "delegated"
+            [[connections.endpoints]]
+            field = "endpoint-url"
+            default = "https://api.{input.region}.example.net"
+            [[connections.endpoints]]
+            field = "auth-url"
+            default = "https://auth.{input.region}.example.net"
+            "#,
+        )
+        .unwrap()
+    }
+
+    fn origins(step: Value) -> Vec<String> {
+        allowed_origins(&manifest(), &step)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
-    fn regional_endpoints_without_urls() {
-        let o = allowed_origins(
-            &json!({"type": "role-arn"}),
-            &json!({"region": "eu-west-1"}),
-        );
-        let names: Vec<String> = o.iter().map(ToString::to_string).collect();
+    fn a_connection_field_wins_over_the_default() {
+        let got = origins(json!({
+            "connection": {"type": "direct", "endpoint-url": "http://127.0.0.1:8000"},
+            "input": {"region": "us-east-1"}}));
+        assert_eq!(got, ["http://127.0.0.1:8000"]);
+    }
+
+    #[test]
+    fn defaults_are_filled_from_the_step() {
+        let got = origins(json!({"connection": {"type": "delegated"},
+                                 "input": {"region": "eu-west-1"}}));
         assert_eq!(
-            names,
+            got,
             [
-                "https://dynamodb.eu-west-1.amazonaws.com:443",
-                "https://sts.eu-west-1.amazonaws.com:443"
+                "https://api.eu-west-1.example.net:443",
+                "https://auth.eu-west-1.example.net:443"
             ]
         );
     }
 
     #[test]
-    fn a_bad_region_allows_nothing() {
-        assert!(allowed_origins(&json!({}), &json!({"region": "x.evil.com/"})).is_empty());
+    fn a_value_that_is_not_a_dns_label_allows_nothing() {
+        for region in ["x.evil.com/", "evil.com:80", "", "EU"] {
+            let got = origins(json!({"connection": {"type": "direct"},
+                                     "input": {"region": region}}));
+            assert!(got.is_empty(), "{region}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_connection_type_allows_nothing() {
+        let got = origins(
+            json!({"connection": {"type": "other", "endpoint-url": "http://a"},
+                                 "input": {"region": "us-east-1"}}),
+        );
+        assert!(got.is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! `create-table`: create a table from attribute definitions and a key schema.
 
-use crate::bindings::exports::dynamodb::connector::actions::{BillingMode, CreateTableInput};
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::CreateTableInput as Input;
+
+use crate::wit::{BillingMode, Connection};
 use crate::error::{Error, Result};
 use crate::{client, input, shape};
 use aws_sdk_dynamodb::types::{
@@ -20,7 +21,7 @@ fn capacity(field: &str, units: Option<u64>) -> Result<i64> {
     }
 }
 
-pub async fn run(connection: &Connection, input: CreateTableInput) -> Result<Value> {
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let name = input::required("table-name", &input.table_name)?;
     let definitions = input::records(
         "attribute-definitions",

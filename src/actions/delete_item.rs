@@ -1,40 +1,23 @@
 //! `delete-item`: delete one item by its key, optionally under a condition.
 
-use super::{attributes, return_values, target};
-use crate::bindings::exports::dynamodb::connector::actions::{DeleteItemInput, ReturnValues};
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::DeleteItemInput as Input;
+
 use crate::error::Result;
-use crate::{expressions, input};
+use crate::item::{self, Conditional, Write};
+use crate::wit::{Connection, ReturnValues};
 use serde_json::Value;
 
-pub async fn run(connection: &Connection, input: DeleteItemInput) -> Result<Value> {
-    let table = input::required("table-name", &input.table_name)?;
-    let expr = expressions::parse(
-        input.expression_attribute_values.as_deref(),
-        input.expression_attribute_value_types.as_deref(),
-        input.expression_attribute_names.as_deref(),
-    )?;
-    let allowed = [ReturnValues::None, ReturnValues::AllOld];
-    let returns = return_values(input.return_values, ReturnValues::AllOld, &allowed)?;
-    let t = target(
-        connection,
-        &input.region,
-        table,
-        &input.hash_key_value,
-        &input.range_key_value,
-        &input.key_schema,
-    )
-    .await?;
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    item::table(&input)?;
+    let write = Write::check(&input, ReturnValues::AllOld, &[ReturnValues::None, ReturnValues::AllOld])?;
+    let t = item::target(connection, &input).await?;
     let out = t
         .client
         .delete_item()
-        .table_name(table)
+        .table_name(t.table)
         .set_key(Some(t.key))
-        .set_condition_expression(input::text(&input.condition_expression))
-        .set_expression_attribute_values(expr.values)
-        .set_expression_attribute_names(expr.names)
-        .return_values(returns)
+        .conditions(&write)
         .send()
         .await?;
-    Ok(attributes(input.item_format, out.attributes()))
+    Ok(write.output(out.attributes()))
 }

@@ -1,12 +1,13 @@
 //! `describe-table`: a table's description.
 
-use crate::bindings::exports::dynamodb::connector::actions::TableInput;
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::TableInput as Input;
+
+use crate::wit::Connection;
 use crate::error::Result;
 use crate::{client, input, shape};
 use serde_json::{json, Value};
 
-pub async fn run(connection: &Connection, input: TableInput) -> Result<Value> {
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let name = input::required("table-name", &input.table_name)?;
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client.describe_table().table_name(name).send().await?;

@@ -1,36 +1,28 @@
 //! `get-item`: read one item by its key; `{"Item": null}` when there is none.
 
-use super::{item_format, target};
-use crate::bindings::exports::dynamodb::connector::actions::GetItemInput;
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::GetItemInput as Input;
+
 use crate::error::Result;
-use crate::{expressions, input};
+use crate::wit::Connection;
+use crate::{expressions, input, item};
 use serde_json::{json, Value};
 
-pub async fn run(connection: &Connection, input: GetItemInput) -> Result<Value> {
-    let table = input::required("table-name", &input.table_name)?;
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    item::table(&input)?;
     let names = expressions::attribute_names(
         "expression-attribute-names",
         input.expression_attribute_names.as_deref(),
     )?;
-    let t = target(
-        connection,
-        &input.region,
-        table,
-        &input.hash_key_value,
-        &input.range_key_value,
-        &input.key_schema,
-    )
-    .await?;
+    let t = item::target(connection, &input).await?;
     let out = t
         .client
         .get_item()
-        .table_name(table)
+        .table_name(t.table)
         .set_key(Some(t.key))
         .set_consistent_read(input.consistent_read)
         .set_projection_expression(input::text(&input.projection_expression))
         .set_expression_attribute_names(names)
         .send()
         .await?;
-    Ok(json!({ "Item": item_format(input.item_format).opt_item(out.item()) }))
+    Ok(json!({ "Item": item::format(input.item_format).opt_item(out.item()) }))
 }

@@ -1,12 +1,13 @@
 //! `query-items`: items by key condition, one page with a resumable cursor, or every page.
 
-use super::item_format;
-use crate::bindings::exports::dynamodb::connector::actions::QueryItemsInput;
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::QueryItemsInput as Input;
+
 use crate::error::{Error, Result};
 use crate::keys::KeySchema;
 use crate::shape::Obj;
-use crate::{client, expressions, input, values};
+use crate::wit::Connection;
+use crate::{client, expressions, input, item, paging, values};
+use aws_sdk_dynamodb::operation::query::QueryOutput;
 use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
 use serde_json::Value;
 
@@ -23,7 +24,7 @@ const PARAMETERS: [&str; 9] = [
     "ExpressionAttributeNames",
 ];
 
-pub async fn run(connection: &Connection, input: QueryItemsInput) -> Result<Value> {
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let table = input::required("table-name", &input.table_name)?;
     let condition = input::required("key-condition-expression", &input.key_condition_expression)?;
     let expr = expressions::parse(
@@ -70,7 +71,7 @@ pub async fn run(connection: &Connection, input: QueryItemsInput) -> Result<Valu
         .set_consistent_read(params.bool("ConsistentRead")?)
         .set_select(select.as_deref().map(Select::from))
         .set_return_consumed_capacity(capacity.as_deref().map(ReturnConsumedCapacity::from));
-    let mut start = match params.value("ExclusiveStartKey") {
+    let start = match params.value("ExclusiveStartKey") {
         Some(key) => {
             let key = input::json_value("query-parameters.ExclusiveStartKey", key)?;
             let schema = KeySchema::describe(&client, table).await?;
@@ -78,33 +79,33 @@ pub async fn run(connection: &Connection, input: QueryItemsInput) -> Result<Valu
         }
         None => None,
     };
-    let fetch_all = input.fetch_all.unwrap_or(false);
-    let format = item_format(input.item_format);
-    let (mut items, mut count, mut scanned) = (Vec::new(), 0i64, 0i64);
-    loop {
-        let page = request
-            .clone()
-            .set_exclusive_start_key(start.take())
-            .send()
-            .await?;
-        items.extend(page.items().iter().map(|i| format.item(i)));
-        count += i64::from(page.count());
-        scanned += i64::from(page.scanned_count());
-        start = page.last_evaluated_key;
-        if !fetch_all || start.is_none() {
-            break;
-        }
-    }
-    if start.as_ref().is_some_and(|k| k.is_empty()) {
+    let fetched = paging::fetch(
+        input.fetch_all.unwrap_or(false),
+        start,
+        |start| request.clone().set_exclusive_start_key(start).send(),
+        |page| page.last_evaluated_key.clone(),
+    )
+    .await?;
+    if fetched.next.as_ref().is_some_and(|k| k.is_empty()) {
         return Err(Error::new(
             crate::error::Kind::Service,
             "the service returned an empty LastEvaluatedKey",
         ));
     }
+    let format = item::format(input.item_format);
+    let items: Vec<Value> = fetched
+        .pages
+        .iter()
+        .flat_map(|page| page.items())
+        .map(|i| format.item(i))
+        .collect();
+    let sum = |count: fn(&QueryOutput) -> i32| -> i64 {
+        fetched.pages.iter().map(|p| i64::from(count(p))).sum()
+    };
     Ok(Obj::new()
         .set("Items", items)
-        .set("Count", count)
-        .set("ScannedCount", scanned)
-        .opt("LastEvaluatedKey", start.as_ref().map(values::plain_item))
+        .set("Count", sum(QueryOutput::count))
+        .set("ScannedCount", sum(QueryOutput::scanned_count))
+        .opt("LastEvaluatedKey", fetched.next.as_ref().map(values::plain_item))
         .build())
 }

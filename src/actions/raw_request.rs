@@ -1,15 +1,15 @@
 //! `raw-request`: one PartiQL statement with `?` parameters (`ExecuteStatement`).
 
-use super::item_format;
-use crate::bindings::exports::dynamodb::connector::actions::RawRequestInput;
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::RawRequestInput as Input;
+
 use crate::error::{Error, Result};
 use crate::shape::Obj;
-use crate::{client, input, values};
+use crate::wit::Connection;
+use crate::{client, input, item, values};
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use serde_json::Value;
 
-pub async fn run(connection: &Connection, input: RawRequestInput) -> Result<Value> {
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let statement = input::required("statement", &input.statement)?;
     let parameters = match input::opt_json("parameters", input.parameters.as_deref())? {
         None => None,
@@ -46,7 +46,7 @@ pub async fn run(connection: &Connection, input: RawRequestInput) -> Result<Valu
         .send()
         .await?;
     Ok(Obj::new()
-        .set("Items", item_format(input.item_format).items(out.items()))
+        .set("Items", item::format(input.item_format).items(out.items()))
         .opt("NextToken", out.next_token())
         .opt(
             "LastEvaluatedKey",

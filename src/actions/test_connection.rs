@@ -1,13 +1,14 @@
 //! `test-connection`: prove the credentials and the endpoint work with the cheapest calls.
 
-use crate::bindings::exports::dynamodb::connector::actions::TestConnectionInput;
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::TestConnectionInput as Input;
+
+use crate::wit::Connection;
 use crate::client;
 use crate::error::Result;
 use crate::shape::Obj;
 use serde_json::Value;
 
-pub async fn run(connection: &Connection, input: TestConnectionInput) -> Result<Value> {
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let session = client::session(connection, &input.region).await?;
     session.client.list_tables().limit(1).send().await?;
     let method = match connection {

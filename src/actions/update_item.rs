@@ -1,43 +1,30 @@
 //! `update-item`: change an item's attributes with an update expression.
 
-use super::{attributes, return_values, target};
-use crate::bindings::exports::dynamodb::connector::actions::{ReturnValues, UpdateItemInput};
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::UpdateItemInput as Input;
+
 use crate::error::Result;
-use crate::{expressions, input};
+use crate::item::{self, Conditional, Write};
+use crate::wit::{Connection, ReturnValues};
+use crate::input;
 use serde_json::Value;
 
-pub async fn run(connection: &Connection, input: UpdateItemInput) -> Result<Value> {
-    let table = input::required("table-name", &input.table_name)?;
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    item::table(&input)?;
     let update = input::required("update-expression", &input.update_expression)?;
-    let expr = expressions::parse(
-        input.expression_attribute_values.as_deref(),
-        input.expression_attribute_value_types.as_deref(),
-        input.expression_attribute_names.as_deref(),
+    let write = Write::check(
+        &input,
+        ReturnValues::AllNew,
+        &[ReturnValues::None, ReturnValues::AllOld, ReturnValues::UpdatedOld, ReturnValues::AllNew, ReturnValues::UpdatedNew],
     )?;
-    use ReturnValues::*;
-    let all = [None, AllOld, UpdatedOld, AllNew, UpdatedNew];
-    let returns = return_values(input.return_values, AllNew, &all)?;
-    let t = target(
-        connection,
-        &input.region,
-        table,
-        &input.hash_key_value,
-        &input.range_key_value,
-        &input.key_schema,
-    )
-    .await?;
+    let t = item::target(connection, &input).await?;
     let out = t
         .client
         .update_item()
-        .table_name(table)
+        .table_name(t.table)
         .set_key(Some(t.key))
         .update_expression(update)
-        .set_condition_expression(input::text(&input.condition_expression))
-        .set_expression_attribute_values(expr.values)
-        .set_expression_attribute_names(expr.names)
-        .return_values(returns)
+        .conditions(&write)
         .send()
         .await?;
-    Ok(attributes(input.item_format, out.attributes()))
+    Ok(write.output(out.attributes()))
 }

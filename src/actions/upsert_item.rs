@@ -1,13 +1,14 @@
 //! `upsert-item`: create an item, or replace the item with the same key.
 
-use super::{attributes, return_values};
-use crate::bindings::exports::dynamodb::connector::actions::{ReturnValues, UpsertItemInput};
-use crate::bindings::exports::dynamodb::connector::types::Connection;
+pub use crate::wit::UpsertItemInput as Input;
+
 use crate::error::Result;
-use crate::{client, expressions, input, values};
+use crate::item::{Conditional, Write};
+use crate::wit::{Connection, ReturnValues};
+use crate::{client, input, values};
 use serde_json::Value;
 
-pub async fn run(connection: &Connection, input: UpsertItemInput) -> Result<Value> {
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let table = input::required("table-name", &input.table_name)?;
     let item = values::typed_map(
         "value",
@@ -15,26 +16,14 @@ pub async fn run(connection: &Connection, input: UpsertItemInput) -> Result<Valu
         "value-types",
         &input::json("value-types", &input.value_types)?,
     )?;
-    let expr = expressions::parse(
-        input.expression_attribute_values.as_deref(),
-        input.expression_attribute_value_types.as_deref(),
-        input.expression_attribute_names.as_deref(),
-    )?;
-    let returns = return_values(
-        input.return_values,
-        ReturnValues::None,
-        &[ReturnValues::None, ReturnValues::AllOld],
-    )?;
+    let write = Write::check(&input, ReturnValues::None, &[ReturnValues::None, ReturnValues::AllOld])?;
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client
         .put_item()
         .table_name(table)
         .set_item(Some(item))
-        .set_condition_expression(input::text(&input.condition_expression))
-        .set_expression_attribute_values(expr.values)
-        .set_expression_attribute_names(expr.names)
-        .return_values(returns)
+        .conditions(&write)
         .send()
         .await?;
-    Ok(attributes(input.item_format, out.attributes()))
+    Ok(write.output(out.attributes()))
 }

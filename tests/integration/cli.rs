@@ -36,6 +36,8 @@ fn step_file_argument_works() {
             "step",
             "--component",
             component().to_str().unwrap(),
+            "--manifest",
+            test_support::manifest().to_str().unwrap(),
             file.to_str().unwrap(),
         ],
         "",

@@ -6,8 +6,7 @@ use dynamodb_connector::values::canonical_number;
 use serde_json::{json, Value};
 
 fn on_dynalite(action: &str, input: Value) -> Result<Value, connector_host::StepError> {
-    host()
-        .run_step(&json!({"connection": connection(dynalite()), "action": action, "input": input}))
+    step_at(dynalite(), action, input)
 }
 
 fn table(name: &str) {

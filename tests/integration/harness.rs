@@ -1,49 +1,15 @@
-//! Shared set-up for the integration tests: the component built once per run, one host,
-//! and a moto server on a free port that stops when the test process ends.
+//! Shared set-up for the integration tests: one host of the connector component (built
+//! once per run by `test_support`), servers from `test_support`, and step helpers.
 
 use connector_host::{Host, Options, StepError};
 use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+pub use test_support::{cache_dir, component, dynalite, moto, workspace, CountingProxy};
 
 /// A secret used by every test connection; no test output may contain it.
 pub const SECRET: &str = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETKEY";
 pub const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
-
-pub fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Cargo's target directory (`CARGO_TARGET_DIR` when set).
-pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"))
-}
-
-/// Build the component once per test run (release, wasm32-wasip2).
-pub fn component() -> &'static Path {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--release", "--target", "wasm32-wasip2", "--lib"])
-            .current_dir(workspace())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "the component builds");
-        target_dir().join("wasm32-wasip2/release/dynamodb_connector.wasm")
-    })
-}
-
-/// A compile-cache directory private to this test run.
-pub fn cache_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
-        .path()
-}
 
 /// The one host of this test process.
 pub fn host() -> &'static Host {
@@ -51,108 +17,11 @@ pub fn host() -> &'static Host {
     HOST.get_or_init(|| {
         Host::new(Options {
             component: component().to_path_buf(),
+            manifest: Some(test_support::manifest()),
             cache_dir: Some(cache_dir().to_path_buf()),
             ..Options::default()
         })
         .expect("the host loads the component")
-    })
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-fn wait_for_port(port: u16, what: &str) {
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "{what} did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// Start `program args` in the background, killed as soon as this test process exits.
-/// The watchdog shell outlives every test, so nothing waits for it.
-#[allow(clippy::zombie_processes)]
-fn spawn_tied_to_us(program: &Path, args: &[String]) {
-    assert!(
-        program.exists(),
-        "{} is missing: run the README's test command, which installs it",
-        program.display()
-    );
-    let script = r#"prog="$1"; shift; "$prog" "$@" >/dev/null 2>&1 & child=$!
-        while kill -0 "$PARENT" 2>/dev/null; do sleep 0.5; done; kill "$child""#;
-    Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg("sh")
-        .arg(program)
-        .args(args)
-        .env("PARENT", std::process::id().to_string())
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-}
-
-/// The endpoint of a moto server shared by the tests of this process.
-pub fn moto() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let port = free_port();
-        let program = std::env::var_os("MOTO_SERVER")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace().join(".venv/bin/moto_server"));
-        spawn_tied_to_us(
-            &program,
-            &[
-                "-H".into(),
-                "127.0.0.1".into(),
-                "-p".into(),
-                port.to_string(),
-            ],
-        );
-        wait_for_port(port, "moto");
-        format!("http://127.0.0.1:{port}")
-    })
-}
-
-/// The endpoint of a dynalite server (stricter validation, no PartiQL) shared by the tests.
-pub fn dynalite() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let port = free_port();
-        let script = workspace().join("node_modules/dynalite/cli.js");
-        assert!(
-            script.exists(),
-            "dynalite is missing: run the README's test command, which installs it"
-        );
-        let args: Vec<String> = [
-            script.to_str().unwrap(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--createTableMs",
-            "0",
-            "--deleteTableMs",
-            "0",
-            "--updateTableMs",
-            "0",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        spawn_tied_to_us(
-            Path::new("/usr/bin/env"),
-            &[vec!["node".to_string()], args].concat(),
-        );
-        wait_for_port(port, "dynalite");
-        format!("http://127.0.0.1:{port}")
     })
 }
 
@@ -168,7 +37,12 @@ pub fn connection(endpoint: &str) -> Value {
 
 /// Run `action` with `input` against moto through the host library.
 pub fn step(action: &str, input: Value) -> Result<Value, StepError> {
-    host().run_step(&json!({"connection": connection(moto()), "action": action, "input": input}))
+    step_at(moto(), action, input)
+}
+
+/// Run `action` with `input` against the server at `endpoint` through the host library.
+pub fn step_at(endpoint: &str, action: &str, input: Value) -> Result<Value, StepError> {
+    host().run_step(&json!({"connection": connection(endpoint), "action": action, "input": input}))
 }
 
 /// Like [`step`], but the step must succeed.
@@ -204,12 +78,7 @@ pub fn create_table(region: &str, name: &str, range: bool) -> Value {
 /// Run the `connector-host` CLI with `args`, feeding `stdin`; returns (exit code, stdout, stderr).
 pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
     use std::io::Write;
-    let exe = target_dir().join("debug/connector-host");
-    assert!(
-        exe.exists(),
-        "build the CLI first: cargo build -p connector-host"
-    );
-    let mut child = Command::new(exe)
+    let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
         .args(args)
         .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
         .stdin(Stdio::piped())
@@ -253,7 +122,7 @@ print(json.dumps(result, default=enc))
 "#,
         endpoint = moto()
     );
-    let out = Command::new(workspace().join(".venv/bin/python"))
+    let out = Command::new(test_support::moto_python())
         .arg("-c")
         .arg(program)
         .output()

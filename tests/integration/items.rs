@@ -445,14 +445,25 @@ fn a_given_key_schema_saves_the_describe_call() {
         json!({"region": region, "table-name": table,
         "value": {"id": 4, "sk": "s", "v": "x"}, "value-types": {"id": "N", "sk": "S", "v": "S"}}),
     );
+    let proxy = CountingProxy::start(moto());
     let schema = json!([{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"},
                         {"AttributeName": "sk", "KeyType": "RANGE", "AttributeType": "S"}]);
-    let got = ok(
-        "get-item",
-        json!({"region": region, "table-name": table, "hash-key-value": 4,
-        "range-key-value": "s", "key-schema": schema}),
-    );
+    let get = json!({"region": region, "table-name": table, "hash-key-value": 4,
+                     "range-key-value": "s"});
+    let mut given = get.clone();
+    given["key-schema"] = schema.clone();
+    let got = step_at(proxy.url(), "get-item", given).expect("get-item with a key schema");
     assert_eq!(got["Item"]["v"], "x");
+    assert_eq!(proxy.count("DescribeTable"), 0, "{:?}", proxy.operations());
+    assert_eq!(proxy.count("GetItem"), 1, "{:?}", proxy.operations());
+    let got = step_at(proxy.url(), "get-item", get).expect("get-item without one");
+    assert_eq!(got["Item"]["v"], "x");
+    assert_eq!(
+        proxy.count("DescribeTable"),
+        1,
+        "without key-schema the table is described"
+    );
+
     let error = fails(
         "get-item",
         json!({"region": region, "table-name": table, "hash-key-value": 4,

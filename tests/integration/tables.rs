@@ -114,7 +114,7 @@ fn bad_inputs_are_refused_before_sending() {
         (
             "create-table",
             json!({"region": region, "table-name": "x", "attribute-definitions": [{"AttributeName": "id", "AttributeType": "S"}], "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}], "billing-mode": "FREE"}),
-            "input.billing-mode",
+            "billing-mode",
         ),
         (
             "create-table",
@@ -124,19 +124,19 @@ fn bad_inputs_are_refused_before_sending() {
         (
             "list-tables",
             json!({"region": region, "fetch-all": "maybe"}),
-            "input.fetch-all",
+            "fetch-all",
         ),
         (
             "list-tables",
             json!({"region": region, "fetchAll": true}),
-            "input.fetchAll",
+            "fetchAll",
         ),
         (
             "describe-table",
             json!({"region": region, "table-name": " "}),
             "table-name",
         ),
-        ("describe-table", json!({"table-name": "x"}), "input.region"),
+        ("describe-table", json!({"table-name": "x"}), "region"),
     ];
     for (action, input, field) in cases {
         let error = fails(action, input.clone());

@@ -6,8 +6,8 @@
 mod guest {
     wit_bindgen::generate!({ world: "hostile", path: "wit" });
 
-    use exports::dynamodb::connector::actions::{FetchInput, Guest, ProbeInput};
-    use exports::dynamodb::connector::types::{Connection, ConnectorError, ErrorInfo};
+    use exports::test::hostile::actions::{FetchInput, Guest, ProbeInput};
+    use exports::test::hostile::types::{Connection, ConnectorError, ErrorInfo};
 
     struct Hostile;
 

@@ -1,0 +1,158 @@
+//! A failed step: its kind and details, printed as `{"error": {...}}`.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{json, Value};
+use std::fmt;
+
+/// What kind of failure a step had. The host's own kinds, and any kind the component
+/// reports (a case of its error variant), serialised as the kebab-case strings of
+/// docs/errors.md.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// `invalid-input`: the step document (or, from the component, an input) is malformed.
+    InvalidInput,
+    /// `network`: a request failed or the host refused its destination.
+    Network,
+    /// `timeout`: the step deadline passed (or, from the component, a request timed out).
+    Timeout,
+    /// `trap`: the guest crashed or returned something that is not its declared shape.
+    Trap,
+    /// `host`: the component or its manifest could not be loaded.
+    Host,
+    /// Any other kind the component reported, e.g. `conditional-check-failed`.
+    Component(String),
+}
+
+impl ErrorKind {
+    /// The documented string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorKind::InvalidInput => "invalid-input",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Trap => "trap",
+            ErrorKind::Host => "host",
+            ErrorKind::Component(kind) => kind,
+        }
+    }
+
+    /// The kind a string names.
+    pub fn parse(text: &str) -> ErrorKind {
+        match text {
+            "invalid-input" => ErrorKind::InvalidInput,
+            "network" => ErrorKind::Network,
+            "timeout" => ErrorKind::Timeout,
+            "trap" => ErrorKind::Trap,
+            "host" => ErrorKind::Host,
+            other => ErrorKind::Component(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for ErrorKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| ErrorKind::parse(&s))
+    }
+}
+
+/// A failed step, printed as `{"error": {...}}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub struct StepError {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// What went wrong, for people; never holds a secret.
+    pub message: String,
+    /// For `invalid-input`: the field at fault (see docs/errors.md for the path convention).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For errors the remote service returned: its error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// For errors the remote service returned: its request id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl StepError {
+    /// An error of `kind` with a message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        StepError {
+            kind,
+            message: message.into(),
+            field: None,
+            code: None,
+            request_id: None,
+        }
+    }
+
+    /// An `invalid-input` error naming the field at fault.
+    pub fn invalid(field: &str, message: impl fmt::Display) -> Self {
+        StepError {
+            field: Some(field.to_string()),
+            ..StepError::new(ErrorKind::InvalidInput, format!("{field}: {message}"))
+        }
+    }
+
+    /// A `trap` error: the guest crashed or broke its contract.
+    pub fn trap(message: impl Into<String>) -> Self {
+        StepError::new(ErrorKind::Trap, message)
+    }
+
+    /// `{"error": {...}}`, as the CLI prints it.
+    pub fn to_json(&self) -> Value {
+        json!({ "error": self })
+    }
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for StepError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_strings() {
+        for text in [
+            "invalid-input",
+            "network",
+            "timeout",
+            "trap",
+            "host",
+            "throttled",
+        ] {
+            let kind = ErrorKind::parse(text);
+            assert_eq!(serde_json::to_value(&kind).unwrap(), text);
+            let back: ErrorKind = serde_json::from_value(Value::from(text)).unwrap();
+            assert_eq!(back, kind);
+        }
+        assert_eq!(
+            ErrorKind::parse("throttled"),
+            ErrorKind::Component("throttled".into())
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! Shared set-up of the integration tests and the benchmark: where the workspace and the
+//! target directory are, the component built once per process, a private compile cache,
+//! free ports, moto and dynalite servers that stop when the process ends, and a proxy that
+//! counts the requests passing through it.
+
+#![deny(unsafe_code)]
+
+mod proxy;
+mod servers;
+
+pub use proxy::CountingProxy;
+pub use servers::{dynalite, free_port, moto, moto_python};
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The workspace root.
+pub fn workspace() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+}
+
+/// Cargo's target directory (`CARGO_TARGET_DIR` when set).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+}
+
+/// Build a wasm32-wasip2 release artefact of the workspace once (`args` select it) and
+/// return `target/wasm32-wasip2/release/FILE`. Cargo does nothing when it is up to date.
+pub fn build_component(args: &[&str], file: &str) -> PathBuf {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--target", "wasm32-wasip2"])
+        .args(args)
+        .current_dir(workspace())
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo build {args:?} succeeds");
+    target_dir().join("wasm32-wasip2/release").join(file)
+}
+
+/// The connector component, built once per process (release, wasm32-wasip2).
+pub fn component() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| build_component(&["--lib"], "dynamodb_connector.wasm"))
+}
+
+/// The connector's manifest.
+pub fn manifest() -> PathBuf {
+    workspace().join("connector.toml")
+}
+
+/// A compile-cache directory private to this process.
+pub fn cache_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir"))
+        .path()
+}

@@ -1,0 +1,51 @@
+//! `connector-docs`: regenerate `docs/` from `connector.toml` and the demo's recorded run
+//! (`examples/demo-output.json`). `--check` only reports stale pages (exit 1).
+
+use connector_tools::{docs, manifest::Manifest};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn read(root: &Path, file: &str) -> Result<String, String> {
+    std::fs::read_to_string(root.join(file)).map_err(|e| format!("cannot read {file}: {e}"))
+}
+
+/// The pages that differ from what is on disk, written unless `check`.
+fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
+    let manifest = Manifest::parse(&read(root, "connector.toml")?)
+        .map_err(|e| format!("connector.toml: {e}"))?;
+    let examples = serde_json::from_str(&read(root, "examples/demo-output.json")?)
+        .map_err(|e| format!("examples/demo-output.json: {e}"))?;
+    let mut stale = 0;
+    for (path, text) in docs::render(&manifest, &examples) {
+        let file = root.join("docs").join(&path);
+        if std::fs::read_to_string(&file).ok().as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        stale += 1;
+        if check {
+            eprintln!("stale: docs/{path}");
+            continue;
+        }
+        let written = std::fs::create_dir_all(file.parent().unwrap_or(root))
+            .and_then(|()| std::fs::write(&file, text));
+        written.map_err(|e| format!("cannot write docs/{path}: {e}"))?;
+        eprintln!("wrote docs/{path}");
+    }
+    Ok(stale)
+}
+
+fn main() -> ExitCode {
+    let check = std::env::args().any(|a| a == "--check");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    match regenerate(&root, check) {
+        Ok(stale) if check && stale > 0 => {
+            eprintln!("run `cargo run -p connector-tools --bin connector-docs` to regenerate");
+            ExitCode::FAILURE
+        }
+        Ok(_) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("connector-docs: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Development tools of the connector, apart from the runtime a platform embeds: the
+//! reference docs generated from `connector.toml` ([`docs`]), and `connector.toml` checked
+//! against the component's WIT ([`check`]).
+
+#![deny(unsafe_code)]
+
+pub mod check;
+pub mod docs;
+pub mod manifest;
