@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Install what the project needs beyond the Rust toolchain: the wasm32-wasip2 target, a
-# Python virtual environment with moto's server, and dynalite from npm (package.json).
+# Python virtual environment with moto's server (version pinned in scripts/requirements.txt),
+# and dynalite from npm (version pinned in package.json).
 # Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rustup target add wasm32-wasip2 >/dev/null 2>&1 || rustup target add wasm32-wasip2
-if [ ! -x .venv/bin/moto_server ]; then
+moto_version=$(sed -n 's/^moto\[server\]==//p' scripts/requirements.txt)
+if ! .venv/bin/python -c "import sys, moto; sys.exit(moto.__version__ != '$moto_version')" 2>/dev/null; then
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
 fi
 if [ ! -x node_modules/.bin/dynalite ]; then
   npm install --no-audit --no-fund --silent

@@ -20,16 +20,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TABLE: &str = "bench";
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"))
-}
-
 // ---------------------------------------------------------------- the stub server
 
 /// The JSON body the stub answers for an `X-Amz-Target` operation.
@@ -123,24 +113,6 @@ fn start_stub(runtime: &tokio::runtime::Runtime, tables: usize) -> String {
         }
     });
     url
-}
-
-fn start_moto() -> (String, std::process::Child) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(workspace().join(".venv/bin/moto_server"))
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto starts (run scripts/setup.sh)");
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (format!("http://127.0.0.1:{port}"), child)
 }
 
 // ---------------------------------------------------------------- the contenders
@@ -260,7 +232,12 @@ fn ms(d: Duration) -> String {
 
 fn cold_step(component: &Path, cache: &Path, step: &Value) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
-        .args(["step", "--component", component.to_str().unwrap(), "-"])
+        .args(["step", "--component", component.to_str().unwrap()])
+        .args([
+            "--manifest",
+            test_support::manifest().to_str().unwrap(),
+            "-",
+        ])
         .env("CONNECTOR_HOST_CACHE_DIR", cache)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -285,7 +262,7 @@ fn main() {
     // BENCH_COMPONENT measures another build of the component (e.g. other profile settings).
     let component = std::env::var_os("BENCH_COMPONENT")
         .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("wasm32-wasip2/release/dynamodb_connector.wasm"));
+        .unwrap_or_else(|| test_support::component().to_path_buf());
     assert!(
         component.exists(),
         "build the component first: scripts/bench.sh does"
@@ -296,10 +273,11 @@ fn main() {
         .build()
         .unwrap();
     let stub = start_stub(&runtime, 3);
-    let (moto, mut moto_process) = start_moto();
+    let moto = test_support::moto().to_string();
     let cache = tempfile::tempdir().unwrap();
     let options = |cache_dir: Option<PathBuf>| Options {
         component: component.clone(),
+        manifest: Some(test_support::manifest()),
         cache_dir,
         limits: Limits {
             timeout: Duration::from_secs(60),
@@ -412,6 +390,4 @@ fn main() {
             stats.peak_memory_bytes as f64 / (1 << 20) as f64
         );
     }
-    moto_process.kill().ok();
-    moto_process.wait().ok();
 }

@@ -180,3 +180,20 @@ fn wrong_credentials_type_is_named() {
     assert_eq!(error.kind, "invalid-input");
     assert_eq!(error.field.as_deref(), Some("connection.type"));
 }
+
+#[test]
+fn describe_limits_matches_an_independent_client() {
+    let region = "ap-south-2";
+    let limits = ok("describe-limits", json!({"region": region}));
+    let expected = boto(
+        region,
+        r#"
+out = client.describe_limits()
+result = {k: out[k] for k in ["AccountMaxReadCapacityUnits", "AccountMaxWriteCapacityUnits",
+                              "TableMaxReadCapacityUnits", "TableMaxWriteCapacityUnits"]}
+"#,
+    );
+    assert_eq!(limits, expected);
+    let error = fails("describe-limits", json!({"region": "Not A Region"}));
+    assert_eq!(error.field.as_deref(), Some("region"), "{error:?}");
+}
