@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::input;
-use crate::wit::Connection;
+use crate::wit::{Connection, RoleArnConnection};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
@@ -64,18 +64,24 @@ fn checked_url(field: &str, url: Option<&str>) -> Result<Option<String>> {
     }
 }
 
-fn key_pair(
+/// The key pair of a connection and its checked DynamoDB `endpoint-url`.
+fn signing(
     id: &str,
     secret: &str,
     token: Option<&str>,
+    endpoint_url: Option<&str>,
     source: &'static str,
-) -> Result<Credentials> {
-    Ok(Credentials::new(
+) -> Result<(Credentials, Option<String>)> {
+    let credentials = Credentials::new(
         input::required("connection.access-key-id", id)?,
         input::required("connection.secret-access-key", secret)?,
         input::optional(token).map(str::to_string),
         None,
         source,
+    );
+    Ok((
+        credentials,
+        checked_url("connection.endpoint-url", endpoint_url)?,
     ))
 }
 
@@ -90,70 +96,70 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
     let region = input::region(region)?;
     match connection {
         Connection::AccessKey(c) => {
-            let credentials = key_pair(
+            let (credentials, endpoint) = signing(
                 &c.access_key_id,
                 &c.secret_access_key,
                 c.session_token.as_deref(),
+                c.endpoint_url.as_deref(),
                 "access-key",
             )?;
-            let endpoint = checked_url("connection.endpoint-url", c.endpoint_url.as_deref())?;
-            let config = sdk_config(region, credentials, endpoint);
             Ok(Session {
-                client: aws_sdk_dynamodb::Client::new(&config),
+                client: aws_sdk_dynamodb::Client::new(&sdk_config(region, credentials, endpoint)),
                 assumed_role: None,
             })
         }
-        Connection::RoleArn(c) => {
-            let role = input::required("connection.role-arn", &c.role_arn)?;
-            let signing = key_pair(
-                &c.access_key_id,
-                &c.secret_access_key,
-                c.session_token.as_deref(),
-                "role-arn",
-            )?;
-            let endpoint = checked_url("connection.endpoint-url", c.endpoint_url.as_deref())?;
-            let sts_endpoint =
-                checked_url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
-            if let Some(seconds) = c.duration_seconds.filter(|s| !(900..=43200).contains(s)) {
-                return Err(Error::invalid(
-                    "connection.duration-seconds",
-                    format!("{seconds} is not between 900 and 43200"),
-                ));
-            }
-            let sts = aws_sdk_sts::Client::new(&sdk_config(region, signing, sts_endpoint));
-            let assumed = sts
-                .assume_role()
-                .role_arn(role)
-                .role_session_name(
-                    input::optional(c.session_name.as_deref()).unwrap_or(DEFAULT_SESSION_NAME),
-                )
-                .set_external_id(input::optional(c.external_id.as_deref()).map(str::to_string))
-                .set_source_identity(
-                    input::optional(c.source_identity.as_deref()).map(str::to_string),
-                )
-                .set_duration_seconds(c.duration_seconds.map(|s| s as i32))
-                .send()
-                .await
-                .map_err(|e| Error::from(e).context(&format!("assuming role {role}")))?;
-            let temporary = assumed.credentials().ok_or_else(|| {
-                Error::new(
-                    crate::error::Kind::Service,
-                    format!("assuming role {role}: STS returned no credentials"),
-                )
-            })?;
-            let credentials = Credentials::new(
-                temporary.access_key_id(),
-                temporary.secret_access_key(),
-                Some(temporary.session_token().to_string()),
-                None,
-                "assumed-role",
-            );
-            Ok(Session {
-                client: aws_sdk_dynamodb::Client::new(&sdk_config(region, credentials, endpoint)),
-                assumed_role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
-            })
-        }
+        Connection::RoleArn(c) => assume_role(c, region).await,
     }
+}
+
+/// Check a role connection, assume its role with STS and build the DynamoDB client with
+/// the temporary credentials.
+async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
+    let role = input::required("connection.role-arn", &c.role_arn)?;
+    let (signing, endpoint) = signing(
+        &c.access_key_id,
+        &c.secret_access_key,
+        c.session_token.as_deref(),
+        c.endpoint_url.as_deref(),
+        "role-arn",
+    )?;
+    let sts_endpoint = checked_url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
+    if let Some(seconds) = c.duration_seconds.filter(|s| !(900..=43200).contains(s)) {
+        return Err(Error::invalid(
+            "connection.duration-seconds",
+            format!("{seconds} is not between 900 and 43200"),
+        ));
+    }
+    let sts = aws_sdk_sts::Client::new(&sdk_config(region, signing, sts_endpoint));
+    let assumed = sts
+        .assume_role()
+        .role_arn(role)
+        .role_session_name(
+            input::optional(c.session_name.as_deref()).unwrap_or(DEFAULT_SESSION_NAME),
+        )
+        .set_external_id(input::optional(c.external_id.as_deref()).map(str::to_string))
+        .set_source_identity(input::optional(c.source_identity.as_deref()).map(str::to_string))
+        .set_duration_seconds(c.duration_seconds.map(|s| s as i32))
+        .send()
+        .await
+        .map_err(|e| Error::from(e).context(&format!("assuming role {role}")))?;
+    let temporary = assumed.credentials().ok_or_else(|| {
+        Error::new(
+            crate::error::Kind::Service,
+            format!("assuming role {role}: STS returned no credentials"),
+        )
+    })?;
+    let credentials = Credentials::new(
+        temporary.access_key_id(),
+        temporary.secret_access_key(),
+        Some(temporary.session_token().to_string()),
+        None,
+        "assumed-role",
+    );
+    Ok(Session {
+        client: aws_sdk_dynamodb::Client::new(&sdk_config(region, credentials, endpoint)),
+        assumed_role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
+    })
 }
 
 /// The DynamoDB client for one step.

@@ -182,6 +182,16 @@ impl Params {
     }
 
     /// A boolean field.
+    /// `ReturnConsumedCapacity`, when given: `INDEXES`, `TOTAL` or `NONE`.
+    pub fn consumed_capacity(
+        &self,
+    ) -> Result<Option<aws_sdk_dynamodb::types::ReturnConsumedCapacity>> {
+        let choice = self.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+        Ok(choice
+            .as_deref()
+            .map(aws_sdk_dynamodb::types::ReturnConsumedCapacity::from))
+    }
+
     pub fn bool(&self, name: &str) -> Result<Option<bool>> {
         match self.value(name) {
             None => Ok(None),

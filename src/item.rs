@@ -16,8 +16,8 @@ use crate::keys::KeySchema;
 use crate::shape::Obj;
 use crate::{client, input, values};
 use aws_sdk_dynamodb::operation::{
-    delete_item::builders::DeleteItemFluentBuilder, put_item::builders::PutItemFluentBuilder,
-    update_item::builders::UpdateItemFluentBuilder,
+    delete_item::builders::DeleteItemFluentBuilder, get_item::builders::GetItemFluentBuilder,
+    put_item::builders::PutItemFluentBuilder, update_item::builders::UpdateItemFluentBuilder,
 };
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use serde_json::Value;
@@ -70,9 +70,29 @@ pub fn table(input: &impl KeyInput) -> Result<&str> {
 
 /// What a key action addresses: the client, the table and the item's key.
 pub struct Target {
-    pub client: aws_sdk_dynamodb::Client,
-    pub table: String,
-    pub key: HashMap<String, AttributeValue>,
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+    key: HashMap<String, AttributeValue>,
+}
+
+impl Target {
+    /// A `GetItem` request for the item.
+    pub fn get_item(self) -> GetItemFluentBuilder {
+        let request = self.client.get_item();
+        request.table_name(self.table).set_key(Some(self.key))
+    }
+
+    /// An `UpdateItem` request for the item.
+    pub fn update_item(self) -> UpdateItemFluentBuilder {
+        let request = self.client.update_item();
+        request.table_name(self.table).set_key(Some(self.key))
+    }
+
+    /// A `DeleteItem` request for the item.
+    pub fn delete_item(self) -> DeleteItemFluentBuilder {
+        let request = self.client.delete_item();
+        request.table_name(self.table).set_key(Some(self.key))
+    }
 }
 
 /// Build the [`Target`] of a key action, after its other inputs are checked: this assumes

@@ -7,6 +7,8 @@
 //! The pure parts (input checks, value mapping, error kinds) build on every target and are
 //! unit-tested natively; the client and the actions build for `wasm32` only.
 
+#![deny(unsafe_code)]
+
 pub mod error;
 pub mod expressions;
 pub mod input;
@@ -22,7 +24,9 @@ mod client;
 mod item;
 pub mod paging;
 
+// The generated bindings are the one place with `unsafe` code (the canonical ABI glue).
 #[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
 mod bindings {
     wit_bindgen::generate!({ world: "connector", path: "wit" });
 }
@@ -32,7 +36,7 @@ mod bindings {
 mod wit {
     pub use crate::bindings::exports::dynamodb::connector::actions::*;
     pub use crate::bindings::exports::dynamodb::connector::types::{
-        Connection, ConnectorError, ErrorInfo,
+        Connection, ConnectorError, ErrorInfo, RoleArnConnection,
     };
 }
 
@@ -78,5 +82,10 @@ mod component {
         }
     }
 
-    crate::bindings::export!(Component with_types_in crate::bindings);
+    // The export glue the bindings generate for `Component` (canonical ABI, `unsafe`).
+    #[allow(unsafe_code)]
+    mod export {
+        use super::Component;
+        crate::bindings::export!(Component with_types_in crate::bindings);
+    }
 }

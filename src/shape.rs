@@ -79,32 +79,32 @@ fn projection(p: &Projection) -> Value {
         .build()
 }
 
+/// The fields global and local secondary indexes share, in the API's order around
+/// `extra` (the global index's status and throughput).
+macro_rules! index {
+    ($i:expr, $($extra:tt)*) => {
+        Obj::new()
+            .opt("IndexName", $i.index_name())
+            .list("KeySchema", $i.key_schema(), key_schema)
+            .opt("Projection", $i.projection().map(projection))
+            $($extra)*
+            .opt("IndexSizeBytes", $i.index_size_bytes())
+            .opt("ItemCount", $i.item_count())
+            .opt("IndexArn", $i.index_arn())
+            .build()
+    };
+}
+
 fn global_index(i: &GlobalSecondaryIndexDescription) -> Value {
-    Obj::new()
-        .opt("IndexName", i.index_name())
-        .list("KeySchema", i.key_schema(), key_schema)
-        .opt("Projection", i.projection().map(projection))
+    index!(i,
         .opt("IndexStatus", i.index_status().map(|s| s.as_str()))
         .opt("Backfilling", i.backfilling())
-        .opt(
-            "ProvisionedThroughput",
-            i.provisioned_throughput().map(throughput),
-        )
-        .opt("IndexSizeBytes", i.index_size_bytes())
-        .opt("ItemCount", i.item_count())
-        .opt("IndexArn", i.index_arn())
-        .build()
+        .opt("ProvisionedThroughput", i.provisioned_throughput().map(throughput))
+    )
 }
 
 fn local_index(i: &LocalSecondaryIndexDescription) -> Value {
-    Obj::new()
-        .opt("IndexName", i.index_name())
-        .list("KeySchema", i.key_schema(), key_schema)
-        .opt("Projection", i.projection().map(projection))
-        .opt("IndexSizeBytes", i.index_size_bytes())
-        .opt("ItemCount", i.item_count())
-        .opt("IndexArn", i.index_arn())
-        .build()
+    index!(i,)
 }
 
 /// A `TableDescription` as in the DynamoDB API's `CreateTable`, `DescribeTable` and

@@ -165,7 +165,7 @@ pub fn from_val(val: &Val) -> Value {
         Val::U64(n) => Value::from(*n),
         Val::String(s) => Value::String(s.clone()),
         Val::Enum(e) => Value::String(e.clone()),
-        Val::Option(o) => o.as_deref().map(from_val).unwrap_or(Value::Null),
+        Val::Option(o) => o.as_deref().map_or(Value::Null, from_val),
         Val::List(items) => Value::Array(items.iter().map(from_val).collect()),
         Val::Record(fields) => Value::Object(
             fields

@@ -152,13 +152,12 @@ fn load_component(
     key.update(engine_hash.to_le_bytes());
     let key = format!("{:x}", key.finalize());
     let file = dir.join(format!("{key}.cwasm"));
-    let component = match cached(engine, &file) {
-        Some(component) => component,
-        None => {
-            let component = Component::new(engine, &bytes)?;
-            write_atomically(&file, &component.serialize()?);
-            component
-        }
+    let component = if let Some(component) = cached(engine, &file) {
+        component
+    } else {
+        let component = Component::new(engine, &bytes)?;
+        write_atomically(&file, &component.serialize()?);
+        component
     };
     if let Some(stat_file) = stat_file {
         write_atomically(&stat_file, key.as_bytes());
@@ -314,7 +313,9 @@ impl Runtime {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
-        let ticks = (limits.timeout.as_millis() / EPOCH_TICK.as_millis()).max(1) as u64;
+        let ticks = u64::try_from(limits.timeout.as_millis() / EPOCH_TICK.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
         store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
         store

@@ -25,7 +25,8 @@
 //! error) and never prints; the CLI installs a subscriber that writes to standard error.
 
 #![deny(unsafe_code)]
-#![warn(missing_docs)]
+#![warn(missing_docs, clippy::pedantic)]
+#![allow(clippy::must_use_candidate, clippy::missing_errors_doc)]
 
 pub mod convert;
 mod error;
@@ -74,7 +75,7 @@ impl Default for Options {
             manifest: Some(workspace().join("connector.toml")),
             cache_dir: default_cache_dir(),
             limits: Limits {
-                timeout: Duration::from_secs(300),
+                timeout: Duration::from_mins(5),
                 memory_bytes: 512 << 20,
             },
             pooled_steps: 64,
@@ -140,28 +141,33 @@ impl Host {
     /// Read the manifest, load (or load from the compile cache) the component and link it.
     pub fn new(options: Options) -> Result<Host, StepError> {
         let host_error = |message: String| StepError::new(ErrorKind::Host, message);
-        let manifest_path = options
-            .manifest
-            .clone()
-            .or_else(|| manifest::beside(&options.component))
+        let Options {
+            component,
+            manifest,
+            cache_dir,
+            limits,
+            pooled_steps,
+        } = options;
+        let manifest_path = manifest
+            .or_else(|| manifest::beside(&component))
             .ok_or_else(|| {
                 host_error(format!(
                     "no manifest beside {} (NAME.toml or connector.toml): name one",
-                    options.component.display()
+                    component.display()
                 ))
             })?;
         let manifest = Manifest::load(&manifest_path).map_err(|e| host_error(e.to_string()))?;
         let runtime = Runtime::load(
-            &options.component,
+            &component,
             &manifest.component.interface,
-            options.cache_dir.as_deref(),
-            options.pooled_steps,
+            cache_dir.as_deref(),
+            pooled_steps,
         )
         .map_err(|e| host_error(format!("{e:#}")))?;
         Ok(Host {
             runtime,
             manifest,
-            limits: options.limits,
+            limits,
         })
     }
 
@@ -219,7 +225,7 @@ impl Host {
         stats: &mut StepStats,
     ) -> Result<Value, StepError> {
         let action = self.action_of(check_document(step)?)?;
-        let params = self.params(action, step)?;
+        let params = params(action, step)?;
         let origins = sandbox::allowed_origins(&self.manifest, step);
         let call = self
             .runtime
@@ -245,31 +251,6 @@ impl Host {
         })
     }
 
-    /// The action's parameters from the step's `connection` and `input`, converted to the
-    /// component's types. Field paths name the input key (`fetch-all`), or the connection
-    /// field after `connection.` (docs/errors.md).
-    fn params(
-        &self,
-        action: &glue::Action,
-        step: &Value,
-    ) -> Result<Vec<wasmtime::component::Val>, StepError> {
-        let empty = Value::Object(Map::new());
-        action
-            .params
-            .iter()
-            .map(|(name, ty)| {
-                let (value, path) = match name.as_str() {
-                    "input" => (step.get("input").unwrap_or(&empty), ""),
-                    other => (step.get(other).unwrap_or(&Value::Null), other),
-                };
-                convert::to_val(path, value, ty).map_err(|m| {
-                    let field = if m.path.is_empty() { name } else { &m.path };
-                    StepError::invalid(field, m.message)
-                })
-            })
-            .collect()
-    }
-
     /// The step's result from what the call came to.
     fn result_of(&self, call: Call) -> Result<Value, StepError> {
         match call.outcome {
@@ -289,6 +270,27 @@ impl Host {
             )),
         }
     }
+}
+
+/// The action's parameters from the step's `connection` and `input`, converted to the
+/// component's types. Field paths name the input key (`fetch-all`), or the connection
+/// field after `connection.` (docs/errors.md).
+fn params(action: &glue::Action, step: &Value) -> Result<Vec<wasmtime::component::Val>, StepError> {
+    let empty = Value::Object(Map::new());
+    action
+        .params
+        .iter()
+        .map(|(name, ty)| {
+            let (value, path) = match name.as_str() {
+                "input" => (step.get("input").unwrap_or(&empty), ""),
+                other => (step.get(other).unwrap_or(&Value::Null), other),
+            };
+            convert::to_val(path, value, ty).map_err(|m| {
+                let field = if m.path.is_empty() { name } else { &m.path };
+                StepError::invalid(field, m.message)
+            })
+        })
+        .collect()
 }
 
 /// The step document as an object with only step fields.

@@ -144,36 +144,36 @@ fn flow_steps(flow: &Value) -> Result<Vec<(String, Value)>, StepError> {
 
 fn run(command: Command) -> Result<(), StepError> {
     let host = Host::new(command.options)?;
+    let file = command.file.as_deref().unwrap_or("-");
     match command.verb.as_str() {
-        "actions" => {
-            print(&Value::from(host.actions()));
-            Ok(())
+        "actions" => print(&Value::from(host.actions())),
+        "step" => print(&host.run_step(&read_document(file)?)?),
+        _ => run_flow(&host, &read_document(file)?, command.json)?,
+    }
+    Ok(())
+}
+
+/// Run a flow's steps in order, printing each step's title and output (or, with `json`,
+/// one array of every step with its output at the end); stop at the first failure.
+fn run_flow(host: &Host, flow: &Value, json: bool) -> Result<(), StepError> {
+    let mut record = Vec::new();
+    for (title, step) in flow_steps(flow)? {
+        if !json {
+            print_line(&format!("── {title}"));
         }
-        "step" => {
-            let step = read_document(command.file.as_deref().unwrap_or("-"))?;
-            print(&host.run_step(&step)?);
-            Ok(())
-        }
-        _ => {
-            let flow = read_document(command.file.as_deref().unwrap_or("-"))?;
-            let mut record = Vec::new();
-            for (title, step) in flow_steps(&flow)? {
-                if command.json {
-                    let output = host.run_step(&step)?;
-                    record.push(serde_json::json!({
-                        "name": title, "action": step["action"], "input": step["input"], "output": output
-                    }));
-                } else {
-                    print_line(&format!("── {title}"));
-                    print(&host.run_step(&step)?);
-                }
-            }
-            if command.json {
-                print(&Value::from(record));
-            }
-            Ok(())
+        let output = host.run_step(&step)?;
+        if json {
+            record.push(serde_json::json!({
+                "name": title, "action": step["action"], "input": step["input"], "output": output
+            }));
+        } else {
+            print(&output);
         }
     }
+    if json {
+        print(&Value::from(record));
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -3,7 +3,7 @@
 //! `wasmtime-wasi-http`'s default sender opens a new TCP (and TLS) connection for every
 //! request; a workflow host runs thousands of steps against the same few endpoints, so the
 //! host keeps idle HTTP/1.1 connections per origin and hands them to the next request. A
-//! request body is buffered first (DynamoDB bodies are small JSON) so that a request whose
+//! request body is buffered first (API request bodies are small JSON) so that a request whose
 //! pooled connection turned out to be closed before it was sent can go again on a fresh one.
 
 use bytes::Bytes;
@@ -16,12 +16,12 @@ use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 
 /// Idle connections older than this are dropped rather than reused (servers close idle
-/// keep-alive connections after some seconds; DynamoDB after about a minute).
+/// keep-alive connections after some seconds, AWS services after about a minute).
 const MAX_IDLE: Duration = Duration::from_secs(20);
 /// Idle connections kept per origin.
 const MAX_IDLE_PER_ORIGIN: usize = 8;
 /// Connect and first-byte timeouts when the guest sets none.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_TIMEOUT: Duration = Duration::from_mins(1);
 
 struct Idle {
     sender: SendRequest<Full<Bytes>>,
@@ -151,7 +151,7 @@ impl Pool {
             match tokio::time::timeout(first_byte_timeout, sender.send_request(request)).await {
                 Err(_) => return Err(Error::ConnectionReadTimeout),
                 // The pooled connection closed before the request went out: try a fresh one.
-                Ok(Err(e)) if reused && e.is_canceled() => continue,
+                Ok(Err(e)) if reused && e.is_canceled() => {}
                 Ok(Err(e)) => return Err(Error::from(e)),
                 Ok(Ok(response)) => {
                     self.checkin(origin, sender);

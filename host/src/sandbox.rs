@@ -137,8 +137,8 @@ mod tests {
         .unwrap()
     }
 
-    fn origins(step: Value) -> Vec<String> {
-        allowed_origins(&manifest(), &step)
+    fn origins(step: &Value) -> Vec<String> {
+        allowed_origins(&manifest(), step)
             .iter()
             .map(ToString::to_string)
             .collect()
@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn a_connection_field_wins_over_the_default() {
-        let got = origins(json!({
+        let got = origins(&json!({
             "connection": {"type": "direct", "endpoint-url": "http://127.0.0.1:8000"},
             "input": {"region": "us-east-1"}}));
         assert_eq!(got, ["http://127.0.0.1:8000"]);
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn defaults_are_filled_from_the_step() {
-        let got = origins(json!({"connection": {"type": "delegated"},
+        let got = origins(&json!({"connection": {"type": "delegated"},
                                  "input": {"region": "eu-west-1"}}));
         assert_eq!(
             got,
@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn a_value_that_is_not_a_dns_label_allows_nothing() {
         for region in ["x.evil.com/", "evil.com:80", "", "EU"] {
-            let got = origins(json!({"connection": {"type": "direct"},
+            let got = origins(&json!({"connection": {"type": "direct"},
                                      "input": {"region": region}}));
             assert!(got.is_empty(), "{region}: {got:?}");
         }
@@ -177,7 +177,7 @@ mod tests {
     #[test]
     fn an_unknown_connection_type_allows_nothing() {
         let got = origins(
-            json!({"connection": {"type": "other", "endpoint-url": "http://a"},
+            &json!({"connection": {"type": "other", "endpoint-url": "http://a"},
                                  "input": {"region": "us-east-1"}}),
         );
         assert!(got.is_empty());

@@ -10,12 +10,9 @@ use serde_json::Value;
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     item::table(&input)?;
     let write = Write::check(&input, ReturnValues::AllOld, &[ReturnValues::None, ReturnValues::AllOld])?;
-    let t = item::target(connection, &input).await?;
-    let out = t
-        .client
+    let out = item::target(connection, &input)
+        .await?
         .delete_item()
-        .table_name(t.table)
-        .set_key(Some(t.key))
         .conditions(&write)
         .send()
         .await?;

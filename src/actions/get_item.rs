@@ -13,12 +13,9 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         "expression-attribute-names",
         input.expression_attribute_names.as_deref(),
     )?;
-    let t = item::target(connection, &input).await?;
-    let out = t
-        .client
+    let out = item::target(connection, &input)
+        .await?
         .get_item()
-        .table_name(t.table)
-        .set_key(Some(t.key))
         .set_consistent_read(input.consistent_read)
         .set_projection_expression(input::text(&input.projection_expression))
         .set_expression_attribute_names(names)

@@ -8,7 +8,7 @@ use crate::shape::Obj;
 use crate::wit::Connection;
 use crate::{client, expressions, input, item, paging, values};
 use aws_sdk_dynamodb::operation::query::QueryOutput;
-use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
+use aws_sdk_dynamodb::types::Select;
 use serde_json::Value;
 
 /// The `Query` fields `query-parameters` may set.
@@ -53,7 +53,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
             "COUNT",
         ],
     )?;
-    let capacity = params.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+    let capacity = params.consumed_capacity()?;
     let client = client::dynamodb(connection, &input.region).await?;
     let request = client
         .query()
@@ -70,7 +70,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .set_projection_expression(params.string("ProjectionExpression")?)
         .set_consistent_read(params.bool("ConsistentRead")?)
         .set_select(select.as_deref().map(Select::from))
-        .set_return_consumed_capacity(capacity.as_deref().map(ReturnConsumedCapacity::from));
+        .set_return_consumed_capacity(capacity);
     let start = match params.value("ExclusiveStartKey") {
         Some(key) => {
             let key = input::json_value("query-parameters.ExclusiveStartKey", key)?;

@@ -6,8 +6,15 @@ use crate::error::{Error, Result};
 use crate::shape::Obj;
 use crate::wit::Connection;
 use crate::{client, input, item, values};
-use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use serde_json::Value;
+
+/// The `ExecuteStatement` fields `query-parameters` may set.
+const PARAMETERS: [&str; 4] = [
+    "NextToken",
+    "Limit",
+    "ConsistentRead",
+    "ReturnConsumedCapacity",
+];
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let statement = input::required("statement", &input.statement)?;
@@ -26,14 +33,9 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let params = input::Params::parse(
         "query-parameters",
         input.query_parameters.as_deref(),
-        &[
-            "NextToken",
-            "Limit",
-            "ConsistentRead",
-            "ReturnConsumedCapacity",
-        ],
+        &PARAMETERS,
     )?;
-    let capacity = params.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+    let capacity = params.consumed_capacity()?;
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client
         .execute_statement()
@@ -42,7 +44,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .set_next_token(params.string("NextToken")?)
         .set_limit(params.positive("Limit")?)
         .set_consistent_read(params.bool("ConsistentRead")?)
-        .set_return_consumed_capacity(capacity.as_deref().map(ReturnConsumedCapacity::from))
+        .set_return_consumed_capacity(capacity)
         .send()
         .await?;
     Ok(Obj::new()

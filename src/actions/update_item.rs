@@ -16,12 +16,9 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         ReturnValues::AllNew,
         &[ReturnValues::None, ReturnValues::AllOld, ReturnValues::UpdatedOld, ReturnValues::AllNew, ReturnValues::UpdatedNew],
     )?;
-    let t = item::target(connection, &input).await?;
-    let out = t
-        .client
+    let out = item::target(connection, &input)
+        .await?
         .update_item()
-        .table_name(t.table)
-        .set_key(Some(t.key))
         .update_expression(update)
         .conditions(&write)
         .send()
