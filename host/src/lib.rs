@@ -44,16 +44,14 @@ use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Where the release build of the component lands, relative to the workspace.
-pub const DEFAULT_COMPONENT: &str = "target/wasm32-wasip2/release/dynamodb_connector.wasm";
-
 /// The fields a step document may have.
 const STEP_FIELDS: [&str; 4] = ["connection", "action", "input", "name"];
 
 /// How a [`Host`] is set up.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The component file (`.wasm`).
+    /// The component file (`.wasm`); empty: the build the manifest names
+    /// (`[component] artifact`) in Cargo's target directory.
     pub component: PathBuf,
     /// The component's manifest; `None` looks beside the component ([`manifest::beside`]).
     pub manifest: Option<PathBuf>,
@@ -68,10 +66,10 @@ pub struct Options {
 }
 
 impl Default for Options {
-    /// The workspace's release build of the component with the workspace's manifest.
+    /// The workspace's manifest and the component build it names.
     fn default() -> Self {
         Options {
-            component: default_component(),
+            component: PathBuf::new(),
             manifest: Some(workspace().join("connector.toml")),
             cache_dir: default_cache_dir(),
             limits: Limits {
@@ -87,16 +85,13 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The release build: under `$CARGO_TARGET_DIR` when set, else in this crate's workspace,
-/// else relative to the current directory.
-pub fn default_component() -> PathBuf {
-    let in_target = |dir: PathBuf| dir.join("wasm32-wasip2/release/dynamodb_connector.wasm");
+/// A build artefact under `$CARGO_TARGET_DIR` when set and present, else under this
+/// workspace's `target/`.
+fn in_target_dir(artifact: &str) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
-        .map(|d| in_target(PathBuf::from(d)))
-        .into_iter()
-        .chain([workspace().join(DEFAULT_COMPONENT)])
-        .find(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_COMPONENT))
+        .map(|dir| PathBuf::from(dir).join(artifact))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| workspace().join("target").join(artifact))
 }
 
 /// `$CONNECTOR_HOST_CACHE_DIR`, else `$XDG_CACHE_HOME/connector-host`, else
@@ -157,6 +152,16 @@ impl Host {
                 ))
             })?;
         let manifest = Manifest::load(&manifest_path).map_err(|e| host_error(e.to_string()))?;
+        let component = match (&manifest.component.artifact, component) {
+            (Some(artifact), c) if c.as_os_str().is_empty() => in_target_dir(artifact),
+            (None, c) if c.as_os_str().is_empty() => {
+                return Err(host_error(format!(
+                    "{} names no [component] artifact: name the component",
+                    manifest_path.display()
+                )))
+            }
+            (_, c) => c,
+        };
         let runtime = Runtime::load(
             &component,
             &manifest.component.interface,

@@ -32,6 +32,9 @@ pub struct ComponentSection {
     /// The exported interface whose functions are the actions, e.g.
     /// `example:connector/actions@0.1.0`.
     pub interface: String,
+    /// Where the component's build lands, relative to Cargo's target directory; the host
+    /// runs it when it is given no component file.
+    pub artifact: Option<String>,
 }
 
 /// One connection type and the endpoints its steps may reach.
