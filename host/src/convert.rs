@@ -10,7 +10,7 @@
 //! whose other keys are the case's record.
 
 use serde_json::{Map, Value};
-use wasmtime::component::{Type, Val};
+use wasmtime::component::{types, Type, Val};
 
 /// Where in the step document a value sits, for error messages (`input.fetch-all`).
 pub type Path<'a> = &'a str;
@@ -54,73 +54,24 @@ pub fn to_val(path: Path, json: &Value, ty: &Type) -> Result<Val, Mismatch> {
                 &inner.ty(),
             )?)))),
         },
-        Type::String => Ok(Val::String(match json {
-            Value::String(s) => s.clone(),
-            Value::Null => return Err(mismatch(path, "is required")),
-            other => other.to_string(),
-        })),
+        Type::String => match json {
+            Value::String(s) => Ok(Val::String(s.clone())),
+            Value::Null => Err(mismatch(path, "is required")),
+            other => Ok(Val::String(other.to_string())),
+        },
         Type::Bool => match json {
             Value::Bool(b) => Ok(Val::Bool(*b)),
             Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Val::Bool(true)),
             Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Val::Bool(false)),
             _ => Err(mismatch(path, "must be true or false")),
         },
-        Type::U32 | Type::U64 => {
-            let text = match json {
-                Value::Number(n) => n.to_string(),
-                Value::String(s) => s.trim().to_string(),
-                _ => String::new(),
-            };
-            let n: u64 = text
-                .parse()
-                .map_err(|_| mismatch(path, "must be a whole number of at least 0"))?;
-            match ty {
-                Type::U32 => u32::try_from(n)
-                    .map(Val::U32)
-                    .map_err(|_| mismatch(path, "is too large")),
-                _ => Ok(Val::U64(n)),
-            }
-        }
-        Type::Enum(e) => {
-            let given = json.as_str().map(normalize).unwrap_or_default();
-            e.names()
-                .find(|n| *n == given)
-                .map(|n| Val::Enum(n.to_string()))
-                .ok_or_else(|| {
-                    let names: Vec<String> = e
-                        .names()
-                        .map(|n| n.to_ascii_uppercase().replace('-', "_"))
-                        .collect();
-                    mismatch(path, format!("must be one of {}", names.join(", ")))
-                })
-        }
-        Type::Record(r) => {
-            let Value::Object(obj) = json else {
-                return Err(mismatch(path, "must be a JSON object"));
-            };
-            record(path, obj, r)
-        }
-        Type::Variant(v) => {
-            let Value::Object(obj) = json else {
-                return Err(mismatch(path, "must be a JSON object with a \"type\""));
-            };
-            let given = obj.get("type").and_then(Value::as_str).unwrap_or("");
-            let case = v.cases().find(|c| c.name == given).ok_or_else(|| {
-                let names: Vec<&str> = v.cases().map(|c| c.name).collect();
-                mismatch(
-                    &join(path, "type"),
-                    format!("must be one of {}", names.join(", ")),
-                )
-            })?;
-            let mut rest = obj.clone();
-            rest.remove("type");
-            let payload = match case.ty {
-                Some(Type::Record(r)) => Some(Box::new(record(path, &rest, &r)?)),
-                Some(other) => Some(Box::new(to_val(path, &Value::Object(rest), &other)?)),
-                None => None,
-            };
-            Ok(Val::Variant(case.name.to_string(), payload))
-        }
+        Type::U32 | Type::U64 => unsigned(path, json, ty),
+        Type::Enum(e) => enum_case(path, json, e),
+        Type::Record(r) => match json {
+            Value::Object(obj) => record(path, obj, r),
+            _ => Err(mismatch(path, "must be a JSON object")),
+        },
+        Type::Variant(v) => variant(path, json, v),
         other => Err(mismatch(
             path,
             format!("has a WIT type the host cannot fill: {other:?}"),
@@ -128,11 +79,64 @@ pub fn to_val(path: Path, json: &Value, ty: &Type) -> Result<Val, Mismatch> {
     }
 }
 
-fn record(
-    path: Path,
-    obj: &Map<String, Value>,
-    r: &wasmtime::component::types::Record,
-) -> Result<Val, Mismatch> {
+/// A `u32` or `u64` from a JSON number or a string holding one.
+fn unsigned(path: Path, json: &Value, ty: &Type) -> Result<Val, Mismatch> {
+    let text = match json {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.trim().to_string(),
+        _ => String::new(),
+    };
+    let n: u64 = text
+        .parse()
+        .map_err(|_| mismatch(path, "must be a whole number of at least 0"))?;
+    match ty {
+        Type::U32 => u32::try_from(n)
+            .map(Val::U32)
+            .map_err(|_| mismatch(path, "is too large")),
+        _ => Ok(Val::U64(n)),
+    }
+}
+
+/// An enum case named in any case, with `_` for `-` (`PAY_PER_REQUEST`).
+fn enum_case(path: Path, json: &Value, e: &types::Enum) -> Result<Val, Mismatch> {
+    let given = json.as_str().map(normalize).unwrap_or_default();
+    e.names()
+        .find(|n| *n == given)
+        .map(|n| Val::Enum(n.to_string()))
+        .ok_or_else(|| {
+            let names: Vec<String> = e
+                .names()
+                .map(|n| n.to_ascii_uppercase().replace('-', "_"))
+                .collect();
+            mismatch(path, format!("must be one of {}", names.join(", ")))
+        })
+}
+
+/// A variant from an object whose `type` names the case and whose other keys are the
+/// case's record.
+fn variant(path: Path, json: &Value, v: &types::Variant) -> Result<Val, Mismatch> {
+    let Value::Object(obj) = json else {
+        return Err(mismatch(path, "must be a JSON object with a \"type\""));
+    };
+    let given = obj.get("type").and_then(Value::as_str).unwrap_or("");
+    let case = v.cases().find(|c| c.name == given).ok_or_else(|| {
+        let names: Vec<&str> = v.cases().map(|c| c.name).collect();
+        mismatch(
+            &join(path, "type"),
+            format!("must be one of {}", names.join(", ")),
+        )
+    })?;
+    let mut rest = obj.clone();
+    rest.remove("type");
+    let payload = match case.ty {
+        Some(Type::Record(r)) => Some(Box::new(record(path, &rest, &r)?)),
+        Some(other) => Some(Box::new(to_val(path, &Value::Object(rest), &other)?)),
+        None => None,
+    };
+    Ok(Val::Variant(case.name.to_string(), payload))
+}
+
+fn record(path: Path, obj: &Map<String, Value>, r: &types::Record) -> Result<Val, Mismatch> {
     if let Some(unknown) = obj
         .keys()
         .find(|k| !r.fields().any(|f| f.name == k.as_str()))

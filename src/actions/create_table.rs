@@ -21,65 +21,61 @@ fn capacity(field: &str, units: Option<u64>) -> Result<i64> {
     }
 }
 
+/// The billing mode and, for `PROVISIONED` only, the capacity to send.
+fn billing(input: &Input) -> Result<(SdkBillingMode, Option<ProvisionedThroughput>)> {
+    if input.billing_mode == Some(BillingMode::PayPerRequest) {
+        return Ok((SdkBillingMode::PayPerRequest, None));
+    }
+    let throughput = ProvisionedThroughput::builder()
+        .read_capacity_units(capacity("read-capacity-units", input.read_capacity_units)?)
+        .write_capacity_units(capacity("write-capacity-units", input.write_capacity_units)?)
+        .build()
+        .map_err(|e| Error::invalid("read-capacity-units", e))?;
+    Ok((SdkBillingMode::Provisioned, Some(throughput)))
+}
+
+/// A JSON array input of `{"AttributeName": ..., KIND: ...}` records (KIND one of `kinds`),
+/// each turned into the SDK's type by `build(name, kind)`.
+fn named<T, E: std::fmt::Display>(
+    field: &str,
+    text: &str,
+    (kind, kinds): (&str, &[&str]),
+    build: impl Fn(&str, &str) -> std::result::Result<T, E>,
+) -> Result<Vec<T>> {
+    let records = input::records(field, text, &[("AttributeName", None), (kind, Some(kinds))])?;
+    records
+        .iter()
+        .map(|r| build(&r[0], &r[1]).map_err(|e| Error::invalid(field, e)))
+        .collect()
+}
+
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let name = input::required("table-name", &input.table_name)?;
-    let definitions = input::records(
+    let definitions = named(
         "attribute-definitions",
         &input.attribute_definitions,
-        &[
-            ("AttributeName", None),
-            ("AttributeType", Some(&["S", "N", "B"])),
-        ],
+        ("AttributeType", &["S", "N", "B"]),
+        |name, kind| {
+            let definition = AttributeDefinition::builder().attribute_name(name);
+            definition.attribute_type(ScalarAttributeType::from(kind)).build()
+        },
     )?;
-    let keys = input::records(
+    let keys = named(
         "key-schema",
         &input.key_schema,
-        &[
-            ("AttributeName", None),
-            ("KeyType", Some(&["HASH", "RANGE"])),
-        ],
+        ("KeyType", &["HASH", "RANGE"]),
+        |name, kind| {
+            let element = KeySchemaElement::builder().attribute_name(name);
+            element.key_type(KeyType::from(kind)).build()
+        },
     )?;
-    // Capacity is sent only for PROVISIONED tables.
-    let (billing, throughput) = match input.billing_mode.unwrap_or(BillingMode::Provisioned) {
-        BillingMode::PayPerRequest => (SdkBillingMode::PayPerRequest, None),
-        BillingMode::Provisioned => (
-            SdkBillingMode::Provisioned,
-            Some(
-                ProvisionedThroughput::builder()
-                    .read_capacity_units(capacity(
-                        "read-capacity-units",
-                        input.read_capacity_units,
-                    )?)
-                    .write_capacity_units(capacity(
-                        "write-capacity-units",
-                        input.write_capacity_units,
-                    )?)
-                    .build()
-                    .map_err(|e| Error::invalid("read-capacity-units", e))?,
-            ),
-        ),
-    };
+    let (billing, throughput) = billing(&input)?;
     let client = client::dynamodb(connection, &input.region).await?;
-    let mut request = client.create_table().table_name(name);
-    for d in definitions {
-        request = request.attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name(&d[0])
-                .attribute_type(ScalarAttributeType::from(d[1].as_str()))
-                .build()
-                .map_err(|e| Error::invalid("attribute-definitions", e))?,
-        );
-    }
-    for k in keys {
-        request = request.key_schema(
-            KeySchemaElement::builder()
-                .attribute_name(&k[0])
-                .key_type(KeyType::from(k[1].as_str()))
-                .build()
-                .map_err(|e| Error::invalid("key-schema", e))?,
-        );
-    }
-    let out = request
+    let out = client
+        .create_table()
+        .table_name(name)
+        .set_attribute_definitions(Some(definitions))
+        .set_key_schema(Some(keys))
         .billing_mode(billing)
         .set_provisioned_throughput(throughput)
         .send()

@@ -7,9 +7,23 @@ use crate::keys::KeySchema;
 use crate::shape::Obj;
 use crate::wit::Connection;
 use crate::{client, expressions, input, item, paging, values};
-use aws_sdk_dynamodb::operation::query::QueryOutput;
-use aws_sdk_dynamodb::types::Select;
+use crate::paging::Pages;
+use aws_sdk_dynamodb::operation::query::{builders::QueryFluentBuilder, QueryOutput};
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
+use aws_sdk_dynamodb::Client;
+use std::collections::HashMap;
 use serde_json::Value;
+
+/// The `Select` values `query-parameters` may give.
+const SELECT: [&str; 4] = [
+    "ALL_ATTRIBUTES",
+    "ALL_PROJECTED_ATTRIBUTES",
+    "SPECIFIC_ATTRIBUTES",
+    "COUNT",
+];
+
+/// A key or an item as the SDK holds it.
+type Item = HashMap<String, AttributeValue>;
 
 /// The `Query` fields `query-parameters` may set.
 const PARAMETERS: [&str; 9] = [
@@ -24,7 +38,8 @@ const PARAMETERS: [&str; 9] = [
     "ExpressionAttributeNames",
 ];
 
-pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
+/// The checked `Query` request, without its start key.
+async fn request(connection: &Connection, input: &Input) -> Result<(Client, QueryFluentBuilder)> {
     let table = input::required("table-name", &input.table_name)?;
     let condition = input::required("key-condition-expression", &input.key_condition_expression)?;
     let expr = expressions::parse(
@@ -44,24 +59,14 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
             extra,
         )?);
     }
-    let select = params.choice(
-        "Select",
-        &[
-            "ALL_ATTRIBUTES",
-            "ALL_PROJECTED_ATTRIBUTES",
-            "SPECIFIC_ATTRIBUTES",
-            "COUNT",
-        ],
-    )?;
+    let select = params.choice("Select", &SELECT)?;
     let capacity = params.consumed_capacity()?;
     let client = client::dynamodb(connection, &input.region).await?;
     let request = client
         .query()
         .table_name(table)
         .key_condition_expression(condition)
-        .set_filter_expression(
-            input::optional(input.filter_expression.as_deref()).map(str::to_string),
-        )
+        .set_filter_expression(input::text(&input.filter_expression))
         .set_expression_attribute_values(expr.values)
         .set_expression_attribute_names((!names.is_empty()).then_some(names))
         .set_index_name(params.string("IndexName")?)
@@ -71,32 +76,50 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .set_consistent_read(params.bool("ConsistentRead")?)
         .set_select(select.as_deref().map(Select::from))
         .set_return_consumed_capacity(capacity);
-    let start = match params.value("ExclusiveStartKey") {
-        Some(key) => {
-            let key = input::json_value("query-parameters.ExclusiveStartKey", key)?;
-            let schema = KeySchema::describe(&client, table).await?;
-            Some(schema.plain_key("query-parameters.ExclusiveStartKey", &key)?)
-        }
-        None => None,
+    Ok((client, request))
+}
+
+/// `query-parameters.ExclusiveStartKey` as a typed key (plain JSON typed by the table's
+/// key schema), when given.
+async fn start_key(client: &Client, input: &Input) -> Result<Option<Item>> {
+    const FIELD: &str = "query-parameters.ExclusiveStartKey";
+    let params = input::Params::parse(
+        "query-parameters",
+        input.query_parameters.as_deref(),
+        &PARAMETERS,
+    )?;
+    let Some(key) = params.value("ExclusiveStartKey") else {
+        return Ok(None);
     };
+    let key = input::json_value(FIELD, key)?;
+    let schema = KeySchema::describe(client, input.table_name.trim()).await?;
+    schema.plain_key(FIELD, &key).map(Some)
+}
+
+pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let (client, request) = request(connection, &input).await?;
     let fetched = paging::fetch(
         input.fetch_all.unwrap_or(false),
-        start,
+        start_key(&client, &input).await?,
         |start| request.clone().set_exclusive_start_key(start).send(),
         |page| page.last_evaluated_key.clone(),
     )
     .await?;
-    if fetched.next.as_ref().is_some_and(|k| k.is_empty()) {
+    output(&fetched, item::format(input.item_format))
+}
+
+/// `{"Items", "Count", "ScannedCount", "LastEvaluatedKey"}` over the fetched pages.
+fn output(fetched: &Pages<QueryOutput, Item>, format: values::ItemFormat) -> Result<Value> {
+    if fetched.next.as_ref().is_some_and(HashMap::is_empty) {
         return Err(Error::new(
             crate::error::Kind::Service,
             "the service returned an empty LastEvaluatedKey",
         ));
     }
-    let format = item::format(input.item_format);
     let items: Vec<Value> = fetched
         .pages
         .iter()
-        .flat_map(|page| page.items())
+        .flat_map(QueryOutput::items)
         .map(|i| format.item(i))
         .collect();
     let sum = |count: fn(&QueryOutput) -> i32| -> i64 {
