@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --target wasm32-wasip2 --lib
+cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
 cargo build -p connector-host
 source scripts/moto.sh
 flow=$(mktemp)

@@ -4,6 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --target wasm32-wasip2 --lib
-cargo build -p connector-host
+cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
 cargo test --workspace

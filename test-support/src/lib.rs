@@ -44,7 +44,12 @@ pub fn build_component(args: &[&str], file: &str) -> PathBuf {
 /// The connector component, built once per process (release, wasm32-wasip2).
 pub fn component() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| build_component(&["--lib"], "dynamodb_connector.wasm"))
+    BUILT.get_or_init(|| {
+        build_component(
+            &["-p", "dynamodb-connector", "--lib"],
+            "dynamodb_connector.wasm",
+        )
+    })
 }
 
 /// The connector's manifest.
