@@ -12,7 +12,7 @@ source scripts/moto.sh
 flow=$(mktemp)
 sed "s#http://127.0.0.1:8000#$MOTO_URL#" examples/demo-flow.json > "$flow"
 target="${CARGO_TARGET_DIR:-target}"
-host=("$target/debug/connector-host" flow --component "$target/wasm32-wasip2/release/dynamodb_connector.wasm" --manifest connector.toml)
+host=("$target/debug/connector-host" flow --component "$target/wasm32-wasip2/release/dynamodb_connector.wasm" --manifest connector.toml --allow-endpoint 127.0.0.1)
 if [ "${1:-}" = "--record" ]; then
   "${host[@]}" --json "$flow" > examples/demo-output.json
   cargo run -q -p connector-tools --bin connector-docs

@@ -3,11 +3,13 @@
 //! transport, retries and timeouts — shared by the DynamoDB and STS clients.
 
 use crate::error::{Error, Result};
-use crate::input;
 use crate::wit::{Connection, RoleArnConnection};
+use crate::{endpoint, input};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_smithy_wasm::wasi::{WasiHttpClientBuilder, WasiSleep};
@@ -47,20 +49,37 @@ fn sdk_config(region: &str, credentials: Credentials, endpoint: Option<String>) 
     builder.build()
 }
 
-/// An optional endpoint URL, checked to be `http(s)://host[:port]`.
-fn checked_url(field: &str, url: Option<&str>) -> Result<Option<String>> {
-    let Some(url) = input::optional(url) else {
-        return Ok(None);
-    };
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(Some(url.to_string())),
-        _ => Err(Error::invalid(
-            field,
-            format!("{url:?} is not an http:// or https:// URL"),
-        )),
+/// A DynamoDB client of the shared settings.
+fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(config)
+            .retry_classifier(RefusedByHost)
+            .build(),
+    )
+}
+
+/// A request the host refused (`wasi:http`'s `HTTP-request-denied`) is not retried: the
+/// refusal is the host operator's policy, and the same request would be refused again.
+#[derive(Debug)]
+struct RefusedByHost;
+
+impl ClassifyRetry for RefusedByHost {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let refused = match ctx.output_or_error() {
+            Some(Err(error)) => error
+                .as_connector_error()
+                .is_some_and(|e| format!("{e:?}").contains("HttpRequestDenied")),
+            _ => false,
+        };
+        if refused {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "refused by the host"
     }
 }
 
@@ -73,15 +92,15 @@ fn signing(
     source: &'static str,
 ) -> Result<(Credentials, Option<String>)> {
     let credentials = Credentials::new(
-        input::required("connection.access-key-id", id)?,
-        input::required("connection.secret-access-key", secret)?,
-        input::optional(token).map(str::to_string),
+        endpoint::credential("connection.access-key-id", id)?,
+        endpoint::credential("connection.secret-access-key", secret)?,
+        endpoint::optional_credential("connection.session-token", token)?.map(str::to_string),
         None,
         source,
     );
     Ok((
         credentials,
-        checked_url("connection.endpoint-url", endpoint_url)?,
+        endpoint::url("connection.endpoint-url", endpoint_url)?,
     ))
 }
 
@@ -104,7 +123,7 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
                 "access-key",
             )?;
             Ok(Session {
-                client: aws_sdk_dynamodb::Client::new(&sdk_config(region, credentials, endpoint)),
+                client: dynamodb_client(&sdk_config(region, credentials, endpoint)),
                 assumed_role: None,
             })
         }
@@ -115,7 +134,13 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
 /// Check a role connection, assume its role with STS and build the DynamoDB client with
 /// the temporary credentials.
 async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
-    let role = input::required("connection.role-arn", &c.role_arn)?;
+    let role = endpoint::credential("connection.role-arn", &c.role_arn)?;
+    let session_name =
+        endpoint::optional_credential("connection.session-name", c.session_name.as_deref())?;
+    let external_id =
+        endpoint::optional_credential("connection.external-id", c.external_id.as_deref())?;
+    let source_identity =
+        endpoint::optional_credential("connection.source-identity", c.source_identity.as_deref())?;
     let (signing, endpoint) = signing(
         &c.access_key_id,
         &c.secret_access_key,
@@ -123,22 +148,24 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         c.endpoint_url.as_deref(),
         "role-arn",
     )?;
-    let sts_endpoint = checked_url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
+    let sts_endpoint = endpoint::url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
     if let Some(seconds) = c.duration_seconds.filter(|s| !(900..=43200).contains(s)) {
         return Err(Error::invalid(
             "connection.duration-seconds",
             format!("{seconds} is not between 900 and 43200"),
         ));
     }
-    let sts = aws_sdk_sts::Client::new(&sdk_config(region, signing, sts_endpoint));
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&sdk_config(region, signing, sts_endpoint))
+            .retry_classifier(RefusedByHost)
+            .build(),
+    );
     let assumed = sts
         .assume_role()
         .role_arn(role)
-        .role_session_name(
-            input::optional(c.session_name.as_deref()).unwrap_or(DEFAULT_SESSION_NAME),
-        )
-        .set_external_id(input::optional(c.external_id.as_deref()).map(str::to_string))
-        .set_source_identity(input::optional(c.source_identity.as_deref()).map(str::to_string))
+        .role_session_name(session_name.unwrap_or(DEFAULT_SESSION_NAME))
+        .set_external_id(external_id.map(str::to_string))
+        .set_source_identity(source_identity.map(str::to_string))
         .set_duration_seconds(c.duration_seconds.map(|s| s as i32))
         .send()
         .await
@@ -157,7 +184,7 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         "assumed-role",
     );
     Ok(Session {
-        client: aws_sdk_dynamodb::Client::new(&sdk_config(region, credentials, endpoint)),
+        client: dynamodb_client(&sdk_config(region, credentials, endpoint)),
         assumed_role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
     })
 }

@@ -63,6 +63,26 @@ impl Error {
     }
 }
 
+/// Most bytes of an error message; the rest is cut (a message never carries a request
+/// body or a whole item).
+pub const MESSAGE_LIMIT: usize = 2048;
+
+impl Error {
+    /// The error with its message cut to [`MESSAGE_LIMIT`] bytes (at a character boundary).
+    pub fn capped(mut self) -> Self {
+        if self.message.len() > MESSAGE_LIMIT {
+            let mut end = MESSAGE_LIMIT;
+            while !self.message.is_char_boundary(end) {
+                end -= 1;
+            }
+            let cut = self.message.len() - end;
+            self.message.truncate(end);
+            self.message.push_str(&format!("… ({cut} bytes cut)"));
+        }
+        self
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}: {}", self.kind, self.message)
@@ -158,11 +178,35 @@ where
                 };
                 Error::new(kind, chain(&err))
             }
-            SdkError::ConstructionFailure(_) => Error::new(Kind::Validation, chain(&err)),
+            SdkError::ConstructionFailure(_) => Error::new(
+                Kind::InvalidInput,
+                format!(
+                    "the request could not be built from the inputs: {}",
+                    chain(&err)
+                ),
+            ),
             _ => Error {
                 request_id,
                 ..Error::new(Kind::Service, chain(&err))
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_capped_at_a_character_boundary() {
+        let long = Error::new(Kind::Network, "é".repeat(5000)).capped();
+        assert!(
+            long.message.len() <= MESSAGE_LIMIT + 32,
+            "{}",
+            long.message.len()
+        );
+        assert!(long.message.ends_with("bytes cut)"));
+        let short = Error::new(Kind::Network, "short").capped();
+        assert_eq!(short.message, "short");
     }
 }

@@ -9,6 +9,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod endpoint;
 pub mod error;
 pub mod expressions;
 pub mod input;
@@ -62,6 +63,7 @@ mod component {
     }
 
     fn into_wit(err: Error) -> ConnectorError {
+        let err = err.capped();
         let info = ErrorInfo {
             message: err.message,
             field: err.field,

@@ -233,11 +233,8 @@ fn ms(d: Duration) -> String {
 fn cold_step(component: &Path, cache: &Path, step: &Value) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
         .args(["step", "--component", component.to_str().unwrap()])
-        .args([
-            "--manifest",
-            test_support::manifest().to_str().unwrap(),
-            "-",
-        ])
+        .args(["--manifest", test_support::manifest().to_str().unwrap()])
+        .args(["--allow-endpoint", "127.0.0.1", "-"])
         .env("CONNECTOR_HOST_CACHE_DIR", cache)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -279,9 +276,14 @@ fn main() {
         component: component.clone(),
         manifest: Some(test_support::manifest()),
         cache_dir,
+        egress: connector_host::Egress {
+            allow: vec!["127.0.0.1".into()],
+            allow_any: false,
+        },
         limits: Limits {
             timeout: Duration::from_secs(60),
             memory_bytes: 512 << 20,
+            ..Limits::default()
         },
         ..Options::default()
     };

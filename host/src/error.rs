@@ -19,6 +19,8 @@ pub enum ErrorKind {
     Trap,
     /// `host`: the component or its manifest could not be loaded.
     Host,
+    /// `limit`: the step reached a host limit (guest memory, output size).
+    Limit,
     /// Any other kind the component reported, e.g. `conditional-check-failed`.
     Component(String),
 }
@@ -32,6 +34,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Trap => "trap",
             ErrorKind::Host => "host",
+            ErrorKind::Limit => "limit",
             ErrorKind::Component(kind) => kind,
         }
     }
@@ -44,6 +47,7 @@ impl ErrorKind {
             "timeout" => ErrorKind::Timeout,
             "trap" => ErrorKind::Trap,
             "host" => ErrorKind::Host,
+            "limit" => ErrorKind::Limit,
             other => ErrorKind::Component(other.to_string()),
         }
     }
@@ -117,10 +121,32 @@ impl StepError {
         StepError::new(ErrorKind::Trap, message)
     }
 
+    /// The error with every occurrence of each of `secrets` replaced by `[redacted]`, in
+    /// every field.
+    #[must_use]
+    pub fn redacted(mut self, secrets: &[&str]) -> Self {
+        self.message = redact(&self.message, secrets);
+        for text in [&mut self.field, &mut self.code, &mut self.request_id]
+            .into_iter()
+            .flatten()
+        {
+            *text = redact(text, secrets);
+        }
+        self
+    }
+
     /// `{"error": {...}}`, as the CLI prints it.
     pub fn to_json(&self) -> Value {
         json!({ "error": self })
     }
+}
+
+/// `text` with every occurrence of each of `secrets` replaced by `[redacted]`.
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    secrets
+        .iter()
+        .filter(|s| !s.is_empty())
+        .fold(text.to_string(), |t, s| t.replace(s, "[redacted]"))
 }
 
 impl fmt::Display for StepError {
@@ -143,6 +169,7 @@ mod tests {
             "timeout",
             "trap",
             "host",
+            "limit",
             "throttled",
         ] {
             let kind = ErrorKind::parse(text);

@@ -5,7 +5,8 @@
 //! and error types; neither calls the runtime.)
 
 use crate::convert;
-use crate::pool::Pool;
+use crate::egress::Egress;
+use crate::pool::{lock, Pool};
 use crate::sandbox::Origin;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -13,7 +14,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wasmtime::component::{
     types::ComponentItem, Component, ComponentExportIndex, InstancePre, Linker, ResourceTable,
@@ -44,6 +45,19 @@ pub struct Limits {
     pub timeout: Duration,
     /// Most linear memory the guest may grow to.
     pub memory_bytes: usize,
+    /// Largest output (JSON text) the host accepts from a step.
+    pub output_bytes: usize,
+}
+
+impl Default for Limits {
+    /// 5 minutes, 512 MiB of guest memory, 64 MiB of output.
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_mins(5),
+            memory_bytes: 512 << 20,
+            output_bytes: 64 << 20,
+        }
+    }
 }
 
 /// One exported action: where to find it and the types of its parameters.
@@ -60,6 +74,8 @@ pub enum CallOutcome {
     Trapped(String),
     /// The step deadline passed.
     TimedOut,
+    /// A host limit was reached; says which.
+    LimitReached(String),
 }
 
 /// What a step cost.
@@ -77,7 +93,7 @@ pub struct StepStats {
 pub struct Call {
     pub outcome: CallOutcome,
     pub stats: StepStats,
-    /// Requests the sandbox refused, as `METHOD origin`.
+    /// Requests the sandbox refused, as `METHOD origin (why)`.
     pub refused: Vec<String>,
     /// What the guest wrote to standard error.
     pub stderr: String,
@@ -251,41 +267,49 @@ impl Runtime {
         &self.actions
     }
 
-    /// Run `action` with `params` in a fresh store that may reach only `origins`, sending
-    /// its requests on connections from `pool`.
+    /// Run `action` with `params` in a fresh store whose requests go only where `outbound`
+    /// permits.
     pub async fn call(
         &self,
         action: &Action,
         params: &[Val],
-        origins: Vec<Origin>,
+        outbound: Outbound,
         limits: Limits,
-        pool: &Pool,
     ) -> wasmtime::Result<Call> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
-        let mut store = self.store(&stderr, origins, limits, pool);
+        let mut store = self.store(&stderr, outbound, limits);
         let mut stats = StepStats::default();
         let run = self.invoke(&mut store, action, params, &mut stats);
         let outcome = match tokio::time::timeout(limits.timeout, run).await {
             Err(_) => CallOutcome::TimedOut,
-            Ok(result) => outcome_of(result),
+            Ok(result) => outcome_of(result, &limits),
+        };
+        let outcome = match outcome {
+            CallOutcome::Trapped(_) if store.data().limiter.cap_reached => {
+                CallOutcome::LimitReached(format!(
+                    "the step needed more than the host's memory cap of {} MiB",
+                    limits.memory_bytes >> 20
+                ))
+            }
+            other => other,
         };
         stats.peak_memory_bytes = store.data().limiter.peak_memory;
+        let refused = std::mem::take(&mut *lock(&store.data().sandbox.refused));
         Ok(Call {
             outcome,
             stats,
-            refused: std::mem::take(&mut store.data_mut().sandbox.refused),
+            refused,
             stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
         })
     }
 
-    /// A fresh store: no files, environment or sockets; `wasi:http` only to `origins`;
+    /// A fresh store: no files, environment or sockets; `wasi:http` only as `outbound` allows;
     /// the memory cap and the epoch deadline of `limits`.
     fn store(
         &self,
         stderr: &MemoryOutputPipe,
-        origins: Vec<Origin>,
+        outbound: Outbound,
         limits: Limits,
-        pool: &Pool,
     ) -> Store<StepState> {
         let wasi = WasiCtx::builder()
             .stderr(stderr.clone())
@@ -298,9 +322,8 @@ impl Runtime {
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
             sandbox: Sandbox {
-                origins,
-                refused: Vec::new(),
-                pool: pool.clone(),
+                outbound,
+                refused: Arc::default(),
             },
             limiter: Limiter {
                 limits: StoreLimitsBuilder::new()
@@ -309,6 +332,7 @@ impl Runtime {
                     .build(),
                 memory: 0,
                 peak_memory: 0,
+                cap_reached: false,
             },
         };
         let mut store = Store::new(&self.engine, state);
@@ -386,9 +410,16 @@ fn start_epoch_ticker(engine: &Engine) -> Arc<AtomicBool> {
 }
 
 /// What an action's `result<string, error>` (or its failure to return) came to.
-fn outcome_of(result: wasmtime::Result<Val>) -> CallOutcome {
+fn outcome_of(result: wasmtime::Result<Val>, limits: &Limits) -> CallOutcome {
     match result {
         Ok(Val::Result(Ok(Some(output)))) => match *output {
+            Val::String(text) if text.len() > limits.output_bytes => {
+                CallOutcome::LimitReached(format!(
+                    "the output ({} MiB) is larger than the host's output cap of {} MiB",
+                    text.len() >> 20,
+                    limits.output_bytes >> 20
+                ))
+            }
             Val::String(text) => CallOutcome::Returned(Ok(text)),
             other => CallOutcome::Trapped(format!("unexpected output {other:?}")),
         },
@@ -416,6 +447,8 @@ struct Limiter {
     limits: StoreLimits,
     memory: usize,
     peak_memory: usize,
+    /// The guest asked for more memory than the cap allows.
+    cap_reached: bool,
 }
 
 impl wasmtime::ResourceLimiter for Limiter {
@@ -425,12 +458,14 @@ impl wasmtime::ResourceLimiter for Limiter {
         desired: usize,
         maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        let allowed = self.limits.memory_growing(current, desired, maximum)?;
-        if allowed {
+        let allowed = self.limits.memory_growing(current, desired, maximum);
+        if let Ok(true) = allowed {
             self.memory += desired - current;
             self.peak_memory = self.peak_memory.max(self.memory);
+        } else {
+            self.cap_reached = true;
         }
-        Ok(allowed)
+        allowed
     }
 
     fn table_growing(
@@ -462,12 +497,21 @@ impl WasiHttpView for StepState {
     }
 }
 
+/// Where a step's requests may go and how they are sent.
+pub struct Outbound {
+    /// The origins the step's connection implies.
+    pub origins: Vec<Origin>,
+    /// The operator's policy for the addresses those names resolve to.
+    pub egress: Arc<Egress>,
+    /// The connections requests are sent on.
+    pub pool: Pool,
+}
+
 /// The outgoing-request hook: requests to an allowed origin are sent (on a pooled
-/// connection), others refused.
+/// connection, to an address the egress policy permits), others refused.
 struct Sandbox {
-    origins: Vec<Origin>,
-    refused: Vec<String>,
-    pool: Pool,
+    outbound: Outbound,
+    refused: Arc<Mutex<Vec<String>>>,
 }
 
 type ResponseFuture = Box<
@@ -487,14 +531,26 @@ impl WasiHttpHooks for Sandbox {
         _fut: Box<dyn std::future::Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
     ) -> ResponseFuture {
         let origin = Origin::of(request.uri());
-        if !origin.as_ref().is_some_and(|o| self.origins.contains(o)) {
-            let target = origin.map_or_else(|| request.uri().to_string(), |o| o.to_string());
-            self.refused.push(format!("{} {target}", request.method()));
+        if !origin
+            .as_ref()
+            .is_some_and(|o| self.outbound.origins.contains(o))
+        {
+            let target =
+                origin.map_or_else(|| "a URL without a valid origin".into(), |o| o.to_string());
+            let refusal = format!(
+                "{} {target} (not an endpoint of this connection)",
+                request.method()
+            );
+            lock(&self.refused).push(refusal);
             return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
         }
-        let pool = self.pool.clone();
+        let (pool, egress, refused) = (
+            self.outbound.pool.clone(),
+            self.outbound.egress.clone(),
+            self.refused.clone(),
+        );
         Box::new(async move {
-            let response = pool.send(request, options).await?;
+            let response = pool.send(request, options, &egress, &refused).await?;
             let io_done = async { Ok(()) };
             Ok((
                 response,

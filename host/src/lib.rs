@@ -29,20 +29,26 @@
 #![allow(clippy::must_use_candidate, clippy::missing_errors_doc)]
 
 pub mod convert;
+pub mod egress;
 mod error;
 mod glue;
 pub mod manifest;
 mod pool;
 pub mod sandbox;
 
+pub use egress::Egress;
 pub use error::{ErrorKind, StepError};
 pub use glue::{Limits, StepStats};
 
-use glue::{Call, CallOutcome, Runtime};
+use glue::{Call, CallOutcome, Outbound, Runtime};
 use manifest::Manifest;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
+
+/// Secrets shorter than this are not redacted from messages (no real credential is; the
+/// replacement would garble every message).
+const MIN_SECRET_LEN: usize = 4;
 
 /// The fields a step document may have.
 const STEP_FIELDS: [&str; 4] = ["connection", "action", "input", "name"];
@@ -63,6 +69,9 @@ pub struct Options {
     /// warm steps); 0 allocates each step's instance on demand (faster start for a process
     /// that runs one step).
     pub pooled_steps: u32,
+    /// The operator's egress policy; by default endpoint overrides may name only the
+    /// connector's public service hosts, and only public addresses are reached.
+    pub egress: Egress,
 }
 
 impl Default for Options {
@@ -72,11 +81,9 @@ impl Default for Options {
             component: PathBuf::new(),
             manifest: Some(workspace().join("connector.toml")),
             cache_dir: default_cache_dir(),
-            limits: Limits {
-                timeout: Duration::from_mins(5),
-                memory_bytes: 512 << 20,
-            },
+            limits: Limits::default(),
             pooled_steps: 64,
+            egress: Egress::default(),
         }
     }
 }
@@ -112,6 +119,7 @@ pub struct Host {
     runtime: Runtime,
     manifest: Manifest,
     limits: Limits,
+    egress: Arc<Egress>,
 }
 
 /// What drives steps on one thread: a current-thread tokio runtime (a request's I/O and the
@@ -142,6 +150,7 @@ impl Host {
             cache_dir,
             limits,
             pooled_steps,
+            egress,
         } = options;
         let manifest_path = manifest
             .or_else(|| manifest::beside(&component))
@@ -173,6 +182,7 @@ impl Host {
             runtime,
             manifest,
             limits,
+            egress: Arc::new(egress),
         })
     }
 
@@ -231,15 +241,62 @@ impl Host {
     ) -> Result<Value, StepError> {
         let action = self.action_of(check_document(step)?)?;
         let params = params(action, step)?;
-        let origins = sandbox::allowed_origins(&self.manifest, step);
+        let outbound = Outbound {
+            origins: self.permitted_origins(step)?,
+            egress: self.egress.clone(),
+            pool: pool.clone(),
+        };
         let call = self
             .runtime
-            .call(action, &params, origins, self.limits, pool)
+            .call(action, &params, outbound, self.limits)
             .await
             .map_err(|e| StepError::trap(format!("{e:#}")))?;
         *stats = call.stats;
-        log_guest_output(&call.stderr);
-        self.result_of(call)
+        let secrets = self.secrets(step);
+        log_guest_output(&error::redact(&call.stderr, &secrets));
+        self.result_of(call).map_err(|e| e.redacted(&secrets))
+    }
+
+    /// The values of the step's connection fields the manifest marks secret.
+    fn secrets<'a>(&self, step: &'a Value) -> Vec<&'a str> {
+        let connection = &step["connection"];
+        let kind = connection["type"].as_str().unwrap_or_default();
+        self.manifest.connection(kind).map_or_else(Vec::new, |c| {
+            c.inputs
+                .iter()
+                .filter(|field| field.secret)
+                .filter_map(|field| connection[&field.key].as_str())
+                .filter(|value| value.len() >= MIN_SECRET_LEN)
+                .collect()
+        })
+    }
+
+    /// The origins the step's connection implies, each override checked against the
+    /// egress policy; a `network` error naming the first it does not permit.
+    fn permitted_origins(&self, step: &Value) -> Result<Vec<sandbox::Origin>, StepError> {
+        let hosts = &self.manifest.component.endpoint_hosts;
+        let mut origins = Vec::new();
+        for allowed in sandbox::allowed_origins(&self.manifest, step) {
+            if let Some(field) = &allowed.field {
+                if !self.egress.permits_name(&allowed.origin.host, hosts) {
+                    return Err(StepError::new(
+                        ErrorKind::Network,
+                        format!(
+                            "the host's egress policy does not permit {field} ({}): endpoint \
+                             overrides may name {} or what the host's operator allows",
+                            allowed.origin,
+                            if hosts.is_empty() {
+                                "nothing".into()
+                            } else {
+                                hosts.join(", ")
+                            }
+                        ),
+                    ));
+                }
+            }
+            origins.push(allowed.origin);
+        }
+        Ok(origins)
     }
 
     /// The action a step document names.
@@ -259,6 +316,10 @@ impl Host {
     /// The step's result from what the call came to.
     fn result_of(&self, call: Call) -> Result<Value, StepError> {
         match call.outcome {
+            CallOutcome::LimitReached(which) => Err(StepError::new(
+                ErrorKind::Limit,
+                format!("{which}; ask for less per step (page instead of fetching all)"),
+            )),
             CallOutcome::TimedOut => Err(StepError::new(
                 ErrorKind::Timeout,
                 format!("the step did not finish within {:?}", self.limits.timeout),
@@ -327,11 +388,7 @@ fn crash_message(stderr: &str, trap: &str) -> String {
 /// The component's error, saying which requests the host refused during the step.
 fn with_refusals(mut error: StepError, refused: &[String]) -> StepError {
     if !refused.is_empty() {
-        error.message = format!(
-            "the host refused {} (not an endpoint of this connection): {}",
-            refused.join(", "),
-            error.message
-        );
+        error.message = format!("the host refused {}: {}", refused.join("; "), error.message);
     }
     error
 }

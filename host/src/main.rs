@@ -6,7 +6,13 @@
 //! connector-host actions [OPTIONS]
 //!
 //! OPTIONS: --component PATH  --manifest PATH  --cache-dir DIR
+//!          --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
 //! ```
+//!
+//! The egress options are the operator's: by default a connection's endpoint override may
+//! name only the connector's public service hosts (its manifest's `endpoint-hosts`) and
+//! requests reach only public addresses. `--allow-endpoint 127.0.0.1` allows a local server;
+//! `--allow-any-endpoint` lifts the policy (development only).
 //!
 //! `--component` picks another component; its manifest is then looked for beside it
 //! (`NAME.toml` or `connector.toml`) unless `--manifest` names one.
@@ -27,7 +33,8 @@ const USAGE: &str = "usage:
   connector-host step [OPTIONS] FILE|-
   connector-host flow [--json] [OPTIONS] FILE
   connector-host actions [OPTIONS]
-options: --component PATH  --manifest PATH  --cache-dir DIR";
+options: --component PATH  --manifest PATH  --cache-dir DIR
+         --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint";
 
 struct Command {
     verb: String,
@@ -54,6 +61,11 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
                 options.component = PathBuf::from(args.next().ok_or("--component needs a PATH")?);
                 options.manifest = None;
             }
+            "--allow-endpoint" => options.egress.allow.push(
+                args.next()
+                    .ok_or("--allow-endpoint needs a HOST, *.SUFFIX, IP or CIDR")?,
+            ),
+            "--allow-any-endpoint" => options.egress.allow_any = true,
             "--manifest" => {
                 manifest = Some(PathBuf::from(args.next().ok_or("--manifest needs a PATH")?))
             }

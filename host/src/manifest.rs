@@ -35,6 +35,10 @@ pub struct ComponentSection {
     /// Where the component's build lands, relative to Cargo's target directory; the host
     /// runs it when it is given no component file.
     pub artifact: Option<String>,
+    /// The public hosts of the connector's service (`*.example.com`): an endpoint override
+    /// may name these without the operator's allowance ([`crate::egress`]).
+    #[serde(default, rename = "endpoint-hosts")]
+    pub endpoint_hosts: Vec<String>,
 }
 
 /// One connection type and the endpoints its steps may reach.
@@ -45,6 +49,19 @@ pub struct ConnectionType {
     /// The endpoints; a step may reach the origin of each and nothing else.
     #[serde(default)]
     pub endpoints: Vec<Endpoint>,
+    /// The connection's fields; the host reads which are secret.
+    #[serde(default)]
+    pub inputs: Vec<Field>,
+}
+
+/// A connection field, as far as the host cares.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Field {
+    /// The field's key.
+    pub key: String,
+    /// Its value is a secret: the host removes it from every error message and log line.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 /// One endpoint of a connection type.

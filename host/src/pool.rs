@@ -6,12 +6,15 @@
 //! request body is buffered first (API request bodies are small JSON) so that a request whose
 //! pooled connection turned out to be closed before it was sent can go again on a fresh one.
 
+use crate::egress::Egress;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 
@@ -54,6 +57,13 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
         .clone()
 }
 
+/// Lock a mutex whose data stays valid even if a holder panicked.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Pool {
     fn checkout(&self, origin: &str) -> Option<SendRequest<Full<Bytes>>> {
         let mut idle = self.idle.lock().ok()?;
@@ -79,23 +89,64 @@ impl Pool {
         }
     }
 
+    /// Resolve `host` and connect to the first address the egress policy permits;
+    /// `Err(denied)` naming the addresses when it permits none.
+    async fn connect_permitted(
+        host: &str,
+        port: u16,
+        egress: &Egress,
+    ) -> Result<Result<TcpStream, Error>, String> {
+        let name = host.trim_start_matches('[').trim_end_matches(']');
+        let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((name, port)).await {
+            Ok(addrs) => addrs.collect(),
+            Err(_) => {
+                return Ok(Err(Error::DnsError {
+                    rcode: None,
+                    info_code: None,
+                }))
+            }
+        };
+        let permitted: Vec<SocketAddr> = addrs
+            .iter()
+            .copied()
+            .filter(|a| egress.permits_address(host, a.ip()))
+            .collect();
+        if permitted.is_empty() {
+            let shown: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+            return Err(format!(
+                "{host} resolves to {}, which the host's egress policy does not permit",
+                shown.join(", ")
+            ));
+        }
+        Ok(TcpStream::connect(&permitted[..])
+            .await
+            .map_err(Error::Connect))
+    }
+
     async fn connect(
         host: &str,
         port: u16,
         tls: bool,
         timeout: Duration,
+        egress: &Egress,
+        refusals: &Mutex<Vec<String>>,
     ) -> Result<SendRequest<Full<Bytes>>, Error> {
-        let connect = tokio::net::TcpStream::connect((host, port));
-        let tcp = tokio::time::timeout(timeout, connect)
-            .await
-            .map_err(|_| Error::ConnectionTimeout)?
-            .map_err(Error::Connect)?;
+        let connect = Pool::connect_permitted(host, port, egress);
+        let tcp = match tokio::time::timeout(timeout, connect).await {
+            Err(_) => return Err(Error::ConnectionTimeout),
+            Ok(Err(denied)) => {
+                lock(refusals).push(denied);
+                return Err(Error::HttpRequestDenied);
+            }
+            Ok(Ok(tcp)) => tcp?,
+        };
         tcp.set_nodelay(true).ok();
         let handshake = hyper::client::conn::http1::Builder::new();
         let sender = if tls {
-            let name = match host.parse::<std::net::IpAddr>() {
+            let bare = host.trim_start_matches('[').trim_end_matches(']');
+            let name = match bare.parse::<std::net::IpAddr>() {
                 Ok(ip) => rustls::pki_types::ServerName::from(ip),
-                Err(_) => rustls::pki_types::ServerName::try_from(host.to_string())?,
+                Err(_) => rustls::pki_types::ServerName::try_from(bare.to_string())?,
             };
             let stream = tokio_rustls::TlsConnector::from(tls_config())
                 .connect(name, tcp)
@@ -117,6 +168,8 @@ impl Pool {
         &self,
         request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
+        egress: &Egress,
+        refusals: &Mutex<Vec<String>>,
     ) -> Result<http::Response<WasiBody>, Error> {
         let (parts, body) = request.into_parts();
         let body = body.collect().await?.to_bytes();
@@ -139,7 +192,7 @@ impl Pool {
             let reused = pooled.is_some();
             let mut sender = match pooled.take() {
                 Some(sender) => sender,
-                None => Pool::connect(&host, port, tls, connect_timeout).await?,
+                None => Pool::connect(&host, port, tls, connect_timeout, egress, refusals).await?,
             };
             let mut request = http::Request::builder()
                 .method(parts.method.clone())

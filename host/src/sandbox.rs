@@ -28,15 +28,31 @@ impl fmt::Display for Origin {
 }
 
 impl Origin {
-    /// The origin of a URI, if it has a scheme and a host.
+    /// The origin of a URI: `http` or `https` (in any case), a host, and a port that is a
+    /// number from 1 to 65535 when one is written. `None` for anything else, a user name or
+    /// password included.
     pub fn of(uri: &http::Uri) -> Option<Origin> {
         let scheme = uri.scheme_str()?.to_ascii_lowercase();
-        let host = uri.host()?.to_ascii_lowercase();
-        let port = uri.port_u16().or(match scheme.as_str() {
-            "https" => Some(443),
-            "http" => Some(80),
-            _ => None,
-        })?;
+        let authority = uri.authority()?;
+        if authority.as_str().contains('@') {
+            return None;
+        }
+        let host = authority.host().to_ascii_lowercase();
+        let default = match scheme.as_str() {
+            "https" => 443,
+            "http" => 80,
+            _ => return None,
+        };
+        // The text after the host, not `Authority::port`, which hides a malformed port.
+        let written = authority.as_str().get(authority.host().len()..)?;
+        let port = match written.strip_prefix(':') {
+            None if written.is_empty() => default,
+            None => return None,
+            Some(text) => {
+                let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+                text.parse().ok().filter(|p| digits && *p > 0)?
+            }
+        };
         Some(Origin { scheme, host, port })
     }
 
@@ -46,8 +62,18 @@ impl Origin {
     }
 }
 
+/// An origin a step may reach, and the connection field that named it (`None`: the
+/// connector's default endpoint).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allowed {
+    /// The origin.
+    pub origin: Origin,
+    /// The connection field that overrides the default, when one did.
+    pub field: Option<String>,
+}
+
 /// The origins a step document implies under `manifest`.
-pub fn allowed_origins(manifest: &Manifest, step: &Value) -> Vec<Origin> {
+pub fn allowed_origins(manifest: &Manifest, step: &Value) -> Vec<Allowed> {
     let connection = &step["connection"];
     let kind = connection["type"].as_str().unwrap_or_default();
     let Some(connection_type) = manifest.connection(kind) else {
@@ -56,22 +82,26 @@ pub fn allowed_origins(manifest: &Manifest, step: &Value) -> Vec<Origin> {
     connection_type
         .endpoints
         .iter()
-        .filter_map(|endpoint| endpoint_url(endpoint, connection, step))
-        .filter_map(|url| Origin::parse(&url))
+        .filter_map(|endpoint| endpoint_origin(endpoint, connection, step))
         .collect()
 }
 
-/// The URL of one endpoint: its connection field when set, else its filled-in default.
-fn endpoint_url(endpoint: &Endpoint, connection: &Value, step: &Value) -> Option<String> {
-    let given = endpoint
-        .field
-        .as_deref()
-        .and_then(|field| connection[field].as_str())
-        .map(str::trim)
-        .filter(|url| !url.is_empty());
+/// The origin of one endpoint: from its connection field when set, else from its
+/// filled-in default.
+fn endpoint_origin(endpoint: &Endpoint, connection: &Value, step: &Value) -> Option<Allowed> {
+    let given = endpoint.field.as_deref().and_then(|field| {
+        let url = connection[field].as_str().map(str::trim)?;
+        (!url.is_empty()).then_some((field, url))
+    });
     match given {
-        Some(url) => Some(url.to_string()),
-        None => fill(endpoint.default.as_deref()?, step),
+        Some((field, url)) => Some(Allowed {
+            origin: Origin::parse(url)?,
+            field: Some(format!("connection.{field}")),
+        }),
+        None => Some(Allowed {
+            origin: Origin::parse(&fill(endpoint.default.as_deref()?, step)?)?,
+            field: None,
+        }),
     }
 }
 
@@ -140,8 +170,31 @@ mod tests {
     fn origins(step: &Value) -> Vec<String> {
         allowed_origins(&manifest(), step)
             .iter()
-            .map(ToString::to_string)
+            .map(|a| a.origin.to_string())
             .collect()
+    }
+
+    #[test]
+    fn ports_out_of_range_and_userinfo_allow_nothing() {
+        for url in [
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:65536",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:+80",
+            "http://user:pw@127.0.0.1:8000",
+            "ftp://127.0.0.1:21",
+        ] {
+            let got = origins(
+                &json!({"connection": {"type": "direct", "endpoint-url": url},
+                                      "input": {"region": "us-east-1"}}),
+            );
+            assert!(got.is_empty(), "{url}: {got:?}");
+        }
+        let upper = origins(
+            &json!({"connection": {"type": "direct", "endpoint-url": "HTTP://[::1]:8000"},
+                                    "input": {"region": "us-east-1"}}),
+        );
+        assert_eq!(upper, ["http://[::1]:8000"]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Shared set-up for the integration tests: one host of the connector component (built
 //! once per run by `test_support`), servers from `test_support`, and step helpers.
 
-use connector_host::{Host, Options, StepError};
+use connector_host::{Egress, Host, Options, StepError};
 use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -11,6 +11,14 @@ pub use test_support::{cache_dir, component, dynalite, moto, workspace, Counting
 pub const SECRET: &str = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETKEY";
 pub const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 
+/// The egress allowance the tests' local servers need (IPv4 and IPv6 loopback).
+pub fn loopback() -> Egress {
+    Egress {
+        allow: vec!["127.0.0.1".into(), "::1".into()],
+        allow_any: false,
+    }
+}
+
 /// The one host of this test process.
 pub fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
@@ -19,6 +27,7 @@ pub fn host() -> &'static Host {
             component: component().to_path_buf(),
             manifest: Some(test_support::manifest()),
             cache_dir: Some(cache_dir().to_path_buf()),
+            egress: loopback(),
             ..Options::default()
         })
         .expect("the host loads the component")
@@ -78,8 +87,13 @@ pub fn create_table(region: &str, name: &str, range: bool) -> Value {
 /// Run the `connector-host` CLI with `args`, feeding `stdin`; returns (exit code, stdout, stderr).
 pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
     use std::io::Write;
+    let (verb, rest) = args
+        .split_first()
+        .map_or((&[][..], args), |(v, r)| (std::slice::from_ref(v), r));
     let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
-        .args(args)
+        .args(verb)
+        .args(["--allow-endpoint", "127.0.0.1"])
+        .args(rest)
         .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -19,9 +19,11 @@ fn hostile() -> &'static Host {
             component,
             manifest: Some(workspace().join("tests/hostile-guest/connector.toml")),
             cache_dir: Some(cache_dir().to_path_buf()),
+            egress: loopback(),
             limits: Limits {
                 timeout: Duration::from_secs(3),
                 memory_bytes: 64 << 20,
+                ..Limits::default()
             },
             ..Options::default()
         })
