@@ -8,8 +8,16 @@ use crate::{endpoint, input};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
-use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeDeserializationInterceptorContextMut, InterceptorContext,
+};
+use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_smithy_wasm::wasi::{WasiHttpClientBuilder, WasiSleep};
@@ -54,8 +62,39 @@ fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(
         aws_sdk_dynamodb::config::Builder::from(config)
             .retry_classifier(RefusedByHost)
+            .interceptor(EmptyAnswer)
             .build(),
     )
+}
+
+/// DynamoDB answers every request with a JSON document, `{}` at least. A `200` with an
+/// empty body is not a valid answer (taken as one, `get-item` would say the item does not
+/// exist): it becomes the service error `EmptyResponse`, which is not retried.
+#[derive(Debug)]
+struct EmptyAnswer;
+
+impl Intercept for EmptyAnswer {
+    fn name(&self) -> &'static str {
+        "empty answer"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> std::result::Result<(), BoxError> {
+        let response = context.response_mut();
+        let empty = response.headers().get("content-length") == Some("0")
+            || response.body().bytes() == Some(&[][..]);
+        if response.status().as_u16() == 200 && empty {
+            *response.status_mut() = StatusCode::try_from(400)?;
+            *response.body_mut() = SdkBody::from(
+                r#"{"__type":"EmptyResponse","message":"the service answered HTTP 200 with an empty body"}"#,
+            );
+        }
+        Ok(())
+    }
 }
 
 /// A request the host refused (`wasi:http`'s `HTTP-request-denied`) is not retried: the

@@ -1,38 +1,87 @@
-//! A real HTTP proxy in front of a server that records each request's `X-Amz-Target`
-//! (the API operation, e.g. `DynamoDB_20120810.DescribeTable`), so a test can count what a
-//! step actually sent.
+//! A real HTTP proxy in front of a server: it records each request's `X-Amz-Target` (the
+//! API operation, e.g. `DynamoDB_20120810.DescribeTable`) so a test can count what a step
+//! sent, and it injects the faults a test queues, one per request, as a network or a
+//! misbehaving server would.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::{Request, Response};
+use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use std::sync::{Arc, Mutex};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 
-/// A running proxy; it serves until the process ends.
-pub struct CountingProxy {
-    url: String,
-    seen: Arc<Mutex<Vec<String>>>,
+/// What the proxy does with one request instead of forwarding it faithfully.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer `ThrottlingException` (HTTP 400) without forwarding.
+    Throttle,
+    /// Answer this 5xx status without forwarding: the request was not applied.
+    ServerErrorBefore(u16),
+    /// Forward (the server applies the request), then answer this 5xx status instead of
+    /// the server's answer: the outcome is lost.
+    ServerErrorAfter(u16),
+    /// Close the connection without forwarding.
+    ResetBefore,
+    /// Forward (the server applies the request), then close the connection unanswered.
+    ResetAfter,
+    /// Forward after waiting this long.
+    Stall(Duration),
+    /// Answer 200 with a body that is not JSON.
+    Garbage,
+    /// Answer 200 with an empty body.
+    EmptyBody,
+    /// Answer HTTP 400 whose error message echoes every request header (a hostile server).
+    EchoHeaders,
 }
 
-impl CountingProxy {
-    /// Start a proxy on a free loopback port that forwards to `upstream` (`http://host:port`).
-    pub fn start(upstream: &str) -> CountingProxy {
-        let upstream = upstream.trim_start_matches("http://").to_string();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+struct State {
+    upstream: String,
+    seen: Mutex<Vec<String>>,
+    faults: Mutex<VecDeque<Fault>>,
+}
+
+/// A running proxy; it serves until the process ends.
+pub struct Proxy {
+    url: String,
+    state: Arc<State>,
+}
+
+/// The proxy that only counts (the name the tests used first).
+pub type CountingProxy = Proxy;
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Proxy {
+    /// Start a proxy on a free IPv4 loopback port that forwards to `upstream`
+    /// (`http://host:port`).
+    pub fn start(upstream: &str) -> Proxy {
+        Proxy::start_on("127.0.0.1:0", upstream)
+    }
+
+    /// Start a proxy listening on `bind` (e.g. `[::1]:0`) that forwards to `upstream`.
+    pub fn start_on(bind: &str, upstream: &str) -> Proxy {
+        let state = Arc::new(State {
+            upstream: upstream.trim_start_matches("http://").to_string(),
+            seen: Mutex::default(),
+            faults: Mutex::default(),
+        });
+        let listener = std::net::TcpListener::bind(bind).expect("a free port");
         let url = format!("http://{}", listener.local_addr().expect("an address"));
         listener.set_nonblocking(true).expect("non-blocking");
-        let log = seen.clone();
+        let serving = state.clone();
         std::thread::spawn(move || {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a tokio runtime")
-                .block_on(serve(listener, upstream, log));
+                .block_on(serve(listener, serving));
         });
-        CountingProxy { url, seen }
+        Proxy { url, state }
     }
 
     /// The proxy's endpoint URL.
@@ -40,32 +89,35 @@ impl CountingProxy {
         &self.url
     }
 
+    /// Queue `faults`: each of the next requests meets the next fault.
+    pub fn inject(&self, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.state.faults).extend(faults);
+    }
+
     /// How many requests for `operation` (the part after the dot of `X-Amz-Target`, e.g.
-    /// `DescribeTable`) passed through so far.
+    /// `DescribeTable`) reached the proxy so far.
     pub fn count(&self, operation: &str) -> usize {
-        let seen = self.seen.lock().expect("the request log");
-        seen.iter()
+        lock(&self.state.seen)
+            .iter()
             .filter(|t| t.rsplit('.').next() == Some(operation))
             .count()
     }
 
     /// Every request's `X-Amz-Target` so far, in order.
     pub fn operations(&self) -> Vec<String> {
-        self.seen.lock().expect("the request log").clone()
+        lock(&self.state.seen).clone()
     }
 }
 
-async fn serve(listener: std::net::TcpListener, upstream: String, seen: Arc<Mutex<Vec<String>>>) {
+async fn serve(listener: std::net::TcpListener, state: Arc<State>) {
     let listener = TcpListener::from_std(listener).expect("a tokio listener");
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
-        let (upstream, seen) = (upstream.clone(), seen.clone());
+        let state = state.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                forward(request, upstream.clone(), seen.clone())
-            });
+            let service = hyper::service::service_fn(move |request| handle(request, state.clone()));
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
@@ -73,22 +125,82 @@ async fn serve(listener: std::net::TcpListener, upstream: String, seen: Arc<Mute
     }
 }
 
-/// Record the request's operation and send it on to `upstream` on a new connection.
-async fn forward(
-    request: Request<Incoming>,
-    upstream: String,
-    seen: Arc<Mutex<Vec<String>>>,
-) -> Result<Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
+type Answer = Result<Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>>;
+
+fn answer(status: u16, body: impl Into<Bytes>) -> Answer {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() = StatusCode::from_u16(status)?;
+    response
+        .headers_mut()
+        .insert("content-type", "application/x-amz-json-1.0".parse()?);
+    Ok(response)
+}
+
+fn aws_error(status: u16, kind: &str, message: &str) -> Answer {
+    let body = serde_json_text(kind, message);
+    answer(status, body)
+}
+
+fn serde_json_text(kind: &str, message: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', " ")
+    };
+    format!(
+        r#"{{"__type":"com.amazonaws.dynamodb.v20120810#{}","message":"{}"}}"#,
+        escape(kind),
+        escape(message)
+    )
+}
+
+/// Record the request, then meet the next queued fault or forward it.
+async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
     let target = request
         .headers()
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    seen.lock().expect("the request log").push(target);
+    lock(&state.seen).push(target);
+    let fault = lock(&state.faults).pop_front();
+    match fault {
+        None => forward(request, &state.upstream).await,
+        Some(Fault::Throttle) => aws_error(400, "ThrottlingException", "Rate exceeded"),
+        Some(Fault::ServerErrorBefore(status)) => {
+            aws_error(status, "InternalServerError", "injected before forwarding")
+        }
+        Some(Fault::ServerErrorAfter(status)) => {
+            forward(request, &state.upstream).await?;
+            aws_error(status, "InternalServerError", "injected after forwarding")
+        }
+        Some(Fault::ResetBefore) => Err("connection reset before forwarding".into()),
+        Some(Fault::ResetAfter) => {
+            forward(request, &state.upstream).await?;
+            Err("connection reset after forwarding".into())
+        }
+        Some(Fault::Stall(pause)) => {
+            tokio::time::sleep(pause).await;
+            forward(request, &state.upstream).await
+        }
+        Some(Fault::Garbage) => answer(200, "<html>not json"),
+        Some(Fault::EmptyBody) => answer(200, Bytes::new()),
+        Some(Fault::EchoHeaders) => {
+            let headers: Vec<String> = request
+                .headers()
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.to_str().unwrap_or("?")))
+                .collect();
+            aws_error(400, "ValidationException", &headers.join("; "))
+        }
+    }
+}
+
+/// Send the request on to `upstream` on a new connection and return its answer.
+async fn forward(request: Request<Incoming>, upstream: &str) -> Answer {
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes();
-    let stream = TcpStream::connect(&upstream).await?;
+    let stream = TcpStream::connect(upstream).await?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
     tokio::spawn(connection);

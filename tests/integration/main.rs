@@ -8,6 +8,7 @@ mod cache;
 mod cli;
 mod connections;
 mod dynalite;
+mod egress;
 mod items;
 mod manifest;
 mod sandbox;
