@@ -262,6 +262,56 @@ pub fn typed_map(
         .collect()
 }
 
+/// The most bytes a DynamoDB item may have.
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
+
+/// The size of an item as DynamoDB counts it: attribute names and values in UTF-8 (or raw
+/// bytes), numbers at about one byte per two significant digits plus one, one byte for a
+/// boolean or null, and three bytes plus one per member for lists and maps.
+pub fn item_size(item: &HashMap<String, AttributeValue>) -> usize {
+    item.iter()
+        .map(|(name, value)| name.len() + value_size(value))
+        .sum()
+}
+
+fn value_size(value: &AttributeValue) -> usize {
+    let number = |n: &String| {
+        let digits = n.bytes().filter(u8::is_ascii_digit).count();
+        digits.div_ceil(2) + 1
+    };
+    match value {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::N(n) => number(n),
+        AttributeValue::B(b) => b.as_ref().len(),
+        AttributeValue::Ss(items) => items.iter().map(String::len).sum(),
+        AttributeValue::Ns(items) => items.iter().map(number).sum(),
+        AttributeValue::Bs(items) => items.iter().map(|b| b.as_ref().len()).sum(),
+        AttributeValue::L(items) => 3 + items.iter().map(|v| 1 + value_size(v)).sum::<usize>(),
+        AttributeValue::M(members) => {
+            3 + members
+                .iter()
+                .map(|(k, v)| 1 + k.len() + value_size(v))
+                .sum::<usize>()
+        }
+        _ => 1,
+    }
+}
+
+/// `item` when it fits DynamoDB's item size; otherwise `invalid-input` naming `field`.
+pub fn within_item_size(
+    field: &str,
+    item: HashMap<String, AttributeValue>,
+) -> Result<HashMap<String, AttributeValue>> {
+    let size = item_size(&item);
+    if size > MAX_ITEM_BYTES {
+        return Err(Error::invalid(
+            field,
+            format!("the item is about {size} bytes; DynamoDB items are at most 400 KB"),
+        ));
+    }
+    Ok(item)
+}
+
 /// A stored number as a JSON number with exactly its digits (a string if it cannot be one).
 pub fn json_number(text: &str) -> Value {
     let candidate = text.trim().trim_start_matches('+');
@@ -387,6 +437,25 @@ impl ItemFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_size_counts_names_and_values() {
+        let item = typed_map(
+            "value",
+            &json!({"id": 12345, "name": "Rose", "tags": ["a", "bc"], "m": {"k": true}}),
+            "value-types",
+            &json!({"id": "N", "name": "S", "tags": "SS", "m": "M"}),
+        )
+        .unwrap();
+        // id: 2 + 4 (5 digits); name: 4 + 4; tags: 4 + 3; m: 1 + 3 + (1 + 1 + 1).
+        assert_eq!(item_size(&item), 6 + 8 + 7 + 7);
+        let big = HashMap::from([(
+            "v".to_string(),
+            AttributeValue::S("x".repeat(MAX_ITEM_BYTES)),
+        )]);
+        let error = within_item_size("value", big).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("value"));
+    }
     use serde_json::json;
 
     fn n(text: &str) -> Value {

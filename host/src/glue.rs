@@ -415,9 +415,9 @@ fn outcome_of(result: wasmtime::Result<Val>, limits: &Limits) -> CallOutcome {
         Ok(Val::Result(Ok(Some(output)))) => match *output {
             Val::String(text) if text.len() > limits.output_bytes => {
                 CallOutcome::LimitReached(format!(
-                    "the output ({} MiB) is larger than the host's output cap of {} MiB",
-                    text.len() >> 20,
-                    limits.output_bytes >> 20
+                    "the output ({} bytes) is larger than the host's output cap of {} bytes",
+                    text.len(),
+                    limits.output_bytes
                 ))
             }
             Val::String(text) => CallOutcome::Returned(Ok(text)),

@@ -7,6 +7,7 @@
 //!
 //! OPTIONS: --component PATH  --manifest PATH  --cache-dir DIR
 //!          --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
+//!          --max-output-bytes N (default 64 MiB)
 //! ```
 //!
 //! The egress options are the operator's: by default a connection's endpoint override may
@@ -34,7 +35,8 @@ const USAGE: &str = "usage:
   connector-host flow [--json] [OPTIONS] FILE
   connector-host actions [OPTIONS]
 options: --component PATH  --manifest PATH  --cache-dir DIR
-         --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint";
+         --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
+         --max-output-bytes N (default 64 MiB)";
 
 struct Command {
     verb: String,
@@ -66,6 +68,12 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
                     .ok_or("--allow-endpoint needs a HOST, *.SUFFIX, IP or CIDR")?,
             ),
             "--allow-any-endpoint" => options.egress.allow_any = true,
+            "--max-output-bytes" => {
+                options.limits.output_bytes = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--max-output-bytes needs a number of bytes")?;
+            }
             "--manifest" => {
                 manifest = Some(PathBuf::from(args.next().ok_or("--manifest needs a PATH")?))
             }

@@ -16,6 +16,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         "value-types",
         &input::json("value-types", &input.value_types)?,
     )?;
+    let item = values::within_item_size("value", item)?;
     let write = Write::check(&input, ReturnValues::None, &[ReturnValues::None, ReturnValues::AllOld])?;
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client

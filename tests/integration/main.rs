@@ -9,6 +9,7 @@ mod cli;
 mod connections;
 mod dynalite;
 mod egress;
+mod faults;
 mod items;
 mod manifest;
 mod sandbox;
