@@ -11,7 +11,7 @@ use test_support::Proxy;
 /// A host of the connector with `egress` and, when given, extra service hosts in its
 /// manifest.
 fn host_with(egress: Egress, extra_service_hosts: &[&str]) -> Host {
-    let mut manifest = PathBuf::from(test_support::manifest());
+    let mut manifest = test_support::manifest();
     if !extra_service_hosts.is_empty() {
         let text = std::fs::read_to_string(&manifest).unwrap();
         let quoted: Vec<String> = extra_service_hosts
