@@ -232,3 +232,48 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
 pub async fn dynamodb(connection: &Connection, region: &str) -> Result<aws_sdk_dynamodb::Client> {
     Ok(session(connection, region).await?.client)
 }
+
+/// The DynamoDB client for one step's non-idempotent write: throttling and failures before
+/// the request was sent are retried, a failure after it may have been applied is not (the
+/// action reports it as `outcome-unknown`, see [`crate::error::write`]).
+pub async fn writer(connection: &Connection, region: &str) -> Result<aws_sdk_dynamodb::Client> {
+    Ok(at_most_once(&dynamodb(connection, region).await?))
+}
+
+/// `client` with retries of possibly applied attempts forbidden.
+pub fn at_most_once(client: &aws_sdk_dynamodb::Client) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::from_conf(
+        client
+            .config()
+            .to_builder()
+            .retry_classifier(AmbiguousNotRetried)
+            .build(),
+    )
+}
+
+/// Forbids a retry when the failed attempt may have been applied (an HTTP 5xx, an answer
+/// that could not be read, an attempt timeout, a transport failure after sending).
+#[derive(Debug)]
+struct AmbiguousNotRetried;
+
+impl ClassifyRetry for AmbiguousNotRetried {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let Some(Err(error)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let server_error = ctx.response().is_some_and(|r| r.status().as_u16() >= 500);
+        let ambiguous = match error.as_connector_error() {
+            Some(transport) => !crate::error::nothing_sent(&format!("{transport:?}")),
+            None => error.is_timeout_error() || error.is_response_error() || server_error,
+        };
+        if ambiguous {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "possibly applied write not retried"
+    }
+}

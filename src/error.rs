@@ -19,6 +19,8 @@ pub enum Kind {
     Network,
     Timeout,
     Service,
+    /// A write whose answer was lost: it may or may not have been applied.
+    OutcomeUnknown,
 }
 
 /// A failed action: its kind, a message without secrets, and where known the input at
@@ -30,6 +32,8 @@ pub struct Error {
     pub field: Option<String>,
     pub code: Option<String>,
     pub request_id: Option<String>,
+    /// For `conditional-check-failed` with `return-values-on-condition-failure`: the item.
+    pub item: Option<serde_json::Value>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -43,6 +47,7 @@ impl Error {
             field: None,
             code: None,
             request_id: None,
+            item: None,
         }
     }
 
@@ -162,11 +167,9 @@ where
                 };
                 let message = e.message().map(str::to_string).unwrap_or_else(|| chain(e));
                 Error {
-                    kind: kind_of_code(&code),
-                    message: format!("{code}: {message}"),
-                    field: None,
-                    code: Some(code),
+                    code: Some(code.clone()),
                     request_id,
+                    ..Error::new(kind_of_code(&code), format!("{code}: {message}"))
                 }
             }
             SdkError::TimeoutError(_) => Error::new(Kind::Timeout, chain(&err)),
@@ -190,6 +193,66 @@ where
                 ..Error::new(Kind::Service, chain(&err))
             },
         }
+    }
+}
+
+/// The `wasi:http` error codes of failures before a request was sent (the name did not
+/// resolve, the connection was refused, the TLS handshake failed): retrying cannot apply a
+/// write twice. Any other failure after a request went out may have been applied.
+const NOTHING_SENT: [&str; 11] = [
+    "DnsTimeout",
+    "DnsError",
+    "DestinationNotFound",
+    "DestinationUnavailable",
+    "DestinationIpProhibited",
+    "DestinationIpUnroutable",
+    "ConnectionRefused",
+    "ConnectionTimeout",
+    "TlsProtocolError",
+    "TlsCertificateError",
+    "HttpRequestDenied",
+];
+
+/// Whether a connector (transport) error, by its debug text, happened before anything was
+/// sent.
+pub fn nothing_sent(connector_error: &str) -> bool {
+    NOTHING_SENT
+        .iter()
+        .any(|code| connector_error.contains(code))
+}
+
+/// Whether a failed request may have been applied by the server: an HTTP 5xx, an answer
+/// that could not be read, a timeout, or a transport failure after the request was sent.
+pub fn may_have_been_applied<E>(err: &SdkError<E, HttpResponse>) -> bool {
+    match err {
+        SdkError::ServiceError(service) => service.raw().status().as_u16() >= 500,
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => true,
+        SdkError::DispatchFailure(failure) => failure
+            .as_connector_error()
+            .is_none_or(|c| !nothing_sent(&format!("{c:?}"))),
+        _ => false,
+    }
+}
+
+/// The error of a write that is not retried after an ambiguous failure: such a failure is
+/// `outcome-unknown`, anything else as [`Error::from`].
+pub fn write<E>(err: SdkError<E, HttpResponse>) -> Error
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+    SdkError<E, HttpResponse>: RequestId,
+{
+    if !may_have_been_applied(&err) {
+        return Error::from(err);
+    }
+    let cause = Error::from(err);
+    Error {
+        kind: Kind::OutcomeUnknown,
+        message: format!(
+            "the write may or may not have been applied (its answer was lost: {}); read the \
+             item or table to find out, or repeat the step with an idempotency-token",
+            cause.message
+        ),
+        ..cause
     }
 }
 

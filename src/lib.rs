@@ -24,6 +24,8 @@ mod client;
 #[cfg(target_arch = "wasm32")]
 mod item;
 pub mod paging;
+#[cfg(target_arch = "wasm32")]
+mod write;
 
 // The generated bindings are the one place with `unsafe` code (the canonical ABI glue).
 #[cfg(target_arch = "wasm32")]
@@ -69,6 +71,7 @@ mod component {
             field: err.field,
             code: err.code,
             request_id: err.request_id,
+            item: err.item.map(|item| item.to_string()),
         };
         match err.kind {
             Kind::InvalidInput => ConnectorError::InvalidInput(info),
@@ -81,6 +84,7 @@ mod component {
             Kind::Network => ConnectorError::Network(info),
             Kind::Timeout => ConnectorError::Timeout(info),
             Kind::Service => ConnectorError::Service(info),
+            Kind::OutcomeUnknown => ConnectorError::OutcomeUnknown(info),
         }
     }
 

@@ -94,6 +94,10 @@ pub struct StepError {
     /// For errors the remote service returned: its request id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// For `conditional-check-failed` of a write that asked for the item: the item as it
+    /// is (the component sends it as JSON text; the host parses it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<Value>,
 }
 
 impl StepError {
@@ -105,6 +109,7 @@ impl StepError {
             field: None,
             code: None,
             request_id: None,
+            item: None,
         }
     }
 

@@ -329,11 +329,14 @@ impl Host {
             }
             CallOutcome::Returned(Ok(text)) => serde_json::from_str(&text)
                 .map_err(|e| StepError::trap(format!("the component returned invalid JSON: {e}"))),
-            CallOutcome::Returned(Err(error)) => Err(with_refusals(
-                serde_json::from_value(error)
-                    .map_err(|e| StepError::trap(format!("unexpected error shape: {e}")))?,
-                &call.refused,
-            )),
+            CallOutcome::Returned(Err(error)) => {
+                let mut error: StepError = serde_json::from_value(error)
+                    .map_err(|e| StepError::trap(format!("unexpected error shape: {e}")))?;
+                if let Some(Value::String(text)) = &error.item {
+                    error.item = serde_json::from_str(text).ok();
+                }
+                Err(with_refusals(error, &call.refused))
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 pub use crate::wit::CreateTableInput as Input;
 
 use crate::wit::{BillingMode, Connection};
-use crate::error::{Error, Result};
+use crate::error::{self, Error, Result};
 use crate::{client, input, shape};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode as SdkBillingMode, KeySchemaElement, KeyType,
@@ -70,7 +70,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         },
     )?;
     let (billing, throughput) = billing(&input)?;
-    let client = client::dynamodb(connection, &input.region).await?;
+    let client = client::writer(connection, &input.region).await?;
     let out = client
         .create_table()
         .table_name(name)
@@ -79,6 +79,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .billing_mode(billing)
         .set_provisioned_throughput(throughput)
         .send()
-        .await?;
+        .await
+        .map_err(error::write)?;
     Ok(json!({ "TableDescription": out.table_description().map(shape::table) }))
 }

@@ -3,18 +3,29 @@
 pub use crate::wit::DeleteItemInput as Input;
 
 use crate::error::Result;
-use crate::item::{self, Conditional, Write};
+use crate::item;
 use crate::wit::{Connection, ReturnValues};
+use crate::write::{Conditional, Op, Write};
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     item::table(&input)?;
-    let write = Write::check(&input, ReturnValues::AllOld, &[ReturnValues::None, ReturnValues::AllOld])?;
-    let out = item::target(connection, &input)
-        .await?
+    let write = Write::check(
+        &input,
+        ReturnValues::AllOld,
+        &[ReturnValues::None, ReturnValues::AllOld],
+    )?;
+    let target = item::target(connection, &input).await?;
+    if write.token().is_some() {
+        return write
+            .transact(&target.client, &target.table, Op::Delete(target.key))
+            .await;
+    }
+    let out = target
         .delete_item()
         .conditions(&write)
         .send()
-        .await?;
+        .await
+        .map_err(|e| write.error(e))?;
     Ok(write.output(out.attributes()))
 }

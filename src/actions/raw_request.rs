@@ -2,7 +2,7 @@
 
 pub use crate::wit::RawRequestInput as Input;
 
-use crate::error::{Error, Result};
+use crate::error::{self, Error, Result};
 use crate::shape::Obj;
 use crate::wit::Connection;
 use crate::{client, input, item, values};
@@ -36,7 +36,12 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         &PARAMETERS,
     )?;
     let capacity = params.consumed_capacity()?;
+    // A statement other than SELECT writes: it is delivered at most once.
+    let read = statement
+        .get(..6)
+        .is_some_and(|word| word.eq_ignore_ascii_case("select"));
     let client = client::dynamodb(connection, &input.region).await?;
+    let client = if read { client } else { client::at_most_once(&client) };
     let out = client
         .execute_statement()
         .statement(statement)
@@ -46,7 +51,8 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .set_consistent_read(params.bool("ConsistentRead")?)
         .set_return_consumed_capacity(capacity)
         .send()
-        .await?;
+        .await
+        .map_err(|e| if read { Error::from(e) } else { error::write(e) })?;
     Ok(Obj::new()
         .set("Items", item::format(input.item_format).items(out.items()))
         .opt("NextToken", out.next_token())

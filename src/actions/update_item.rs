@@ -3,9 +3,9 @@
 pub use crate::wit::UpdateItemInput as Input;
 
 use crate::error::Result;
-use crate::item::{self, Conditional, Write};
 use crate::wit::{Connection, ReturnValues};
-use crate::input;
+use crate::write::{Conditional, Op, Write};
+use crate::{input, item};
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
@@ -14,14 +14,25 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let write = Write::check(
         &input,
         ReturnValues::AllNew,
-        &[ReturnValues::None, ReturnValues::AllOld, ReturnValues::UpdatedOld, ReturnValues::AllNew, ReturnValues::UpdatedNew],
+        &[
+            ReturnValues::None,
+            ReturnValues::AllOld,
+            ReturnValues::UpdatedOld,
+            ReturnValues::AllNew,
+            ReturnValues::UpdatedNew,
+        ],
     )?;
-    let out = item::target(connection, &input)
-        .await?
+    let target = item::target(connection, &input).await?;
+    if write.token().is_some() {
+        let op = Op::Update(target.key, update.to_string());
+        return write.transact(&target.client, &target.table, op).await;
+    }
+    let out = target
         .update_item()
         .update_expression(update)
         .conditions(&write)
         .send()
-        .await?;
+        .await
+        .map_err(|e| write.error(e))?;
     Ok(write.output(out.attributes()))
 }

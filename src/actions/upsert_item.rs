@@ -3,8 +3,8 @@
 pub use crate::wit::UpsertItemInput as Input;
 
 use crate::error::Result;
-use crate::item::{Conditional, Write};
 use crate::wit::{Connection, ReturnValues};
+use crate::write::{Conditional, Op, Write};
 use crate::{client, input, values};
 use serde_json::Value;
 
@@ -17,14 +17,22 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         &input::json("value-types", &input.value_types)?,
     )?;
     let item = values::within_item_size("value", item)?;
-    let write = Write::check(&input, ReturnValues::None, &[ReturnValues::None, ReturnValues::AllOld])?;
+    let write = Write::check(
+        &input,
+        ReturnValues::None,
+        &[ReturnValues::None, ReturnValues::AllOld],
+    )?;
     let client = client::dynamodb(connection, &input.region).await?;
-    let out = client
+    if write.token().is_some() {
+        return write.transact(&client, table, Op::Put(item)).await;
+    }
+    let out = client::at_most_once(&client)
         .put_item()
         .table_name(table)
         .set_item(Some(item))
         .conditions(&write)
         .send()
-        .await?;
+        .await
+        .map_err(|e| write.error(e))?;
     Ok(write.output(out.attributes()))
 }

@@ -39,7 +39,8 @@ pub enum Fault {
 
 struct State {
     upstream: String,
-    seen: Mutex<Vec<String>>,
+    /// Each request's `X-Amz-Target` and body.
+    seen: Mutex<Vec<(String, Bytes)>>,
     faults: Mutex<VecDeque<Fault>>,
 }
 
@@ -97,15 +98,24 @@ impl Proxy {
     /// How many requests for `operation` (the part after the dot of `X-Amz-Target`, e.g.
     /// `DescribeTable`) reached the proxy so far.
     pub fn count(&self, operation: &str) -> usize {
+        self.bodies(operation).len()
+    }
+
+    /// The bodies of the requests for `operation` so far, in order.
+    pub fn bodies(&self, operation: &str) -> Vec<String> {
         lock(&self.state.seen)
             .iter()
-            .filter(|t| t.rsplit('.').next() == Some(operation))
-            .count()
+            .filter(|(t, _)| t.rsplit('.').next() == Some(operation))
+            .map(|(_, body)| String::from_utf8_lossy(body).into_owned())
+            .collect()
     }
 
     /// Every request's `X-Amz-Target` so far, in order.
     pub fn operations(&self) -> Vec<String> {
-        lock(&self.state.seen).clone()
+        lock(&self.state.seen)
+            .iter()
+            .map(|(t, _)| t.clone())
+            .collect()
     }
 }
 
@@ -162,7 +172,10 @@ async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    lock(&state.seen).push(target);
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes();
+    lock(&state.seen).push((target, body.clone()));
+    let request = Request::from_parts(parts, body);
     let fault = lock(&state.faults).pop_front();
     match fault {
         None => forward(request, &state.upstream).await,
@@ -197,9 +210,8 @@ async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
 }
 
 /// Send the request on to `upstream` on a new connection and return its answer.
-async fn forward(request: Request<Incoming>, upstream: &str) -> Answer {
+async fn forward(request: Request<Bytes>, upstream: &str) -> Answer {
     let (parts, body) = request.into_parts();
-    let body = body.collect().await?.to_bytes();
     let stream = TcpStream::connect(upstream).await?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;

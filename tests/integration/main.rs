@@ -14,3 +14,4 @@ mod items;
 mod manifest;
 mod sandbox;
 mod tables;
+mod writes;

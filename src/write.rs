@@ -1,0 +1,331 @@
+//! What the item writes share (`upsert-item`, `update-item`, `delete-item`): their checked
+//! condition inputs, how they are delivered, and their errors.
+//!
+//! Delivery: without an `idempotency-token` a write is sent by a client that retries only
+//! what cannot have been applied (throttling, failures before sending); a failure after
+//! sending is `outcome-unknown` ([`crate::error::write`]). With a token the write is a
+//! one-item `TransactWriteItems` with that `ClientRequestToken`, which DynamoDB applies at
+//! most once within 10 minutes, so every failure may be retried.
+
+use crate::error::{self, Error, Kind, Result};
+use crate::expressions::{self, Expressions};
+use crate::shape::Obj;
+use crate::wit::{
+    ConditionFailureValues, DeleteItemInput, ItemFormat, ReturnValues, UpdateItemInput,
+    UpsertItemInput,
+};
+use crate::{endpoint, input, item, values};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::{
+    delete_item::{builders::DeleteItemFluentBuilder, DeleteItemError},
+    put_item::{builders::PutItemFluentBuilder, PutItemError},
+    transact_write_items::TransactWriteItemsError,
+    update_item::{builders::UpdateItemFluentBuilder, UpdateItemError},
+};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, Update,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// An item or a key as the SDK holds it.
+type Item = HashMap<String, AttributeValue>;
+
+/// The fields of an input record of a conditional write.
+pub struct WriteFields<'a> {
+    pub condition_expression: Option<&'a str>,
+    pub expression_attribute_values: Option<&'a str>,
+    pub expression_attribute_value_types: Option<&'a str>,
+    pub expression_attribute_names: Option<&'a str>,
+    pub return_values: Option<ReturnValues>,
+    pub item_format: Option<ItemFormat>,
+    pub return_values_on_condition_failure: Option<ConditionFailureValues>,
+    pub idempotency_token: Option<&'a str>,
+}
+
+/// An input record of a conditional write.
+pub trait WriteInput {
+    /// Its write fields.
+    fn write_fields(&self) -> WriteFields<'_>;
+}
+
+macro_rules! write_input {
+    ($($input:ty),*) => {$(
+        impl WriteInput for $input {
+            fn write_fields(&self) -> WriteFields<'_> {
+                WriteFields {
+                    condition_expression: self.condition_expression.as_deref(),
+                    expression_attribute_values: self.expression_attribute_values.as_deref(),
+                    expression_attribute_value_types: self
+                        .expression_attribute_value_types
+                        .as_deref(),
+                    expression_attribute_names: self.expression_attribute_names.as_deref(),
+                    return_values: self.return_values,
+                    item_format: self.item_format,
+                    return_values_on_condition_failure: self.return_values_on_condition_failure,
+                    idempotency_token: self.idempotency_token.as_deref(),
+                }
+            }
+        }
+    )*};
+}
+write_input!(UpsertItemInput, UpdateItemInput, DeleteItemInput);
+
+/// The checked condition inputs of a write, what it returns and how it is delivered.
+pub struct Write {
+    condition: Option<String>,
+    expressions: Expressions,
+    returns: ReturnValue,
+    format: values::ItemFormat,
+    on_condition_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    token: Option<String>,
+}
+
+impl Write {
+    /// Check a write's inputs: the expressions, and `return-values` (`default` when absent,
+    /// and only one of `allowed`).
+    pub fn check(
+        input: &impl WriteInput,
+        default: ReturnValues,
+        allowed: &[ReturnValues],
+    ) -> Result<Write> {
+        let f = input.write_fields();
+        let token = idempotency_token(f.idempotency_token)?;
+        // A transaction returns no attributes: with a token only `none` is possible.
+        let (default, allowed) = match token {
+            Some(_) => (ReturnValues::None, &[ReturnValues::None][..]),
+            None => (default, allowed),
+        };
+        Ok(Write {
+            condition: input::optional(f.condition_expression).map(str::to_string),
+            expressions: expressions::parse(
+                f.expression_attribute_values,
+                f.expression_attribute_value_types,
+                f.expression_attribute_names,
+            )?,
+            returns: return_values(f.return_values.unwrap_or(default), allowed)?,
+            format: item::format(f.item_format),
+            on_condition_failure: match f.return_values_on_condition_failure {
+                Some(ConditionFailureValues::AllOld) => {
+                    Some(ReturnValuesOnConditionCheckFailure::AllOld)
+                }
+                _ => None,
+            },
+            token,
+        })
+    }
+
+    /// `{"Attributes": ...}` when the write returned attributes, else `{}`.
+    pub fn output(&self, attributes: Option<&HashMap<String, AttributeValue>>) -> Value {
+        Obj::new()
+            .opt("Attributes", attributes.map(|a| self.format.item(a)))
+            .build()
+    }
+}
+
+/// An `idempotency-token`: 1 to 36 printable ASCII characters.
+fn idempotency_token(token: Option<&str>) -> Result<Option<String>> {
+    let token = endpoint::optional_credential("idempotency-token", token)?;
+    match token {
+        Some(t) if t.len() > 36 => Err(Error::invalid(
+            "idempotency-token",
+            "must be at most 36 characters",
+        )),
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+fn return_values(chosen: ReturnValues, allowed: &[ReturnValues]) -> Result<ReturnValue> {
+    let sdk = match chosen {
+        ReturnValues::None => ReturnValue::None,
+        ReturnValues::AllOld => ReturnValue::AllOld,
+        ReturnValues::UpdatedOld => ReturnValue::UpdatedOld,
+        ReturnValues::AllNew => ReturnValue::AllNew,
+        ReturnValues::UpdatedNew => ReturnValue::UpdatedNew,
+    };
+    if allowed.contains(&chosen) {
+        Ok(sdk)
+    } else {
+        Err(Error::invalid(
+            "return-values",
+            format!("{} is not supported by this action", sdk.as_str()),
+        ))
+    }
+}
+
+/// A write request that takes a [`Write`]'s condition, expressions and `ReturnValues`.
+pub trait Conditional {
+    /// The request with `write`'s condition inputs set.
+    fn conditions(self, write: &Write) -> Self;
+}
+
+macro_rules! conditional {
+    ($($builder:ty),*) => {$(
+        impl Conditional for $builder {
+            fn conditions(self, write: &Write) -> Self {
+                self.set_condition_expression(write.condition.clone())
+                    .set_expression_attribute_values(write.expressions.values.clone())
+                    .set_expression_attribute_names(write.expressions.names.clone())
+                    .return_values(write.returns.clone())
+                    .set_return_values_on_condition_check_failure(write.on_condition_failure.clone())
+            }
+        }
+    )*};
+}
+conditional!(
+    PutItemFluentBuilder,
+    UpdateItemFluentBuilder,
+    DeleteItemFluentBuilder
+);
+
+/// The one write of an idempotent write's transaction.
+pub enum Op {
+    /// Create or replace this item.
+    Put(Item),
+    /// Update the item with this key by this update expression.
+    Update(Item, String),
+    /// Delete the item with this key.
+    Delete(Item),
+}
+
+impl Write {
+    /// The idempotency token, when the write has one.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// The error of a failed single write: `outcome-unknown` when it may have been
+    /// applied, and on `conditional-check-failed` the item when it was asked for.
+    pub fn error<E>(&self, err: SdkError<E, HttpResponse>) -> Error
+    where
+        E: ConditionItem
+            + aws_sdk_dynamodb::error::ProvideErrorMetadata
+            + std::error::Error
+            + 'static,
+        SdkError<E, HttpResponse>: aws_sdk_dynamodb::operation::RequestId,
+    {
+        let item = err
+            .as_service_error()
+            .and_then(ConditionItem::condition_item);
+        let item = item.map(values::plain_item);
+        Error {
+            item,
+            ..error::write(err)
+        }
+    }
+
+    /// Send `op` on `table` as a one-item `TransactWriteItems` with the idempotency token;
+    /// the output is `{}` (a transaction returns no attributes).
+    pub async fn transact(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        table: &str,
+        op: Op,
+    ) -> Result<Value> {
+        let item = self.transact_item(table, op)?;
+        client
+            .transact_write_items()
+            .transact_items(item)
+            .set_client_request_token(self.token.clone())
+            .send()
+            .await
+            .map_err(transaction_error)?;
+        Ok(Obj::new().build())
+    }
+
+    fn transact_item(&self, table: &str, op: Op) -> Result<TransactWriteItem> {
+        let (names, values) = (
+            self.expressions.names.clone(),
+            self.expressions.values.clone(),
+        );
+        let failure = self.on_condition_failure.clone();
+        let built = match op {
+            Op::Put(item) => Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .set_condition_expression(self.condition.clone())
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .set_return_values_on_condition_check_failure(failure)
+                .build()
+                .map(|put| TransactWriteItem::builder().put(put)),
+            Op::Update(key, expression) => Update::builder()
+                .table_name(table)
+                .set_key(Some(key))
+                .update_expression(expression)
+                .set_condition_expression(self.condition.clone())
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .set_return_values_on_condition_check_failure(failure)
+                .build()
+                .map(|update| TransactWriteItem::builder().update(update)),
+            Op::Delete(key) => Delete::builder()
+                .table_name(table)
+                .set_key(Some(key))
+                .set_condition_expression(self.condition.clone())
+                .set_expression_attribute_names(names)
+                .set_expression_attribute_values(values)
+                .set_return_values_on_condition_check_failure(failure)
+                .build()
+                .map(|delete| TransactWriteItem::builder().delete(delete)),
+        };
+        built
+            .map(|b| b.build())
+            .map_err(|e| Error::invalid("idempotency-token", e))
+    }
+}
+
+/// The error of an idempotent write: its one cancellation reason (e.g. the condition
+/// failed, with the item when asked for), or a token reused for another write.
+fn transaction_error(err: SdkError<TransactWriteItemsError, HttpResponse>) -> Error {
+    let reason = match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
+            e.cancellation_reasons().first().cloned()
+        }
+        Some(TransactWriteItemsError::IdempotentParameterMismatchException(_)) => {
+            return Error::invalid(
+                "idempotency-token",
+                "was used within the last 10 minutes for a different write",
+            );
+        }
+        _ => None,
+    };
+    let Some(reason) = reason.filter(|r| r.code().is_some_and(|c| c != "None")) else {
+        return Error::from(err);
+    };
+    let code = reason.code().unwrap_or_default().to_string();
+    let cause = Error::from(err);
+    let kind = match code.as_str() {
+        "ConditionalCheckFailed" => Kind::ConditionalCheckFailed,
+        other => error::kind_of_code(&format!("{other}Exception")),
+    };
+    Error {
+        kind,
+        message: format!("{code}: {}", reason.message().unwrap_or(&cause.message)),
+        code: Some(code),
+        item: reason.item().map(values::plain_item),
+        ..cause
+    }
+}
+
+/// Errors of single writes that can carry the item a failed condition saw.
+pub trait ConditionItem {
+    /// The item, when the condition failed and it was asked for.
+    fn condition_item(&self) -> Option<&Item>;
+}
+
+macro_rules! condition_item {
+    ($($error:ident),*) => {$(
+        impl ConditionItem for $error {
+            fn condition_item(&self) -> Option<&Item> {
+                match self {
+                    $error::ConditionalCheckFailedException(e) => e.item(),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+condition_item!(PutItemError, UpdateItemError, DeleteItemError);
