@@ -32,8 +32,9 @@ pub struct Error {
     pub field: Option<String>,
     pub code: Option<String>,
     pub request_id: Option<String>,
-    /// For `conditional-check-failed` with `return-values-on-condition-failure`: the item.
-    pub item: Option<serde_json::Value>,
+    /// For `conditional-check-failed` with `return-values-on-condition-failure`: the item
+    /// as plain JSON text.
+    pub item: Option<String>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

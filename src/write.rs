@@ -209,7 +209,7 @@ impl Write {
         let item = err
             .as_service_error()
             .and_then(ConditionItem::condition_item);
-        let item = item.map(values::plain_item);
+        let item = item.map(|i| values::plain_item(i).to_string());
         Error {
             item,
             ..error::write(err)
@@ -305,7 +305,7 @@ fn transaction_error(err: SdkError<TransactWriteItemsError, HttpResponse>) -> Er
         kind,
         message: format!("{code}: {}", reason.message().unwrap_or(&cause.message)),
         code: Some(code),
-        item: reason.item().map(values::plain_item),
+        item: reason.item().map(|i| values::plain_item(i).to_string()),
         ..cause
     }
 }

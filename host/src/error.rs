@@ -97,7 +97,7 @@ pub struct StepError {
     /// For `conditional-check-failed` of a write that asked for the item: the item as it
     /// is (the component sends it as JSON text; the host parses it).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<Value>,
+    pub item: Option<Box<Value>>,
 }
 
 impl StepError {

@@ -27,6 +27,9 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs, clippy::pedantic)]
 #![allow(clippy::must_use_candidate, clippy::missing_errors_doc)]
+// A `StepError` ends a step; its size (kind, message, field, code, request id, item) costs
+// nothing that matters, and boxing it would complicate every caller.
+#![allow(clippy::result_large_err)]
 
 pub mod convert;
 pub mod egress;
@@ -332,8 +335,8 @@ impl Host {
             CallOutcome::Returned(Err(error)) => {
                 let mut error: StepError = serde_json::from_value(error)
                     .map_err(|e| StepError::trap(format!("unexpected error shape: {e}")))?;
-                if let Some(Value::String(text)) = &error.item {
-                    error.item = serde_json::from_str(text).ok();
+                if let Some(Value::String(text)) = error.item.as_deref() {
+                    error.item = serde_json::from_str(text).ok().map(Box::new);
                 }
                 Err(with_refusals(error, &call.refused))
             }
