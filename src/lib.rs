@@ -8,9 +8,6 @@
 //! unit-tested natively; the client and the actions build for `wasm32` only.
 
 #![deny(unsafe_code)]
-// `Error` carries the AWS code, request id and item beside its message (128 bytes on a
-// 64-bit host, half on wasm32); errors end a step, so their size costs nothing that matters.
-#![allow(clippy::result_large_err)]
 
 pub mod endpoint;
 pub mod error;

@@ -27,9 +27,6 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs, clippy::pedantic)]
 #![allow(clippy::must_use_candidate, clippy::missing_errors_doc)]
-// A `StepError` ends a step; its size (kind, message, field, code, request id, item) costs
-// nothing that matters, and boxing it would complicate every caller.
-#![allow(clippy::result_large_err)]
 
 pub mod convert;
 pub mod egress;
