@@ -5,7 +5,6 @@
 use crate::harness::*;
 use connector_host::{Egress, Host, Options};
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use test_support::Proxy;
 
 /// A host of the connector with `egress` and, when given, extra service hosts in its
