@@ -10,6 +10,7 @@ mod connections;
 mod dynalite;
 mod egress;
 mod faults;
+mod fuzz;
 mod items;
 mod manifest;
 mod sandbox;

@@ -1,0 +1,226 @@
+//! Generated malformed step documents (seeded, reproducible): every one ends in an output or
+//! a documented error kind, never a crash, and a step refused as `invalid-input` sent no
+//! write. `FUZZ_STEPS` sets how many (300 here; `scripts/fuzz.sh` runs thousands) and
+//! `FUZZ_SEED` the seed (printed on failure).
+
+use crate::harness::*;
+use serde_json::{json, Value};
+use test_support::Proxy;
+
+/// The kinds docs/errors.md documents for a step's failure (not `trap` or `host`: a
+/// malformed document must never crash the component or the host).
+const KINDS: [&str; 12] = [
+    "invalid-input",
+    "conditional-check-failed",
+    "resource-not-found",
+    "resource-in-use",
+    "validation",
+    "throttled",
+    "access-denied",
+    "network",
+    "timeout",
+    "service",
+    "outcome-unknown",
+    "limit",
+];
+
+/// Operations that change data.
+const WRITES: [&str; 7] = [
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "TransactWriteItems",
+    "CreateTable",
+    "DeleteTable",
+    "ExecuteStatement",
+];
+
+/// A small seeded generator (xorshift64*): reproducible without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Valid steps of every action against table `fuzz` (numeric hash key `id`).
+fn seeds(region: &str) -> Vec<Value> {
+    let key = json!([{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"}]);
+    [
+        ("list-tables", json!({"region": region, "fetch-all": true})),
+        ("describe-table", json!({"region": region, "table-name": "fuzz"})),
+        ("get-item", json!({"region": region, "table-name": "fuzz", "hash-key-value": 1, "key-schema": key})),
+        ("upsert-item", json!({"region": region, "table-name": "fuzz", "value": {"id": 2, "v": "x", "s": ["a"]},
+            "value-types": {"id": "N", "v": "S", "s": "SS"}})),
+        ("update-item", json!({"region": region, "table-name": "fuzz", "hash-key-value": 3, "key-schema": key,
+            "update-expression": "SET v = :v", "expression-attribute-values": {":v": 1},
+            "expression-attribute-value-types": {":v": "N"}})),
+        ("delete-item", json!({"region": region, "table-name": "fuzz", "hash-key-value": 4, "key-schema": key})),
+        ("query-items", json!({"region": region, "table-name": "fuzz", "key-condition-expression": "id = :id",
+            "expression-attribute-values": {":id": 1}, "expression-attribute-value-types": {":id": "N"}})),
+        ("raw-request", json!({"region": region, "statement": "SELECT * FROM fuzz WHERE id = ?", "parameters": [1]})),
+    ]
+    .into_iter()
+    .map(|(action, input)| json!({"action": action, "input": input}))
+    .collect()
+}
+
+/// Values that do not belong where they land.
+fn junk(rng: &mut Rng) -> Value {
+    let texts = [
+        "",
+        " ",
+        "\u{0}",
+        "\u{7f}\n",
+        "[",
+        "{\"a\":",
+        "NaN",
+        "1e400",
+        "-0",
+        "99999999999999999999999999999999999999999",
+        "http://169.254.169.254",
+        "HTTP://[::1]:99999",
+        "user:pw@host",
+        "😀",
+        "SS",
+        "null",
+    ];
+    match rng.below(9) {
+        0 => Value::Null,
+        1 => json!(rng.next() % 3 == 0),
+        2 => json!(rng.next() as i64),
+        3 => json!(-1.5e300),
+        4 => json!([junk_leaf(rng), junk_leaf(rng)]),
+        5 => json!({"k": junk_leaf(rng), ":v": junk_leaf(rng)}),
+        6 => json!("x".repeat(rng.below(5000))),
+        _ => json!(rng.pick(&texts)),
+    }
+}
+
+fn junk_leaf(rng: &mut Rng) -> Value {
+    match rng.below(4) {
+        0 => Value::Null,
+        1 => json!(rng.next() as u32),
+        2 => json!("\u{1}"),
+        _ => json!({}),
+    }
+}
+
+/// One mutation of a valid step: a field dropped, replaced by junk, or added; the action
+/// renamed; the connection broken; the whole input replaced.
+fn mutate(rng: &mut Rng, mut step: Value, endpoint: &str) -> Value {
+    step["connection"] = connection(endpoint);
+    for _ in 0..=rng.below(3) {
+        let choice = rng.below(7);
+        if let (true, Some(input)) = (choice <= 3, step["input"].as_object_mut()) {
+            mutate_input(rng, input, choice);
+            continue;
+        }
+        match choice {
+            4 => step["action"] = json!(rng.pick(&["", "get_item", "GET-ITEM", "nope"])),
+            5 => {
+                let fields = ["access-key-id", "secret-access-key", "endpoint-url", "type"];
+                let field = *rng.pick(&fields);
+                step["connection"][field] = junk(rng);
+            }
+            _ => step["input"] = junk(rng),
+        }
+    }
+    step
+}
+
+/// Drop an input, replace one by junk, or add one.
+fn mutate_input(rng: &mut Rng, input: &mut serde_json::Map<String, Value>, choice: usize) {
+    let keys: Vec<String> = input.keys().cloned().collect();
+    match choice {
+        0 if !keys.is_empty() => {
+            input.remove(rng.pick(&keys));
+        }
+        1 | 2 if !keys.is_empty() => {
+            let key = rng.pick(&keys).clone();
+            input.insert(key, junk(rng));
+        }
+        _ => {
+            let key = *rng.pick(&["extra", "key-schema", "return-values", "idempotency-token"]);
+            input.insert(key.to_string(), junk(rng));
+        }
+    }
+}
+
+fn count(default: usize, var: &str) -> u64 {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default as u64)
+}
+
+#[test]
+fn malformed_steps_end_in_documented_kinds_and_refused_ones_send_no_write() {
+    let region = "eu-south-2";
+    create_table(region, "fuzz", false);
+    let proxy = Proxy::start(moto());
+    let seed = count(0x5EED, "FUZZ_SEED");
+    let steps = count(300, "FUZZ_STEPS");
+    let mut rng = Rng(seed.max(1));
+    let seeds = seeds(region);
+    for n in 0..steps {
+        let valid = rng.pick(&seeds).clone();
+        let step = mutate(&mut rng, valid, proxy.url());
+        let writes_before: usize = WRITES.iter().map(|w| proxy.count(w)).sum();
+        let Err(error) = host().run_step(&step) else {
+            continue;
+        };
+        let context = format!("seed {seed}, step {n}: {step}\n{error:?}");
+        assert!(
+            KINDS.contains(&error.kind.as_str()),
+            "undocumented kind: {context}"
+        );
+        assert!(!error.message.contains(SECRET), "secret leaked: {context}");
+        assert!(error.message.len() < 4096, "message too long: {context}");
+        if error.kind == "invalid-input" {
+            let writes_after: usize = WRITES.iter().map(|w| proxy.count(w)).sum();
+            assert_eq!(
+                writes_before, writes_after,
+                "a refused step sent a write: {context}"
+            );
+        }
+    }
+}
+
+#[test]
+fn malformed_documents_through_the_cli_exit_0_1_or_2() {
+    let mut rng = Rng(count(0xC11, "FUZZ_SEED").max(1));
+    for n in 0..count(20, "FUZZ_CLI_STEPS") {
+        let text = match rng.below(4) {
+            0 => "{\"action\": ".to_string(),
+            1 => junk(&mut rng).to_string(),
+            2 => {
+                let valid = rng.pick(&seeds("eu-south-2")).clone();
+                mutate(&mut rng, valid, moto()).to_string()
+            }
+            _ => "\u{0}\u{1}".to_string(),
+        };
+        let (code, stdout, stderr) = cli(&["step", "-"], &text);
+        assert!(
+            [0, 1, 2].contains(&code),
+            "step {n} exited {code}: {text}\n{stderr}"
+        );
+        if code == 1 {
+            let printed: Value = serde_json::from_str(&stdout).expect("an error document");
+            let kind = printed["error"]["kind"].as_str().unwrap_or_default();
+            assert!(KINDS.contains(&kind), "step {n}: {stdout}");
+        }
+    }
+}
