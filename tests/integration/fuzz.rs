@@ -99,7 +99,7 @@ fn junk(rng: &mut Rng) -> Value {
     ];
     match rng.below(9) {
         0 => Value::Null,
-        1 => json!(rng.next() % 3 == 0),
+        1 => json!(rng.next().is_multiple_of(3)),
         2 => json!(rng.next() as i64),
         3 => json!(-1.5e300),
         4 => json!([junk_leaf(rng), junk_leaf(rng)]),
