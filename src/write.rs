@@ -155,6 +155,18 @@ fn return_values(chosen: ReturnValues, allowed: &[ReturnValues]) -> Result<Retur
     }
 }
 
+/// `builder` (of a request or of a transaction's item) with `write`'s condition, expression
+/// names and values, and what a failed condition returns.
+macro_rules! with_conditions {
+    ($builder:expr, $write:expr) => {
+        $builder
+            .set_condition_expression($write.condition.clone())
+            .set_expression_attribute_names($write.expressions.names.clone())
+            .set_expression_attribute_values($write.expressions.values.clone())
+            .set_return_values_on_condition_check_failure($write.on_condition_failure.clone())
+    };
+}
+
 /// A write request that takes a [`Write`]'s condition, expressions and `ReturnValues`.
 pub trait Conditional {
     /// The request with `write`'s condition inputs set.
@@ -165,11 +177,7 @@ macro_rules! conditional {
     ($($builder:ty),*) => {$(
         impl Conditional for $builder {
             fn conditions(self, write: &Write) -> Self {
-                self.set_condition_expression(write.condition.clone())
-                    .set_expression_attribute_values(write.expressions.values.clone())
-                    .set_expression_attribute_names(write.expressions.names.clone())
-                    .return_values(write.returns.clone())
-                    .set_return_values_on_condition_check_failure(write.on_condition_failure.clone())
+                with_conditions!(self, write).return_values(write.returns.clone())
             }
         }
     )*};
@@ -236,40 +244,23 @@ impl Write {
     }
 
     fn transact_item(&self, table: &str, op: Op) -> Result<TransactWriteItem> {
-        let (names, values) = (
-            self.expressions.names.clone(),
-            self.expressions.values.clone(),
-        );
-        let failure = self.on_condition_failure.clone();
+        let item = TransactWriteItem::builder();
         let built = match op {
-            Op::Put(item) => Put::builder()
+            Op::Put(put) => with_conditions!(Put::builder().set_item(Some(put)), self)
                 .table_name(table)
-                .set_item(Some(item))
-                .set_condition_expression(self.condition.clone())
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .set_return_values_on_condition_check_failure(failure)
                 .build()
-                .map(|put| TransactWriteItem::builder().put(put)),
-            Op::Update(key, expression) => Update::builder()
+                .map(|put| item.put(put)),
+            Op::Update(key, expression) => {
+                let update = Update::builder().update_expression(expression);
+                with_conditions!(update.set_key(Some(key)), self)
+                    .table_name(table)
+                    .build()
+                    .map(|update| item.update(update))
+            }
+            Op::Delete(key) => with_conditions!(Delete::builder().set_key(Some(key)), self)
                 .table_name(table)
-                .set_key(Some(key))
-                .update_expression(expression)
-                .set_condition_expression(self.condition.clone())
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .set_return_values_on_condition_check_failure(failure)
                 .build()
-                .map(|update| TransactWriteItem::builder().update(update)),
-            Op::Delete(key) => Delete::builder()
-                .table_name(table)
-                .set_key(Some(key))
-                .set_condition_expression(self.condition.clone())
-                .set_expression_attribute_names(names)
-                .set_expression_attribute_values(values)
-                .set_return_values_on_condition_check_failure(failure)
-                .build()
-                .map(|delete| TransactWriteItem::builder().delete(delete)),
+                .map(|delete| item.delete(delete)),
         };
         built
             .map(|b| b.build())

@@ -3,7 +3,7 @@
 //! is checked before connecting.
 
 use crate::harness::*;
-use connector_host::{Egress, Host, Options};
+use connector_host::{Egress, Host};
 use serde_json::{json, Value};
 use test_support::Proxy;
 
@@ -26,14 +26,10 @@ fn host_with(egress: Egress, extra_service_hosts: &[&str]) -> Host {
         manifest = dir.join("connector.toml");
         std::fs::write(&manifest, text).unwrap();
     }
-    Host::new(Options {
-        component: component().to_path_buf(),
-        manifest: Some(manifest),
-        cache_dir: Some(cache_dir().to_path_buf()),
-        egress,
-        ..Options::default()
+    new_host(|options| {
+        options.manifest = Some(manifest);
+        options.egress = egress;
     })
-    .expect("the host starts")
 }
 
 fn list_tables(host: &Host, endpoint: &str) -> Result<Value, connector_host::StepError> {

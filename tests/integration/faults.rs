@@ -3,7 +3,7 @@
 //! outputs too large for the host's caps.
 
 use crate::harness::*;
-use connector_host::{Host, Limits, Options};
+use connector_host::{Host, Limits};
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 use test_support::{Fault, Proxy};
@@ -111,19 +111,13 @@ fn an_item_over_400_kb_is_refused_before_sending() {
 fn small_host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
     HOST.get_or_init(|| {
-        Host::new(Options {
-            component: component().to_path_buf(),
-            manifest: Some(test_support::manifest()),
-            cache_dir: Some(cache_dir().to_path_buf()),
-            egress: loopback(),
-            limits: Limits {
+        new_host(|options| {
+            options.limits = Limits {
                 memory_bytes: 24 << 20,
                 output_bytes: 40,
                 ..Limits::default()
-            },
-            ..Options::default()
+            }
         })
-        .expect("the host starts")
     })
 }
 

@@ -19,19 +19,23 @@ pub fn loopback() -> Egress {
     }
 }
 
+/// A host of the connector component with the tests' loopback allowance, after `adjust`.
+pub fn new_host(adjust: impl FnOnce(&mut Options)) -> Host {
+    let mut options = Options {
+        component: component().to_path_buf(),
+        manifest: Some(test_support::manifest()),
+        cache_dir: Some(cache_dir().to_path_buf()),
+        egress: loopback(),
+        ..Options::default()
+    };
+    adjust(&mut options);
+    Host::new(options).expect("the host loads the component")
+}
+
 /// The one host of this test process.
 pub fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
-    HOST.get_or_init(|| {
-        Host::new(Options {
-            component: component().to_path_buf(),
-            manifest: Some(test_support::manifest()),
-            cache_dir: Some(cache_dir().to_path_buf()),
-            egress: loopback(),
-            ..Options::default()
-        })
-        .expect("the host loads the component")
-    })
+    HOST.get_or_init(|| new_host(|_| {}))
 }
 
 /// An access-key connection to `endpoint`.
