@@ -46,41 +46,52 @@ struct Command {
     options: Options,
 }
 
+/// Apply one of the host options (`--component`, `--manifest`, `--cache-dir`, the egress
+/// and output options) with its value from `next`; `Ok(false)` when `flag` is none of them.
+fn host_option(
+    flag: &str,
+    mut next: impl FnMut() -> Option<String>,
+    options: &mut Options,
+    manifest: &mut Option<PathBuf>,
+) -> Result<bool, String> {
+    let mut value = |what: &str| next().ok_or(format!("{flag} needs {what}"));
+    match flag {
+        "--component" => {
+            options.component = PathBuf::from(value("a PATH")?);
+            options.manifest = None;
+        }
+        "--manifest" => *manifest = Some(PathBuf::from(value("a PATH")?)),
+        "--cache-dir" => options.cache_dir = Some(PathBuf::from(value("a DIR")?)),
+        "--allow-endpoint" => options
+            .egress
+            .allow
+            .push(value("a HOST, *.SUFFIX, IP or CIDR")?),
+        "--allow-any-endpoint" => options.egress.allow_any = true,
+        "--max-output-bytes" => {
+            let bytes = value("a number of bytes")?;
+            options.limits.output_bytes = bytes
+                .parse()
+                .map_err(|_| format!("{flag} needs a number of bytes"))?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut args = args.into_iter();
     let verb = args.next().ok_or("missing command")?;
     if !["step", "flow", "actions"].contains(&verb.as_str()) {
         return Err(format!("unknown command {verb:?}"));
     }
-    let mut options = Options::default();
-    let mut file = None;
-    let mut json = false;
-    let mut manifest = None;
+    let (mut options, mut manifest) = (Options::default(), None);
+    let (mut file, mut json) = (None, false);
     while let Some(arg) = args.next() {
+        if host_option(&arg, || args.next(), &mut options, &mut manifest)? {
+            continue;
+        }
         match arg.as_str() {
             "--json" if verb == "flow" => json = true,
-            "--component" => {
-                options.component = PathBuf::from(args.next().ok_or("--component needs a PATH")?);
-                options.manifest = None;
-            }
-            "--allow-endpoint" => options.egress.allow.push(
-                args.next()
-                    .ok_or("--allow-endpoint needs a HOST, *.SUFFIX, IP or CIDR")?,
-            ),
-            "--allow-any-endpoint" => options.egress.allow_any = true,
-            "--max-output-bytes" => {
-                options.limits.output_bytes = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .ok_or("--max-output-bytes needs a number of bytes")?;
-            }
-            "--manifest" => {
-                manifest = Some(PathBuf::from(args.next().ok_or("--manifest needs a PATH")?))
-            }
-            "--cache-dir" => {
-                options.cache_dir =
-                    Some(PathBuf::from(args.next().ok_or("--cache-dir needs a DIR")?))
-            }
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ if file.is_some() => return Err(format!("unexpected argument {arg:?}")),
