@@ -252,3 +252,18 @@ fn a_failed_condition_can_carry_the_item_as_it_is() {
     let without = fails("upsert-item", put(json!({})));
     assert!(without.item.is_none());
 }
+
+#[test]
+fn a_slow_answer_within_the_attempt_timeout_is_waited_for_not_retried() {
+    let (region, table) = ("eu-central-1", "slow-answer");
+    let proxy = counter(region, table);
+    proxy.inject([Fault::Stall(std::time::Duration::from_secs(2))]);
+    let updated = step_at(
+        proxy.url(),
+        "update-item",
+        increment(region, table, json!({})),
+    )
+    .expect("the slow answer arrives");
+    assert_eq!(updated["Attributes"]["n"], 1);
+    assert_eq!(proxy.count("UpdateItem"), 1);
+}
