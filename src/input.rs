@@ -67,6 +67,14 @@ pub fn region(text: &str) -> Result<&str> {
     }
 }
 
+/// `max-items`: at least 1 when given.
+pub fn max_items(max: Option<u32>) -> Result<Option<usize>> {
+    match max {
+        Some(0) => Err(Error::invalid("max-items", "must be at least 1")),
+        other => Ok(other.map(|n| n as usize)),
+    }
+}
+
 /// Parse a JSON array of objects in an AWS shape, e.g. `[{"AttributeName": "id",
 /// "KeyType": "HASH"}]`: each object must have exactly the string fields `names`, and each
 /// field's value must be one of its allowed values when a list is given.

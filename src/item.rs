@@ -102,3 +102,26 @@ pub async fn target(connection: &Connection, input: &impl KeyInput) -> Result<Ta
     )?;
     Ok(Target { client, table, key })
 }
+
+/// `{"Items", "Count", "ScannedCount", "LastEvaluatedKey"}` of a query or scan: the items
+/// returned, how many the service read, and the cursor that resumes after them.
+pub fn items_output(
+    format: values::ItemFormat,
+    items: &[HashMap<String, AttributeValue>],
+    scanned: i64,
+    next: Option<&HashMap<String, AttributeValue>>,
+) -> Result<serde_json::Value> {
+    if next.is_some_and(HashMap::is_empty) {
+        return Err(crate::error::Error::new(
+            crate::error::Kind::Service,
+            "the service returned an empty LastEvaluatedKey",
+        ));
+    }
+    let rendered: Vec<serde_json::Value> = items.iter().map(|i| format.item(i)).collect();
+    Ok(crate::shape::Obj::new()
+        .set("Items", rendered)
+        .set("Count", items.len())
+        .set("ScannedCount", scanned)
+        .opt("LastEvaluatedKey", next.map(values::plain_item))
+        .build())
+}

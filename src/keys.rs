@@ -102,6 +102,41 @@ impl KeySchema {
         KeySchema::of(table)
     }
 
+    /// The attributes a `LastEvaluatedKey` of `table` (or of its `index`) holds: the
+    /// table's key and the index's key, read with `DescribeTable`.
+    pub async fn cursor_attributes(
+        client: &aws_sdk_dynamodb::Client,
+        table: &str,
+        index: Option<&str>,
+    ) -> Result<Vec<String>> {
+        let out = client.describe_table().table_name(table).send().await?;
+        let Some(description) = out.table() else {
+            return Err(Error::new(
+                crate::error::Kind::Service,
+                "DescribeTable returned no table",
+            ));
+        };
+        let mut names: Vec<String> = description
+            .key_schema()
+            .iter()
+            .map(|k| k.attribute_name().to_string())
+            .collect();
+        let global = description
+            .global_secondary_indexes()
+            .iter()
+            .map(|i| (i.index_name(), i.key_schema()));
+        let local = description
+            .local_secondary_indexes()
+            .iter()
+            .map(|i| (i.index_name(), i.key_schema()));
+        if let Some((_, keys)) = global.chain(local).find(|(name, _)| *name == index) {
+            names.extend(keys.iter().map(|k| k.attribute_name().to_string()));
+        }
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
     fn attribute(&self, field: &str, name: &str, text: &str) -> Result<AttributeValue> {
         match self.types.get(name) {
             Some(ScalarAttributeType::N) => {
@@ -219,4 +254,40 @@ mod tests {
         let bad_number = schema(false).key("one", None).unwrap_err();
         assert_eq!(bad_number.field.as_deref(), Some("hash-key-value"));
     }
+}
+
+/// The first `max` items and the `LastEvaluatedKey` that resumes exactly after the last
+/// one returned (see [`crate::paging::cut`]); when `max` cuts the fetched items the cursor
+/// is built from the last item's key attributes, learnt with `DescribeTable`.
+pub async fn cut_items(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    index: Option<&str>,
+    items: Vec<HashMap<String, AttributeValue>>,
+    next: Option<HashMap<String, AttributeValue>>,
+    max: Option<usize>,
+) -> Result<(
+    Vec<HashMap<String, AttributeValue>>,
+    Option<HashMap<String, AttributeValue>>,
+)> {
+    let names = match max {
+        Some(max) if items.len() > max => {
+            KeySchema::cursor_attributes(client, table, index).await?
+        }
+        _ => Vec::new(),
+    };
+    crate::paging::cut(items, next, max, |last| {
+        names
+            .iter()
+            .map(|name| match last.get(name) {
+                Some(value) => Ok((name.clone(), value.clone())),
+                None => Err(Error::invalid(
+                    "projection-expression",
+                    format!(
+                        "must include the key attribute {name:?} when max-items ends within a page"
+                    ),
+                )),
+            })
+            .collect()
+    })
 }

@@ -1,18 +1,24 @@
-//! `list-tables`: table names of the region, one page or all of them.
+//! `list-tables`: table names of the region: one page, all of them, or up to `max-items`,
+//! resumable after any name.
 
 pub use crate::wit::ListTablesInput as Input;
 
 use crate::error::Result;
+use crate::paging::{self, Want};
 use crate::shape::Obj;
 use crate::wit::Connection;
-use crate::{client, paging};
+use crate::{client, input};
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let want = Want {
+        all: input.fetch_all.unwrap_or(false),
+        max: input::max_items(input.max_items)?,
+    };
     let client = client::dynamodb(connection, &input.region).await?;
     let fetched = paging::fetch(
-        input.fetch_all.unwrap_or(false),
-        None,
+        want,
+        input::text(&input.exclusive_start_table_name),
         |start| {
             client
                 .list_tables()
@@ -20,16 +26,17 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
                 .send()
         },
         |page| page.last_evaluated_table_name.clone(),
+        |page| page.table_names().len(),
     )
     .await?;
-    let names: Vec<Value> = fetched
+    let names: Vec<String> = fetched
         .pages
-        .iter()
-        .flat_map(|page| page.table_names())
-        .map(|name| Value::from(name.as_str()))
+        .into_iter()
+        .flat_map(|page| page.table_names.unwrap_or_default())
         .collect();
+    let (names, next) = paging::cut(names, fetched.next, want.max, |last| Ok(last.clone()))?;
     Ok(Obj::new()
         .set("TableNames", names)
-        .opt("LastEvaluatedTableName", fetched.next)
+        .opt("LastEvaluatedTableName", next)
         .build())
 }

@@ -2,13 +2,12 @@
 
 pub use crate::wit::QueryItemsInput as Input;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::keys::KeySchema;
-use crate::shape::Obj;
 use crate::wit::Connection;
-use crate::{client, expressions, input, item, paging, values};
-use crate::paging::Pages;
-use aws_sdk_dynamodb::operation::query::{builders::QueryFluentBuilder, QueryOutput};
+use crate::paging::{self, Want};
+use crate::{client, expressions, input, item, keys};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
@@ -97,38 +96,28 @@ async fn start_key(client: &Client, input: &Input) -> Result<Option<Item>> {
 }
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let want = Want {
+        all: input.fetch_all.unwrap_or(false),
+        max: input::max_items(input.max_items)?,
+    };
     let (client, request) = request(connection, &input).await?;
+    let index = request.get_index_name().clone();
     let fetched = paging::fetch(
-        input.fetch_all.unwrap_or(false),
+        want,
         start_key(&client, &input).await?,
         |start| request.clone().set_exclusive_start_key(start).send(),
         |page| page.last_evaluated_key.clone(),
+        |page| page.items().len(),
     )
     .await?;
-    output(&fetched, item::format(input.item_format))
-}
-
-/// `{"Items", "Count", "ScannedCount", "LastEvaluatedKey"}` over the fetched pages.
-fn output(fetched: &Pages<QueryOutput, Item>, format: values::ItemFormat) -> Result<Value> {
-    if fetched.next.as_ref().is_some_and(HashMap::is_empty) {
-        return Err(Error::new(
-            crate::error::Kind::Service,
-            "the service returned an empty LastEvaluatedKey",
-        ));
-    }
-    let items: Vec<Value> = fetched
+    let scanned = fetched.pages.iter().map(|p| i64::from(p.scanned_count())).sum();
+    let items: Vec<Item> = fetched
         .pages
-        .iter()
-        .flat_map(QueryOutput::items)
-        .map(|i| format.item(i))
+        .into_iter()
+        .flat_map(|page| page.items.unwrap_or_default())
         .collect();
-    let sum = |count: fn(&QueryOutput) -> i32| -> i64 {
-        fetched.pages.iter().map(|p| i64::from(count(p))).sum()
-    };
-    Ok(Obj::new()
-        .set("Items", items)
-        .set("Count", sum(QueryOutput::count))
-        .set("ScannedCount", sum(QueryOutput::scanned_count))
-        .opt("LastEvaluatedKey", fetched.next.as_ref().map(values::plain_item))
-        .build())
+    let table = input.table_name.trim();
+    let (items, next) =
+        keys::cut_items(&client, table, index.as_deref(), items, fetched.next, want.max).await?;
+    item::items_output(item::format(input.item_format), &items, scanned, next.as_ref())
 }

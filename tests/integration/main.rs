@@ -14,5 +14,6 @@ mod fuzz;
 mod items;
 mod manifest;
 mod sandbox;
+mod scans;
 mod tables;
 mod writes;
