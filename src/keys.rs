@@ -205,6 +205,42 @@ impl KeySchema {
     }
 }
 
+/// The first `max` items and the `LastEvaluatedKey` that resumes exactly after the last
+/// one returned (see [`crate::paging::cut`]); when `max` cuts the fetched items the cursor
+/// is built from the last item's key attributes, learnt with `DescribeTable`.
+pub async fn cut_items(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    index: Option<&str>,
+    items: Vec<HashMap<String, AttributeValue>>,
+    next: Option<HashMap<String, AttributeValue>>,
+    max: Option<usize>,
+) -> Result<(
+    Vec<HashMap<String, AttributeValue>>,
+    Option<HashMap<String, AttributeValue>>,
+)> {
+    let names = match max {
+        Some(max) if items.len() > max => {
+            KeySchema::cursor_attributes(client, table, index).await?
+        }
+        _ => Vec::new(),
+    };
+    crate::paging::cut(items, next, max, |last| {
+        names
+            .iter()
+            .map(|name| match last.get(name) {
+                Some(value) => Ok((name.clone(), value.clone())),
+                None => Err(Error::invalid(
+                    "projection-expression",
+                    format!(
+                        "must include the key attribute {name:?} when max-items ends within a page"
+                    ),
+                )),
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,40 +290,4 @@ mod tests {
         let bad_number = schema(false).key("one", None).unwrap_err();
         assert_eq!(bad_number.field.as_deref(), Some("hash-key-value"));
     }
-}
-
-/// The first `max` items and the `LastEvaluatedKey` that resumes exactly after the last
-/// one returned (see [`crate::paging::cut`]); when `max` cuts the fetched items the cursor
-/// is built from the last item's key attributes, learnt with `DescribeTable`.
-pub async fn cut_items(
-    client: &aws_sdk_dynamodb::Client,
-    table: &str,
-    index: Option<&str>,
-    items: Vec<HashMap<String, AttributeValue>>,
-    next: Option<HashMap<String, AttributeValue>>,
-    max: Option<usize>,
-) -> Result<(
-    Vec<HashMap<String, AttributeValue>>,
-    Option<HashMap<String, AttributeValue>>,
-)> {
-    let names = match max {
-        Some(max) if items.len() > max => {
-            KeySchema::cursor_attributes(client, table, index).await?
-        }
-        _ => Vec::new(),
-    };
-    crate::paging::cut(items, next, max, |last| {
-        names
-            .iter()
-            .map(|name| match last.get(name) {
-                Some(value) => Ok((name.clone(), value.clone())),
-                None => Err(Error::invalid(
-                    "projection-expression",
-                    format!(
-                        "must include the key attribute {name:?} when max-items ends within a page"
-                    ),
-                )),
-            })
-            .collect()
-    })
 }
