@@ -183,6 +183,24 @@ impl KeySchema {
         Ok(key)
     }
 
+    /// The key attributes of `item`; `invalid-input` naming `field` when one is missing.
+    pub fn key_of(
+        &self,
+        field: &str,
+        item: &HashMap<String, AttributeValue>,
+    ) -> Result<HashMap<String, AttributeValue>> {
+        std::iter::once(&self.hash)
+            .chain(self.range.as_ref())
+            .map(|name| match item.get(name) {
+                Some(value) => Ok((name.clone(), value.clone())),
+                None => Err(Error::invalid(
+                    field,
+                    format!("lacks the key attribute {name:?}"),
+                )),
+            })
+            .collect()
+    }
+
     /// A key given as plain JSON (as `LastEvaluatedKey` is returned), each attribute in
     /// its key type; attributes the table does not define take their natural type.
     pub fn plain_key(&self, field: &str, key: &Value) -> Result<HashMap<String, AttributeValue>> {

@@ -262,6 +262,22 @@ pub fn typed_map(
         .collect()
 }
 
+/// The type code of an attribute (`S N B BOOL NULL M L SS NS BS`).
+pub fn type_code(value: &AttributeValue) -> &'static str {
+    match value {
+        AttributeValue::S(_) => "S",
+        AttributeValue::N(_) => "N",
+        AttributeValue::B(_) => "B",
+        AttributeValue::Bool(_) => "BOOL",
+        AttributeValue::M(_) => "M",
+        AttributeValue::L(_) => "L",
+        AttributeValue::Ss(_) => "SS",
+        AttributeValue::Ns(_) => "NS",
+        AttributeValue::Bs(_) => "BS",
+        _ => "NULL",
+    }
+}
+
 /// The most bytes a DynamoDB item may have.
 pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 

@@ -35,13 +35,16 @@ pub enum Fault {
     EmptyBody,
     /// Answer HTTP 400 whose error message echoes every request header (a hostile server).
     EchoHeaders,
+    /// Answer HTTP 200 with this JSON body without forwarding (e.g. `UnprocessedItems`).
+    Answer(String),
 }
 
 struct State {
     upstream: String,
     /// Each request's `X-Amz-Target` and body.
     seen: Mutex<Vec<(String, Bytes)>>,
-    faults: Mutex<VecDeque<Fault>>,
+    /// Queued faults, each for any request (`None`) or one operation.
+    faults: Mutex<VecDeque<(Option<String>, Fault)>>,
 }
 
 /// A running proxy; it serves until the process ends.
@@ -92,7 +95,13 @@ impl Proxy {
 
     /// Queue `faults`: each of the next requests meets the next fault.
     pub fn inject(&self, faults: impl IntoIterator<Item = Fault>) {
-        lock(&self.state.faults).extend(faults);
+        lock(&self.state.faults).extend(faults.into_iter().map(|f| (None, f)));
+    }
+
+    /// Queue `faults` for the next requests of `operation` (e.g. `BatchWriteItem`) only.
+    pub fn inject_on(&self, operation: &str, faults: impl IntoIterator<Item = Fault>) {
+        let queued = faults.into_iter().map(|f| (Some(operation.to_string()), f));
+        lock(&self.state.faults).extend(queued);
     }
 
     /// How many requests for `operation` (the part after the dot of `X-Amz-Target`, e.g.
@@ -174,9 +183,16 @@ async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
         .to_string();
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes();
-    lock(&state.seen).push((target, body.clone()));
+    lock(&state.seen).push((target.clone(), body.clone()));
     let request = Request::from_parts(parts, body);
-    let fault = lock(&state.faults).pop_front();
+    let operation = target.rsplit('.').next().unwrap_or_default().to_string();
+    let fault = {
+        let mut faults = lock(&state.faults);
+        let next = faults
+            .iter()
+            .position(|(only, _)| only.as_ref().is_none_or(|o| *o == operation));
+        next.and_then(|i| faults.remove(i)).map(|(_, fault)| fault)
+    };
     match fault {
         None => forward(request, &state.upstream).await,
         Some(Fault::Throttle) => aws_error(400, "ThrottlingException", "Rate exceeded"),
@@ -198,6 +214,7 @@ async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
         }
         Some(Fault::Garbage) => answer(200, "<html>not json"),
         Some(Fault::EmptyBody) => answer(200, Bytes::new()),
+        Some(Fault::Answer(body)) => answer(200, body),
         Some(Fault::EchoHeaders) => {
             let headers: Vec<String> = request
                 .headers()

@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod batches;
 mod cache;
 mod cli;
 mod connections;
