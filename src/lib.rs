@@ -9,6 +9,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod backoff;
 pub mod endpoint;
 pub mod error;
 pub mod expressions;

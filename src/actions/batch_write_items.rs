@@ -1,6 +1,6 @@
 //! `batch-write-items`: puts and deletes for one or more tables, any number, in batches of
 //! 25 (`BatchWriteItem`); `UnprocessedItems` are retried with jittered exponential backoff
-//! up to [`MAX_ATTEMPTS`], and what is still unprocessed is returned, never dropped.
+//! up to [`backoff::MAX_ATTEMPTS`], and what is still unprocessed is returned, never dropped.
 //! Puts and deletes are idempotent, so a retried batch never changes the outcome.
 
 pub use crate::wit::BatchWriteItemsInput as Input;
@@ -9,19 +9,14 @@ use crate::error::{Error, Result};
 use crate::keys::KeySchema;
 use crate::shape::Obj;
 use crate::wit::Connection;
-use crate::{client, input, values};
+use crate::{backoff, client, input, values};
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
 
 /// Requests per `BatchWriteItem` (the service's limit).
 pub const BATCH: usize = 25;
-/// Attempts per batch while items come back unprocessed.
-pub const MAX_ATTEMPTS: u32 = 8;
-/// The first backoff; it doubles per attempt, with full jitter.
-const BACKOFF: Duration = Duration::from_millis(50);
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -150,9 +145,9 @@ async fn send(client: &Client, batch: &[Request]) -> Result<HashMap<String, Vec<
     for request in batch {
         pending.entry(request.table.clone()).or_default().push(request.write.clone());
     }
-    for attempt in 0..MAX_ATTEMPTS {
+    for attempt in 0..backoff::MAX_ATTEMPTS {
         if attempt > 0 {
-            wstd::task::sleep(backoff(attempt).into()).await;
+            backoff::pause(attempt).await;
         }
         let out = client
             .batch_write_item()
@@ -166,15 +161,6 @@ async fn send(client: &Client, batch: &[Request]) -> Result<HashMap<String, Vec<
         }
     }
     Ok(pending)
-}
-
-/// Full jitter: a random wait up to `BACKOFF * 2^attempt` (at most 3.2 s).
-fn backoff(attempt: u32) -> Duration {
-    use std::hash::{BuildHasher, Hasher};
-    let ceiling = BACKOFF.as_millis() as u64 * (1 << attempt.min(6));
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u32(attempt);
-    Duration::from_millis(hasher.finish() % ceiling.max(1))
 }
 
 /// An unprocessed request as the caller can send it again: `{"put", "types"}` or

@@ -134,3 +134,73 @@ fn unprocessed_items_are_retried_and_what_stays_unprocessed_is_returned() {
     );
     assert_eq!(proxy.count("BatchWriteItem"), 2 + 8, "eight attempts");
 }
+
+#[test]
+fn a_batch_get_of_250_keys_in_two_tables_returns_each_stored_item_once() {
+    let region = "ap-southeast-1";
+    create_table(region, "get-one", false);
+    create_table(region, "get-two", false);
+    let puts: Vec<Value> = (0..200)
+        .map(|i| json!({"put": {"id": i, "v": i * 2}}))
+        .collect();
+    ok(
+        "batch-write-items",
+        json!({"region": region, "requests": {"get-one": puts,
+        "get-two": [{"put": {"id": 7, "tags": ["x"]}, "types": {"id": "N", "tags": "SS"}}]}}),
+    );
+    let keys: Vec<Value> = (0..240).map(|i| json!({"id": i})).collect();
+    let out = ok(
+        "batch-get-items",
+        json!({"region": region,
+        "keys": {"get-one": keys, "get-two": (0..10).map(|i| json!({"id": i})).collect::<Vec<_>>()}}),
+    );
+    let mut got: Vec<u64> = out["Responses"]["get-one"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_u64().unwrap())
+        .collect();
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        (0..200).collect::<Vec<_>>(),
+        "each stored item once; missing keys absent"
+    );
+    assert_eq!(
+        out["Responses"]["get-two"],
+        json!([{"id": 7, "tags": ["x"]}])
+    );
+    assert_eq!(out["UnprocessedKeys"], json!({}));
+}
+
+#[test]
+fn unprocessed_keys_are_retried_and_duplicates_refused() {
+    let region = "us-east-2";
+    create_table(region, "get-retry", false);
+    ok(
+        "batch-write-items",
+        json!({"region": region, "requests": {"get-retry": [{"put": {"id": 1}}]}}),
+    );
+    let proxy = Proxy::start(moto());
+    let unread =
+        json!({"Responses": {}, "UnprocessedKeys": {"get-retry": {"Keys": [{"id": {"N": "1"}}]}}});
+    proxy.inject_on("BatchGetItem", [Fault::Answer(unread.to_string())]);
+    let out = step_at(
+        proxy.url(),
+        "batch-get-items",
+        json!({"region": region, "keys": {"get-retry": [{"id": 1}]}}),
+    )
+    .expect("retried");
+    assert_eq!(out["Responses"]["get-retry"], json!([{"id": 1}]));
+    assert_eq!(proxy.count("BatchGetItem"), 2);
+    let error = fails(
+        "batch-get-items",
+        json!({"region": region,
+        "keys": {"get-retry": [{"id": 1}, {"id": 2}, {"id": 1}]}}),
+    );
+    assert_eq!(
+        error.field.as_deref(),
+        Some("keys.get-retry[2]"),
+        "{error:?}"
+    );
+}
