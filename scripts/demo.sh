@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo: start a local moto server, run examples/demo-flow.json (all ten actions and a
-# connection test) through `connector-host flow`, print every step's name and output, and
+# The demo: start a local moto server, run examples/demo-flow.json (the reference's ten
+# actions, a connection test, a batch write, a scan and a batch get) through
+# `connector-host flow`, print every step's name and output, and
 # stop the server. With --record, write the outputs to examples/demo-output.json and
 # regenerate docs/ from them and connector.toml instead of printing.
 set -euo pipefail

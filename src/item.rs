@@ -103,6 +103,21 @@ pub async fn target(connection: &Connection, input: &impl KeyInput) -> Result<Ta
     Ok(Target { client, table, key })
 }
 
+/// The items of query or scan pages in order, and how many items the service read;
+/// `parts` splits a page into its items and its scanned count.
+pub fn gather<P>(
+    pages: Vec<P>,
+    parts: impl Fn(P) -> (Option<Vec<HashMap<String, AttributeValue>>>, i32),
+) -> (Vec<HashMap<String, AttributeValue>>, i64) {
+    let (mut items, mut scanned) = (Vec::new(), 0);
+    for page in pages {
+        let (page_items, page_scanned) = parts(page);
+        items.extend(page_items.unwrap_or_default());
+        scanned += i64::from(page_scanned);
+    }
+    (items, scanned)
+}
+
 /// `{"Items", "Count", "ScannedCount", "LastEvaluatedKey"}` of a query or scan: the items
 /// returned, how many the service read, and the cursor that resumes after them.
 pub fn items_output(

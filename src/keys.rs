@@ -259,6 +259,25 @@ pub async fn cut_items(
     })
 }
 
+/// `invalid-input` naming the second of two entries of one batch that address the same
+/// key of the same table (DynamoDB refuses such a batch); entries are `(table, field, key)`.
+pub fn no_duplicate_keys<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a str, &'a HashMap<String, AttributeValue>)>,
+    batch: usize,
+) -> Result<()> {
+    let mut seen: HashMap<(&str, String), &str> = HashMap::new();
+    for (table, field, key) in entries {
+        let ordered: std::collections::BTreeMap<_, _> = key.iter().collect();
+        if let Some(first) = seen.insert((table, format!("{ordered:?}")), field) {
+            return Err(Error::invalid(
+                field,
+                format!("has the same key as {first} in one batch of {batch}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,14 +6,14 @@
 pub use crate::wit::BatchGetItemsInput as Input;
 
 use crate::error::{Error, Result};
-use crate::keys::KeySchema;
+use crate::keys::{self, KeySchema};
 use crate::shape::Obj;
 use crate::wit::Connection;
 use crate::{backoff, client, input, item, values};
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Keys per `BatchGetItem` (the service's limit).
 pub const BATCH: usize = 100;
@@ -22,13 +22,19 @@ type Item = HashMap<String, AttributeValue>;
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let Value::Object(tables) = input::json("keys", &input.keys)? else {
-        return Err(Error::invalid("keys", "must be a JSON object of table name to keys"));
+        return Err(Error::invalid(
+            "keys",
+            "must be a JSON object of table name to keys",
+        ));
     };
     let client = client::dynamodb(connection, &input.region).await?;
     let mut keys = Vec::new();
     for (table, list) in &tables {
         let Value::Array(list) = list else {
-            return Err(Error::invalid(format!("keys.{table}"), "must be an array of keys"));
+            return Err(Error::invalid(
+                format!("keys.{table}"),
+                "must be an array of keys",
+            ));
         };
         let schema = KeySchema::describe(&client, table).await?;
         for (i, key) in list.iter().enumerate() {
@@ -39,7 +45,10 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     }
     let batches: Vec<_> = keys.chunks(BATCH).collect();
     for batch in &batches {
-        no_duplicates(batch)?;
+        let entries = batch
+            .iter()
+            .map(|(table, at, key)| (table.as_str(), at.as_str(), key));
+        keys::no_duplicate_keys(entries, BATCH)?;
     }
     let format = item::format(input.item_format);
     let (mut found, mut unread) = (Map::new(), Map::new());
@@ -52,18 +61,6 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .set("Responses", Value::Object(found))
         .set("UnprocessedKeys", Value::Object(unread))
         .build())
-}
-
-/// DynamoDB refuses a batch that names one key twice: find that before sending.
-fn no_duplicates(batch: &[(String, String, Item)]) -> Result<()> {
-    let mut seen: HashMap<(&str, String), &str> = HashMap::new();
-    for (table, at, key) in batch {
-        let identity = format!("{:?}", key.iter().collect::<BTreeMap<_, _>>());
-        if let Some(first) = seen.insert((table, identity), at) {
-            return Err(Error::invalid(at, format!("is the same key as {first} in one batch of {BATCH}")));
-        }
-    }
-    Ok(())
 }
 
 /// Read one batch, retrying its unprocessed keys: the items read and the keys left.
@@ -84,11 +81,20 @@ async fn read(
         let request = pending
             .drain()
             .map(|(table, keys)| {
-                let wanted = KeysAndAttributes::builder().set_keys(Some(keys)).set_consistent_read(consistent);
-                Ok((table, wanted.build().map_err(|e| Error::invalid("keys", e))?))
+                let wanted = KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .set_consistent_read(consistent);
+                Ok((
+                    table,
+                    wanted.build().map_err(|e| Error::invalid("keys", e))?,
+                ))
             })
             .collect::<Result<HashMap<_, _>>>()?;
-        let out = client.batch_get_item().set_request_items(Some(request)).send().await?;
+        let out = client
+            .batch_get_item()
+            .set_request_items(Some(request))
+            .send()
+            .await?;
         for (table, items) in out.responses.unwrap_or_default() {
             found.entry(table).or_default().extend(items);
         }
@@ -107,9 +113,16 @@ async fn read(
 }
 
 /// Add `items` by table to `into`, each rendered by `render`.
-fn append(into: &mut Map<String, Value>, items: HashMap<String, Vec<Item>>, render: impl Fn(&Item) -> Value) {
+fn append(
+    into: &mut Map<String, Value>,
+    items: HashMap<String, Vec<Item>>,
+    render: impl Fn(&Item) -> Value,
+) {
     for (table, list) in items {
-        if let Value::Array(rendered) = into.entry(table).or_insert_with(|| Value::Array(Vec::new())) {
+        if let Value::Array(rendered) = into
+            .entry(table)
+            .or_insert_with(|| Value::Array(Vec::new()))
+        {
             rendered.extend(list.iter().map(&render));
         }
     }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::keys::KeySchema;
 use crate::shape::Obj;
 use crate::wit::Connection;
-use crate::{backoff, client, input, values};
+use crate::{backoff, client, input, keys, values};
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
@@ -20,36 +20,48 @@ pub const BATCH: usize = 25;
 
 type Item = HashMap<String, AttributeValue>;
 
-/// One checked request: its table, where it stood in the input, and what it does.
+/// One checked request: its table, where it stood in the input, what it does and the
+/// key it addresses.
 struct Request {
     table: String,
     at: String,
     write: WriteRequest,
+    key: Item,
 }
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let tables = requested(&input::json("requests", &input.requests)?)?;
     let client = client::dynamodb(connection, &input.region).await?;
-    let (mut requests, mut schemas) = (Vec::new(), HashMap::new());
+    let mut requests = Vec::new();
     for (table, entries) in &tables {
         let schema = KeySchema::describe(&client, table).await?;
         for (i, entry) in entries.iter().enumerate() {
             let at = format!("requests.{table}[{i}]");
-            let write = write_request(&at, entry, &schema)?;
-            requests.push(Request { table: table.clone(), write, at });
+            let (write, key) = write_request(&at, entry, &schema)?;
+            let table = table.clone();
+            requests.push(Request {
+                table,
+                at,
+                write,
+                key,
+            });
         }
-        schemas.insert(table.clone(), schema);
     }
     let batches: Vec<&[Request]> = requests.chunks(BATCH).collect();
     for batch in &batches {
-        no_duplicate_keys(batch, &schemas)?;
+        let entries = batch
+            .iter()
+            .map(|r| (r.table.as_str(), r.at.as_str(), &r.key));
+        keys::no_duplicate_keys(entries, BATCH)?;
     }
     let (mut written, mut unprocessed) = (0usize, Map::new());
     for batch in batches {
         let left = send(&client, batch).await?;
         written += batch.len() - left.values().map(Vec::len).sum::<usize>();
         for (table, writes) in left {
-            let entry = unprocessed.entry(table).or_insert_with(|| Value::Array(Vec::new()));
+            let entry = unprocessed
+                .entry(table)
+                .or_insert_with(|| Value::Array(Vec::new()));
             if let Value::Array(list) = entry {
                 list.extend(writes.iter().map(render));
             }
@@ -64,78 +76,59 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
 /// The `requests` input: table name → its array of requests.
 fn requested(value: &Value) -> Result<BTreeMap<String, Vec<Value>>> {
     let Value::Object(tables) = value else {
-        return Err(Error::invalid("requests", "must be a JSON object of table name to requests"));
+        return Err(Error::invalid(
+            "requests",
+            "must be a JSON object of table name to requests",
+        ));
     };
     tables
         .iter()
         .map(|(table, entries)| match entries {
             Value::Array(list) => Ok((table.clone(), list.clone())),
-            _ => Err(Error::invalid(format!("requests.{table}"), "must be an array of requests")),
+            _ => Err(Error::invalid(
+                format!("requests.{table}"),
+                "must be an array of requests",
+            )),
         })
         .collect()
 }
 
-/// One request entry as a `WriteRequest`.
-fn write_request(at: &str, entry: &Value, schema: &KeySchema) -> Result<WriteRequest> {
-    let fields: Vec<&str> = entry.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
-    match (entry.get("put"), entry.get("delete")) {
+/// One request entry as a `WriteRequest`, and the key it addresses.
+fn write_request(at: &str, entry: &Value, schema: &KeySchema) -> Result<(WriteRequest, Item)> {
+    let fields: Vec<&str> = entry
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let built = match (entry.get("put"), entry.get("delete")) {
         (Some(item), None) if fields.iter().all(|f| ["put", "types"].contains(f)) => {
-            let item = match entry.get("types") {
-                Some(types) => values::typed_map(&format!("{at}.put"), item, &format!("{at}.types"), types)?,
-                None => natural_item(&format!("{at}.put"), item)?,
-            };
-            schema.key_of(at, &item)?;
+            let item = put_item(at, item, entry.get("types"))?;
+            let key = schema.key_of(at, &item)?;
             let item = values::within_item_size(at, item)?;
-            let put = PutRequest::builder().set_item(Some(item)).build().map_err(|e| Error::invalid(at, e))?;
-            Ok(WriteRequest::builder().put_request(put).build())
+            let put = PutRequest::builder().set_item(Some(item)).build();
+            put.map(|p| (WriteRequest::builder().put_request(p).build(), key))
         }
         (None, Some(key)) if fields == ["delete"] => {
             let key = schema.plain_key(&format!("{at}.delete"), key)?;
-            let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(|e| Error::invalid(at, e))?;
-            Ok(WriteRequest::builder().delete_request(delete).build())
+            let delete = DeleteRequest::builder().set_key(Some(key.clone())).build();
+            delete.map(|d| (WriteRequest::builder().delete_request(d).build(), key))
         }
-        _ => Err(Error::invalid(at, "must be {\"put\": ITEM} (with optional \"types\") or {\"delete\": KEY}")),
-    }
-}
-
-/// A plain JSON object as an item, every attribute in its natural type.
-fn natural_item(field: &str, item: &Value) -> Result<Item> {
-    let Value::Object(members) = item else {
-        return Err(Error::invalid(field, "must be a JSON object"));
-    };
-    members
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), values::natural(&format!("{field}.{k}"), v)?)))
-        .collect()
-}
-
-/// DynamoDB refuses a batch that touches one key twice: find that before sending.
-fn no_duplicate_keys(batch: &[Request], schemas: &HashMap<String, KeySchema>) -> Result<()> {
-    let mut seen: HashMap<(&str, String), &str> = HashMap::new();
-    for request in batch {
-        let key = schemas[&request.table].key_of(&request.at, target(&request.write))?;
-        let identity = format!("{:?}", sorted(&key));
-        if let Some(first) = seen.insert((&request.table, identity), &request.at) {
+        _ => {
             return Err(Error::invalid(
-                &request.at,
-                format!("has the same key as {first} in one batch of {BATCH}"),
-            ));
+                at,
+                r#"must be {"put": ITEM} (with optional "types") or {"delete": KEY}"#,
+            ))
         }
-    }
-    Ok(())
+    };
+    built.map_err(|e| Error::invalid(at, e))
 }
 
-fn sorted(key: &Item) -> BTreeMap<&String, &AttributeValue> {
-    key.iter().collect()
-}
-
-/// The item of a put, or the key of a delete.
-fn target(write: &WriteRequest) -> &Item {
-    static EMPTY: std::sync::OnceLock<Item> = std::sync::OnceLock::new();
-    match (write.put_request(), write.delete_request()) {
-        (Some(put), _) => put.item(),
-        (_, Some(delete)) => delete.key(),
-        _ => EMPTY.get_or_init(Item::new),
+/// The item of a put: typed by its `types`, else every attribute in its natural type.
+fn put_item(at: &str, item: &Value, types: Option<&Value>) -> Result<Item> {
+    let field = format!("{at}.put");
+    match (types, values::natural(&field, item)?) {
+        (Some(types), _) => values::typed_map(&field, item, &format!("{at}.types"), types),
+        (None, AttributeValue::M(members)) => Ok(members),
+        (None, _) => Err(Error::invalid(field, "must be a JSON object")),
     }
 }
 
@@ -143,7 +136,10 @@ fn target(write: &WriteRequest) -> &Item {
 async fn send(client: &Client, batch: &[Request]) -> Result<HashMap<String, Vec<WriteRequest>>> {
     let mut pending: HashMap<String, Vec<WriteRequest>> = HashMap::new();
     for request in batch {
-        pending.entry(request.table.clone()).or_default().push(request.write.clone());
+        pending
+            .entry(request.table.clone())
+            .or_default()
+            .push(request.write.clone());
     }
     for attempt in 0..backoff::MAX_ATTEMPTS {
         if attempt > 0 {
@@ -163,15 +159,25 @@ async fn send(client: &Client, batch: &[Request]) -> Result<HashMap<String, Vec<
     Ok(pending)
 }
 
+/// The type code of every attribute of `item`, as a `types` object.
+fn types_of(item: &Item) -> Value {
+    let codes = item
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(values::type_code(v))));
+    Value::Object(codes.collect())
+}
+
 /// An unprocessed request as the caller can send it again: `{"put", "types"}` or
 /// `{"delete"}`.
 fn render(write: &WriteRequest) -> Value {
     match (write.put_request(), write.delete_request()) {
         (Some(put), _) => Obj::new()
             .set("put", values::plain_item(put.item()))
-            .set("types", Value::Object(put.item().iter().map(|(k, v)| (k.clone(), Value::from(values::type_code(v)))).collect()))
+            .set("types", types_of(put.item()))
             .build(),
-        (_, Some(delete)) => Obj::new().set("delete", values::plain_item(delete.key())).build(),
+        (_, Some(delete)) => Obj::new()
+            .set("delete", values::plain_item(delete.key()))
+            .build(),
         _ => Value::Null,
     }
 }

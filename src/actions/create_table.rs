@@ -2,8 +2,8 @@
 
 pub use crate::wit::CreateTableInput as Input;
 
-use crate::wit::{BillingMode, Connection};
 use crate::error::{self, Error, Result};
+use crate::wit::{BillingMode, Connection};
 use crate::{client, input, shape};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode as SdkBillingMode, KeySchemaElement, KeyType,
@@ -28,7 +28,10 @@ fn billing(input: &Input) -> Result<(SdkBillingMode, Option<ProvisionedThroughpu
     }
     let throughput = ProvisionedThroughput::builder()
         .read_capacity_units(capacity("read-capacity-units", input.read_capacity_units)?)
-        .write_capacity_units(capacity("write-capacity-units", input.write_capacity_units)?)
+        .write_capacity_units(capacity(
+            "write-capacity-units",
+            input.write_capacity_units,
+        )?)
         .build()
         .map_err(|e| Error::invalid("read-capacity-units", e))?;
     Ok((SdkBillingMode::Provisioned, Some(throughput)))
@@ -57,7 +60,9 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         ("AttributeType", &["S", "N", "B"]),
         |name, kind| {
             let definition = AttributeDefinition::builder().attribute_name(name);
-            definition.attribute_type(ScalarAttributeType::from(kind)).build()
+            definition
+                .attribute_type(ScalarAttributeType::from(kind))
+                .build()
         },
     )?;
     let keys = named(

@@ -12,9 +12,21 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client.describe_limits().send().await?;
     Ok(Obj::new()
-        .opt("AccountMaxReadCapacityUnits", out.account_max_read_capacity_units())
-        .opt("AccountMaxWriteCapacityUnits", out.account_max_write_capacity_units())
-        .opt("TableMaxReadCapacityUnits", out.table_max_read_capacity_units())
-        .opt("TableMaxWriteCapacityUnits", out.table_max_write_capacity_units())
+        .opt(
+            "AccountMaxReadCapacityUnits",
+            out.account_max_read_capacity_units(),
+        )
+        .opt(
+            "AccountMaxWriteCapacityUnits",
+            out.account_max_write_capacity_units(),
+        )
+        .opt(
+            "TableMaxReadCapacityUnits",
+            out.table_max_read_capacity_units(),
+        )
+        .opt(
+            "TableMaxWriteCapacityUnits",
+            out.table_max_write_capacity_units(),
+        )
         .build())
 }

@@ -2,8 +2,8 @@
 
 pub use crate::wit::TableInput as Input;
 
-use crate::wit::Connection;
 use crate::error::Result;
+use crate::wit::Connection;
 use crate::{client, input, shape};
 use serde_json::{json, Value};
 

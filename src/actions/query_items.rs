@@ -4,14 +4,14 @@ pub use crate::wit::QueryItemsInput as Input;
 
 use crate::error::Result;
 use crate::keys::KeySchema;
-use crate::wit::Connection;
 use crate::paging::{self, Want};
+use crate::wit::Connection;
 use crate::{client, expressions, input, item, keys};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use aws_sdk_dynamodb::Client;
-use std::collections::HashMap;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// The `Select` values `query-parameters` may give.
 const SELECT: [&str; 4] = [
@@ -38,18 +38,17 @@ const PARAMETERS: [&str; 9] = [
 ];
 
 /// The checked `Query` request, without its start key.
-async fn request(connection: &Connection, input: &Input) -> Result<(Client, QueryFluentBuilder)> {
+async fn request(
+    connection: &Connection,
+    input: &Input,
+    params: &input::Params,
+) -> Result<(Client, QueryFluentBuilder)> {
     let table = input::required("table-name", &input.table_name)?;
     let condition = input::required("key-condition-expression", &input.key_condition_expression)?;
     let expr = expressions::parse(
         input.expression_attribute_values.as_deref(),
         input.expression_attribute_value_types.as_deref(),
         input.expression_attribute_names.as_deref(),
-    )?;
-    let params = input::Params::parse(
-        "query-parameters",
-        input.query_parameters.as_deref(),
-        &PARAMETERS,
     )?;
     let mut names = expr.names.unwrap_or_default();
     if let Some(extra) = params.value("ExpressionAttributeNames") {
@@ -80,18 +79,13 @@ async fn request(connection: &Connection, input: &Input) -> Result<(Client, Quer
 
 /// `query-parameters.ExclusiveStartKey` as a typed key (plain JSON typed by the table's
 /// key schema), when given.
-async fn start_key(client: &Client, input: &Input) -> Result<Option<Item>> {
+async fn start_key(client: &Client, table: &str, params: &input::Params) -> Result<Option<Item>> {
     const FIELD: &str = "query-parameters.ExclusiveStartKey";
-    let params = input::Params::parse(
-        "query-parameters",
-        input.query_parameters.as_deref(),
-        &PARAMETERS,
-    )?;
     let Some(key) = params.value("ExclusiveStartKey") else {
         return Ok(None);
     };
     let key = input::json_value(FIELD, key)?;
-    let schema = KeySchema::describe(client, input.table_name.trim()).await?;
+    let schema = KeySchema::describe(client, table).await?;
     schema.plain_key(FIELD, &key).map(Some)
 }
 
@@ -100,24 +94,36 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         all: input.fetch_all.unwrap_or(false),
         max: input::max_items(input.max_items)?,
     };
-    let (client, request) = request(connection, &input).await?;
+    let params = input::Params::parse(
+        "query-parameters",
+        input.query_parameters.as_deref(),
+        &PARAMETERS,
+    )?;
+    let (client, request) = request(connection, &input, &params).await?;
     let index = request.get_index_name().clone();
+    let table = input.table_name.trim();
     let fetched = paging::fetch(
         want,
-        start_key(&client, &input).await?,
+        start_key(&client, table, &params).await?,
         |start| request.clone().set_exclusive_start_key(start).send(),
         |page| page.last_evaluated_key.clone(),
         |page| page.items().len(),
     )
     .await?;
-    let scanned = fetched.pages.iter().map(|p| i64::from(p.scanned_count())).sum();
-    let items: Vec<Item> = fetched
-        .pages
-        .into_iter()
-        .flat_map(|page| page.items.unwrap_or_default())
-        .collect();
-    let table = input.table_name.trim();
-    let (items, next) =
-        keys::cut_items(&client, table, index.as_deref(), items, fetched.next, want.max).await?;
-    item::items_output(item::format(input.item_format), &items, scanned, next.as_ref())
+    let (items, scanned) = item::gather(fetched.pages, |p| (p.items, p.scanned_count));
+    let (items, next) = keys::cut_items(
+        &client,
+        table,
+        index.as_deref(),
+        items,
+        fetched.next,
+        want.max,
+    )
+    .await?;
+    item::items_output(
+        item::format(input.item_format),
+        &items,
+        scanned,
+        next.as_ref(),
+    )
 }

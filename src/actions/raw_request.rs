@@ -41,7 +41,11 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .get(..6)
         .is_some_and(|word| word.eq_ignore_ascii_case("select"));
     let client = client::dynamodb(connection, &input.region).await?;
-    let client = if read { client } else { client::at_most_once(&client) };
+    let client = if read {
+        client
+    } else {
+        client::at_most_once(&client)
+    };
     let out = client
         .execute_statement()
         .statement(statement)
@@ -52,7 +56,13 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .set_return_consumed_capacity(capacity)
         .send()
         .await
-        .map_err(|e| if read { Error::from(e) } else { error::write(e) })?;
+        .map_err(|e| {
+            if read {
+                Error::from(e)
+            } else {
+                error::write(e)
+            }
+        })?;
     Ok(Obj::new()
         .set("Items", item::format(input.item_format).items(out.items()))
         .opt("NextToken", out.next_token())

@@ -18,6 +18,10 @@ use std::collections::HashMap;
 /// A key or an item as the SDK holds it.
 type Item = HashMap<String, AttributeValue>;
 
+/// Why `segments` takes no cursor inputs.
+const WHOLE_SEGMENTS: &str = "reads every page of every segment: it takes no max-items or \
+     exclusive-start-key (use segment and total-segments to page one segment)";
+
 /// Most segments one step scans at once.
 pub const MAX_PARALLEL_SEGMENTS: u32 = 16;
 
@@ -41,11 +45,10 @@ fn split(input: &Input) -> Result<Split> {
             "segments",
             format!("must be from 1 to {MAX_PARALLEL_SEGMENTS}"),
         )),
-        (Some(n), ..) if n > 1 && (input.max_items.is_some() || input.exclusive_start_key.is_some()) => {
-            Err(Error::invalid(
-                "segments",
-                "reads every page of every segment: it takes no max-items or exclusive-start-key (use segment and total-segments to page one segment)",
-            ))
+        (Some(n), ..)
+            if n > 1 && (input.max_items.is_some() || input.exclusive_start_key.is_some()) =>
+        {
+            Err(Error::invalid("segments", WHOLE_SEGMENTS))
         }
         (Some(n), ..) if n > 1 => Ok(Split::Parallel(n as i32)),
         (_, Some(segment), Some(total)) if (1..=1_000_000).contains(&total) && segment < total => {
@@ -112,12 +115,7 @@ async fn scan(
         |page| page.items().len(),
     )
     .await?;
-    let scanned = fetched.pages.iter().map(|p| i64::from(p.scanned_count())).sum();
-    let items = fetched
-        .pages
-        .into_iter()
-        .flat_map(|page| page.items.unwrap_or_default())
-        .collect();
+    let (items, scanned) = item::gather(fetched.pages, |p| (p.items, p.scanned_count));
     Ok((items, scanned, fetched.next))
 }
 
@@ -131,9 +129,17 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let format = item::format(input.item_format);
     let (items, scanned, next) = match split {
         Split::Parallel(total) => {
-            let every = Want { all: true, max: None };
-            let segments = (0..total)
-                .map(|s| scan(request.clone().segment(s).total_segments(total), every, None));
+            let every = Want {
+                all: true,
+                max: None,
+            };
+            let segments = (0..total).map(|s| {
+                scan(
+                    request.clone().segment(s).total_segments(total),
+                    every,
+                    None,
+                )
+            });
             let done = try_join_all(segments).await?;
             let scanned = done.iter().map(|(_, s, _)| s).sum();
             let items = done.into_iter().flat_map(|(items, ..)| items).collect();
@@ -147,6 +153,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     };
     let index = input::text(&input.index_name);
     let table = input.table_name.trim();
-    let (items, next) = keys::cut_items(&client, table, index.as_deref(), items, next, want.max).await?;
+    let (items, next) =
+        keys::cut_items(&client, table, index.as_deref(), items, next, want.max).await?;
     item::items_output(format, &items, scanned, next.as_ref())
 }

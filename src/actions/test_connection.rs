@@ -2,10 +2,10 @@
 
 pub use crate::wit::TestConnectionInput as Input;
 
-use crate::wit::Connection;
 use crate::client;
 use crate::error::Result;
 use crate::shape::Obj;
+use crate::wit::Connection;
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {

@@ -8,7 +8,7 @@
 mod proxy;
 mod servers;
 
-pub use proxy::{CountingProxy, Fault, Proxy};
+pub use proxy::{Fault, Proxy};
 pub use servers::{dynalite, free_port, moto, moto_python};
 
 use std::path::{Path, PathBuf};

@@ -53,9 +53,6 @@ pub struct Proxy {
     state: Arc<State>,
 }
 
-/// The proxy that only counts (the name the tests used first).
-pub type CountingProxy = Proxy;
-
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

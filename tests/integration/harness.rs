@@ -5,7 +5,7 @@ use connector_host::{Egress, Host, Options, StepError};
 use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-pub use test_support::{cache_dir, component, dynalite, moto, workspace, CountingProxy};
+pub use test_support::{cache_dir, component, dynalite, moto, workspace, Proxy};
 
 /// A secret used by every test connection; no test output may contain it.
 pub const SECRET: &str = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETKEY";

@@ -445,7 +445,7 @@ fn a_given_key_schema_saves_the_describe_call() {
         json!({"region": region, "table-name": table,
         "value": {"id": 4, "sk": "s", "v": "x"}, "value-types": {"id": "N", "sk": "S", "v": "S"}}),
     );
-    let proxy = CountingProxy::start(moto());
+    let proxy = Proxy::start(moto());
     let schema = json!([{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"},
                         {"AttributeName": "sk", "KeyType": "RANGE", "AttributeType": "S"}]);
     let get = json!({"region": region, "table-name": table, "hash-key-value": 4,
