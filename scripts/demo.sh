@@ -2,8 +2,10 @@
 # The demo: start a local moto server, run examples/demo-flow.json (the reference's ten
 # actions, a connection test, a batch write, a scan and a batch get) through
 # `connector-host flow`, print every step's name and output, and
-# stop the server. With --record, write the outputs to examples/demo-output.json and
-# regenerate docs/ from them and connector.toml instead of printing.
+# stop the server. `scripts/demo.sh FLOW` runs another flow file the same way (e.g.
+# examples/bulk-flow.json). With --record, write the outputs of the demo flow to
+# examples/demo-output.json and regenerate docs/ from them and connector.toml instead of
+# printing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,7 +13,9 @@ cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
 cargo build -p connector-host
 source scripts/moto.sh
 flow=$(mktemp)
-sed "s#http://127.0.0.1:8000#$MOTO_URL#" examples/demo-flow.json > "$flow"
+source_flow=examples/demo-flow.json
+if [ -n "${1:-}" ] && [ "$1" != "--record" ]; then source_flow=$1; fi
+sed "s#http://127.0.0.1:8000#$MOTO_URL#" "$source_flow" > "$flow"
 target="${CARGO_TARGET_DIR:-target}"
 host=("$target/debug/connector-host" flow --component "$target/wasm32-wasip2/release/dynamodb_connector.wasm" --manifest connector.toml --allow-endpoint 127.0.0.1)
 if [ "${1:-}" = "--record" ]; then

@@ -251,6 +251,17 @@ pub fn at_most_once(client: &aws_sdk_dynamodb::Client) -> aws_sdk_dynamodb::Clie
     )
 }
 
+/// `client` for a request that reads (as it is) or writes (at most once).
+pub fn for_access(
+    client: aws_sdk_dynamodb::Client,
+    access: crate::error::Access,
+) -> aws_sdk_dynamodb::Client {
+    match access {
+        crate::error::Access::Read => client,
+        crate::error::Access::Write => at_most_once(&client),
+    }
+}
+
 /// Forbids a retry when the failed attempt may have been applied (an HTTP 5xx, an answer
 /// that could not be read, an attempt timeout, a transport failure after sending).
 #[derive(Debug)]

@@ -21,6 +21,17 @@ pub enum Kind {
     Service,
     /// A write whose answer was lost: it may or may not have been applied.
     OutcomeUnknown,
+    /// A transaction was cancelled; [`Error::reasons`] says why, action by action.
+    TransactionCanceled,
+}
+
+/// Why one action of a cancelled transaction failed (code `None` when it did not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub code: String,
+    pub message: Option<String>,
+    /// The item as it is (plain JSON text), for a failed condition that asked for it.
+    pub item: Option<String>,
 }
 
 /// A failed action: its kind, a message without secrets, and where known the input at
@@ -35,6 +46,8 @@ pub struct Error {
     /// For `conditional-check-failed` with `return-values-on-condition-failure`: the item
     /// as plain JSON text.
     pub item: Option<String>,
+    /// For `transaction-canceled`: one reason per action of the transaction, in order.
+    pub reasons: Vec<Reason>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -49,6 +62,7 @@ impl Error {
             code: None,
             request_id: None,
             item: None,
+            reasons: Vec::new(),
         }
     }
 
@@ -254,6 +268,26 @@ where
             cause.message
         ),
         ..cause
+    }
+}
+
+/// Whether a request reads or writes: a write whose answer was lost is reported as
+/// `outcome-unknown`, never as a plain failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// The error of a failed request that reads ([`Error::from`]) or writes ([`write`]).
+pub fn of_access<E>(err: SdkError<E, HttpResponse>, access: Access) -> Error
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+    SdkError<E, HttpResponse>: RequestId,
+{
+    match access {
+        Access::Read => Error::from(err),
+        Access::Write => write(err),
     }
 }
 

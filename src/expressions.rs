@@ -35,19 +35,62 @@ pub fn parse(
                 TYPES,
                 &t.unwrap_or_else(empty),
             )?;
-            if let Some(bad) = map.keys().find(|k| !k.starts_with(':')) {
-                return Err(Error::invalid(
-                    format!("{VALUES}.{bad}"),
-                    "placeholders must begin with ':'",
-                ));
-            }
-            (!map.is_empty()).then_some(map)
+            placeholders(VALUES, map)?
         }
     };
     Ok(Expressions {
         values,
         names: attribute_names("expression-attribute-names", names)?,
     })
+}
+
+/// The expression members of one entry of a JSON array input (a transaction's action):
+/// `expression-attribute-values` in their natural types unless typed by
+/// `expression-attribute-value-types`, and `expression-attribute-names`.
+pub fn of_entry(entry: &input::Params) -> Result<Expressions> {
+    let (values_at, types_at) = (
+        entry.at("expression-attribute-values"),
+        entry.at("expression-attribute-value-types"),
+    );
+    let values = match (
+        entry.value("expression-attribute-values"),
+        entry.value("expression-attribute-value-types"),
+    ) {
+        (None, None) => None,
+        (Some(v), Some(t)) => {
+            placeholders(&values_at, values::typed_map(&values_at, v, &types_at, t)?)?
+        }
+        (Some(v), None) => match values::natural(&values_at, v)? {
+            AttributeValue::M(map) => placeholders(&values_at, map)?,
+            _ => return Err(Error::invalid(values_at, "must be a JSON object")),
+        },
+        (None, Some(_)) => {
+            return Err(Error::invalid(
+                types_at,
+                "types values, but expression-attribute-values is absent",
+            ))
+        }
+    };
+    let names_at = entry.at("expression-attribute-names");
+    let names = entry.value("expression-attribute-names");
+    Ok(Expressions {
+        values,
+        names: names.map(|n| names_of(&names_at, n)).transpose()?,
+    })
+}
+
+/// `map` when every placeholder begins with ':' (`None` when empty).
+fn placeholders(
+    field: &str,
+    map: HashMap<String, AttributeValue>,
+) -> Result<Option<HashMap<String, AttributeValue>>> {
+    if let Some(bad) = map.keys().find(|k| !k.starts_with(':')) {
+        return Err(Error::invalid(
+            format!("{field}.{bad}"),
+            "placeholders must begin with ':'",
+        ));
+    }
+    Ok((!map.is_empty()).then_some(map))
 }
 
 /// Parse an `expression-attribute-names` object of `#placeholder` → attribute name.

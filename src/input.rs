@@ -131,23 +131,49 @@ pub fn records(
 /// `query-parameters`: further request fields by their AWS API names, each checked for
 /// its type; an unknown name is an error, never silently dropped.
 pub struct Params {
-    field: &'static str,
+    field: String,
     members: serde_json::Map<String, Value>,
 }
 
 impl Params {
     /// Parse the object in `text`, allowing only the names in `known`.
-    pub fn parse(field: &'static str, text: Option<&str>, known: &[&str]) -> Result<Params> {
-        let members = match opt_json(field, text)? {
-            None => serde_json::Map::new(),
-            Some(Value::Object(members)) => members,
-            Some(_) => {
-                return Err(Error::invalid(
-                    field,
-                    "must be a JSON object of AWS request fields",
-                ))
-            }
+    pub fn parse(field: &str, text: Option<&str>, known: &[&str]) -> Result<Params> {
+        match opt_json(field, text)? {
+            None => Params::of(field, serde_json::Map::new(), known),
+            Some(Value::Object(members)) => Params::of(field, members, known),
+            Some(_) => Err(Error::invalid(
+                field,
+                "must be a JSON object of AWS request fields",
+            )),
+        }
+    }
+
+    /// A JSON array input of 1 to `max` objects (e.g. a transaction's actions), each
+    /// checked like `query-parameters` and named `field[i]` in errors.
+    pub fn entries(field: &str, text: &str, max: usize, known: &[&str]) -> Result<Vec<Params>> {
+        let Value::Array(items) = json(field, text)? else {
+            return Err(Error::invalid(field, "must be a JSON array"));
         };
+        if items.is_empty() || items.len() > max {
+            return Err(Error::invalid(
+                field,
+                format!("must hold 1 to {max} entries, not {}", items.len()),
+            ));
+        }
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let at = format!("{field}[{i}]");
+                match item {
+                    Value::Object(members) => Params::of(&at, members, known),
+                    _ => Err(Error::invalid(at, "must be a JSON object")),
+                }
+            })
+            .collect()
+    }
+
+    fn of(field: &str, members: serde_json::Map<String, Value>, known: &[&str]) -> Result<Params> {
         if let Some(unknown) = members.keys().find(|k| !known.contains(&k.as_str())) {
             return Err(Error::invalid(
                 format!("{field}.{unknown}"),
@@ -157,11 +183,28 @@ impl Params {
                 ),
             ));
         }
-        Ok(Params { field, members })
+        Ok(Params {
+            field: field.to_string(),
+            members,
+        })
     }
 
-    fn at(&self, name: &str) -> String {
+    /// Where a member sits, for errors: `query-parameters.Limit`, `actions[2].put`.
+    pub fn at(&self, name: &str) -> String {
         format!("{}.{name}", self.field)
+    }
+
+    /// Where this object sits, e.g. `actions[2]`.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// A string member that must be present and not empty.
+    pub fn required(&self, name: &str) -> Result<String> {
+        match self.string(name)? {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            _ => Err(Error::invalid(self.at(name), "is required")),
+        }
     }
 
     /// The raw JSON of `name`, if given.
@@ -189,7 +232,6 @@ impl Params {
         }
     }
 
-    /// A boolean field.
     /// `ReturnConsumedCapacity`, when given: `INDEXES`, `TOTAL` or `NONE`.
     pub fn consumed_capacity(
         &self,
@@ -200,6 +242,7 @@ impl Params {
             .map(aws_sdk_dynamodb::types::ReturnConsumedCapacity::from))
     }
 
+    /// A boolean field.
     pub fn bool(&self, name: &str) -> Result<Option<bool>> {
         match self.value(name) {
             None => Ok(None),
@@ -298,6 +341,25 @@ mod tests {
             p.positive("Limit").unwrap_err().field.as_deref(),
             Some("query-parameters.Limit")
         );
+    }
+
+    #[test]
+    fn entries_are_counted_and_named_by_index() {
+        let known = ["statement", "parameters"];
+        let ok = Params::entries("statements", r#"[{"statement": "x"}]"#, 25, &known).unwrap();
+        assert_eq!(ok[0].required("statement").unwrap(), "x");
+        assert_eq!(ok[0].at("parameters"), "statements[0].parameters");
+        let missing = ok[0].required("parameters").unwrap_err();
+        assert_eq!(missing.field.as_deref(), Some("statements[0].parameters"));
+        let unknown = Params::entries("statements", r#"[{}, {"stmt": "x"}]"#, 25, &known);
+        assert_eq!(
+            unknown.err().unwrap().field.as_deref(),
+            Some("statements[1].stmt")
+        );
+        let many = format!("[{}]", vec!["{}"; 26].join(","));
+        assert!(Params::entries("statements", &many, 25, &known).is_err());
+        assert!(Params::entries("statements", "[]", 25, &known).is_err());
+        assert!(Params::entries("statements", "[1]", 25, &known).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (`get-item`, `update-item`, `delete-item`) are read through a small trait, implemented
 //! for each record by one macro line.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::keys::KeySchema;
 use crate::wit::{Connection, DeleteItemInput, GetItemInput, ItemFormat, UpdateItemInput};
 use crate::{client, input, values};
@@ -14,6 +14,7 @@ use aws_sdk_dynamodb::operation::{
     update_item::builders::UpdateItemFluentBuilder,
 };
 use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// The item format an input asks for (`plain` when absent).
@@ -21,6 +22,22 @@ pub fn format(format: Option<ItemFormat>) -> values::ItemFormat {
     match format {
         Some(ItemFormat::DynamodbJson) => values::ItemFormat::Typed,
         _ => values::ItemFormat::Plain,
+    }
+}
+
+/// The item of a put given as a JSON entry at `at` (`put`, with an optional `types`):
+/// typed by `types` as `upsert-item`'s value-types, else every attribute in its natural
+/// type (docs/value-mapping.md).
+pub fn put(
+    at: &str,
+    item: &Value,
+    types: Option<&Value>,
+) -> Result<HashMap<String, AttributeValue>> {
+    let field = format!("{at}.put");
+    match (types, values::natural(&field, item)?) {
+        (Some(types), _) => values::typed_map(&field, item, &format!("{at}.types"), types),
+        (None, AttributeValue::M(members)) => Ok(members),
+        (None, _) => Err(Error::invalid(field, "must be a JSON object")),
     }
 }
 

@@ -102,6 +102,21 @@ impl KeySchema {
         KeySchema::of(table)
     }
 
+    /// The key schema of each of `tables` (each read once), by table name.
+    pub async fn describe_each<'a>(
+        client: &aws_sdk_dynamodb::Client,
+        tables: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, KeySchema>> {
+        let mut schemas = HashMap::new();
+        for table in tables {
+            if !schemas.contains_key(table) {
+                let schema = KeySchema::describe(client, table).await?;
+                schemas.insert(table.to_string(), schema);
+            }
+        }
+        Ok(schemas)
+    }
+
     /// The attributes a `LastEvaluatedKey` of `table` (or of its `index`) holds: the
     /// table's key and the index's key, read with `DescribeTable`.
     pub async fn cursor_attributes(
@@ -223,6 +238,22 @@ impl KeySchema {
     }
 }
 
+impl KeySchema {
+    /// A key given as plain JSON that must hold exactly the table's key attributes (an
+    /// item's key, as `batch-get-items` and the transactions take it).
+    pub fn exact_key(&self, field: &str, key: &Value) -> Result<HashMap<String, AttributeValue>> {
+        let typed = self.plain_key(field, key)?;
+        let key = self.key_of(field, &typed)?;
+        match typed.keys().find(|name| !key.contains_key(*name)) {
+            Some(extra) => Err(Error::invalid(
+                format!("{field}.{extra}"),
+                "is not a key attribute of the table",
+            )),
+            None => Ok(key),
+        }
+    }
+}
+
 /// The first `max` items and the `LastEvaluatedKey` that resumes exactly after the last
 /// one returned (see [`crate::paging::cut`]); when `max` cuts the fetched items the cursor
 /// is built from the last item's key attributes, learnt with `DescribeTable`.
@@ -259,11 +290,12 @@ pub async fn cut_items(
     })
 }
 
-/// `invalid-input` naming the second of two entries of one batch that address the same
-/// key of the same table (DynamoDB refuses such a batch); entries are `(table, field, key)`.
+/// `invalid-input` naming the second of two entries of one batch (or transaction) that
+/// address the same key of the same table (DynamoDB refuses such a request); entries are
+/// `(table, field, key)`, `within` names the request in the message.
 pub fn no_duplicate_keys<'a>(
     entries: impl IntoIterator<Item = (&'a str, &'a str, &'a HashMap<String, AttributeValue>)>,
-    batch: usize,
+    within: &str,
 ) -> Result<()> {
     let mut seen: HashMap<(&str, String), &str> = HashMap::new();
     for (table, field, key) in entries {
@@ -271,7 +303,7 @@ pub fn no_duplicate_keys<'a>(
         if let Some(first) = seen.insert((table, format!("{ordered:?}")), field) {
             return Err(Error::invalid(
                 field,
-                format!("has the same key as {first} in one batch of {batch}"),
+                format!("has the same key as {first} within {within}"),
             ));
         }
     }
@@ -282,6 +314,7 @@ pub fn no_duplicate_keys<'a>(
 mod tests {
     use super::*;
     use aws_sdk_dynamodb::primitives::Blob;
+    use serde_json::json;
 
     fn schema(range: bool) -> KeySchema {
         KeySchema {
@@ -299,6 +332,19 @@ mod tests {
         let key = schema(true).key("42", Some("AQI=")).unwrap();
         assert_eq!(key["id"], AttributeValue::N("42".into()));
         assert_eq!(key["sk"], AttributeValue::B(Blob::new(vec![1, 2])));
+    }
+
+    #[test]
+    fn exact_keys_hold_the_key_attributes_and_nothing_else() {
+        let schema = schema(true);
+        let key = schema
+            .exact_key("k", &json!({"id": 7, "sk": "AQI="}))
+            .unwrap();
+        assert_eq!(key["id"], AttributeValue::N("7".into()));
+        let extra = schema.exact_key("k", &json!({"id": 7, "sk": "AQI=", "x": 1}));
+        assert_eq!(extra.unwrap_err().field.as_deref(), Some("k.x"));
+        let short = schema.exact_key("k", &json!({"id": 7}));
+        assert_eq!(short.unwrap_err().field.as_deref(), Some("k"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod expressions;
 pub mod input;
 pub mod keys;
 pub mod shape;
+pub mod transaction;
 pub mod values;
 
 #[cfg(target_arch = "wasm32")]
@@ -25,6 +26,7 @@ mod client;
 #[cfg(target_arch = "wasm32")]
 mod item;
 pub mod paging;
+pub mod partiql;
 #[cfg(target_arch = "wasm32")]
 mod write;
 
@@ -40,7 +42,7 @@ mod bindings {
 mod wit {
     pub use crate::bindings::exports::dynamodb::connector::actions::*;
     pub use crate::bindings::exports::dynamodb::connector::types::{
-        Connection, ConnectorError, ErrorInfo, RoleArnConnection,
+        CancellationReason, Connection, ConnectorError, ErrorInfo, RoleArnConnection,
     };
 }
 
@@ -49,7 +51,7 @@ mod wit {
 #[cfg(target_arch = "wasm32")]
 mod component {
     use crate::error::{Error, Kind};
-    use crate::wit::{ConnectorError, ErrorInfo};
+    use crate::wit::{CancellationReason, ConnectorError, ErrorInfo};
     use std::future::Future;
 
     /// The type the WIT exports are implemented on.
@@ -73,6 +75,7 @@ mod component {
             code: err.code,
             request_id: err.request_id,
             item: err.item,
+            reasons: err.reasons.into_iter().map(reason).collect(),
         };
         match err.kind {
             Kind::InvalidInput => ConnectorError::InvalidInput(info),
@@ -86,6 +89,15 @@ mod component {
             Kind::Timeout => ConnectorError::Timeout(info),
             Kind::Service => ConnectorError::Service(info),
             Kind::OutcomeUnknown => ConnectorError::OutcomeUnknown(info),
+            Kind::TransactionCanceled => ConnectorError::TransactionCanceled(info),
+        }
+    }
+
+    fn reason(reason: crate::error::Reason) -> CancellationReason {
+        CancellationReason {
+            code: reason.code,
+            message: reason.message,
+            item: reason.item,
         }
     }
 

@@ -10,11 +10,13 @@
 use crate::error::{self, Error, Kind, Result};
 use crate::expressions::{self, Expressions};
 use crate::shape::Obj;
+use crate::transaction::{self, Access};
 use crate::wit::{
     ConditionFailureValues, DeleteItemInput, ItemFormat, ReturnValues, UpdateItemInput,
     UpsertItemInput,
 };
-use crate::{endpoint, input, item, values};
+use crate::{input, item, values};
+use aws_sdk_dynamodb::error::BuildError;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::{
     delete_item::{builders::DeleteItemFluentBuilder, DeleteItemError},
@@ -23,7 +25,7 @@ use aws_sdk_dynamodb::operation::{
     update_item::{builders::UpdateItemFluentBuilder, UpdateItemError},
 };
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem, Update,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -75,12 +77,41 @@ write_input!(UpsertItemInput, UpdateItemInput, DeleteItemInput);
 
 /// The checked condition inputs of a write, what it returns and how it is delivered.
 pub struct Write {
-    condition: Option<String>,
-    expressions: Expressions,
+    conditions: Conditions,
     returns: ReturnValue,
     format: values::ItemFormat,
-    on_condition_failure: Option<ReturnValuesOnConditionCheckFailure>,
     token: Option<String>,
+}
+
+/// The checked condition inputs of one write: of a single write, or of one action of a
+/// transaction.
+#[derive(Debug, Default)]
+pub struct Conditions {
+    pub condition: Option<String>,
+    pub expressions: Expressions,
+    pub on_condition_failure: Option<ReturnValuesOnConditionCheckFailure>,
+}
+
+/// The members of a transaction's action that hold its condition inputs.
+pub const CONDITION_MEMBERS: [&str; 5] = [
+    "condition-expression",
+    "expression-attribute-names",
+    "expression-attribute-values",
+    "expression-attribute-value-types",
+    "return-values-on-condition-failure",
+];
+
+impl Conditions {
+    /// The condition members of one entry of a JSON array input (a transaction's action, a
+    /// PartiQL statement takes only the last): expression values in their natural types
+    /// unless typed by `expression-attribute-value-types`.
+    pub fn of_entry(entry: &input::Params) -> Result<Conditions> {
+        Ok(Conditions {
+            condition: entry.string("condition-expression")?,
+            expressions: expressions::of_entry(entry)?,
+            on_condition_failure: transaction::on_condition_failure(entry)?,
+        })
+    }
 }
 
 impl Write {
@@ -92,27 +123,30 @@ impl Write {
         allowed: &[ReturnValues],
     ) -> Result<Write> {
         let f = input.write_fields();
-        let token = idempotency_token(f.idempotency_token)?;
+        let token = transaction::token("idempotency-token", f.idempotency_token)?;
         // A transaction returns no attributes: with a token only `none` is possible.
         let (default, allowed) = match token {
             Some(_) => (ReturnValues::None, &[ReturnValues::None][..]),
             None => (default, allowed),
         };
-        Ok(Write {
+        let conditions = Conditions {
             condition: input::optional(f.condition_expression).map(str::to_string),
             expressions: expressions::parse(
                 f.expression_attribute_values,
                 f.expression_attribute_value_types,
                 f.expression_attribute_names,
             )?,
-            returns: return_values(f.return_values.unwrap_or(default), allowed)?,
-            format: item::format(f.item_format),
             on_condition_failure: match f.return_values_on_condition_failure {
                 Some(ConditionFailureValues::AllOld) => {
                     Some(ReturnValuesOnConditionCheckFailure::AllOld)
                 }
                 _ => None,
             },
+        };
+        Ok(Write {
+            conditions,
+            returns: return_values(f.return_values.unwrap_or(default), allowed)?,
+            format: item::format(f.item_format),
             token,
         })
     }
@@ -122,18 +156,6 @@ impl Write {
         Obj::new()
             .opt("Attributes", attributes.map(|a| self.format.item(a)))
             .build()
-    }
-}
-
-/// An `idempotency-token`: 1 to 36 printable ASCII characters.
-fn idempotency_token(token: Option<&str>) -> Result<Option<String>> {
-    let token = endpoint::optional_credential("idempotency-token", token)?;
-    match token {
-        Some(t) if t.len() > 36 => Err(Error::invalid(
-            "idempotency-token",
-            "must be at most 36 characters",
-        )),
-        other => Ok(other.map(str::to_string)),
     }
 }
 
@@ -155,15 +177,15 @@ fn return_values(chosen: ReturnValues, allowed: &[ReturnValues]) -> Result<Retur
     }
 }
 
-/// `builder` (of a request or of a transaction's item) with `write`'s condition, expression
-/// names and values, and what a failed condition returns.
+/// `builder` (of a request or of a transaction's item) with [`Conditions`]' condition,
+/// expression names and values, and what a failed condition returns.
 macro_rules! with_conditions {
-    ($builder:expr, $write:expr) => {
+    ($builder:expr, $conditions:expr) => {
         $builder
-            .set_condition_expression($write.condition.clone())
-            .set_expression_attribute_names($write.expressions.names.clone())
-            .set_expression_attribute_values($write.expressions.values.clone())
-            .set_return_values_on_condition_check_failure($write.on_condition_failure.clone())
+            .set_condition_expression($conditions.condition.clone())
+            .set_expression_attribute_names($conditions.expressions.names.clone())
+            .set_expression_attribute_values($conditions.expressions.values.clone())
+            .set_return_values_on_condition_check_failure($conditions.on_condition_failure.clone())
     };
 }
 
@@ -177,7 +199,7 @@ macro_rules! conditional {
     ($($builder:ty),*) => {$(
         impl Conditional for $builder {
             fn conditions(self, write: &Write) -> Self {
-                with_conditions!(self, write).return_values(write.returns.clone())
+                with_conditions!(self, write.conditions).return_values(write.returns.clone())
             }
         }
     )*};
@@ -188,7 +210,7 @@ conditional!(
     DeleteItemFluentBuilder
 );
 
-/// The one write of an idempotent write's transaction.
+/// One write of a transaction.
 pub enum Op {
     /// Create or replace this item.
     Put(Item),
@@ -196,6 +218,8 @@ pub enum Op {
     Update(Item, String),
     /// Delete the item with this key.
     Delete(Item),
+    /// Check the condition on the item with this key; write nothing.
+    Check(Item),
 }
 
 impl Write {
@@ -232,7 +256,8 @@ impl Write {
         table: &str,
         op: Op,
     ) -> Result<Value> {
-        let item = self.transact_item(table, op)?;
+        let item = transact_item(table, op, &self.conditions)
+            .map_err(|e| Error::invalid("idempotency-token", e))?;
         client
             .transact_write_items()
             .transact_items(item)
@@ -242,62 +267,65 @@ impl Write {
             .map_err(transaction_error)?;
         Ok(Obj::new().build())
     }
-
-    fn transact_item(&self, table: &str, op: Op) -> Result<TransactWriteItem> {
-        let item = TransactWriteItem::builder();
-        let built = match op {
-            Op::Put(put) => with_conditions!(Put::builder().set_item(Some(put)), self)
-                .table_name(table)
-                .build()
-                .map(|put| item.put(put)),
-            Op::Update(key, expression) => {
-                let update = Update::builder().update_expression(expression);
-                with_conditions!(update.set_key(Some(key)), self)
-                    .table_name(table)
-                    .build()
-                    .map(|update| item.update(update))
-            }
-            Op::Delete(key) => with_conditions!(Delete::builder().set_key(Some(key)), self)
-                .table_name(table)
-                .build()
-                .map(|delete| item.delete(delete)),
-        };
-        built
-            .map(|b| b.build())
-            .map_err(|e| Error::invalid("idempotency-token", e))
-    }
 }
 
-/// The error of an idempotent write: its one cancellation reason (e.g. the condition
-/// failed, with the item when asked for), or a token reused for another write.
+/// `op` on `table` with `conditions`, as one item of a `TransactWriteItems`.
+pub fn transact_item(
+    table: &str,
+    op: Op,
+    conditions: &Conditions,
+) -> std::result::Result<TransactWriteItem, BuildError> {
+    let item = TransactWriteItem::builder();
+    let item = match op {
+        Op::Put(put) => item.put(
+            with_conditions!(Put::builder().set_item(Some(put)), conditions)
+                .table_name(table)
+                .build()?,
+        ),
+        Op::Update(key, expression) => {
+            let update = Update::builder().update_expression(expression);
+            item.update(
+                with_conditions!(update.set_key(Some(key)), conditions)
+                    .table_name(table)
+                    .build()?,
+            )
+        }
+        Op::Delete(key) => item.delete(
+            with_conditions!(Delete::builder().set_key(Some(key)), conditions)
+                .table_name(table)
+                .build()?,
+        ),
+        Op::Check(key) => item.condition_check(
+            with_conditions!(ConditionCheck::builder().set_key(Some(key)), conditions)
+                .table_name(table)
+                .build()?,
+        ),
+    };
+    Ok(item.build())
+}
+
+/// The error of an idempotent write: its one cancellation reason as the error (e.g. the
+/// condition failed, with the item when asked for), else as [`transaction::error`].
 fn transaction_error(err: SdkError<TransactWriteItemsError, HttpResponse>) -> Error {
-    let reason = match err.as_service_error() {
-        Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
-            e.cancellation_reasons().first().cloned()
-        }
-        Some(TransactWriteItemsError::IdempotentParameterMismatchException(_)) => {
-            return Error::invalid(
-                "idempotency-token",
-                "was used within the last 10 minutes for a different write",
-            );
-        }
-        _ => None,
+    let err = transaction::error(err, "idempotency-token", Access::Write);
+    let Some(reason) = err.reasons.iter().find(|r| r.code != "None").cloned() else {
+        return err;
     };
-    let Some(reason) = reason.filter(|r| r.code().is_some_and(|c| c != "None")) else {
-        return Error::from(err);
-    };
-    let code = reason.code().unwrap_or_default().to_string();
-    let cause = Error::from(err);
-    let kind = match code.as_str() {
+    let kind = match reason.code.as_str() {
         "ConditionalCheckFailed" => Kind::ConditionalCheckFailed,
         other => error::kind_of_code(&format!("{other}Exception")),
     };
     Error {
         kind,
-        message: format!("{code}: {}", reason.message().unwrap_or(&cause.message)),
-        code: Some(code),
-        item: reason.item().map(|i| values::plain_item(i).to_string()),
-        ..cause
+        message: format!(
+            "{}: {}",
+            reason.code,
+            reason.message.as_deref().unwrap_or(&err.message)
+        ),
+        code: Some(reason.code),
+        item: reason.item,
+        reasons: Vec::new(),
+        ..err
     }
 }
 

@@ -98,6 +98,24 @@ pub struct StepError {
     /// is (the component sends it as JSON text; the host parses it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<Box<Value>>,
+    /// For `transaction-canceled`: why each action of the transaction failed, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<CancellationReason>,
+}
+
+/// Why one action of a cancelled transaction failed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CancellationReason {
+    /// The reason code, e.g. `ConditionalCheckFailed`; `None` for an action that did not
+    /// fail.
+    pub code: String,
+    /// The service's description, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The item as it is, when a failed condition asked for it (parsed from the
+    /// component's JSON text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<Value>,
 }
 
 impl StepError {
@@ -110,6 +128,7 @@ impl StepError {
             code: None,
             request_id: None,
             item: None,
+            reasons: Vec::new(),
         }
     }
 
@@ -131,11 +150,33 @@ impl StepError {
     #[must_use]
     pub fn redacted(mut self, secrets: &[&str]) -> Self {
         self.message = redact(&self.message, secrets);
+        for reason in &mut self.reasons {
+            if let Some(message) = &mut reason.message {
+                *message = redact(message, secrets);
+            }
+        }
         for text in [&mut self.field, &mut self.code, &mut self.request_id]
             .into_iter()
             .flatten()
         {
             *text = redact(text, secrets);
+        }
+        self
+    }
+
+    /// The error with the items it carries (JSON text from the component) parsed.
+    #[must_use]
+    pub fn with_parsed_items(mut self) -> Self {
+        let parse = |item: &mut Option<Value>| {
+            if let Some(Value::String(text)) = item {
+                *item = serde_json::from_str(text).ok();
+            }
+        };
+        let mut item = self.item.take().map(|i| *i);
+        parse(&mut item);
+        self.item = item.map(Box::new);
+        for reason in &mut self.reasons {
+            parse(&mut reason.item);
         }
         self
     }

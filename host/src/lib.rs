@@ -37,7 +37,7 @@ mod pool;
 pub mod sandbox;
 
 pub use egress::Egress;
-pub use error::{ErrorKind, StepError};
+pub use error::{CancellationReason, ErrorKind, StepError};
 pub use glue::{Limits, StepStats};
 
 use glue::{Call, CallOutcome, Outbound, Runtime};
@@ -330,12 +330,9 @@ impl Host {
             CallOutcome::Returned(Ok(text)) => serde_json::from_str(&text)
                 .map_err(|e| StepError::trap(format!("the component returned invalid JSON: {e}"))),
             CallOutcome::Returned(Err(error)) => {
-                let mut error: StepError = serde_json::from_value(error)
+                let error: StepError = serde_json::from_value(error)
                     .map_err(|e| StepError::trap(format!("unexpected error shape: {e}")))?;
-                if let Some(Value::String(text)) = error.item.as_deref() {
-                    error.item = serde_json::from_str(text).ok().map(Box::new);
-                }
-                Err(with_refusals(error, &call.refused))
+                Err(with_refusals(error.with_parsed_items(), &call.refused))
             }
         }
     }

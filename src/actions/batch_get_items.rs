@@ -39,8 +39,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         let schema = KeySchema::describe(&client, table).await?;
         for (i, key) in list.iter().enumerate() {
             let at = format!("keys.{table}[{i}]");
-            let typed = schema.plain_key(&at, key)?;
-            keys.push((table.clone(), at.clone(), schema.key_of(&at, &typed)?));
+            keys.push((table.clone(), at.clone(), schema.exact_key(&at, key)?));
         }
     }
     let batches: Vec<_> = keys.chunks(BATCH).collect();
@@ -48,7 +47,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         let entries = batch
             .iter()
             .map(|(table, at, key)| (table.as_str(), at.as_str(), key));
-        keys::no_duplicate_keys(entries, BATCH)?;
+        keys::no_duplicate_keys(entries, &format!("one batch of {BATCH}"))?;
     }
     let format = item::format(input.item_format);
     let (mut found, mut unread) = (Map::new(), Map::new());

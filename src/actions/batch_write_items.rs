@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::keys::KeySchema;
 use crate::shape::Obj;
 use crate::wit::Connection;
-use crate::{backoff, client, input, keys, values};
+use crate::{backoff, client, input, item, keys, values};
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
@@ -52,7 +52,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         let entries = batch
             .iter()
             .map(|r| (r.table.as_str(), r.at.as_str(), &r.key));
-        keys::no_duplicate_keys(entries, BATCH)?;
+        keys::no_duplicate_keys(entries, &format!("one batch of {BATCH}"))?;
     }
     let (mut written, mut unprocessed) = (0usize, Map::new());
     for batch in batches {
@@ -101,14 +101,14 @@ fn write_request(at: &str, entry: &Value, schema: &KeySchema) -> Result<(WriteRe
         .unwrap_or_default();
     let built = match (entry.get("put"), entry.get("delete")) {
         (Some(item), None) if fields.iter().all(|f| ["put", "types"].contains(f)) => {
-            let item = put_item(at, item, entry.get("types"))?;
+            let item = item::put(at, item, entry.get("types"))?;
             let key = schema.key_of(at, &item)?;
             let item = values::within_item_size(at, item)?;
             let put = PutRequest::builder().set_item(Some(item)).build();
             put.map(|p| (WriteRequest::builder().put_request(p).build(), key))
         }
         (None, Some(key)) if fields == ["delete"] => {
-            let key = schema.plain_key(&format!("{at}.delete"), key)?;
+            let key = schema.exact_key(&format!("{at}.delete"), key)?;
             let delete = DeleteRequest::builder().set_key(Some(key.clone())).build();
             delete.map(|d| (WriteRequest::builder().delete_request(d).build(), key))
         }
@@ -120,16 +120,6 @@ fn write_request(at: &str, entry: &Value, schema: &KeySchema) -> Result<(WriteRe
         }
     };
     built.map_err(|e| Error::invalid(at, e))
-}
-
-/// The item of a put: typed by its `types`, else every attribute in its natural type.
-fn put_item(at: &str, item: &Value, types: Option<&Value>) -> Result<Item> {
-    let field = format!("{at}.put");
-    match (types, values::natural(&field, item)?) {
-        (Some(types), _) => values::typed_map(&field, item, &format!("{at}.types"), types),
-        (None, AttributeValue::M(members)) => Ok(members),
-        (None, _) => Err(Error::invalid(field, "must be a JSON object")),
-    }
 }
 
 /// Send one batch, retrying its unprocessed items; what is left after the attempts.

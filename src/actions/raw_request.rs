@@ -1,11 +1,14 @@
-//! `raw-request`: one PartiQL statement with `?` parameters (`ExecuteStatement`).
+//! `raw-request`: one PartiQL statement with `?` parameters (`ExecuteStatement`); with
+//! `fetch-all`, every page of a `SELECT` (following `NextToken`). A statement other than
+//! `SELECT` is delivered at most once (docs/errors.md).
 
 pub use crate::wit::RawRequestInput as Input;
 
-use crate::error::{self, Error, Result};
+use crate::error::{self, Result};
+use crate::paging::{self, Want};
 use crate::shape::Obj;
 use crate::wit::Connection;
-use crate::{client, input, item, values};
+use crate::{client, input, item, partiql, values};
 use serde_json::Value;
 
 /// The `ExecuteStatement` fields `query-parameters` may set.
@@ -18,57 +21,56 @@ const PARAMETERS: [&str; 4] = [
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let statement = input::required("statement", &input.statement)?;
-    let parameters = match input::opt_json("parameters", input.parameters.as_deref())? {
-        None => None,
-        Some(Value::Array(items)) if items.is_empty() => None,
-        Some(Value::Array(items)) => Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| values::natural(&format!("parameters[{i}]"), v))
-                .collect::<Result<Vec<_>>>()?,
-        ),
-        Some(_) => return Err(Error::invalid("parameters", "must be a JSON array")),
-    };
+    let parameters = input::opt_json("parameters", input.parameters.as_deref())?;
+    let parameters = partiql::parameters("parameters", parameters.as_ref())?;
     let params = input::Params::parse(
         "query-parameters",
         input.query_parameters.as_deref(),
         &PARAMETERS,
     )?;
+    let (limit, consistent) = (params.positive("Limit")?, params.bool("ConsistentRead")?);
     let capacity = params.consumed_capacity()?;
-    // A statement other than SELECT writes: it is delivered at most once.
-    let read = statement
-        .get(..6)
-        .is_some_and(|word| word.eq_ignore_ascii_case("select"));
+    let access = partiql::access(statement);
     let client = client::dynamodb(connection, &input.region).await?;
-    let client = if read {
-        client
-    } else {
-        client::at_most_once(&client)
+    let client = client::for_access(client, access);
+    let want = Want {
+        all: input.fetch_all.unwrap_or(false),
+        max: None,
     };
-    let out = client
-        .execute_statement()
-        .statement(statement)
-        .set_parameters(parameters)
-        .set_next_token(params.string("NextToken")?)
-        .set_limit(params.positive("Limit")?)
-        .set_consistent_read(params.bool("ConsistentRead")?)
-        .set_return_consumed_capacity(capacity)
-        .send()
-        .await
-        .map_err(|e| {
-            if read {
-                Error::from(e)
-            } else {
-                error::write(e)
+    let fetched = paging::fetch(
+        want,
+        params.string("NextToken")?,
+        |token| {
+            let request = client
+                .execute_statement()
+                .statement(statement)
+                .set_parameters(parameters.clone())
+                .set_next_token(token)
+                .set_limit(limit)
+                .set_consistent_read(consistent)
+                .set_return_consumed_capacity(capacity.clone());
+            async move {
+                request
+                    .send()
+                    .await
+                    .map_err(|e| error::of_access(e, access))
             }
-        })?;
+        },
+        |page| page.next_token.clone(),
+        |page| page.items().len(),
+    )
+    .await?;
+    let format = item::format(input.item_format);
+    let items: Vec<_> = fetched
+        .pages
+        .iter()
+        .flat_map(|p| p.items())
+        .cloned()
+        .collect();
+    let last = fetched.pages.last().and_then(|p| p.last_evaluated_key());
     Ok(Obj::new()
-        .set("Items", item::format(input.item_format).items(out.items()))
-        .opt("NextToken", out.next_token())
-        .opt(
-            "LastEvaluatedKey",
-            out.last_evaluated_key().map(values::plain_item),
-        )
+        .set("Items", format.items(&items))
+        .opt("NextToken", fetched.next)
+        .opt("LastEvaluatedKey", last.map(values::plain_item))
         .build())
 }

@@ -37,6 +37,9 @@ pub enum Fault {
     EchoHeaders,
     /// Answer HTTP 200 with this JSON body without forwarding (e.g. `UnprocessedItems`).
     Answer(String),
+    /// Answer HTTP 400 with this AWS error code without forwarding (an error the local
+    /// servers never give, e.g. `IdempotentParameterMismatchException`).
+    Refuse(&'static str),
 }
 
 struct State {
@@ -212,6 +215,7 @@ async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
         Some(Fault::Garbage) => answer(200, "<html>not json"),
         Some(Fault::EmptyBody) => answer(200, Bytes::new()),
         Some(Fault::Answer(body)) => answer(200, body),
+        Some(Fault::Refuse(code)) => aws_error(400, code, "injected by the proxy"),
         Some(Fault::EchoHeaders) => {
             let headers: Vec<String> = request
                 .headers()

@@ -130,3 +130,43 @@ fn flow_runs_steps_in_order() {
     assert!(make < see && see < drop);
     assert!(stdout.contains("\"flowed\""));
 }
+
+#[test]
+fn the_bulk_flow_example_writes_scans_transacts_and_reads_back() {
+    component();
+    let mut flow: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace().join("examples/bulk-flow.json")).unwrap(),
+    )
+    .unwrap();
+    flow["connection"]["endpoint-url"] = json!(moto());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bulk-flow.json");
+    std::fs::write(&file, flow.to_string()).unwrap();
+    let (code, stdout, stderr) = cli(&["flow", "--json", file.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let record: Vec<Value> = serde_json::from_str(&stdout).unwrap();
+    let output = |action: &str| {
+        let step = record.iter().find(|s| s["action"] == action);
+        step.map(|s| s["output"].clone()).unwrap()
+    };
+    assert_eq!(
+        output("batch-write-items"),
+        json!({"Written": 313, "Unprocessed": {}})
+    );
+    let scan = output("scan-items");
+    assert_eq!(scan["Count"], 300);
+    let mut ids: Vec<u64> = scan["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["orderId"].as_u64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=300).collect::<Vec<_>>(), "each order once");
+    assert_eq!(output("transact-write-items"), json!({"Actions": 2}));
+    let snapshot = output("transact-get-items");
+    assert_eq!(snapshot["Responses"][0]["total"], "12.50");
+    assert_eq!(snapshot["Responses"][1], json!({"sku": "SKU-3", "qty": 48}));
+    let read = &output("batch-get-items")["Responses"]["bulk-orders"];
+    assert_eq!(read.as_array().map(Vec::len), Some(3));
+}

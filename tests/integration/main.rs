@@ -17,4 +17,5 @@ mod manifest;
 mod sandbox;
 mod scans;
 mod tables;
+mod transactions;
 mod writes;
