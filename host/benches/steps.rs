@@ -4,14 +4,16 @@
 //!
 //! Run with `scripts/bench.sh` (or `cargo bench -p connector-host --bench steps` after
 //! `scripts/setup.sh` and building the component). Prints a table of p50/p99 and ratios to
-//! the native long-lived client, then start-up figures and fetch-all scaling.
+//! the native long-lived client, then start-up figures and fetch-all scaling, then bulk work:
+//! a 10,000-item batch write and a 1- and 4-segment scan of 10,000 items.
 //! `BENCH_COMPONENT=path.wasm` measures another build of the component.
 
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use connector_host::{Host, Limits, Options};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -22,9 +24,42 @@ const TABLE: &str = "bench";
 
 // ---------------------------------------------------------------- the stub server
 
+/// Items per stub `Scan` page (DynamoDB pages by 1 MB; these items are ~60 bytes).
+const SCAN_PAGE: usize = 1000;
+
+/// What the stub holds: `tables` table names (`ListTables`), and `items` items of the
+/// table (`Scan`, in segments).
+#[derive(Clone, Copy)]
+struct Stub {
+    tables: usize,
+    items: usize,
+}
+
+/// One stub `Scan` page: the items of the request's segment (id modulo the segment count)
+/// after its `ExclusiveStartKey`.
+fn stub_scan(request: &Value, items: usize) -> String {
+    let segment = request["Segment"].as_u64().unwrap_or(0) as usize;
+    let total = request["TotalSegments"].as_u64().unwrap_or(1) as usize;
+    let start = request["ExclusiveStartKey"]["id"]["N"]
+        .as_str()
+        .and_then(|n| n.parse::<usize>().ok())
+        .map_or(segment, |last| last + total);
+    let ids: Vec<usize> = (start..items).step_by(total).take(SCAN_PAGE).collect();
+    let page: Vec<Value> = ids
+        .iter()
+        .map(|i| json!({"id": {"N": i.to_string()}, "name": {"S": format!("item-{i}")}, "total": {"N": "12.50"}}))
+        .collect();
+    let mut out = json!({"Items": page, "Count": ids.len(), "ScannedCount": ids.len()});
+    if let Some(last) = ids.last().filter(|last| *last + total < items) {
+        out["LastEvaluatedKey"] = json!({"id": {"N": last.to_string()}});
+    }
+    out.to_string()
+}
+
 /// The JSON body the stub answers for an `X-Amz-Target` operation.
-fn stub_answer(operation: &str, body: &[u8], tables: usize) -> String {
+fn stub_answer(operation: &str, body: &[u8], stub: Stub) -> String {
     let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let tables = stub.tables;
     match operation {
         "ListTables" => {
             let start = request["ExclusiveStartTableName"]
@@ -50,11 +85,12 @@ fn stub_answer(operation: &str, body: &[u8], tables: usize) -> String {
             json!({"Item": {"id": {"N": "1"}, "name": {"S": "Rose"}, "tags": {"SS": ["a", "b"]}}})
                 .to_string()
         }
+        "Scan" => stub_scan(&request, stub.items),
         _ => "{}".to_string(),
     }
 }
 
-async fn stub_connection(mut socket: tokio::net::TcpStream, tables: usize) -> std::io::Result<()> {
+async fn stub_connection(mut socket: tokio::net::TcpStream, stub: Stub) -> std::io::Result<()> {
     let mut buffer = Vec::with_capacity(8192);
     loop {
         let header_end = loop {
@@ -90,7 +126,7 @@ async fn stub_connection(mut socket: tokio::net::TcpStream, tables: usize) -> st
         }
         let target = header("x-amz-target").unwrap_or_default();
         let operation = target.rsplit('.').next().unwrap_or("");
-        let body = stub_answer(operation, &buffer[header_end..header_end + length], tables);
+        let body = stub_answer(operation, &buffer[header_end..header_end + length], stub);
         buffer.drain(..header_end + length);
         let response = format!(
             "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: {}\r\nx-amzn-requestid: stub\r\n\r\n{body}",
@@ -100,8 +136,8 @@ async fn stub_connection(mut socket: tokio::net::TcpStream, tables: usize) -> st
     }
 }
 
-/// Start a stub with `tables` tables on a free port; returns its URL.
-fn start_stub(runtime: &tokio::runtime::Runtime, tables: usize) -> String {
+/// Start a stub on a free port; returns its URL.
+fn start_stub(runtime: &tokio::runtime::Runtime, stub: Stub) -> String {
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
@@ -109,7 +145,7 @@ fn start_stub(runtime: &tokio::runtime::Runtime, tables: usize) -> String {
     runtime.spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
             socket.set_nodelay(true).ok();
-            tokio::spawn(stub_connection(socket, tables));
+            tokio::spawn(stub_connection(socket, stub));
         }
     });
     url
@@ -189,9 +225,129 @@ impl Op {
                 "value": {"id": 1, "name": "Rose", "tags": ["a", "b"]},
                 "value-types": {"id": "N", "name": "S", "tags": "SS"}}),
         };
-        json!({"connection": {"type": "access-key", "access-key-id": "AKIDBENCH",
-            "secret-access-key": "bench-secret", "endpoint-url": endpoint},
-            "action": self.name(), "input": input})
+        step_at(endpoint, self.name(), input)
+    }
+}
+
+/// The step document of `action` with `input` against `endpoint`.
+fn step_at(endpoint: &str, action: &str, input: Value) -> Value {
+    json!({"connection": {"type": "access-key", "access-key-id": "AKIDBENCH",
+        "secret-access-key": "bench-secret", "endpoint-url": endpoint},
+        "action": action, "input": input})
+}
+
+// ---------------------------------------------------------------- bulk work
+
+/// Items written and scanned by the bulk rows.
+const BULK_ITEMS: usize = 10_000;
+
+fn bulk_item(i: usize) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        ("id".to_string(), AttributeValue::N(i.to_string())),
+        ("name".to_string(), AttributeValue::S(format!("item-{i}"))),
+        ("total".to_string(), AttributeValue::N("12.50".into())),
+    ])
+}
+
+/// Native batch write of `items` items, as the connector batches them: requests of 25,
+/// unprocessed items sent again until none are left.
+async fn native_batch_write(client: &aws_sdk_dynamodb::Client, items: usize) {
+    let requests: Vec<WriteRequest> = (0..items)
+        .map(|i| {
+            let put = PutRequest::builder().set_item(Some(bulk_item(i)));
+            WriteRequest::builder()
+                .put_request(put.build().unwrap())
+                .build()
+        })
+        .collect();
+    for chunk in requests.chunks(25) {
+        let mut pending = HashMap::from([(TABLE.to_string(), chunk.to_vec())]);
+        while !pending.is_empty() {
+            let request = client.batch_write_item().set_request_items(Some(pending));
+            pending = request
+                .send()
+                .await
+                .unwrap()
+                .unprocessed_items
+                .unwrap_or_default();
+            pending.retain(|_, writes| !writes.is_empty());
+        }
+    }
+}
+
+/// Native scan of every page of `segments` segments at once; the number of items read.
+async fn native_scan(client: &aws_sdk_dynamodb::Client, segments: i32) -> usize {
+    let mut tasks = tokio::task::JoinSet::new();
+    for segment in 0..segments {
+        let client = client.clone();
+        tasks.spawn(async move {
+            let (mut start, mut count) = (None, 0);
+            loop {
+                let request = client
+                    .scan()
+                    .table_name(TABLE)
+                    .set_exclusive_start_key(start);
+                let request = request.segment(segment).total_segments(segments);
+                let out = request.send().await.unwrap();
+                count += out.items().len();
+                start = out.last_evaluated_key;
+                if start.is_none() {
+                    return count;
+                }
+            }
+        });
+    }
+    tasks.join_all().await.into_iter().sum()
+}
+
+/// The bulk rows on one endpoint: a 10,000-item batch write, then a 1- and a 4-segment
+/// scan of those items, native against the component; `n` timed runs each.
+fn bulk(runtime: &tokio::runtime::Runtime, host: &Host, endpoint: (&str, &str), n: usize) {
+    let (name, url) = endpoint;
+    let client = native_client(url);
+    let puts: Vec<Value> = (0..BULK_ITEMS)
+        .map(|i| json!({"put": {"id": i, "name": format!("item-{i}"), "total": 12.50}}))
+        .collect();
+    let write = step_at(
+        url,
+        "batch-write-items",
+        json!({"region": "us-east-1", "requests": {TABLE: puts}}),
+    );
+    let run = |step: &Value, expect: (&str, usize)| {
+        let out = host.run_step(step).unwrap();
+        assert_eq!(out[expect.0], expect.1, "{name}");
+    };
+    let native = time(n, || {
+        runtime.block_on(native_batch_write(&client, BULK_ITEMS))
+    });
+    let component = time(n, || run(&write, ("Written", BULK_ITEMS)));
+    let work = format!("batch-write-items, {BULK_ITEMS} items");
+    print_pair(name, &work, &native, &component);
+    for segments in [1, 4] {
+        let input = json!({"region": "us-east-1", "table-name": TABLE, "fetch-all": true,
+            "segments": segments});
+        let scan = step_at(url, "scan-items", input);
+        let native = time(n, || {
+            assert_eq!(runtime.block_on(native_scan(&client, segments)), BULK_ITEMS);
+        });
+        let component = time(n, || run(&scan, ("Count", BULK_ITEMS)));
+        let work = format!("scan-items, {BULK_ITEMS} items, {segments} segment(s)");
+        print_pair(name, &work, &native, &component);
+    }
+}
+
+/// Two rows of the bulk table: native and the component doing the same work.
+fn print_pair(endpoint: &str, work: &str, native: &Figures, component: &Figures) {
+    for (contender, f) in [
+        ("native, long-lived client", native),
+        ("component, warm step", component),
+    ] {
+        println!(
+            "| {endpoint} | {work} | {contender} | {} | {} | {:.2}× |",
+            ms(f.p50),
+            ms(f.p99),
+            f.p50.as_secs_f64() / native.p50.as_secs_f64()
+        );
     }
 }
 
@@ -269,7 +425,13 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let stub = start_stub(&runtime, 3);
+    let stub = start_stub(
+        &runtime,
+        Stub {
+            tables: 3,
+            items: BULK_ITEMS,
+        },
+    );
     let moto = test_support::moto().to_string();
     let cache = tempfile::tempdir().unwrap();
     let options = |cache_dir: Option<PathBuf>| Options {
@@ -376,10 +538,9 @@ fn main() {
     );
 
     for tables in [1_000usize, 10_000] {
-        let url = start_stub(&runtime, tables);
-        let step = json!({"connection": {"type": "access-key", "access-key-id": "AKIDBENCH",
-            "secret-access-key": "bench-secret", "endpoint-url": url},
-            "action": "list-tables", "input": {"region": "us-east-1", "fetch-all": true}});
+        let url = start_stub(&runtime, Stub { tables, items: 0 });
+        let input = json!({"region": "us-east-1", "fetch-all": true});
+        let step = step_at(&url, "list-tables", input);
         let started = Instant::now();
         let (result, stats) = host.run_step_with_stats(&step);
         let elapsed = started.elapsed();
@@ -388,6 +549,28 @@ fn main() {
         println!(
             "| list-tables fetch-all, {tables} tables ({} pages) | {} ms, guest peak memory {:.1} MiB |",
             tables.div_ceil(100),
+            ms(elapsed),
+            stats.peak_memory_bytes as f64 / (1 << 20) as f64
+        );
+    }
+
+    println!();
+    println!("| endpoint | work | contender | p50 ms | p99 ms | p50 / native |");
+    println!("| --- | --- | --- | ---: | ---: | ---: |");
+    bulk(&runtime, &host, ("stub", &stub), 10);
+    bulk(&runtime, &host, ("moto", &moto), 3);
+
+    println!();
+    for items in [1_000usize, BULK_ITEMS] {
+        let url = start_stub(&runtime, Stub { tables: 0, items });
+        let input = json!({"region": "us-east-1", "table-name": TABLE, "fetch-all": true});
+        let started = Instant::now();
+        let (result, stats) = host.run_step_with_stats(&step_at(&url, "scan-items", input));
+        let elapsed = started.elapsed();
+        assert_eq!(result.unwrap()["Count"], items);
+        println!(
+            "| scan-items fetch-all, {items} items ({} pages) | {} ms, guest peak memory {:.1} MiB |",
+            items.div_ceil(SCAN_PAGE),
             ms(elapsed),
             stats.peak_memory_bytes as f64 / (1 << 20) as f64
         );
