@@ -233,14 +233,10 @@ pub async fn dynamodb(connection: &Connection, region: &str) -> Result<aws_sdk_d
     Ok(session(connection, region).await?.client)
 }
 
-/// The DynamoDB client for one step's non-idempotent write: throttling and failures before
-/// the request was sent are retried, a failure after it may have been applied is not (the
-/// action reports it as `outcome-unknown`, see [`crate::error::write`]).
-pub async fn writer(connection: &Connection, region: &str) -> Result<aws_sdk_dynamodb::Client> {
-    Ok(at_most_once(&dynamodb(connection, region).await?))
-}
-
-/// `client` with retries of possibly applied attempts forbidden.
+/// `client` with retries of possibly applied attempts forbidden, for one step's
+/// non-idempotent write: throttling and failures before the request was sent are retried,
+/// a failure after it may have been applied is not (the action reports it as
+/// `outcome-unknown`, see [`crate::error::write`]).
 pub fn at_most_once(client: &aws_sdk_dynamodb::Client) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(
         client

@@ -173,6 +173,14 @@ impl Params {
             .collect()
     }
 
+    /// A JSON object member (e.g. of an entry), checked like `query-parameters`.
+    pub fn object(field: &str, value: Option<&Value>, known: &[&str]) -> Result<Params> {
+        match value {
+            Some(Value::Object(members)) => Params::of(field, members.clone(), known),
+            _ => Err(Error::invalid(field, "must be a JSON object")),
+        }
+    }
+
     fn of(field: &str, members: serde_json::Map<String, Value>, known: &[&str]) -> Result<Params> {
         if let Some(unknown) = members.keys().find(|k| !known.contains(&k.as_str())) {
             return Err(Error::invalid(

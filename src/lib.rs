@@ -10,6 +10,8 @@
 #![deny(unsafe_code)]
 
 pub mod backoff;
+pub mod classify;
+pub mod columns;
 pub mod endpoint;
 pub mod error;
 pub mod expressions;
@@ -27,6 +29,13 @@ mod client;
 mod item;
 pub mod paging;
 pub mod partiql;
+pub mod profile;
+#[cfg(target_arch = "wasm32")]
+mod scan;
+#[cfg(target_arch = "wasm32")]
+mod table;
+#[cfg(target_arch = "wasm32")]
+mod wait;
 #[cfg(target_arch = "wasm32")]
 mod write;
 

@@ -48,6 +48,32 @@ pub fn canonical_number(text: &str) -> Option<(bool, String, i64)> {
     Some((negative, significant, first))
 }
 
+/// Compare two DynamoDB numbers given as text exactly, digit by digit (no `f64`); text
+/// that is not a number sorts before every number.
+pub fn compare_numbers(a: &str, b: &str) -> std::cmp::Ordering {
+    let (Some(a), Some(b)) = (canonical_number(a), canonical_number(b)) else {
+        return canonical_number(a)
+            .is_some()
+            .cmp(&canonical_number(b).is_some());
+    };
+    // -1 for negatives, 0 for zero, 1 for positives.
+    let sign = |(negative, digits, _): &(bool, String, i64)| match (digits.is_empty(), negative) {
+        (true, _) => 0,
+        (false, true) => -1,
+        (false, false) => 1,
+    };
+    let (sa, sb) = (sign(&a), sign(&b));
+    if sa != sb || sa == 0 {
+        return sa.cmp(&sb);
+    }
+    let magnitude = a.2.cmp(&b.2).then_with(|| a.1.cmp(&b.1));
+    if sa < 0 {
+        magnitude.reverse()
+    } else {
+        magnitude
+    }
+}
+
 /// Check a DynamoDB number given as text; returns the text unchanged (every digit kept).
 pub fn number(field: &str, text: &str) -> Result<String> {
     let text = text.trim();

@@ -1,9 +1,12 @@
 //! Property tests of the value mapping: arbitrary nested values round-trip, 38-digit numbers
 //! survive, and malformed inputs are rejected with an error, never a panic.
 
-use dynamodb_connector::values::{natural, number, plain, typed, typed_map, TYPE_CODES};
+use dynamodb_connector::values::{
+    compare_numbers, natural, number, plain, typed, typed_map, TYPE_CODES,
+};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use std::cmp::Ordering;
 
 /// A DynamoDB number as text: up to 38 significant digits, within range.
 fn number_text() -> impl Strategy<Value = String> {
@@ -80,6 +83,18 @@ proptest! {
         let _ = typed("value.x", &value, &bad);
         let _ = number("value.x", &bad);
         let _ = typed_map("value", &json!({"x": value}), "value-types", &json!({"x": bad}));
+    }
+
+    #[test]
+    fn numbers_compare_exactly_as_their_values(a in any::<i64>(), b in any::<i64>(), scale in 0u32..40) {
+        let scaled = |n: i64| format!("{n}E-{scale}");
+        prop_assert_eq!(compare_numbers(&scaled(a), &scaled(b)), a.cmp(&b));
+        prop_assert_eq!(compare_numbers(&a.to_string(), &format!("{a}.000")), Ordering::Equal);
+    }
+
+    #[test]
+    fn number_comparison_is_antisymmetric(a in number_text(), b in number_text()) {
+        prop_assert_eq!(compare_numbers(&a, &b), compare_numbers(&b, &a).reverse());
     }
 
     #[test]

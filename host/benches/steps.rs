@@ -351,6 +351,62 @@ fn print_pair(endpoint: &str, work: &str, native: &Figures, component: &Figures)
     }
 }
 
+// ---------------------------------------------------------------- catalog work
+
+/// One run of the Python peer of `infer-schema` (`scripts/infer_schema.py`: boto3 and a
+/// json_normalize-style walk): its own time (interpreter start-up excluded) and heap peak.
+fn python_infer(url: &str, size: usize) -> (Duration, u64) {
+    let script = test_support::workspace().join("scripts/infer_schema.py");
+    let out = Command::new(test_support::moto_python())
+        .arg(script)
+        .args([url, TABLE, &size.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let figures: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(figures["items"], size);
+    let ms = figures["ms"].as_f64().unwrap();
+    (
+        Duration::from_secs_f64(ms / 1000.0),
+        figures["peak_bytes"].as_u64().unwrap(),
+    )
+}
+
+/// `infer-schema` over 1,000 and 10,000 sampled items against the Python peer; the
+/// median of `n` runs each.
+fn infer_rows(host: &Host, endpoint: (&str, &str), n: usize) {
+    let (name, url) = endpoint;
+    for size in [1_000usize, BULK_ITEMS] {
+        let input = json!({"region": "us-east-1", "table-name": TABLE, "sample-size": size});
+        let step = step_at(url, "infer-schema", input);
+        let mut peak = 0;
+        let component = time(n, || {
+            let (result, stats) = host.run_step_with_stats(&step);
+            assert_eq!(result.unwrap()["SampledItems"], size);
+            peak = stats.peak_memory_bytes;
+        });
+        let runs: Vec<(Duration, u64)> = (0..n).map(|_| python_infer(url, size)).collect();
+        let python = figures(runs.iter().map(|r| r.0).collect());
+        let heap = runs.iter().map(|r| r.1).max().unwrap_or(0);
+        let per_item = |d: Duration| d.as_secs_f64() * 1e6 / size as f64;
+        let mib = |bytes: u64| bytes as f64 / (1 << 20) as f64;
+        println!(
+            "| {name} | {size} | {} ms ({:.1} µs/item) | {:.1} MiB | {} ms ({:.1} µs/item) | {:.1} MiB | {:.2}× |",
+            ms(component.p50),
+            per_item(component.p50),
+            mib(peak as u64),
+            ms(python.p50),
+            per_item(python.p50),
+            mib(heap),
+            component.p50.as_secs_f64() / python.p50.as_secs_f64()
+        );
+    }
+}
+
 // ---------------------------------------------------------------- measuring
 
 struct Figures {
@@ -559,6 +615,12 @@ fn main() {
     println!("| --- | --- | --- | ---: | ---: | ---: |");
     bulk(&runtime, &host, ("stub", &stub), 10);
     bulk(&runtime, &host, ("moto", &moto), 3);
+
+    println!();
+    println!("| endpoint | sampled items | infer-schema, component | guest peak memory | boto3 + Python inference | Python heap peak | component / Python |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    infer_rows(&host, ("stub", &stub), 5);
+    infer_rows(&host, ("moto", &moto), 3);
 
     println!();
     for items in [1_000usize, BULK_ITEMS] {

@@ -1,20 +1,29 @@
-//! `delete-table`: delete a table and return its last description.
+//! `delete-table`: delete a table and return its last description; with `wait`, wait
+//! until it no longer exists ([`crate::wait`]).
 
-pub use crate::wit::TableInput as Input;
+pub use crate::wit::DeleteTableInput as Input;
 
 use crate::error::{self, Result};
+use crate::wait::{self, Until};
 use crate::wit::Connection;
 use crate::{client, input, shape};
 use serde_json::{json, Value};
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let name = input::required("table-name", &input.table_name)?;
-    let client = client::writer(connection, &input.region).await?;
-    let out = client
+    let client = client::dynamodb(connection, &input.region).await?;
+    let out = client::at_most_once(&client)
         .delete_table()
         .table_name(name)
         .send()
         .await
         .map_err(error::write)?;
+    if input.wait == Some(true) {
+        let timeout = wait::timeout(None)?;
+        wait::until(&client, name, Until::Deleted, timeout).await?;
+        return Ok(
+            json!({ "TableDescription": out.table_description().map(shape::table), "Deleted": true }),
+        );
+    }
     Ok(json!({ "TableDescription": out.table_description().map(shape::table) }))
 }

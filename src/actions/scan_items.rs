@@ -5,9 +5,9 @@ pub use crate::wit::ScanItemsInput as Input;
 
 use crate::error::{Error, Result};
 use crate::keys::{self, KeySchema};
-use crate::paging::{self, Want};
+use crate::paging::Want;
 use crate::wit::Connection;
-use crate::{client, expressions, input, item};
+use crate::{client, expressions, input, item, scan};
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
@@ -100,25 +100,6 @@ async fn start_key(client: &Client, input: &Input) -> Result<Option<Item>> {
     schema.plain_key(FIELD, &key).map(Some)
 }
 
-/// Fetch one segment (or the whole scan) as `want` says: its items, how many the service
-/// read, and its cursor.
-async fn scan(
-    request: ScanFluentBuilder,
-    want: Want,
-    start: Option<Item>,
-) -> Result<(Vec<Item>, i64, Option<Item>)> {
-    let fetched = paging::fetch(
-        want,
-        start,
-        |start| request.clone().set_exclusive_start_key(start).send(),
-        |page| page.last_evaluated_key.clone(),
-        |page| page.items().len(),
-    )
-    .await?;
-    let (items, scanned) = item::gather(fetched.pages, |p| (p.items, p.scanned_count));
-    Ok((items, scanned, fetched.next))
-}
-
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let split = split(&input)?;
     let want = Want {
@@ -134,7 +115,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
                 max: None,
             };
             let segments = (0..total).map(|s| {
-                scan(
+                scan::segment(
                     request.clone().segment(s).total_segments(total),
                     every,
                     None,
@@ -147,9 +128,9 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         }
         Split::Segment(segment, total) => {
             let request = request.segment(segment).total_segments(total);
-            scan(request, want, start_key(&client, &input).await?).await?
+            scan::segment(request, want, start_key(&client, &input).await?).await?
         }
-        Split::Whole => scan(request, want, start_key(&client, &input).await?).await?,
+        Split::Whole => scan::segment(request, want, start_key(&client, &input).await?).await?,
     };
     let index = input::text(&input.index_name);
     let table = input.table_name.trim();

@@ -9,7 +9,7 @@ mod proxy;
 mod servers;
 
 pub use proxy::{Fault, Proxy};
-pub use servers::{dynalite, free_port, moto, moto_python};
+pub use servers::{dynalite, free_port, moto, moto_python, slow_dynalite};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -77,34 +77,44 @@ pub fn moto() -> &'static str {
     })
 }
 
-/// The endpoint of a dynalite server (stricter validation, no PartiQL) shared by this
-/// process; tables become ACTIVE at once.
+/// A dynalite server (started once per process) that creates, deletes and updates tables
+/// at once: the stricter validation of the service, without its delays.
 pub fn dynalite() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let script = workspace().join("node_modules/dynalite/cli.js");
-        assert!(
-            script.exists(),
-            "dynalite is missing: run scripts/setup.sh, which installs it"
-        );
-        let script = script.to_str().expect("a UTF-8 path");
-        serve(
-            "dynalite",
-            Path::new("/usr/bin/env"),
-            &[
-                "node",
-                script,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "{port}",
-                "--createTableMs",
-                "0",
-                "--deleteTableMs",
-                "0",
-                "--updateTableMs",
-                "0",
-            ],
-        )
-    })
+    URL.get_or_init(|| start_dynalite(0))
+}
+
+/// A dynalite server whose tables take 500 ms to become ACTIVE (or to go, or to update), as
+/// the service's do: what waiting for a table is tested against.
+pub fn slow_dynalite() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| start_dynalite(500))
+}
+
+fn start_dynalite(delay_ms: u32) -> String {
+    let script = workspace().join("node_modules/dynalite/cli.js");
+    assert!(
+        script.exists(),
+        "dynalite is missing: run scripts/setup.sh, which installs it"
+    );
+    let script = script.to_str().expect("a UTF-8 path");
+    let delay = delay_ms.to_string();
+    serve(
+        "dynalite",
+        Path::new("/usr/bin/env"),
+        &[
+            "node",
+            script,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            "--createTableMs",
+            &delay,
+            "--deleteTableMs",
+            &delay,
+            "--updateTableMs",
+            &delay,
+        ],
+    )
 }

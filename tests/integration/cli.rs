@@ -170,3 +170,56 @@ fn the_bulk_flow_example_writes_scans_transacts_and_reads_back() {
     let read = &output("batch-get-items")["Responses"]["bulk-orders"];
     assert_eq!(read.as_array().map(Vec::len), Some(3));
 }
+
+#[test]
+fn the_catalog_flow_example_infers_profiles_classifies_and_administers() {
+    component();
+    let mut flow: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace().join("examples/catalog-flow.json")).unwrap(),
+    )
+    .unwrap();
+    flow["connection"]["endpoint-url"] = json!(moto());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("catalog-flow.json");
+    std::fs::write(&file, flow.to_string()).unwrap();
+    let (code, stdout, stderr) = cli(&["flow", "--json", file.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let record: Vec<Value> = serde_json::from_str(&stdout).unwrap();
+    let output = |action: &str| {
+        let step = record.iter().find(|s| s["action"] == action);
+        step.map(|s| s["output"].clone()).unwrap()
+    };
+    let people = flow["steps"][2]["input"]["requests"]["catalog-customers"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        output("create-table")["TableDescription"]["TableStatus"],
+        "ACTIVE"
+    );
+    assert_eq!(output("infer-schema")["SampledItems"], people);
+    let classified = output("classify-columns");
+    let tags = |path: &str| {
+        let columns = classified["Columns"].as_array().unwrap();
+        let column = columns.iter().find(|c| c["Path"] == path).unwrap();
+        column["Tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["Kind"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tags("email"), [json!("email-address")]);
+    assert_eq!(tags("card"), [json!("credit-card-number")]);
+    assert_eq!(tags("dateOfBirth"), [json!("date-of-birth")]);
+    assert_eq!(tags("address.city"), Vec::<Value>::new());
+    let scores = output("profile-table")["Columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["Path"] == "score")
+        .unwrap()["Number"]
+        .clone();
+    assert_eq!(scores["Count"], people);
+    assert_eq!(output("delete-table")["Deleted"], true);
+}

@@ -35,26 +35,6 @@ const WRITES: [&str; 7] = [
     "ExecuteStatement",
 ];
 
-/// A small seeded generator (xorshift64*): reproducible without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
 /// Valid steps of every action against table `fuzz` (numeric hash key `id`).
 fn seeds(region: &str) -> Vec<Value> {
     let key = json!([{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"}]);

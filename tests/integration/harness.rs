@@ -5,7 +5,7 @@ use connector_host::{Egress, Host, Options, StepError};
 use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-pub use test_support::{cache_dir, component, dynalite, moto, workspace, Proxy};
+pub use test_support::{cache_dir, component, dynalite, moto, slow_dynalite, workspace, Proxy};
 
 /// A secret used by every test connection; no test output may contain it.
 pub const SECRET: &str = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETKEY";
@@ -151,4 +151,24 @@ print(json.dumps(result, default=enc))
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("JSON from boto3")
+}
+
+/// A small seeded generator (xorshift64*): reproducible without a dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
 }

@@ -4,8 +4,10 @@
 
 mod harness;
 
+mod admin;
 mod batches;
 mod cache;
+mod catalog;
 mod cli;
 mod connections;
 mod dynalite;
