@@ -32,7 +32,7 @@ def infer(endpoint, table, size):
                           aws_access_key_id="AKIDBENCH", aws_secret_access_key="bench-secret")
     items, start = [], None
     while len(items) < size:
-        kwargs = {"TableName": table}
+        kwargs = {"TableName": table, "Limit": size}
         if start:
             kwargs["ExclusiveStartKey"] = start
         page = client.scan(**kwargs)

@@ -67,10 +67,12 @@ pub async fn sample(request: ScanFluentBuilder, size: usize, segments: i32) -> R
         all: true,
         max: Some(share),
     };
+    // Pages of at most the share: a sample never reads (and parses) a page it cuts away.
+    let page = i32::try_from(share).unwrap_or(i32::MAX);
     let parts = (0..segments).map(|s| {
         let request = match segments {
-            1 => request.clone(),
-            n => request.clone().segment(s).total_segments(n),
+            1 => request.clone().limit(page),
+            n => request.clone().limit(page).segment(s).total_segments(n),
         };
         segment(request, want, None)
     });
@@ -87,13 +89,24 @@ pub async fn sample(request: ScanFluentBuilder, size: usize, segments: i32) -> R
     Ok(Sample { items, whole_table })
 }
 
-/// A table's description and a sample of its items: what the catalog actions start from.
-pub async fn describe_and_sample(
-    client: &aws_sdk_dynamodb::Client,
-    table: &str,
-    size: usize,
-    segments: i32,
+/// The sampling inputs of a catalog action (`infer-schema`, `profile-table`,
+/// `classify-columns`).
+pub struct SampleInputs<'a> {
+    pub region: &'a str,
+    pub table_name: &'a str,
+    pub sample_size: Option<u32>,
+    pub segments: Option<u32>,
+}
+
+/// A table's description and a sample of its items, as the inputs ask: what the catalog
+/// actions start from.
+pub async fn table_sample(
+    connection: &crate::wit::Connection,
+    inputs: SampleInputs<'_>,
 ) -> Result<(TableDescription, Sample)> {
+    let table = crate::input::required("table-name", inputs.table_name)?;
+    let (size, segments) = sample_sizes(inputs.sample_size, inputs.segments)?;
+    let client = crate::client::dynamodb(connection, inputs.region).await?;
     let described = client.describe_table().table_name(table).send().await?;
     let description = described
         .table

@@ -6,17 +6,15 @@ pub use crate::wit::ClassifyColumnsInput as Input;
 use crate::classify::Matches;
 use crate::columns::Columns;
 use crate::error::{Error, Result};
+use crate::scan::{self, SampleInputs};
 use crate::shape::Obj;
 use crate::wit::Connection;
-use crate::{client, input, scan};
 use serde_json::Value;
 
 /// The least share of matching values, in percent, when none is given (OpenMetadata's).
 pub const DEFAULT_MIN_CONFIDENCE: u32 = 80;
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let table = input::required("table-name", &input.table_name)?;
-    let (size, segments) = scan::sample_sizes(input.sample_size, input.segments)?;
     let confidence = match input.min_confidence.unwrap_or(DEFAULT_MIN_CONFIDENCE) {
         c @ 1..=100 => c,
         _ => {
@@ -26,8 +24,13 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
             ))
         }
     };
-    let client = client::dynamodb(connection, &input.region).await?;
-    let (description, sample) = scan::describe_and_sample(&client, table, size, segments).await?;
+    let inputs = SampleInputs {
+        region: &input.region,
+        table_name: &input.table_name,
+        sample_size: input.sample_size,
+        segments: input.segments,
+    };
+    let (description, sample) = scan::table_sample(connection, inputs).await?;
     let columns = Columns::<Matches>::of(&sample.items);
     let rows: Vec<Value> = columns
         .columns

@@ -9,9 +9,10 @@ pub use crate::wit::SampleInput as Input;
 use crate::classify::Matches;
 use crate::columns::{share, Column, Columns, Gather};
 use crate::error::Result;
+use crate::scan::{self, SampleInputs};
 use crate::shape::{self, Obj};
+use crate::values;
 use crate::wit::Connection;
-use crate::{client, input, scan, values};
 use aws_sdk_dynamodb::types::{AttributeValue, TableDescription};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -55,10 +56,13 @@ fn example(value: &AttributeValue) -> Option<Value> {
 }
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let table = input::required("table-name", &input.table_name)?;
-    let (size, segments) = scan::sample_sizes(input.sample_size, input.segments)?;
-    let client = client::dynamodb(connection, &input.region).await?;
-    let (description, sample) = scan::describe_and_sample(&client, table, size, segments).await?;
+    let inputs = SampleInputs {
+        region: &input.region,
+        table_name: &input.table_name,
+        sample_size: input.sample_size,
+        segments: input.segments,
+    };
+    let (description, sample) = scan::table_sample(connection, inputs).await?;
     let columns = Columns::<Inferred>::of(&sample.items);
     let described = shape::table(&description);
     let rows: Vec<Value> = columns

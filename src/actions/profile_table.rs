@@ -6,15 +6,18 @@ pub use crate::wit::SampleInput as Input;
 use crate::columns::Columns;
 use crate::error::Result;
 use crate::profile::{self, Profile};
+use crate::scan::{self, SampleInputs};
 use crate::wit::Connection;
-use crate::{client, input, scan};
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let table = input::required("table-name", &input.table_name)?;
-    let (size, segments) = scan::sample_sizes(input.sample_size, input.segments)?;
-    let client = client::dynamodb(connection, &input.region).await?;
-    let (description, sample) = scan::describe_and_sample(&client, table, size, segments).await?;
+    let inputs = SampleInputs {
+        region: &input.region,
+        table_name: &input.table_name,
+        sample_size: input.sample_size,
+        segments: input.segments,
+    };
+    let (description, sample) = scan::table_sample(connection, inputs).await?;
     let columns = Columns::<Profile>::of(&sample.items);
     let rows: Vec<Value> = columns
         .columns

@@ -4,15 +4,20 @@
 use crate::harness::*;
 use serde_json::{json, Value};
 
-fn table_input(region: &str, name: &str, extra: Value) -> Value {
-    let mut input = json!({"region": region, "table-name": name,
-        "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"}],
-        "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}],
-        "billing-mode": "PAY_PER_REQUEST"});
+/// `input` with the members of `extra` added (or replaced).
+fn with(mut input: Value, extra: &Value) -> Value {
     for (k, v) in extra.as_object().unwrap() {
         input[k] = v.clone();
     }
     input
+}
+
+fn table_input(region: &str, name: &str, extra: Value) -> Value {
+    let input = json!({"region": region, "table-name": name,
+        "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"}],
+        "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "billing-mode": "PAY_PER_REQUEST"});
+    with(input, &extra)
 }
 
 fn upsert(name: &str) -> Value {
@@ -165,11 +170,8 @@ fn update_table_inputs_are_checked_before_sending() {
         ),
     ];
     for (extra, field) in cases {
-        let mut input = json!({"region": "ap-southeast-5", "table-name": "admin-checks"});
-        for (k, v) in extra.as_object().unwrap() {
-            input[k] = v.clone();
-        }
-        let error = step_at(proxy.url(), "update-table", input).expect_err("refused");
+        let input = json!({"region": "ap-southeast-5", "table-name": "admin-checks"});
+        let error = step_at(proxy.url(), "update-table", with(input, &extra)).expect_err("refused");
         assert_eq!(error.kind, "invalid-input", "{error:?}");
         assert_eq!(error.field.as_deref(), Some(field), "{error:?}");
     }

@@ -9,34 +9,18 @@ use std::collections::{BTreeMap, BTreeSet};
 const ITEMS: u64 = 240;
 const NAMES: [&str; 6] = ["Rose", "Ada", "Grace", "Alan", "Edsger", "Barbara"];
 
-/// A card number of the Visa range with a valid Luhn check digit.
-fn card(n: u64) -> String {
-    let body = format!("4{:014}", n * 7_919);
-    let check = (0..10)
-        .find(|d| {
-            let digits = format!("{body}{d}");
-            let sum: u32 = digits
-                .bytes()
-                .rev()
-                .enumerate()
-                .map(|(i, b)| {
-                    let d = u32::from(b - b'0');
-                    if i % 2 == 1 {
-                        let x = d * 2;
-                        if x > 9 {
-                            x - 9
-                        } else {
-                            x
-                        }
-                    } else {
-                        d
-                    }
-                })
-                .sum();
-            sum.is_multiple_of(10)
-        })
-        .unwrap();
-    format!("{body}{check}")
+/// Card numbers the card networks publish for testing (valid Luhn check digits).
+const TEST_CARDS: [&str; 6] = [
+    "4111111111111111",
+    "4012888888881881",
+    "5555555555554444",
+    "5105105105105100",
+    "378282246310005",
+    "6011111111111117",
+];
+
+fn card(i: u64) -> String {
+    TEST_CARDS[(i / 3) as usize % TEST_CARDS.len()].to_string()
 }
 
 /// The seeded items, each with its value types (for the typed puts).
@@ -361,7 +345,7 @@ fn classify_columns_tags_personal_data_with_exact_counts_and_no_values() {
     }
     let text = out.to_string();
     assert!(
-        !text.contains("user1@example.com") && !text.contains(&card(3)),
+        !text.contains("user1@example.com") && !TEST_CARDS.iter().any(|c| text.contains(c)),
         "values leak: {text}"
     );
     let strict = ok(

@@ -131,24 +131,31 @@ fn flow_runs_steps_in_order() {
     assert!(stdout.contains("\"flowed\""));
 }
 
-#[test]
-fn the_bulk_flow_example_writes_scans_transacts_and_reads_back() {
+/// Run `examples/NAME` through `connector-host flow --json` against moto; the flow as run
+/// and its record (every step's name, action, input and output).
+fn run_example(name: &str) -> (Value, Vec<Value>) {
     component();
-    let mut flow: Value = serde_json::from_str(
-        &std::fs::read_to_string(workspace().join("examples/bulk-flow.json")).unwrap(),
-    )
-    .unwrap();
+    let text = std::fs::read_to_string(workspace().join("examples").join(name)).unwrap();
+    let mut flow: Value = serde_json::from_str(&text).unwrap();
     flow["connection"]["endpoint-url"] = json!(moto());
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("bulk-flow.json");
+    let file = dir.path().join(name);
     std::fs::write(&file, flow.to_string()).unwrap();
     let (code, stdout, stderr) = cli(&["flow", "--json", file.to_str().unwrap()], "");
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let record: Vec<Value> = serde_json::from_str(&stdout).unwrap();
-    let output = |action: &str| {
-        let step = record.iter().find(|s| s["action"] == action);
-        step.map(|s| s["output"].clone()).unwrap()
-    };
+    (flow, serde_json::from_str(&stdout).unwrap())
+}
+
+/// The output of the first step of `action` in a flow's record.
+fn output_of(record: &[Value], action: &str) -> Value {
+    let step = record.iter().find(|s| s["action"] == action);
+    step.map(|s| s["output"].clone()).unwrap()
+}
+
+#[test]
+fn the_bulk_flow_example_writes_scans_transacts_and_reads_back() {
+    let (_, record) = run_example("bulk-flow.json");
+    let output = |action: &str| output_of(&record, action);
     assert_eq!(
         output("batch-write-items"),
         json!({"Written": 313, "Unprocessed": {}})
@@ -173,22 +180,8 @@ fn the_bulk_flow_example_writes_scans_transacts_and_reads_back() {
 
 #[test]
 fn the_catalog_flow_example_infers_profiles_classifies_and_administers() {
-    component();
-    let mut flow: Value = serde_json::from_str(
-        &std::fs::read_to_string(workspace().join("examples/catalog-flow.json")).unwrap(),
-    )
-    .unwrap();
-    flow["connection"]["endpoint-url"] = json!(moto());
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("catalog-flow.json");
-    std::fs::write(&file, flow.to_string()).unwrap();
-    let (code, stdout, stderr) = cli(&["flow", "--json", file.to_str().unwrap()], "");
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    let record: Vec<Value> = serde_json::from_str(&stdout).unwrap();
-    let output = |action: &str| {
-        let step = record.iter().find(|s| s["action"] == action);
-        step.map(|s| s["output"].clone()).unwrap()
-    };
+    let (flow, record) = run_example("catalog-flow.json");
+    let output = |action: &str| output_of(&record, action);
     let people = flow["steps"][2]["input"]["requests"]["catalog-customers"]
         .as_array()
         .unwrap()
