@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the project needs beyond the Rust toolchain: the wasm32-wasip2 target, a
 # Python virtual environment with moto's server (version pinned in scripts/requirements.txt),
-# and dynalite from npm (version pinned in package.json).
+# and from npm (versions pinned in package.json) dynalite, the JS SDK the benchmark compares
+# with, and binaryen for scripts/dist.sh.
 # Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,6 @@ if ! .venv/bin/python -c "import sys, moto; sys.exit(moto.__version__ != '$moto_
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
 fi
-if [ ! -x node_modules/.bin/dynalite ]; then
+if [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund --silent
 fi

@@ -1,6 +1,13 @@
 //! The one place where AWS clients are built for a step: credentials from the connection
 //! (assuming a role through STS when asked), the region, the endpoint, `wasi:http`
 //! transport, retries and timeouts — shared by the DynamoDB and STS clients.
+//!
+//! An instance keeps its clients between steps: a host that runs several steps of one
+//! connection in the same instance (docs/embedding.md) pays for building a client (and, for
+//! a role, for `AssumeRole`) once per region, not per step. The kept clients belong to one
+//! connection: a step of any other connection (compared field by field in memory, never
+//! printed) drops them first. Assumed credentials are kept until 5 minutes before they
+//! expire.
 
 use crate::error::{Error, Result};
 use crate::wit::{Connection, RoleArnConnection};
@@ -22,7 +29,11 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_smithy_wasm::wasi::{WasiHttpClientBuilder, WasiSleep};
 use aws_types::sdk_config::SdkConfig;
-use std::time::Duration;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
 
 /// Attempts per request (the first try plus retries) for throttling and transient errors,
 /// with the SDK's standard exponential backoff. Requests the host refuses are not retried.
@@ -143,16 +154,79 @@ fn signing(
     ))
 }
 
-/// A step's DynamoDB client, and the role it assumed (if any).
-pub struct Session {
-    pub client: aws_sdk_dynamodb::Client,
-    pub assumed_role: Option<String>,
+/// A session's DynamoDB client, and its at-most-once twin for non-idempotent writes (built
+/// when first asked for). Derefs to the plain client.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    client: aws_sdk_dynamodb::Client,
+    writer: Arc<OnceLock<aws_sdk_dynamodb::Client>>,
 }
 
-/// Check the connection, assume its role when it has one, and build the DynamoDB client.
+impl Deref for Clients {
+    type Target = aws_sdk_dynamodb::Client;
+
+    fn deref(&self) -> &aws_sdk_dynamodb::Client {
+        &self.client
+    }
+}
+
+impl From<aws_sdk_dynamodb::Client> for Clients {
+    fn from(client: aws_sdk_dynamodb::Client) -> Self {
+        Clients {
+            client,
+            writer: Arc::default(),
+        }
+    }
+}
+
+/// A DynamoDB session: its clients, the role it assumed (if any) and when its credentials
+/// expire (assumed ones only).
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub client: Clients,
+    pub assumed_role: Option<String>,
+    expires: Option<SystemTime>,
+}
+
+/// Assumed credentials are not used within this long of their expiry.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(5 * 60);
+
+impl Session {
+    fn fresh(&self) -> bool {
+        self.expires
+            .is_none_or(|at| SystemTime::now() + EXPIRY_MARGIN < at)
+    }
+}
+
+/// The sessions this instance keeps, by region, and the connection they belong to.
+struct Kept {
+    connection: Connection,
+    sessions: HashMap<String, Session>,
+}
+
+thread_local! {
+    static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
+}
+
+/// The DynamoDB clients for `connection` in `region`: the kept ones while fresh, else a new
+/// session (kept for the next step).
+pub async fn dynamodb(connection: &Connection, region: &str) -> Result<Clients> {
+    let region = input::region(region)?;
+    let kept = KEPT.with_borrow(|kept| {
+        let kept = kept.as_ref().filter(|k| &k.connection == connection)?;
+        kept.sessions.get(region).filter(|s| s.fresh()).cloned()
+    });
+    match kept {
+        Some(session) => Ok(session.client),
+        None => Ok(session(connection, region).await?.client),
+    }
+}
+
+/// Check the connection, assume its role when it has one, and build the DynamoDB client: a
+/// new session, always (what `test-connection` checks), kept for the steps after.
 pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
     let region = input::region(region)?;
-    match connection {
+    let session = match connection {
         Connection::AccessKey(c) => {
             let (credentials, endpoint) = signing(
                 &c.access_key_id,
@@ -161,13 +235,26 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
                 c.endpoint_url.as_deref(),
                 "access-key",
             )?;
-            Ok(Session {
-                client: dynamodb_client(&sdk_config(region, credentials, endpoint)),
+            Session {
+                client: dynamodb_client(&sdk_config(region, credentials, endpoint)).into(),
                 assumed_role: None,
-            })
+                expires: None,
+            }
         }
-        Connection::RoleArn(c) => assume_role(c, region).await,
-    }
+        Connection::RoleArn(c) => assume_role(c, region).await?,
+    };
+    KEPT.with_borrow_mut(|kept| {
+        if kept.as_ref().is_none_or(|k| &k.connection != connection) {
+            *kept = Some(Kept {
+                connection: connection.clone(),
+                sessions: HashMap::new(),
+            });
+        }
+        if let Some(kept) = kept.as_mut() {
+            kept.sessions.insert(region.to_string(), session.clone());
+        }
+    });
+    Ok(session)
 }
 
 /// Check a role connection, assume its role with STS and build the DynamoDB client with
@@ -223,38 +310,29 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         "assumed-role",
     );
     Ok(Session {
-        client: dynamodb_client(&sdk_config(region, credentials, endpoint)),
+        client: dynamodb_client(&sdk_config(region, credentials, endpoint)).into(),
         assumed_role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
+        expires: SystemTime::try_from(*temporary.expiration()).ok(),
     })
 }
 
-/// The DynamoDB client for one step.
-pub async fn dynamodb(connection: &Connection, region: &str) -> Result<aws_sdk_dynamodb::Client> {
-    Ok(session(connection, region).await?.client)
-}
-
-/// `client` with retries of possibly applied attempts forbidden, for one step's
+/// `clients`' client with retries of possibly applied attempts forbidden, for a
 /// non-idempotent write: throttling and failures before the request was sent are retried,
 /// a failure after it may have been applied is not (the action reports it as
 /// `outcome-unknown`, see [`crate::error::write`]).
-pub fn at_most_once(client: &aws_sdk_dynamodb::Client) -> aws_sdk_dynamodb::Client {
-    aws_sdk_dynamodb::Client::from_conf(
-        client
-            .config()
-            .to_builder()
-            .retry_classifier(AmbiguousNotRetried)
-            .build(),
-    )
+pub fn at_most_once(clients: &Clients) -> aws_sdk_dynamodb::Client {
+    let build = || {
+        let config = clients.client.config().to_builder();
+        aws_sdk_dynamodb::Client::from_conf(config.retry_classifier(AmbiguousNotRetried).build())
+    };
+    clients.writer.get_or_init(build).clone()
 }
 
 /// `client` for a request that reads (as it is) or writes (at most once).
-pub fn for_access(
-    client: aws_sdk_dynamodb::Client,
-    access: crate::error::Access,
-) -> aws_sdk_dynamodb::Client {
+pub fn for_access(clients: &Clients, access: crate::error::Access) -> aws_sdk_dynamodb::Client {
     match access {
-        crate::error::Access::Read => client,
-        crate::error::Access::Write => at_most_once(&client),
+        crate::error::Access::Read => clients.client.clone(),
+        crate::error::Access::Write => at_most_once(clients),
     }
 }
 

@@ -80,7 +80,7 @@ pub fn table(input: &impl KeyInput) -> Result<&str> {
 
 /// What a key action addresses: the client, the table and the item's key.
 pub struct Target {
-    pub client: aws_sdk_dynamodb::Client,
+    pub client: client::Clients,
     pub table: String,
     pub key: HashMap<String, AttributeValue>,
 }

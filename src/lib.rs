@@ -43,7 +43,11 @@ mod write;
 #[cfg(target_arch = "wasm32")]
 #[allow(unsafe_code)]
 mod bindings {
-    wit_bindgen::generate!({ world: "connector", path: "wit" });
+    wit_bindgen::generate!({
+        world: "connector",
+        path: "wit",
+        additional_derives: [PartialEq],
+    });
 }
 
 /// The WIT types the actions use, under short names.

@@ -11,7 +11,7 @@
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
-use connector_host::{Host, Limits, Options};
+use connector_host::{Host, Limits, Options, Reuse};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::Write;
@@ -407,6 +407,54 @@ fn infer_rows(host: &Host, endpoint: (&str, &str), n: usize) {
     }
 }
 
+// ---------------------------------------------------------------- the peers' SDKs
+
+/// The SDKs other platforms run doing `op` against `endpoint` with long-lived clients, `n`
+/// timed calls each (in their own processes, start-up excluded): boto3 (OpenMetadata), the
+/// JS SDK v3 client and its DocumentClient (Prismatic, n8n).
+fn peers(op: Op, endpoint: &str, n: usize) -> Vec<(&'static str, Figures)> {
+    let peers_dir = test_support::workspace().join("scripts/peers");
+    let iterations = n.to_string();
+    let args = [endpoint, op.name(), iterations.as_str()];
+    let mut runs = vec![(
+        "boto3, long-lived client",
+        Command::new(test_support::moto_python())
+            .arg(peers_dir.join("boto3_steps.py"))
+            .args(args)
+            .output(),
+    )];
+    for (name, flavour) in [
+        ("JS SDK v3, client", "client"),
+        ("JS SDK v3, DocumentClient", "doc"),
+    ] {
+        let output = Command::new("node")
+            .arg(peers_dir.join("js_steps.mjs"))
+            .args(args)
+            .arg(flavour)
+            .output();
+        runs.push((name, output));
+    }
+    runs.into_iter()
+        .map(|(name, output)| {
+            let output = output.unwrap();
+            assert!(
+                output.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let figures: Value = serde_json::from_slice(&output.stdout).unwrap();
+            let at = |k: &str| Duration::from_secs_f64(figures[k].as_f64().unwrap() / 1000.0);
+            (
+                name,
+                Figures {
+                    p50: at("p50_ms"),
+                    p99: at("p99_ms"),
+                },
+            )
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------- measuring
 
 struct Figures {
@@ -539,6 +587,11 @@ fn main() {
             .unwrap();
     });
 
+    let fresh_host = Host::new(Options {
+        reuse: Reuse::off(),
+        ..options(Some(cache.path().to_path_buf()))
+    })
+    .unwrap();
     println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
     println!("| --- | --- | --- | ---: | ---: | ---: |");
     let mut instantiate = Vec::new();
@@ -552,24 +605,31 @@ fn main() {
                 runtime.block_on(op.native(&native_client(endpoint)))
             });
             let step = op.step(endpoint);
+            let reused = time(warm_n, || host.run_step(&step).map(drop).unwrap());
             let warm = time(warm_n, || {
-                let (result, stats) = host.run_step_with_stats(&step);
+                let (result, stats) = fresh_host.run_step_with_stats(&step);
                 result.unwrap();
                 instantiate.push(stats.instantiate);
             });
             let cold = time(cold_n, || cold_step(&component, cache.path(), &step));
-            for (name, f) in [
-                ("native, long-lived client", &native),
-                ("native, fresh client", &fresh),
-                ("component, warm step", &warm),
-                ("component, cold process", &cold),
-            ] {
+            let mut rows = vec![
+                ("native, long-lived client", native),
+                ("native, fresh client", fresh),
+                ("component, warm step, instance reused", reused),
+                ("component, warm step, fresh instance", warm),
+                ("component, cold process", cold),
+            ];
+            if endpoint_name == "stub" {
+                rows.extend(peers(op, endpoint, warm_n));
+            }
+            let native = rows[0].1.p50;
+            for (name, f) in &rows {
                 println!(
                     "| {endpoint_name} | {} | {name} | {} | {} | {:.2}× |",
                     op.name(),
                     ms(f.p50),
                     ms(f.p99),
-                    f.p50.as_secs_f64() / native.p50.as_secs_f64()
+                    f.p50.as_secs_f64() / native.as_secs_f64()
                 );
             }
         }

@@ -17,8 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wasmtime::component::{
-    types::ComponentItem, Component, ComponentExportIndex, InstancePre, Linker, ResourceTable,
-    Type, Val,
+    types::ComponentItem, Component, ComponentExportIndex, Instance, InstancePre, Linker,
+    ResourceTable, Type, Val,
 };
 use wasmtime::error::Context as _;
 use wasmtime::format_err;
@@ -267,25 +267,47 @@ impl Runtime {
         &self.actions
     }
 
-    /// Run `action` with `params` in a fresh store whose requests go only where `outbound`
-    /// permits.
+    /// Run `action` with `params` in `warm` (an instance kept from an earlier step of the
+    /// same connection) or else a fresh instance; its requests go only where `outbound`
+    /// permits. Returns the call and the instance, which the caller may keep for the next
+    /// step of the connection when the call returned (never after a trap, a timeout or a
+    /// limit).
     pub async fn call(
         &self,
         action: &Action,
         params: &[Val],
         outbound: Outbound,
         limits: Limits,
-    ) -> wasmtime::Result<Call> {
-        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
-        let mut store = self.store(&stderr, outbound, limits);
+        warm: Option<Warm>,
+    ) -> wasmtime::Result<(Call, Warm)> {
         let mut stats = StepStats::default();
-        let run = self.invoke(&mut store, action, params, &mut stats);
+        let mut warm = if let Some(mut warm) = warm {
+            warm.prepare(outbound, limits);
+            warm
+        } else {
+            let started = Instant::now();
+            let warm = self.instantiate(outbound, limits).await?;
+            stats.instantiate = started.elapsed();
+            warm
+        };
+        let stderr_start = warm.stderr.contents().len();
+        let func = warm
+            .instance
+            .get_func(&mut warm.store, action.index)
+            .ok_or_else(|| format_err!("the action's function is missing"))?;
+        let mut results = [Val::Bool(false)];
+        let called = Instant::now();
+        let run = func.call_async(&mut warm.store, params, &mut results);
         let outcome = match tokio::time::timeout(limits.timeout, run).await {
             Err(_) => CallOutcome::TimedOut,
-            Ok(result) => outcome_of(result, &limits),
+            Ok(result) => outcome_of(result.map(|()| results[0].clone()), &limits),
         };
+        stats.call = called.elapsed();
+        warm.steps += 1;
+        warm.last_used = Instant::now();
+        let data = warm.store.data();
         let outcome = match outcome {
-            CallOutcome::Trapped(_) if store.data().limiter.cap_reached => {
+            CallOutcome::Trapped(_) if data.limiter.cap_reached => {
                 CallOutcome::LimitReached(format!(
                     "the step needed more than the host's memory cap of {} MiB",
                     limits.memory_bytes >> 20
@@ -293,24 +315,25 @@ impl Runtime {
             }
             other => other,
         };
-        stats.peak_memory_bytes = store.data().limiter.peak_memory;
-        let refused = std::mem::take(&mut *lock(&store.data().sandbox.refused));
-        Ok(Call {
+        stats.peak_memory_bytes = data.limiter.peak_memory;
+        let refused = std::mem::take(&mut *lock(&data.sandbox.refused));
+        let stderr = warm.stderr.contents();
+        let stderr =
+            String::from_utf8_lossy(&stderr[stderr_start.min(stderr.len())..]).into_owned();
+        let call = Call {
             outcome,
             stats,
             refused,
-            stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
-        })
+            stderr,
+        };
+        Ok((call, warm))
     }
 
-    /// A fresh store: no files, environment or sockets; `wasi:http` only as `outbound` allows;
-    /// the memory cap and the epoch deadline of `limits`.
-    fn store(
-        &self,
-        stderr: &MemoryOutputPipe,
-        outbound: Outbound,
-        limits: Limits,
-    ) -> Store<StepState> {
+    /// A fresh store (no files, environment or sockets; `wasi:http` only as `outbound`
+    /// allows; the memory cap and the epoch deadline of `limits`) with the component
+    /// instantiated in it.
+    async fn instantiate(&self, outbound: Outbound, limits: Limits) -> wasmtime::Result<Warm> {
+        let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
         let wasi = WasiCtx::builder()
             .stderr(stderr.clone())
             .allow_tcp(false)
@@ -337,34 +360,52 @@ impl Runtime {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
-        let ticks = u64::try_from(limits.timeout.as_millis() / EPOCH_TICK.as_millis())
-            .unwrap_or(u64::MAX)
-            .max(1);
-        store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
-        store
+        set_deadline(&mut store, limits);
+        let instance = self.pre.instantiate_async(&mut store).await?;
+        Ok(Warm {
+            store,
+            instance,
+            stderr,
+            steps: 0,
+            last_used: Instant::now(),
+        })
+    }
+}
+
+/// The step deadline of `limits`, in epoch ticks from now.
+fn set_deadline(store: &mut Store<StepState>, limits: Limits) {
+    let ticks = u64::try_from(limits.timeout.as_millis() / EPOCH_TICK.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1);
+    store.set_epoch_deadline(ticks);
+}
+
+/// An instance and its store, kept between the steps of one connection.
+pub struct Warm {
+    store: Store<StepState>,
+    instance: Instance,
+    stderr: MemoryOutputPipe,
+    /// Steps this instance has run.
+    pub steps: u32,
+    /// When its last step ended.
+    pub last_used: Instant,
+}
+
+impl Warm {
+    /// Ready the instance for its next step: that step's destinations, a new deadline and
+    /// a new memory peak (the cap counts the memory the instance holds already).
+    fn prepare(&mut self, outbound: Outbound, limits: Limits) {
+        let data = self.store.data_mut();
+        data.sandbox.outbound = outbound;
+        data.limiter.peak_memory = data.limiter.memory;
+        data.limiter.cap_reached = false;
+        set_deadline(&mut self.store, limits);
     }
 
-    /// Instantiate the component in `store` and call `action`; its one result.
-    async fn invoke(
-        &self,
-        store: &mut Store<StepState>,
-        action: &Action,
-        params: &[Val],
-        stats: &mut StepStats,
-    ) -> wasmtime::Result<Val> {
-        let started = Instant::now();
-        let instance = self.pre.instantiate_async(&mut *store).await?;
-        let func = instance
-            .get_func(&mut *store, action.index)
-            .ok_or_else(|| format_err!("the action's function is missing"))?;
-        stats.instantiate = started.elapsed();
-        let mut results = [Val::Bool(false)];
-        let called = Instant::now();
-        func.call_async(&mut *store, params, &mut results).await?;
-        stats.call = called.elapsed();
-        let [result] = results;
-        Ok(result)
+    /// The linear memory the guest holds.
+    pub fn memory_bytes(&self) -> usize {
+        self.store.data().limiter.memory
     }
 }
 

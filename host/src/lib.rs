@@ -40,11 +40,14 @@ pub use egress::Egress;
 pub use error::{CancellationReason, ErrorKind, StepError};
 pub use glue::{Limits, StepStats};
 
-use glue::{Call, CallOutcome, Outbound, Runtime};
+use glue::{Call, CallOutcome, Outbound, Runtime, Warm};
 use manifest::Manifest;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::ThreadId;
+use std::time::Duration;
 
 /// Secrets shorter than this are not redacted from messages (no real credential is; the
 /// replacement would garble every message).
@@ -72,6 +75,50 @@ pub struct Options {
     /// The operator's egress policy; by default endpoint overrides may name only the
     /// connector's public service hosts, and only public addresses are reached.
     pub egress: Egress,
+    /// Whether (and how far) consecutive steps of one connection share an instance.
+    pub reuse: Reuse,
+}
+
+/// Instance reuse: consecutive steps of the *same* connection (every connection field
+/// equal, compared by a keyed hash) may run in the same instance, which keeps its SDK
+/// clients and assumed-role credentials; steps of different connections never share one.
+/// An instance is dropped after any trap, timeout or limit, and when a cap below is reached.
+/// See docs/embedding.md for the isolation argument.
+#[derive(Debug, Clone, Copy)]
+pub struct Reuse {
+    /// Off: every step in a fresh instance (strict one-instance-per-step isolation).
+    pub enabled: bool,
+    /// Most steps one instance runs.
+    pub max_steps: u32,
+    /// An instance idle longer than this is not used again.
+    pub max_idle: Duration,
+    /// An instance whose guest memory has grown beyond this is not kept after its step.
+    pub max_memory_bytes: usize,
+    /// Most instances kept at once (each holds an instance slot).
+    pub max_instances: usize,
+}
+
+impl Default for Reuse {
+    /// On: 10,000 steps, 60 s idle, 64 MiB, 16 instances.
+    fn default() -> Self {
+        Reuse {
+            enabled: true,
+            max_steps: 10_000,
+            max_idle: Duration::from_mins(1),
+            max_memory_bytes: 64 << 20,
+            max_instances: 16,
+        }
+    }
+}
+
+impl Reuse {
+    /// No reuse: a fresh instance for every step.
+    pub fn off() -> Reuse {
+        Reuse {
+            enabled: false,
+            ..Reuse::default()
+        }
+    }
 }
 
 impl Default for Options {
@@ -84,8 +131,30 @@ impl Default for Options {
             limits: Limits::default(),
             pooled_steps: 64,
             egress: Egress::default(),
+            reuse: Reuse::default(),
         }
     }
+}
+
+/// A lock that survives a panicked holder (the map stays consistent: every change is one
+/// insert or remove).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// 32 random bytes from the standard library's randomly keyed hasher (seeded from the
+/// operating system).
+fn random_salt() -> [u8; 32] {
+    use std::hash::{BuildHasher, Hasher};
+    let mut salt = [0u8; 32];
+    for (i, chunk) in salt.chunks_mut(8).enumerate() {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_usize(i);
+        chunk.copy_from_slice(&hasher.finish().to_le_bytes());
+    }
+    salt
 }
 
 fn workspace() -> PathBuf {
@@ -120,7 +189,17 @@ pub struct Host {
     manifest: Manifest,
     limits: Limits,
     egress: Arc<Egress>,
+    reuse: Reuse,
+    /// Instances kept between steps, by the thread that ran them (each thread drives its
+    /// own I/O) and the keyed hash of their connection.
+    warm: Mutex<HashMap<(ThreadId, ConnectionKey), Warm>>,
+    /// The key of the connection hash: random per host, so hashes are not comparable
+    /// across processes and cannot be precomputed.
+    salt: [u8; 32],
 }
+
+/// A connection's keyed hash.
+type ConnectionKey = [u8; 32];
 
 /// What drives steps on one thread: a current-thread tokio runtime (a request's I/O and the
 /// guest never hop threads) and the HTTP connections that runtime's tasks serve. Each thread
@@ -151,6 +230,7 @@ impl Host {
             limits,
             pooled_steps,
             egress,
+            reuse,
         } = options;
         let manifest_path = manifest
             .or_else(|| manifest::beside(&component))
@@ -183,6 +263,9 @@ impl Host {
             manifest,
             limits,
             egress: Arc::new(egress),
+            reuse,
+            warm: Mutex::default(),
+            salt: random_salt(),
         })
     }
 
@@ -246,15 +329,66 @@ impl Host {
             egress: self.egress.clone(),
             pool: pool.clone(),
         };
-        let call = self
+        let key = self.reuse.enabled.then(|| self.connection_key(step));
+        let warm = key.and_then(|key| self.take_warm(key));
+        let (call, warm) = self
             .runtime
-            .call(action, &params, outbound, self.limits)
+            .call(action, &params, outbound, self.limits, warm)
             .await
             .map_err(|e| StepError::trap(format!("{e:#}")))?;
+        if let (Some(key), CallOutcome::Returned(_)) = (key, &call.outcome) {
+            self.keep_warm(key, warm);
+        }
         *stats = call.stats;
         let secrets = self.secrets(step);
         log_guest_output(&error::redact(&call.stderr, &secrets));
         self.result_of(call).map_err(|e| e.redacted(&secrets))
+    }
+
+    /// The keyed hash of the step's connection: SHA-256 of the host's salt and the
+    /// connection's fields in a canonical order.
+    fn connection_key(&self, step: &Value) -> ConnectionKey {
+        use sha2::{Digest, Sha256};
+        let mut fields: Vec<(&String, &Value)> = step["connection"]
+            .as_object()
+            .map(|c| c.iter().collect())
+            .unwrap_or_default();
+        fields.sort_by_key(|(k, _)| *k);
+        let mut hash = Sha256::new();
+        hash.update(self.salt);
+        for (k, v) in fields {
+            hash.update(serde_json::to_vec(&(k, v)).unwrap_or_default());
+        }
+        hash.finalize().into()
+    }
+
+    /// The instance kept for this thread and connection, if it may run another step.
+    fn take_warm(&self, key: ConnectionKey) -> Option<Warm> {
+        let warm = lock(&self.warm).remove(&(std::thread::current().id(), key))?;
+        let usable =
+            warm.steps < self.reuse.max_steps && warm.last_used.elapsed() <= self.reuse.max_idle;
+        usable.then_some(warm)
+    }
+
+    /// Keep `warm` for the next step of its connection on this thread, unless a cap says
+    /// no; at most `max_instances` are kept (the least recently used goes).
+    fn keep_warm(&self, key: ConnectionKey, warm: Warm) {
+        if warm.steps >= self.reuse.max_steps || warm.memory_bytes() > self.reuse.max_memory_bytes {
+            return;
+        }
+        let mut kept = lock(&self.warm);
+        kept.retain(|_, w| w.last_used.elapsed() <= self.reuse.max_idle);
+        while kept.len() >= self.reuse.max_instances {
+            let oldest = kept
+                .iter()
+                .min_by_key(|(_, w)| w.last_used)
+                .map(|(k, _)| *k);
+            match oldest {
+                Some(oldest) => kept.remove(&oldest),
+                None => break,
+            };
+        }
+        kept.insert((std::thread::current().id(), key), warm);
     }
 
     /// The values of the step's connection fields the manifest marks secret.

@@ -7,8 +7,11 @@
 //!
 //! OPTIONS: --component PATH  --manifest PATH  --cache-dir DIR
 //!          --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
-//!          --max-output-bytes N (default 64 MiB)
+//!          --max-output-bytes N (default 64 MiB)  --no-reuse
 //! ```
+//!
+//! `--no-reuse` runs every step of a flow in a fresh instance (by default consecutive steps
+//! of one connection share one, which keeps its clients and assumed credentials).
 //!
 //! The egress options are the operator's: by default a connection's endpoint override may
 //! name only the connector's public service hosts (its manifest's `endpoint-hosts`) and
@@ -36,7 +39,7 @@ const USAGE: &str = "usage:
   connector-host actions [OPTIONS]
 options: --component PATH  --manifest PATH  --cache-dir DIR
          --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
-         --max-output-bytes N (default 64 MiB)";
+         --max-output-bytes N (default 64 MiB)  --no-reuse";
 
 struct Command {
     verb: String,
@@ -67,6 +70,7 @@ fn host_option(
             .allow
             .push(value("a HOST, *.SUFFIX, IP or CIDR")?),
         "--allow-any-endpoint" => options.egress.allow_any = true,
+        "--no-reuse" => options.reuse = connector_host::Reuse::off(),
         "--max-output-bytes" => {
             let bytes = value("a number of bytes")?;
             options.limits.output_bytes = bytes

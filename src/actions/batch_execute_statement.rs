@@ -25,7 +25,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
         .map(|(i, s)| request(i, s))
         .collect::<Result<Vec<_>>>()?;
     let client = client::dynamodb(connection, &input.region).await?;
-    let out = client::for_access(client, access)
+    let out = client::for_access(&client, access)
         .batch_execute_statement()
         .set_statements(Some(requests))
         .send()

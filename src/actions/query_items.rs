@@ -74,7 +74,7 @@ async fn request(
         .set_consistent_read(params.bool("ConsistentRead")?)
         .set_select(select.as_deref().map(Select::from))
         .set_return_consumed_capacity(capacity);
-    Ok((client, request))
+    Ok(((*client).clone(), request))
 }
 
 /// `query-parameters.ExclusiveStartKey` as a typed key (plain JSON typed by the table's

@@ -32,7 +32,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let capacity = params.consumed_capacity()?;
     let access = partiql::access(statement);
     let client = client::dynamodb(connection, &input.region).await?;
-    let client = client::for_access(client, access);
+    let client = client::for_access(&client, access);
     let want = Want {
         all: input.fetch_all.unwrap_or(false),
         max: None,

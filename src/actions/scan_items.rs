@@ -87,7 +87,7 @@ async fn request(connection: &Connection, input: &Input) -> Result<(Client, Scan
         .set_expression_attribute_names(expr.names)
         .set_consistent_read(input.consistent_read)
         .set_limit(limit);
-    Ok((client, request))
+    Ok(((*client).clone(), request))
 }
 
 /// `exclusive-start-key` as a typed key (plain JSON typed by the table's attributes).

@@ -41,14 +41,16 @@ pub fn build_component(args: &[&str], file: &str) -> PathBuf {
     target_dir().join("wasm32-wasip2/release").join(file)
 }
 
-/// The connector component, built once per process (release, wasm32-wasip2).
+/// The connector component: `$CONNECTOR_COMPONENT` when set (e.g. the distributable build
+/// of `scripts/dist.sh`), else built once per process (release, wasm32-wasip2).
 pub fn component() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        build_component(
+    BUILT.get_or_init(|| match std::env::var_os("CONNECTOR_COMPONENT") {
+        Some(path) => PathBuf::from(path),
+        None => build_component(
             &["-p", "dynamodb-connector", "--lib"],
             "dynamodb_connector.wasm",
-        )
+        ),
     })
 }
 

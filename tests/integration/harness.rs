@@ -89,14 +89,20 @@ pub fn create_table(region: &str, name: &str, range: bool) -> Value {
 }
 
 /// Run the `connector-host` CLI with `args`, feeding `stdin`; returns (exit code, stdout, stderr).
+/// With `$CONNECTOR_COMPONENT` set (another build under test) and no `--component` in
+/// `args`, the CLI is pointed at that component and the workspace's manifest.
 pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
     use std::io::Write;
     let (verb, rest) = args
         .split_first()
         .map_or((&[][..], args), |(v, r)| (std::slice::from_ref(v), r));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
-        .args(verb)
-        .args(["--allow-endpoint", "127.0.0.1"])
+    let mut command = Command::new(env!("CARGO_BIN_EXE_connector-host"));
+    command.args(verb).args(["--allow-endpoint", "127.0.0.1"]);
+    if std::env::var_os("CONNECTOR_COMPONENT").is_some() && !args.contains(&"--component") {
+        command.arg("--component").arg(component());
+        command.arg("--manifest").arg(test_support::manifest());
+    }
+    let mut child = command
         .args(rest)
         .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
         .stdin(Stdio::piped())

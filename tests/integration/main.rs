@@ -16,6 +16,7 @@ mod faults;
 mod fuzz;
 mod items;
 mod manifest;
+mod reuse;
 mod sandbox;
 mod scans;
 mod tables;
