@@ -455,6 +455,43 @@ fn peers(op: Op, endpoint: &str, n: usize) -> Vec<(&'static str, Figures)> {
         .collect()
 }
 
+// ---------------------------------------------------------------- the distributable build
+
+/// The distributable build (`scripts/dist.sh`, when it was run) against the plain one:
+/// sizes, and warm steps on the stub in fresh instances (where the code's speed shows).
+fn dist_rows(plain: &Path, stub: &str, options: &dyn Fn(Option<PathBuf>) -> Options) {
+    let dist = test_support::target_dir().join("dist/dynamodb_connector.wasm");
+    if !dist.exists() {
+        println!("\n(no distributable build: run scripts/dist.sh to compare it)");
+        return;
+    }
+    println!();
+    println!("| build | size | list-tables p50 ms | get-item p50 ms | upsert-item p50 ms |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (name, path) in [
+        ("plain (release)", plain),
+        ("distributable (jco opt -Oz)", dist.as_path()),
+    ] {
+        let host = Host::new(Options {
+            component: path.to_path_buf(),
+            reuse: Reuse::off(),
+            ..options(None)
+        })
+        .unwrap();
+        let p50 = |op: Op| {
+            let step = op.step(stub);
+            ms(time(400, || host.run_step(&step).map(drop).unwrap()).p50)
+        };
+        println!(
+            "| {name} | {} bytes | {} | {} | {} |",
+            std::fs::metadata(path).unwrap().len(),
+            p50(Op::ListTables),
+            p50(Op::GetItem),
+            p50(Op::UpsertItem)
+        );
+    }
+}
+
 // ---------------------------------------------------------------- measuring
 
 struct Figures {
@@ -634,6 +671,8 @@ fn main() {
             }
         }
     }
+
+    dist_rows(&component, &stub, &options);
 
     println!();
     let size = std::fs::metadata(&component).unwrap().len();
