@@ -492,6 +492,67 @@ fn dist_rows(plain: &Path, stub: &str, options: &dyn Fn(Option<PathBuf>) -> Opti
     }
 }
 
+// ---------------------------------------------------------------- the service
+
+/// A running `connector-host serve` replica; killed when dropped.
+struct Replica(std::process::Child, String);
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn replica(component: &Path, cache: &Path) -> Replica {
+    let listen = format!("127.0.0.1:{}", test_support::free_port());
+    let child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
+        .args([
+            "serve",
+            "--listen",
+            &listen,
+            "--allow-endpoint",
+            "127.0.0.1",
+        ])
+        .args(["--component", component.to_str().unwrap()])
+        .args(["--manifest", test_support::manifest().to_str().unwrap()])
+        .env("CONNECTOR_HOST_CACHE_DIR", cache)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let replica = Replica(child, format!("http://{listen}"));
+    for _ in 0..600 {
+        if ureq::get(&format!("{}/healthz", replica.1)).call().is_ok() {
+            return replica;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("serve did not start");
+}
+
+/// Steps per second of `replicas` serve replicas answering `total` `list-tables` steps on
+/// `endpoint`, sent by `clients` threads round robin over the replicas.
+fn service_throughput(replicas: usize, endpoint: &str, component: &Path, cache: &Path) -> f64 {
+    const TOTAL: usize = 2_000;
+    const CLIENTS: usize = 16;
+    let replicas: Vec<Replica> = (0..replicas).map(|_| replica(component, cache)).collect();
+    let step = Op::ListTables.step(endpoint);
+    let send = |i: usize| {
+        let url = format!("{}/v1/steps", replicas[i % replicas.len()].1);
+        ureq::post(&url).send_json(&step).unwrap();
+    };
+    (0..CLIENTS).for_each(send);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for client in 0..CLIENTS {
+            let send = &send;
+            s.spawn(move || (0..TOTAL / CLIENTS).for_each(|k| send(client + k)));
+        }
+    });
+    TOTAL as f64 / started.elapsed().as_secs_f64()
+}
+
 // ---------------------------------------------------------------- measuring
 
 struct Figures {
@@ -675,6 +736,14 @@ fn main() {
     dist_rows(&component, &stub, &options);
 
     println!();
+    println!("| replicas of `connector-host serve` | steps/s (list-tables on moto, 16 clients, round robin) |");
+    println!("| ---: | ---: |");
+    for replicas in [1, 2] {
+        let rate = service_throughput(replicas, &moto, &component, cache.path());
+        println!("| {replicas} | {rate:.0} |");
+    }
+
+    println!();
     let size = std::fs::metadata(&component).unwrap().len();
     println!("| figure | value |");
     println!("| --- | --- |");
@@ -718,8 +787,8 @@ fn main() {
     println!();
     println!("| endpoint | sampled items | infer-schema, component | guest peak memory | boto3 + Python inference | Python heap peak | component / Python |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    infer_rows(&host, ("stub", &stub), 5);
-    infer_rows(&host, ("moto", &moto), 3);
+    infer_rows(&fresh_host, ("stub", &stub), 5);
+    infer_rows(&fresh_host, ("moto", &moto), 3);
 
     println!();
     for items in [1_000usize, BULK_ITEMS] {

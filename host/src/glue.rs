@@ -87,6 +87,8 @@ pub struct StepStats {
     pub call: Duration,
     /// Most linear memory the guest held at once, in bytes.
     pub peak_memory_bytes: usize,
+    /// Requests the sandbox refused during the step.
+    pub refused_requests: usize,
 }
 
 /// A finished call and what the sandbox saw during it.
@@ -317,6 +319,7 @@ impl Runtime {
         };
         stats.peak_memory_bytes = data.limiter.peak_memory;
         let refused = std::mem::take(&mut *lock(&data.sandbox.refused));
+        stats.refused_requests = refused.len();
         let stderr = warm.stderr.contents();
         let stderr =
             String::from_utf8_lossy(&stderr[stderr_start.min(stderr.len())..]).into_owned();

@@ -31,10 +31,13 @@
 pub mod convert;
 pub mod egress;
 mod error;
+pub mod flow;
 mod glue;
 pub mod manifest;
+mod metrics;
 mod pool;
 pub mod sandbox;
+pub mod serve;
 
 pub use egress::Egress;
 pub use error::{CancellationReason, ErrorKind, StepError};
@@ -190,6 +193,8 @@ pub struct Host {
     limits: Limits,
     egress: Arc<Egress>,
     reuse: Reuse,
+    /// Where the manifest was read from.
+    manifest_path: PathBuf,
     /// Instances kept between steps, by the thread that ran them (each thread drives its
     /// own I/O) and the keyed hash of their connection.
     warm: Mutex<HashMap<(ThreadId, ConnectionKey), Warm>>,
@@ -264,6 +269,7 @@ impl Host {
             limits,
             egress: Arc::new(egress),
             reuse,
+            manifest_path,
             warm: Mutex::default(),
             salt: random_salt(),
         })
@@ -343,6 +349,26 @@ impl Host {
         let secrets = self.secrets(step);
         log_guest_output(&error::redact(&call.stderr, &secrets));
         self.result_of(call).map_err(|e| e.redacted(&secrets))
+    }
+
+    /// The whole manifest as JSON (what platforms read: actions, inputs, labels, defaults).
+    pub fn manifest_document(&self) -> Result<Value, StepError> {
+        let text = std::fs::read_to_string(&self.manifest_path).map_err(|e| {
+            let path = self.manifest_path.display();
+            StepError::new(ErrorKind::Host, format!("cannot read {path}: {e}"))
+        })?;
+        let document: toml::Value = toml::from_str(&text).map_err(|e| {
+            StepError::new(
+                ErrorKind::Host,
+                format!("{}: {e}", self.manifest_path.display()),
+            )
+        })?;
+        serde_json::to_value(document).map_err(|e| StepError::new(ErrorKind::Host, e.to_string()))
+    }
+
+    /// How many instances are kept for reuse now.
+    pub fn kept_instances(&self) -> usize {
+        lock(&self.warm).len()
     }
 
     /// The keyed hash of the step's connection: SHA-256 of the host's salt and the

@@ -4,11 +4,18 @@
 //! connector-host step [OPTIONS] FILE|-
 //! connector-host flow [--json] [OPTIONS] FILE
 //! connector-host actions [OPTIONS]
+//! connector-host serve --listen ADDR [SERVE OPTIONS] [OPTIONS]
 //!
 //! OPTIONS: --component PATH  --manifest PATH  --cache-dir DIR
 //!          --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
-//!          --max-output-bytes N (default 64 MiB)  --no-reuse
+//!          --max-output-bytes N (default 64 MiB)  --step-timeout SECONDS (default 300)
+//!          --no-reuse
+//! SERVE OPTIONS: --token-file FILE  --max-body-bytes N (default 8 MiB)
+//!          --concurrency N (default 2 per core)  --queue N (default 64)
 //! ```
+//!
+//! `serve` answers steps over HTTP until SIGTERM or Ctrl-C (docs/deployment.md), logging one
+//! JSON line per request to stderr.
 //!
 //! `--no-reuse` runs every step of a flow in a fresh instance (by default consecutive steps
 //! of one connection share one, which keeps its clients and assumed credentials).
@@ -27,19 +34,25 @@
 //! and output, and stops at the first failure (exit 1). A malformed command line exits 2.
 //! Logs go to stderr.
 
-use connector_host::{Host, Options, StepError};
+use connector_host::serve::{self, ServeOptions};
+use connector_host::{ErrorKind, Host, Options, StepError};
 use serde_json::Value;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 const USAGE: &str = "usage:
   connector-host step [OPTIONS] FILE|-
   connector-host flow [--json] [OPTIONS] FILE
   connector-host actions [OPTIONS]
+  connector-host serve --listen ADDR [SERVE OPTIONS] [OPTIONS]
 options: --component PATH  --manifest PATH  --cache-dir DIR
          --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
-         --max-output-bytes N (default 64 MiB)  --no-reuse";
+         --max-output-bytes N (default 64 MiB)  --step-timeout SECONDS (default 300)
+         --no-reuse
+serve options: --token-file FILE  --max-body-bytes N (default 8 MiB)
+         --concurrency N (default 2 per core)  --queue N (default 64)";
 
 struct Command {
     verb: String,
@@ -47,6 +60,36 @@ struct Command {
     /// `flow --json`: print one JSON array of `{name, action, input, output}` instead.
     json: bool,
     options: Options,
+    /// `serve`: the service's options and the token file.
+    serve: Option<(ServeOptions, Option<PathBuf>)>,
+}
+
+/// A `serve` option with its value from `next`; `Ok(false)` when `flag` is none of them.
+fn serve_option(
+    flag: &str,
+    mut next: impl FnMut() -> Option<String>,
+    serve: &mut (ServeOptions, Option<PathBuf>),
+) -> Result<bool, String> {
+    let mut number = |what: &str| -> Result<usize, String> {
+        let text = next().ok_or(format!("{flag} needs {what}"))?;
+        text.parse().map_err(|_| format!("{flag} needs {what}"))
+    };
+    match flag {
+        "--listen" => {
+            let text = next().ok_or("--listen needs an ADDR (e.g. 0.0.0.0:8080)")?;
+            serve.0.listen = text
+                .parse()
+                .map_err(|_| format!("--listen needs an ADDR like 0.0.0.0:8080, not {text:?}"))?;
+        }
+        "--token-file" => {
+            serve.1 = Some(PathBuf::from(next().ok_or("--token-file needs a FILE")?));
+        }
+        "--max-body-bytes" => serve.0.max_body_bytes = number("a number of bytes")?,
+        "--concurrency" => serve.0.concurrency = number("a number of steps")?.max(1),
+        "--queue" => serve.0.queue = number("a number of requests")?,
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// Apply one of the host options (`--component`, `--manifest`, `--cache-dir`, the egress
@@ -71,6 +114,12 @@ fn host_option(
             .push(value("a HOST, *.SUFFIX, IP or CIDR")?),
         "--allow-any-endpoint" => options.egress.allow_any = true,
         "--no-reuse" => options.reuse = connector_host::Reuse::off(),
+        "--step-timeout" => {
+            let seconds: u64 = value("a number of seconds")?
+                .parse()
+                .map_err(|_| format!("{flag} needs a number of seconds"))?;
+            options.limits.timeout = std::time::Duration::from_secs(seconds.max(1));
+        }
         "--max-output-bytes" => {
             let bytes = value("a number of bytes")?;
             options.limits.output_bytes = bytes
@@ -85,13 +134,18 @@ fn host_option(
 fn parse_args(args: Vec<String>) -> Result<Command, String> {
     let mut args = args.into_iter();
     let verb = args.next().ok_or("missing command")?;
-    if !["step", "flow", "actions"].contains(&verb.as_str()) {
+    if !["step", "flow", "actions", "serve"].contains(&verb.as_str()) {
         return Err(format!("unknown command {verb:?}"));
     }
     let (mut options, mut manifest) = (Options::default(), None);
     let (mut file, mut json) = (None, false);
+    let unset: std::net::SocketAddr = ([0, 0, 0, 0], 0).into();
+    let mut serve = (ServeOptions::new(unset), None);
     while let Some(arg) = args.next() {
         if host_option(&arg, || args.next(), &mut options, &mut manifest)? {
+            continue;
+        }
+        if verb == "serve" && serve_option(&arg, || args.next(), &mut serve)? {
             continue;
         }
         match arg.as_str() {
@@ -110,9 +164,11 @@ fn parse_args(args: Vec<String>) -> Result<Command, String> {
         options.pooled_steps = 0;
     }
     match (verb.as_str(), &file) {
-        ("actions", Some(_)) => Err("actions takes no FILE".into()),
+        ("actions" | "serve", Some(_)) => Err(format!("{verb} takes no FILE")),
         ("step" | "flow", None) => Err(format!("{verb} needs a FILE")),
+        ("serve", None) if serve.0.listen == unset => Err("serve needs --listen ADDR".into()),
         _ => Ok(Command {
+            serve: (verb == "serve").then_some(serve),
             verb,
             file,
             json,
@@ -144,41 +200,11 @@ fn print(value: &Value) {
     print_line(&serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()));
 }
 
-/// Steps of a flow document, each with the flow's connection unless it has its own.
-fn flow_steps(flow: &Value) -> Result<Vec<(String, Value)>, StepError> {
-    let steps = flow
-        .get("steps")
-        .and_then(Value::as_array)
-        .ok_or_else(|| StepError::invalid("steps", "a flow needs a \"steps\" array"))?;
-    steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| {
-            let mut step = step.clone();
-            let obj = step.as_object_mut().ok_or_else(|| {
-                StepError::invalid(&format!("steps[{i}]"), "must be a JSON object")
-            })?;
-            if !obj.contains_key("connection") {
-                if let Some(c) = flow.get("connection") {
-                    obj.insert("connection".into(), c.clone());
-                }
-            }
-            let action = obj
-                .get("action")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_string();
-            let name = obj
-                .remove("name")
-                .and_then(|n| n.as_str().map(str::to_string))
-                .unwrap_or_else(|| action.clone());
-            Ok((format!("{}. {name} ({action})", i + 1), step))
-        })
-        .collect()
-}
-
 fn run(command: Command) -> Result<(), StepError> {
     let host = Host::new(command.options)?;
+    if let Some((options, token_file)) = command.serve {
+        return run_service(host, options, token_file);
+    }
     let file = command.file.as_deref().unwrap_or("-");
     match command.verb.as_str() {
         "actions" => print(&Value::from(host.actions())),
@@ -192,7 +218,7 @@ fn run(command: Command) -> Result<(), StepError> {
 /// one array of every step with its output at the end); stop at the first failure.
 fn run_flow(host: &Host, flow: &Value, json: bool) -> Result<(), StepError> {
     let mut record = Vec::new();
-    for (title, step) in flow_steps(flow)? {
+    for (title, step) in connector_host::flow::steps(flow)? {
         if !json {
             print_line(&format!("── {title}"));
         }
@@ -211,12 +237,65 @@ fn run_flow(host: &Host, flow: &Value, json: bool) -> Result<(), StepError> {
     Ok(())
 }
 
+/// Serve until SIGTERM or Ctrl-C, then finish the requests in flight.
+fn run_service(
+    host: Host,
+    mut options: ServeOptions,
+    token_file: Option<PathBuf>,
+) -> Result<(), StepError> {
+    let host_error = |message: String| StepError::new(ErrorKind::Host, message);
+    if let Some(file) = token_file {
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            host_error(format!(
+                "cannot read the token file {}: {e}",
+                file.display()
+            ))
+        })?;
+        let token = text.lines().next().unwrap_or("").trim().to_string();
+        if token.is_empty() {
+            return Err(host_error(format!(
+                "the token file {} is empty",
+                file.display()
+            )));
+        }
+        options.token = Some(token);
+    }
+    let manifest = host.manifest_document()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| host_error(format!("cannot start the runtime: {e}")))?;
+    runtime
+        .block_on(serve::serve(
+            Arc::new(host),
+            manifest,
+            options,
+            stop_signal(),
+        ))
+        .map_err(|e| host_error(format!("cannot serve on the address: {e}")))
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn stop_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("a SIGTERM handler");
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}
+
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_target(true)
-        .init();
-    let command = match parse_args(std::env::args().skip(1).collect()) {
+        .with_target(true);
+    if args.first().is_some_and(|verb| verb == "serve") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
+    let command = match parse_args(args) {
         Ok(command) => command,
         Err(message) => {
             if !message.is_empty() {
