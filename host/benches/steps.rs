@@ -494,52 +494,27 @@ fn dist_rows(plain: &Path, stub: &str, options: &dyn Fn(Option<PathBuf>) -> Opti
 
 // ---------------------------------------------------------------- the service
 
-/// A running `connector-host serve` replica; killed when dropped.
-struct Replica(std::process::Child, String);
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn replica(component: &Path, cache: &Path) -> Replica {
-    let listen = format!("127.0.0.1:{}", test_support::free_port());
-    let child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
-        .args([
-            "serve",
-            "--listen",
-            &listen,
-            "--allow-endpoint",
-            "127.0.0.1",
-        ])
-        .args(["--component", component.to_str().unwrap()])
-        .args(["--manifest", test_support::manifest().to_str().unwrap()])
-        .env("CONNECTOR_HOST_CACHE_DIR", cache)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let replica = Replica(child, format!("http://{listen}"));
-    for _ in 0..600 {
-        if ureq::get(&format!("{}/healthz", replica.1)).call().is_ok() {
-            return replica;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("serve did not start");
+/// A `connector-host serve` replica of `component`.
+fn replica(component: &Path) -> test_support::Served {
+    let manifest = test_support::manifest();
+    let args = [
+        "--component",
+        component.to_str().unwrap(),
+        "--manifest",
+        manifest.to_str().unwrap(),
+    ];
+    test_support::Served::start(Path::new(env!("CARGO_BIN_EXE_connector-host")), &args)
 }
 
 /// Steps per second of `replicas` serve replicas answering `total` `list-tables` steps on
 /// `endpoint`, sent by `clients` threads round robin over the replicas.
-fn service_throughput(replicas: usize, endpoint: &str, component: &Path, cache: &Path) -> f64 {
+fn service_throughput(replicas: usize, endpoint: &str, component: &Path) -> f64 {
     const TOTAL: usize = 2_000;
     const CLIENTS: usize = 16;
-    let replicas: Vec<Replica> = (0..replicas).map(|_| replica(component, cache)).collect();
+    let replicas: Vec<_> = (0..replicas).map(|_| replica(component)).collect();
     let step = Op::ListTables.step(endpoint);
     let send = |i: usize| {
-        let url = format!("{}/v1/steps", replicas[i % replicas.len()].1);
+        let url = format!("{}/v1/steps", replicas[i % replicas.len()].url);
         ureq::post(&url).send_json(&step).unwrap();
     };
     (0..CLIENTS).for_each(send);
@@ -739,7 +714,7 @@ fn main() {
     println!("| replicas of `connector-host serve` | steps/s (list-tables on moto, 16 clients, round robin) |");
     println!("| ---: | ---: |");
     for replicas in [1, 2] {
-        let rate = service_throughput(replicas, &moto, &component, cache.path());
+        let rate = service_throughput(replicas, &moto, &component);
         println!("| {replicas} | {rate:.0} |");
     }
 

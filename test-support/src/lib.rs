@@ -1,14 +1,16 @@
 //! Shared set-up of the integration tests and the benchmark: where the workspace and the
 //! target directory are, the component built once per process, a private compile cache,
-//! free ports, moto and dynalite servers that stop when the process ends, and a proxy that
-//! counts the requests passing through it.
+//! free ports, moto and dynalite servers that stop when the process ends, a proxy that
+//! counts the requests passing through it, and `connector-host serve` processes.
 
 #![deny(unsafe_code)]
 
 mod proxy;
+mod served;
 mod servers;
 
 pub use proxy::{Fault, Proxy};
+pub use served::Served;
 pub use servers::{dynalite, free_port, moto, moto_python, slow_dynalite};
 
 use std::path::{Path, PathBuf};

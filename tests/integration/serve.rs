@@ -4,65 +4,38 @@
 
 use crate::harness::*;
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
-use test_support::{Fault, Proxy};
+use test_support::{Fault, Proxy, Served};
 
-/// A running `serve` process; killed when dropped. Its log (stderr) goes to a file: a pipe
-/// nobody reads would fill up and stall the service.
-struct Server {
-    child: Child,
-    url: String,
-    log: tempfile::NamedTempFile,
-}
+/// A `serve` process of the component under test.
+struct Server(Served);
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl std::ops::Deref for Server {
+    type Target = Served;
+
+    fn deref(&self) -> &Served {
+        &self.0
     }
 }
 
 impl Server {
-    /// Start `connector-host serve` on a free port with `args` added; returns once it
-    /// answers `/healthz`.
+    /// Start `connector-host serve` with the component under test and `args` added.
     fn start(args: &[&str]) -> Server {
-        let port = test_support::free_port();
-        let listen = format!("127.0.0.1:{port}");
         let component = component().to_str().unwrap().to_string();
         let manifest = test_support::manifest();
-        let log = tempfile::NamedTempFile::new().unwrap();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_connector-host"));
-        command
-            .args([
-                "serve",
-                "--listen",
-                &listen,
-                "--allow-endpoint",
-                "127.0.0.1",
-            ])
-            .args([
-                "--component",
-                &component,
-                "--manifest",
-                manifest.to_str().unwrap(),
-            ])
-            .args(args)
-            .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
-            .stdout(Stdio::null())
-            .stderr(log.reopen().unwrap());
-        let server = Server {
-            child: command.spawn().expect("serve starts"),
-            url: format!("http://{listen}"),
-            log,
-        };
-        for _ in 0..600 {
-            if ureq::get(&format!("{}/healthz", server.url)).call().is_ok() {
-                return server;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("serve did not start");
+        let mut all = vec![
+            "--component",
+            &component,
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ];
+        all.extend_from_slice(args);
+        Server(Served::start(
+            Path::new(env!("CARGO_BIN_EXE_connector-host")),
+            &all,
+        ))
     }
 
     /// POST `body` to `path` with an optional bearer token: (status, JSON answer).
@@ -280,7 +253,7 @@ fn sigterm_lets_the_steps_in_flight_finish() {
             })
             .collect();
         std::thread::sleep(Duration::from_millis(700));
-        let pid = server.child.id().to_string();
+        let pid = server.0.child.id().to_string();
         assert!(Command::new("kill")
             .args(["-TERM", &pid])
             .status()
@@ -289,13 +262,9 @@ fn sigterm_lets_the_steps_in_flight_finish() {
         calls.into_iter().map(|c| c.join().unwrap()).collect()
     });
     assert_eq!(statuses, [200, 200, 200, 200], "no step in flight was lost");
-    let exit = server.child.wait().unwrap();
+    let exit = server.0.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
-    let lines: Vec<String> = std::fs::read_to_string(server.log.path())
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let lines = server.log_lines();
     assert!(
         lines.iter().any(|l| l.contains("shutting down")),
         "{lines:?}"
