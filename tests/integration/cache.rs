@@ -75,7 +75,7 @@ fn a_replaced_component_is_compiled_again() {
     .unwrap();
     assert_eq!(
         start(&wasm, &cache).actions(),
-        ["crash", "fetch", "probe", "spin"]
+        ["crash", "fetch", "probe", "remember", "spin"]
     );
     assert_eq!(
         files(&cache, ".cwasm").len(),

@@ -9,26 +9,28 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 /// The hostile guest with its own manifest (its own interface; one connection type that may
-/// reach only the step's `endpoint-url`).
+/// reach only the step's `endpoint-url`), shared by the tests.
 fn hostile() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
-    HOST.get_or_init(|| {
-        let component =
-            test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
-        Host::new(Options {
-            component,
-            manifest: Some(workspace().join("tests/hostile-guest/connector.toml")),
-            cache_dir: Some(cache_dir().to_path_buf()),
-            egress: loopback(),
-            limits: Limits {
-                timeout: Duration::from_secs(3),
-                memory_bytes: 64 << 20,
-                ..Limits::default()
-            },
-            ..Options::default()
-        })
-        .expect("the host loads the hostile guest")
+    HOST.get_or_init(new_hostile)
+}
+
+/// A host of the hostile guest.
+fn new_hostile() -> Host {
+    let component = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    Host::new(Options {
+        component,
+        manifest: Some(workspace().join("tests/hostile-guest/connector.toml")),
+        cache_dir: Some(cache_dir().to_path_buf()),
+        egress: loopback(),
+        limits: Limits {
+            timeout: Duration::from_secs(3),
+            memory_bytes: 64 << 20,
+            ..Limits::default()
+        },
+        ..Options::default()
     })
+    .expect("the host loads the hostile guest")
 }
 
 fn run(action: &str, input: Value) -> Result<Value, StepError> {
@@ -115,4 +117,25 @@ fn an_endless_loop_hits_the_deadline_and_the_host_goes_on() {
     let error = run("spin", json!({"region": "us-east-1"})).unwrap_err();
     assert_eq!(error.kind, "timeout");
     assert!(fetch(&format!("{}/", moto())).is_ok(), "the next step runs");
+}
+
+#[test]
+fn a_kept_instance_never_serves_another_connection() {
+    let host = new_hostile();
+    let remember = |key: &str, secret: &str| -> Value {
+        let connection = json!({"type": "access-key", "access-key-id": key,
+                                "secret-access-key": secret, "endpoint-url": moto()});
+        let step = json!({"connection": connection, "action": "remember", "input": {"region": "us-east-1"}});
+        host.run_step(&step).unwrap()
+    };
+    assert_eq!(remember("AKIDFIRST", "first-secret"), json!([]));
+    assert_eq!(remember("AKIDSECOND", "second-secret"), json!([]));
+    // The same connection again: its kept instance (what it left there is its own).
+    assert_eq!(remember("AKIDFIRST", "first-secret"), json!(["AKIDFIRST"]));
+    assert_eq!(
+        remember("AKIDSECOND", "second-secret"),
+        json!(["AKIDSECOND"])
+    );
+    // The same key ID with another secret is another connection: a fresh instance.
+    assert_eq!(remember("AKIDFIRST", "other-secret"), json!([]));
 }

@@ -63,6 +63,17 @@ mod guest {
         fn spin(_: Connection, _: ProbeInput) -> Result<String, ConnectorError> {
             loop {}
         }
+
+        fn remember(connection: Connection, _: ProbeInput) -> Result<String, ConnectorError> {
+            static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+            let Connection::AccessKey(c) = connection;
+            let mut seen = SEEN
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let before = format!("{:?}", *seen);
+            seen.push(c.access_key_id);
+            Ok(before)
+        }
     }
 
     export!(Hostile);
