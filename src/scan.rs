@@ -98,12 +98,35 @@ pub struct SampleInputs<'a> {
     pub segments: Option<u32>,
 }
 
-/// A table's description and a sample of its items, as the inputs ask: what the catalog
+/// An input record of a catalog action.
+pub trait Sampled {
+    /// Its sampling inputs.
+    fn sample_inputs(&self) -> SampleInputs<'_>;
+}
+
+macro_rules! sampled {
+    ($($input:ty),*) => {$(
+        impl Sampled for $input {
+            fn sample_inputs(&self) -> SampleInputs<'_> {
+                SampleInputs {
+                    region: &self.region,
+                    table_name: &self.table_name,
+                    sample_size: self.sample_size,
+                    segments: self.segments,
+                }
+            }
+        }
+    )*};
+}
+sampled!(crate::wit::SampleInput, crate::wit::ClassifyColumnsInput);
+
+/// A table's description and a sample of its items, as the input asks: what the catalog
 /// actions start from.
 pub async fn table_sample(
     connection: &crate::wit::Connection,
-    inputs: SampleInputs<'_>,
+    input: &impl Sampled,
 ) -> Result<(TableDescription, Sample)> {
+    let inputs = input.sample_inputs();
     let table = crate::input::required("table-name", inputs.table_name)?;
     let (size, segments) = sample_sizes(inputs.sample_size, inputs.segments)?;
     let client = crate::client::dynamodb(connection, inputs.region).await?;

@@ -282,6 +282,11 @@ impl Host {
         names
     }
 
+    /// Whether the component exports an action of this name.
+    pub fn has_action(&self, name: &str) -> bool {
+        self.runtime.actions().contains_key(name)
+    }
+
     /// Every action's parameters and their WIT types as JSON (see [`convert::describe`]):
     /// `{"list-tables": {"connection": {...}, "input": {"record": {...}}}, ...}`.
     pub fn signatures(&self) -> Value {

@@ -253,7 +253,7 @@ fn run_flow(host: &Host, flow: &Value) -> (Result<Value, StepError>, usize) {
 /// name a caller makes up would grow without bound).
 fn action_label(host: &Host, document: &Value) -> String {
     let name = document["action"].as_str().unwrap_or_default();
-    if host.actions().iter().any(|a| a == name) {
+    if host.has_action(name) {
         name.to_string()
     } else {
         "unknown".to_string()

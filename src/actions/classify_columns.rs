@@ -6,7 +6,7 @@ pub use crate::wit::ClassifyColumnsInput as Input;
 use crate::classify::Matches;
 use crate::columns::Columns;
 use crate::error::{Error, Result};
-use crate::scan::{self, SampleInputs};
+use crate::scan;
 use crate::shape::Obj;
 use crate::wit::Connection;
 use serde_json::Value;
@@ -24,13 +24,7 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
             ))
         }
     };
-    let inputs = SampleInputs {
-        region: &input.region,
-        table_name: &input.table_name,
-        sample_size: input.sample_size,
-        segments: input.segments,
-    };
-    let (description, sample) = scan::table_sample(connection, inputs).await?;
+    let (description, sample) = scan::table_sample(connection, &input).await?;
     let columns = Columns::<Matches>::of(&sample.items);
     let rows: Vec<Value> = columns
         .columns

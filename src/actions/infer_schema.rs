@@ -9,7 +9,7 @@ pub use crate::wit::SampleInput as Input;
 use crate::classify::Matches;
 use crate::columns::{share, Column, Columns, Gather};
 use crate::error::Result;
-use crate::scan::{self, SampleInputs};
+use crate::scan;
 use crate::shape::{self, Obj};
 use crate::values;
 use crate::wit::Connection;
@@ -56,13 +56,7 @@ fn example(value: &AttributeValue) -> Option<Value> {
 }
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let inputs = SampleInputs {
-        region: &input.region,
-        table_name: &input.table_name,
-        sample_size: input.sample_size,
-        segments: input.segments,
-    };
-    let (description, sample) = scan::table_sample(connection, inputs).await?;
+    let (description, sample) = scan::table_sample(connection, &input).await?;
     let columns = Columns::<Inferred>::of(&sample.items);
     let described = shape::table(&description);
     let rows: Vec<Value> = columns

@@ -6,18 +6,12 @@ pub use crate::wit::SampleInput as Input;
 use crate::columns::Columns;
 use crate::error::Result;
 use crate::profile::{self, Profile};
-use crate::scan::{self, SampleInputs};
+use crate::scan;
 use crate::wit::Connection;
 use serde_json::Value;
 
 pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let inputs = SampleInputs {
-        region: &input.region,
-        table_name: &input.table_name,
-        sample_size: input.sample_size,
-        segments: input.segments,
-    };
-    let (description, sample) = scan::table_sample(connection, inputs).await?;
+    let (description, sample) = scan::table_sample(connection, &input).await?;
     let columns = Columns::<Profile>::of(&sample.items);
     let rows: Vec<Value> = columns
         .columns

@@ -61,16 +61,13 @@ pub async fn run(connection: &Connection, input: Input) -> Result<Value> {
     )
     .await?;
     let format = item::format(input.item_format);
-    let items: Vec<_> = fetched
-        .pages
-        .iter()
-        .flat_map(|p| p.items())
-        .cloned()
-        .collect();
     let last = fetched.pages.last().and_then(|p| p.last_evaluated_key());
+    let last = last.map(values::plain_item);
+    let pages = fetched.pages.into_iter();
+    let items: Vec<_> = pages.flat_map(|p| p.items.unwrap_or_default()).collect();
     Ok(Obj::new()
         .set("Items", format.items(&items))
         .opt("NextToken", fetched.next)
-        .opt("LastEvaluatedKey", last.map(values::plain_item))
+        .opt("LastEvaluatedKey", last)
         .build())
 }
