@@ -1,4 +1,5 @@
-//! The connector's error type and the one place where AWS SDK errors become typed errors.
+//! The connector's error type and the one place where AWS SDK errors become typed errors
+//! (whether a failed write may have been applied is `aws::delivery`'s to say).
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::RequestId;
@@ -208,86 +209,6 @@ where
                 ..Error::new(Kind::Service, chain(&err))
             },
         }
-    }
-}
-
-/// The `wasi:http` error codes of failures before a request was sent (the name did not
-/// resolve, the connection was refused, the TLS handshake failed): retrying cannot apply a
-/// write twice. Any other failure after a request went out may have been applied.
-const NOTHING_SENT: [&str; 11] = [
-    "DnsTimeout",
-    "DnsError",
-    "DestinationNotFound",
-    "DestinationUnavailable",
-    "DestinationIpProhibited",
-    "DestinationIpUnroutable",
-    "ConnectionRefused",
-    "ConnectionTimeout",
-    "TlsProtocolError",
-    "TlsCertificateError",
-    "HttpRequestDenied",
-];
-
-/// Whether a connector (transport) error, by its debug text, happened before anything was
-/// sent.
-pub fn nothing_sent(connector_error: &str) -> bool {
-    NOTHING_SENT
-        .iter()
-        .any(|code| connector_error.contains(code))
-}
-
-/// Whether a failed request may have been applied by the server: an HTTP 5xx, an answer
-/// that could not be read, a timeout, or a transport failure after the request was sent.
-pub fn may_have_been_applied<E>(err: &SdkError<E, HttpResponse>) -> bool {
-    match err {
-        SdkError::ServiceError(service) => service.raw().status().as_u16() >= 500,
-        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => true,
-        SdkError::DispatchFailure(failure) => failure
-            .as_connector_error()
-            .is_none_or(|c| !nothing_sent(&format!("{c:?}"))),
-        _ => false,
-    }
-}
-
-/// The error of a write that is not retried after an ambiguous failure: such a failure is
-/// `outcome-unknown`, anything else as [`Error::from`].
-pub fn write<E>(err: SdkError<E, HttpResponse>) -> Error
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-    SdkError<E, HttpResponse>: RequestId,
-{
-    if !may_have_been_applied(&err) {
-        return Error::from(err);
-    }
-    let cause = Error::from(err);
-    Error {
-        kind: Kind::OutcomeUnknown,
-        message: format!(
-            "the write may or may not have been applied (its answer was lost: {}); read the \
-             item or table to find out, or repeat the step with an idempotency-token",
-            cause.message
-        ),
-        ..cause
-    }
-}
-
-/// Whether a request reads or writes: a write whose answer was lost is reported as
-/// `outcome-unknown`, never as a plain failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Write,
-}
-
-/// The error of a failed request that reads ([`Error::from`]) or writes ([`write`]).
-pub fn of_access<E>(err: SdkError<E, HttpResponse>, access: Access) -> Error
-where
-    E: ProvideErrorMetadata + StdError + 'static,
-    SdkError<E, HttpResponse>: RequestId,
-{
-    match access {
-        Access::Read => Error::from(err),
-        Access::Write => write(err),
     }
 }
 

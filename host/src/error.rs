@@ -26,6 +26,16 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The kinds the host itself reports.
+    pub const HOST_KINDS: [ErrorKind; 6] = [
+        ErrorKind::InvalidInput,
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Trap,
+        ErrorKind::Host,
+        ErrorKind::Limit,
+    ];
+
     /// The documented string.
     pub fn as_str(&self) -> &str {
         match self {

@@ -1,179 +1,162 @@
-//! `connector-host`: run connector steps from the command line.
-//!
-//! ```text
-//! connector-host step [OPTIONS] FILE|-
-//! connector-host flow [--json] [OPTIONS] FILE
-//! connector-host actions [OPTIONS]
-//! connector-host serve --listen ADDR [SERVE OPTIONS] [OPTIONS]
-//!
-//! OPTIONS: --component PATH  --manifest PATH  --cache-dir DIR
-//!          --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
-//!          --max-output-bytes N (default 64 MiB)  --step-timeout SECONDS (default 300)
-//!          --no-reuse
-//! SERVE OPTIONS: --token-file FILE  --max-body-bytes N (default 8 MiB)
-//!          --concurrency N (default 2 per core)  --queue N (default 64)
-//! ```
-//!
-//! `serve` answers steps over HTTP until SIGTERM or Ctrl-C (docs/deployment.md), logging one
-//! JSON line per request to stderr.
-//!
-//! `--no-reuse` runs every step of a flow in a fresh instance (by default consecutive steps
-//! of one connection share one, which keeps its clients and assumed credentials).
-//!
-//! The egress options are the operator's: by default a connection's endpoint override may
-//! name only the connector's public service hosts (its manifest's `endpoint-hosts`) and
-//! requests reach only public addresses. `--allow-endpoint 127.0.0.1` allows a local server;
-//! `--allow-any-endpoint` lifts the policy (development only).
-//!
-//! `--component` picks another component; its manifest is then looked for beside it
-//! (`NAME.toml` or `connector.toml`) unless `--manifest` names one.
+//! `connector-host`: run connector steps from the command line (`connector-host --help`,
+//! and `--help` after each command).
 //!
 //! `step` prints the action's output JSON on stdout and exits 0, or prints
 //! `{"error": {...}}` on stdout and exits 1. `flow` runs `{"connection": {...}, "steps":
 //! [{"name", "action", "input", "connection"?}, ...]}` in order, printing each step's name
-//! and output, and stops at the first failure (exit 1). A malformed command line exits 2.
-//! Logs go to stderr.
+//! and output, and stops at the first failure (exit 1). `serve` answers steps over HTTP
+//! until SIGTERM or Ctrl-C (docs/deployment.md), logging one JSON line per request to
+//! stderr. A malformed command line exits 2. Logs go to stderr.
 
+use clap::{Args, Parser, Subcommand};
 use connector_host::serve::{self, ServeOptions};
-use connector_host::{ErrorKind, Host, Options, StepError};
+use connector_host::{ErrorKind, Host, Limits, Options, Reuse, StepError};
 use serde_json::Value;
 use std::io::Read;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
-const USAGE: &str = "usage:
-  connector-host step [OPTIONS] FILE|-
-  connector-host flow [--json] [OPTIONS] FILE
-  connector-host actions [OPTIONS]
-  connector-host serve --listen ADDR [SERVE OPTIONS] [OPTIONS]
-options: --component PATH  --manifest PATH  --cache-dir DIR
-         --allow-endpoint HOST|*.SUFFIX|IP|CIDR (repeatable)  --allow-any-endpoint
-         --max-output-bytes N (default 64 MiB)  --step-timeout SECONDS (default 300)
-         --no-reuse
-serve options: --token-file FILE  --max-body-bytes N (default 8 MiB)
-         --concurrency N (default 2 per core)  --queue N (default 64)";
-
-struct Command {
-    verb: String,
-    file: Option<String>,
-    /// `flow --json`: print one JSON array of `{name, action, input, output}` instead.
-    json: bool,
-    options: Options,
-    /// `serve`: the service's options and the token file.
-    serve: Option<(ServeOptions, Option<PathBuf>)>,
+/// Run a connector component's steps in a sandbox: one step, a flow of steps, or a service.
+#[derive(Parser)]
+#[command(name = "connector-host", version)]
+// A repeated option takes its last value (as scripts that add to a base command expect).
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-/// A `serve` option with its value from `next`; `Ok(false)` when `flag` is none of them.
-fn serve_option(
-    flag: &str,
-    mut next: impl FnMut() -> Option<String>,
-    serve: &mut (ServeOptions, Option<PathBuf>),
-) -> Result<bool, String> {
-    let mut number = |what: &str| -> Result<usize, String> {
-        let text = next().ok_or(format!("{flag} needs {what}"))?;
-        text.parse().map_err(|_| format!("{flag} needs {what}"))
-    };
-    match flag {
-        "--listen" => {
-            let text = next().ok_or("--listen needs an ADDR (e.g. 0.0.0.0:8080)")?;
-            serve.0.listen = text
-                .parse()
-                .map_err(|_| format!("--listen needs an ADDR like 0.0.0.0:8080, not {text:?}"))?;
-        }
-        "--token-file" => {
-            serve.1 = Some(PathBuf::from(next().ok_or("--token-file needs a FILE")?));
-        }
-        "--max-body-bytes" => serve.0.max_body_bytes = number("a number of bytes")?,
-        "--concurrency" => serve.0.concurrency = number("a number of steps")?.max(1),
-        "--queue" => serve.0.queue = number("a number of requests")?,
-        _ => return Ok(false),
-    }
-    Ok(true)
+#[derive(Subcommand)]
+enum Command {
+    /// Run one step document (FILE, or - for standard input) and print its output.
+    #[command(args_override_self = true)]
+    Step {
+        /// The step document: {"connection", "action", "input"}.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+        #[command(flatten)]
+        host: HostArgs,
+    },
+    /// Run a flow's steps in order, printing each step's name and output.
+    #[command(args_override_self = true)]
+    Flow {
+        /// Print one JSON array of {name, action, input, output} instead.
+        #[arg(long)]
+        json: bool,
+        /// The flow document: {"connection", "steps": [{"name", "action", "input"}]}.
+        file: String,
+        #[command(flatten)]
+        host: HostArgs,
+    },
+    /// Print the action names the component exports.
+    #[command(args_override_self = true)]
+    Actions {
+        #[command(flatten)]
+        host: HostArgs,
+    },
+    /// Answer steps over HTTP until SIGTERM or Ctrl-C.
+    #[command(args_override_self = true)]
+    Serve {
+        #[command(flatten)]
+        serve: ServeArgs,
+        #[command(flatten)]
+        host: HostArgs,
+    },
 }
 
-/// Apply one of the host options (`--component`, `--manifest`, `--cache-dir`, the egress
-/// and output options) with its value from `next`; `Ok(false)` when `flag` is none of them.
-fn host_option(
-    flag: &str,
-    mut next: impl FnMut() -> Option<String>,
-    options: &mut Options,
-    manifest: &mut Option<PathBuf>,
-) -> Result<bool, String> {
-    let mut value = |what: &str| next().ok_or(format!("{flag} needs {what}"));
-    match flag {
-        "--component" => {
-            options.component = PathBuf::from(value("a PATH")?);
+/// The host's options, for every command.
+#[derive(Args)]
+struct HostArgs {
+    /// The component (.wasm); its manifest is then looked for beside it (NAME.toml or
+    /// connector.toml) unless --manifest names one. Default: the release build.
+    #[arg(long, value_name = "PATH")]
+    component: Option<PathBuf>,
+    /// The component's manifest.
+    #[arg(long, value_name = "PATH")]
+    manifest: Option<PathBuf>,
+    /// The compile cache (default: $CONNECTOR_HOST_CACHE_DIR, else ~/.cache/connector-host).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Let endpoint overrides name this host, domain suffix, address or network (the
+    /// operator's egress policy; by default only the manifest's public service hosts).
+    #[arg(long = "allow-endpoint", value_name = "HOST|*.SUFFIX|IP|CIDR")]
+    allow_endpoint: Vec<String>,
+    /// Lift the egress policy (development only).
+    #[arg(long)]
+    allow_any_endpoint: bool,
+    /// The largest output a step may return, in bytes.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().output_bytes)]
+    max_output_bytes: usize,
+    /// A step's deadline, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().timeout.as_secs())]
+    step_timeout: u64,
+    /// Run every step in a fresh instance (by default consecutive steps of one connection
+    /// share one, which keeps its clients and assumed credentials).
+    #[arg(long)]
+    no_reuse: bool,
+}
+
+/// The service's options.
+#[derive(Args)]
+struct ServeArgs {
+    /// Where to listen, e.g. 0.0.0.0:8080.
+    #[arg(long, value_name = "ADDR")]
+    listen: SocketAddr,
+    /// A file whose first line is the bearer token every /v1/ request must carry.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// The largest request body, in bytes.
+    #[arg(long, value_name = "N", default_value_t = ServeOptions::DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// Steps run at once (default: two per core).
+    #[arg(long, value_name = "N")]
+    concurrency: Option<usize>,
+    /// Requests that may wait for a slot; beyond that, 503.
+    #[arg(long, value_name = "N", default_value_t = ServeOptions::DEFAULT_QUEUE)]
+    queue: usize,
+}
+
+impl HostArgs {
+    /// The host's options; `pooled`: with instance slots (a one-step process starts
+    /// faster without).
+    fn options(self, pooled: bool) -> Options {
+        let mut options = Options::default();
+        if let Some(component) = self.component {
+            options.component = component;
             options.manifest = None;
         }
-        "--manifest" => *manifest = Some(PathBuf::from(value("a PATH")?)),
-        "--cache-dir" => options.cache_dir = Some(PathBuf::from(value("a DIR")?)),
-        "--allow-endpoint" => options
-            .egress
-            .allow
-            .push(value("a HOST, *.SUFFIX, IP or CIDR")?),
-        "--allow-any-endpoint" => options.egress.allow_any = true,
-        "--no-reuse" => options.reuse = connector_host::Reuse::off(),
-        "--step-timeout" => {
-            let seconds: u64 = value("a number of seconds")?
-                .parse()
-                .map_err(|_| format!("{flag} needs a number of seconds"))?;
-            options.limits.timeout = std::time::Duration::from_secs(seconds.max(1));
+        if self.manifest.is_some() {
+            options.manifest = self.manifest;
         }
-        "--max-output-bytes" => {
-            let bytes = value("a number of bytes")?;
-            options.limits.output_bytes = bytes
-                .parse()
-                .map_err(|_| format!("{flag} needs a number of bytes"))?;
+        if self.cache_dir.is_some() {
+            options.cache_dir = self.cache_dir;
         }
-        _ => return Ok(false),
+        options.egress.allow = self.allow_endpoint;
+        options.egress.allow_any = self.allow_any_endpoint;
+        options.limits.output_bytes = self.max_output_bytes;
+        options.limits.timeout = Duration::from_secs(self.step_timeout.max(1));
+        if self.no_reuse {
+            options.reuse = Reuse::off();
+        }
+        if !pooled {
+            options.pooled_steps = 0;
+        }
+        options
     }
-    Ok(true)
 }
 
-fn parse_args(args: Vec<String>) -> Result<Command, String> {
-    let mut args = args.into_iter();
-    let verb = args.next().ok_or("missing command")?;
-    if !["step", "flow", "actions", "serve"].contains(&verb.as_str()) {
-        return Err(format!("unknown command {verb:?}"));
-    }
-    let (mut options, mut manifest) = (Options::default(), None);
-    let (mut file, mut json) = (None, false);
-    let unset: std::net::SocketAddr = ([0, 0, 0, 0], 0).into();
-    let mut serve = (ServeOptions::new(unset), None);
-    while let Some(arg) = args.next() {
-        if host_option(&arg, || args.next(), &mut options, &mut manifest)? {
-            continue;
+impl ServeArgs {
+    /// The service's options and the token file.
+    fn options(self) -> (ServeOptions, Option<PathBuf>) {
+        let mut options = ServeOptions::new(self.listen);
+        options.max_body_bytes = self.max_body_bytes;
+        options.queue = self.queue;
+        if let Some(concurrency) = self.concurrency {
+            options.concurrency = concurrency.max(1);
         }
-        if verb == "serve" && serve_option(&arg, || args.next(), &mut serve)? {
-            continue;
-        }
-        match arg.as_str() {
-            "--json" if verb == "flow" => json = true,
-            "-h" | "--help" => return Err(String::new()),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            _ if file.is_some() => return Err(format!("unexpected argument {arg:?}")),
-            _ => file = Some(arg),
-        }
-    }
-    if manifest.is_some() {
-        options.manifest = manifest;
-    }
-    if verb == "step" {
-        // One step per process: on-demand instance allocation starts faster than a pool.
-        options.pooled_steps = 0;
-    }
-    match (verb.as_str(), &file) {
-        ("actions" | "serve", Some(_)) => Err(format!("{verb} takes no FILE")),
-        ("step" | "flow", None) => Err(format!("{verb} needs a FILE")),
-        ("serve", None) if serve.0.listen == unset => Err("serve needs --listen ADDR".into()),
-        _ => Ok(Command {
-            serve: (verb == "serve").then_some(serve),
-            verb,
-            file,
-            json,
-            options,
-        }),
+        (options, self.token_file)
     }
 }
 
@@ -201,15 +184,20 @@ fn print(value: &Value) {
 }
 
 fn run(command: Command) -> Result<(), StepError> {
-    let host = Host::new(command.options)?;
-    if let Some((options, token_file)) = command.serve {
-        return run_service(host, options, token_file);
-    }
-    let file = command.file.as_deref().unwrap_or("-");
-    match command.verb.as_str() {
-        "actions" => print(&Value::from(host.actions())),
-        "step" => print(&host.run_step(&read_document(file)?)?),
-        _ => run_flow(&host, &read_document(file)?, command.json)?,
+    match command {
+        Command::Step { file, host } => {
+            let host = Host::new(host.options(false))?;
+            print(&host.run_step(&read_document(&file)?)?);
+        }
+        Command::Flow { json, file, host } => {
+            let host = Host::new(host.options(true))?;
+            run_flow(&host, &read_document(&file)?, json)?;
+        }
+        Command::Actions { host } => print(&Value::from(Host::new(host.options(true))?.actions())),
+        Command::Serve { serve, host } => {
+            let (options, token_file) = serve.options();
+            run_service(Host::new(host.options(true))?, options, token_file)?;
+        }
     }
     Ok(())
 }
@@ -286,26 +274,23 @@ async fn stop_signal() {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
     let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(true);
-    if args.first().is_some_and(|verb| verb == "serve") {
+    if matches!(cli.command, Command::Serve { .. }) {
         logs.json().init();
     } else {
         logs.init();
     }
-    let command = match parse_args(args) {
-        Ok(command) => command,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("connector-host: {message}");
-            }
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(command) {
+    match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             print(&error.to_json());

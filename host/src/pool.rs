@@ -8,13 +8,18 @@
 
 use crate::egress::Egress;
 use bytes::Bytes;
+use http_body::Frame;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
+use tokio::sync::oneshot;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 
@@ -23,8 +28,66 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 const MAX_IDLE: Duration = Duration::from_secs(20);
 /// Idle connections kept per origin.
 const MAX_IDLE_PER_ORIGIN: usize = 8;
-/// Connect and first-byte timeouts when the guest sets none.
+/// Connect, first-byte and between-bytes timeouts when the guest sets none.
 const DEFAULT_TIMEOUT: Duration = Duration::from_mins(1);
+
+/// A response body whose frames must each arrive within `between` of the one before (the
+/// guest's between-bytes timeout), and that reports how reading it ended to the request's
+/// I/O future ([`Pool::send`]).
+struct Timed {
+    incoming: hyper::body::Incoming,
+    between: Duration,
+    timer: Pin<Box<tokio::time::Sleep>>,
+    /// Told when the body failed; dropped (the read is over) when the body is.
+    failed: Option<oneshot::Sender<Error>>,
+}
+
+impl Timed {
+    fn fail(&mut self, error: Error, told: Error) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        if let Some(failed) = self.failed.take() {
+            let _ = failed.send(told);
+        }
+        Poll::Ready(Some(Err(error)))
+    }
+}
+
+impl http_body::Body for Timed {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        match Pin::new(&mut self.incoming).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                let deadline = tokio::time::Instant::now() + self.between;
+                self.timer.as_mut().reset(deadline);
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(Some(Err(e))) => self.fail(Error::from(e), Error::HttpResponseIncomplete),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => match self.timer.as_mut().poll(cx) {
+                Poll::Ready(()) => {
+                    self.fail(Error::ConnectionReadTimeout, Error::ConnectionReadTimeout)
+                }
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.incoming.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.incoming.size_hint()
+    }
+}
+
+/// The I/O future of one request, as wasmtime takes it: done when its response body has
+/// been read or dropped, failed with the body's error.
+pub type Io = Box<dyn Future<Output = Result<(), Error>> + Send>;
 
 struct Idle {
     sender: SendRequest<Full<Bytes>>,
@@ -170,7 +233,7 @@ impl Pool {
         options: Option<RequestOptions>,
         egress: &Egress,
         refusals: &Mutex<Vec<String>>,
-    ) -> Result<http::Response<WasiBody>, Error> {
+    ) -> Result<(http::Response<WasiBody>, Io), Error> {
         let (parts, body) = request.into_parts();
         let body = body.collect().await?.to_bytes();
         let uri = parts.uri.clone();
@@ -183,6 +246,9 @@ impl Pool {
             .unwrap_or(DEFAULT_TIMEOUT);
         let first_byte_timeout = options
             .and_then(|o| o.first_byte_timeout)
+            .unwrap_or(DEFAULT_TIMEOUT);
+        let between_bytes_timeout = options
+            .and_then(|o| o.between_bytes_timeout)
             .unwrap_or(DEFAULT_TIMEOUT);
         // On the wire the request line carries only the path, not the scheme and authority.
         let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
@@ -208,11 +274,29 @@ impl Pool {
                 Ok(Err(e)) => return Err(Error::from(e)),
                 Ok(Ok(response)) => {
                     self.checkin(origin, sender);
-                    return Ok(
-                        response.map(|incoming| incoming.map_err(Error::from).boxed_unsync())
-                    );
+                    return Ok(timed(response, between_bytes_timeout));
                 }
             }
         }
     }
+}
+
+/// `response` with its body read under the between-bytes timeout, and its I/O future.
+fn timed(
+    response: http::Response<hyper::body::Incoming>,
+    between: Duration,
+) -> (http::Response<WasiBody>, Io) {
+    let (failed, told) = oneshot::channel();
+    let response = response.map(|incoming| {
+        let timer = Box::pin(tokio::time::sleep(between));
+        let body = Timed {
+            incoming,
+            between,
+            timer,
+            failed: Some(failed),
+        };
+        body.boxed_unsync()
+    });
+    let io = async move { told.await.map_or(Ok(()), Err) };
+    (response, Box::new(io))
 }

@@ -155,22 +155,13 @@ fn answer(status: u16, body: impl Into<Bytes>) -> Answer {
     Ok(response)
 }
 
+/// An AWS JSON error answer of `kind` with `message`.
 fn aws_error(status: u16, kind: &str, message: &str) -> Answer {
-    let body = serde_json_text(kind, message);
-    answer(status, body)
-}
-
-fn serde_json_text(kind: &str, message: &str) -> String {
-    let escape = |s: &str| {
-        s.replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace('\n', " ")
-    };
-    format!(
-        r#"{{"__type":"com.amazonaws.dynamodb.v20120810#{}","message":"{}"}}"#,
-        escape(kind),
-        escape(message)
-    )
+    let body = serde_json::json!({
+        "__type": format!("com.amazonaws.dynamodb.v20120810#{kind}"),
+        "message": message,
+    });
+    answer(status, body.to_string())
 }
 
 /// Record the request, then meet the next queued fault or forward it.

@@ -96,7 +96,7 @@ fn bad_command_line_exits_2() {
         let (code, stdout, stderr) = cli(args, "");
         assert_eq!(code, 2, "{args:?}");
         assert!(stdout.is_empty());
-        assert!(stderr.contains("usage"));
+        assert!(stderr.to_lowercase().contains("usage"), "{stderr}");
     }
 }
 

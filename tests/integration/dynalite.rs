@@ -2,7 +2,7 @@
 //! what moto lets through, the service (and so the connector's user) would not.
 
 use crate::harness::*;
-use dynamodb_connector::values::canonical_number;
+use dynamodb_connector::model::number::canonical as canonical_number;
 use serde_json::{json, Value};
 
 fn on_dynalite(action: &str, input: Value) -> Result<Value, connector_host::StepError> {

@@ -10,6 +10,7 @@ mod cache;
 mod catalog;
 mod cli;
 mod connections;
+mod convert;
 mod dynalite;
 mod egress;
 mod faults;

@@ -21,6 +21,88 @@ fn manifest_and_wit_agree() {
     );
 }
 
+/// The manifest with `change` made to one input of `wait-for-table`.
+fn changed(change: impl FnOnce(&mut Vec<connector_tools::manifest::Input>)) -> Manifest {
+    let mut manifest = manifest();
+    let wait = manifest
+        .actions
+        .iter_mut()
+        .find(|a| a.key == "wait-for-table");
+    change(&mut wait.expect("wait-for-table is an action").inputs);
+    manifest
+}
+
+#[test]
+fn the_checker_reports_a_dropped_field_a_flipped_required_and_a_misspelt_option() {
+    let signatures = host().signatures();
+    let input = |inputs: &mut Vec<connector_tools::manifest::Input>, key: &str| {
+        inputs.iter().position(|i| i.key == key).expect(key)
+    };
+    let dropped = changed(|inputs| {
+        let at = input(inputs, "timeout-seconds");
+        inputs.remove(at);
+    });
+    let flipped = changed(|inputs| {
+        let at = input(inputs, "include-indexes");
+        inputs[at].required = !inputs[at].required;
+    });
+    let misspelt = changed(|inputs| {
+        let at = input(inputs, "until");
+        inputs[at].options = vec!["ACTIVE".into(), "DELETD".into()];
+    });
+    let problems = |m: &Manifest| connector_tools::check::problems(m, &signatures).join("\n");
+    let reported = [
+        (
+            problems(&dropped),
+            "wait-for-table.timeout-seconds: in the WIT, not in the manifest",
+        ),
+        (
+            problems(&flipped),
+            "wait-for-table.include-indexes: manifest says required=true",
+        ),
+        (problems(&misspelt), "wait-for-table.until: options"),
+    ];
+    for (problems, expected) in reported {
+        assert!(
+            problems.contains(expected),
+            "{expected:?} not in:\n{problems}"
+        );
+    }
+}
+
+#[test]
+fn manifest_defaults_are_the_code_defaults() {
+    use dynamodb_connector::{aws, catalog, model};
+    let default = |action: &str, key: &str| {
+        let groups = manifest().actions.into_iter().chain(manifest().connections);
+        let group = groups.into_iter().find(|g| g.key == action).expect(action);
+        let input = group.inputs.into_iter().find(|i| i.key == key).expect(key);
+        input
+            .default
+            .unwrap_or_else(|| panic!("{action}.{key} has a default"))
+    };
+    let int = |action, key| default(action, key).as_integer().map(|n| n as u64);
+    let wait = aws::wait::DEFAULT_TIMEOUT_SECONDS;
+    assert_eq!(
+        int("wait-for-table", "timeout-seconds"),
+        Some(u64::from(wait))
+    );
+    for action in ["infer-schema", "profile-table", "classify-columns"] {
+        let size = u64::from(catalog::DEFAULT_SAMPLE);
+        assert_eq!(int(action, "sample-size"), Some(size), "{action}");
+        let segments = u64::from(catalog::DEFAULT_SEGMENTS);
+        assert_eq!(int(action, "segments"), Some(segments), "{action}");
+    }
+    let confidence = u64::from(catalog::classify::DEFAULT_MIN_CONFIDENCE);
+    assert_eq!(int("classify-columns", "min-confidence"), Some(confidence));
+    for key in ["read-capacity-units", "write-capacity-units"] {
+        let units = model::table::DEFAULT_CAPACITY_UNITS;
+        assert_eq!(int("create-table", key), Some(units), "{key}");
+    }
+    let session = default("role-arn", "session-name");
+    assert_eq!(session.as_str(), Some(aws::client::DEFAULT_SESSION_NAME));
+}
+
 #[test]
 fn every_connection_type_declares_its_endpoints() {
     let runtime = connector_host::manifest::Manifest::load(&test_support::manifest())
@@ -70,8 +152,9 @@ fn generated_docs_are_fresh() {
             .expect("recorded demo"),
     )
     .unwrap();
+    let guides = connector_tools::docs::guides(&workspace().join("docs")).unwrap();
     let mut stale = Vec::new();
-    for (path, text) in connector_tools::docs::render(&manifest(), &examples) {
+    for (path, text) in connector_tools::docs::render(&manifest(), &examples, &guides) {
         if std::fs::read_to_string(workspace().join("docs").join(&path)).ok() != Some(text) {
             stale.push(path);
         }

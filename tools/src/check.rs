@@ -1,5 +1,5 @@
 //! `connector.toml` checked against the component's WIT, as the host reads it from the
-//! built component ([`connector_host::Host::signatures`]): the same actions and
+//! built component (`connector_host::Host::signatures`, passed in as JSON): the same actions and
 //! connections, every input a field of the right type, required exactly when not optional.
 
 use crate::manifest::{Input, Manifest};

@@ -85,9 +85,44 @@ fn action_page(a: &Group, example: Option<&Value>) -> String {
     page
 }
 
+/// A hand-written guide under `docs/`: its file name and its title (its first heading).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guide {
+    pub file: String,
+    pub title: String,
+}
+
+/// The guides in `dir` (every `*.md` at its top level but the generated `reference.md`),
+/// in file name order; a guide's title is its first `# ` heading.
+pub fn guides(dir: &std::path::Path) -> std::io::Result<Vec<Guide>> {
+    let mut guides = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let file = path
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or_default();
+        if !file.ends_with(".md") || file == "reference.md" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)?;
+        let title = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .unwrap_or(file);
+        guides.push(Guide {
+            file: file.to_string(),
+            title: title.trim().to_string(),
+        });
+    }
+    guides.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(guides)
+}
+
 /// Every generated page, by path under `docs/`. `examples` is the demo's recorded run:
-/// `[{"action", "input", "output"}, ...]` (the first example of each action is used).
-pub fn render(manifest: &Manifest, examples: &Value) -> BTreeMap<String, String> {
+/// `[{"action", "input", "output"}, ...]` (the first example of each action is used);
+/// `guides` are listed at the end of the index.
+pub fn render(manifest: &Manifest, examples: &Value, guides: &[Guide]) -> BTreeMap<String, String> {
     let example = |action: &str| {
         examples
             .as_array()
@@ -113,9 +148,10 @@ pub fn render(manifest: &Manifest, examples: &Value) -> BTreeMap<String, String>
             action_page(a, example(&a.key)),
         );
     }
-    index.push_str(
-        "\n## Guides\n\n- [Step format](step-format.md)\n- [Value mapping](value-mapping.md)\n- [Errors](errors.md)\n- [Embedding the component](embedding.md)\n- [Performance](performance.md)\n",
-    );
+    index.push_str("\n## Guides\n\n");
+    for guide in guides {
+        index.push_str(&format!("- [{}]({})\n", guide.title, guide.file));
+    }
     pages.insert("reference.md".to_string(), index);
     pages
 }

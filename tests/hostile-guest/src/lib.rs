@@ -2,7 +2,9 @@
 //! read files or the environment, open sockets, crash and spin. The integration tests run
 //! it through the real host and check each attempt is refused or contained.
 
+// The generated bindings and their export glue are `unsafe` (the canonical ABI).
 #[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code, missing_docs, unreachable_pub)]
 mod guest {
     wit_bindgen::generate!({ world: "hostile", path: "wit" });
 

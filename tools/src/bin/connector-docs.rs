@@ -15,8 +15,9 @@ fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
         .map_err(|e| format!("connector.toml: {e}"))?;
     let examples = serde_json::from_str(&read(root, "examples/demo-output.json")?)
         .map_err(|e| format!("examples/demo-output.json: {e}"))?;
+    let guides = docs::guides(&root.join("docs")).map_err(|e| format!("docs/: {e}"))?;
     let mut stale = 0;
-    for (path, text) in docs::render(&manifest, &examples) {
+    for (path, text) in docs::render(&manifest, &examples, &guides) {
         let file = root.join("docs").join(&path);
         if std::fs::read_to_string(&file).ok().as_deref() == Some(text.as_str()) {
             continue;

@@ -1,0 +1,108 @@
+//! The on-disk compile cache: compiled code keyed by the component's bytes and the
+//! engine, found again without hashing the component while it is unchanged.
+
+use sha2::{Digest, Sha256};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use wasmtime::component::Component;
+use wasmtime::error::Context as _;
+use wasmtime::Engine;
+
+/// Compile the component, or load the code compiled by an earlier process. Compiled code
+/// is stored as `SHA256.cwasm`, keyed by the SHA-256 of the component's bytes and the
+/// engine's compatibility hash, so a new component or a different wasmtime never loads
+/// stale code. So that a start need not read and hash the component, the key is also kept
+/// in `stat/NAME.key`, named by the component's path, size and modification time; the
+/// component is hashed again only when those change.
+pub(crate) fn load_component(
+    engine: &Engine,
+    path: &Path,
+    cache_dir: Option<&Path>,
+) -> wasmtime::Result<Component> {
+    let Some(dir) = cache_dir else {
+        return Component::from_file(engine, path);
+    };
+    let engine_hash = engine_hash(engine);
+    let stat_file = stat_key_file(dir, path, engine_hash);
+    if let Some(component) = stat_file
+        .as_ref()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .and_then(|key| cached(engine, &dir.join(format!("{}.cwasm", key.trim()))))
+    {
+        return Ok(component);
+    }
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the component at {}", path.display()))?;
+    let mut key = Sha256::new();
+    key.update(&bytes);
+    key.update(engine_hash.to_le_bytes());
+    let key = format!("{:x}", key.finalize());
+    let file = dir.join(format!("{key}.cwasm"));
+    let component = if let Some(component) = cached(engine, &file) {
+        component
+    } else {
+        let component = Component::new(engine, &bytes)?;
+        write_atomically(&file, &component.serialize()?);
+        component
+    };
+    if let Some(stat_file) = stat_file {
+        write_atomically(&stat_file, key.as_bytes());
+    }
+    Ok(component)
+}
+
+fn engine_hash(engine: &Engine) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `DIR/stat/H.key`, H hashing the component's path, size and modification time.
+fn stat_key_file(dir: &Path, component: &Path, engine_hash: u64) -> Option<PathBuf> {
+    let meta = std::fs::metadata(component).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (
+        std::fs::canonicalize(component).ok()?,
+        meta.len(),
+        modified,
+        engine_hash,
+    )
+        .hash(&mut hasher);
+    Some(
+        dir.join("stat")
+            .join(format!("{:016x}.key", hasher.finish())),
+    )
+}
+
+/// The compiled component in `file`, when there is a usable one.
+fn cached(engine: &Engine, file: &Path) -> Option<Component> {
+    if !file.is_file() {
+        return None;
+    }
+    // SAFETY: the file was written by `Component::serialize` of this same engine
+    // configuration (its name covers the compatibility hash) into the host's own cache
+    // directory.
+    #[allow(unsafe_code)]
+    let loaded = unsafe { Component::deserialize_file(engine, file) };
+    loaded
+        .inspect_err(|e| tracing::warn!("ignoring unusable cache entry {}: {e}", file.display()))
+        .ok()
+}
+
+/// Write `bytes` to `file` through a temporary name; a failure is logged, not fatal.
+fn write_atomically(file: &Path, bytes: &[u8]) {
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(file.parent().unwrap_or(Path::new(".")))?;
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, file)
+    };
+    if let Err(e) = write() {
+        tracing::warn!("cannot write the compile cache {}: {e}", file.display());
+    }
+}

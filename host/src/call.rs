@@ -1,0 +1,288 @@
+//! The component's actions and the dynamic call of one: the engine, the pre-linked
+//! component, a call in a kept or a fresh instance, and what the call came to.
+
+use crate::engine::{engine, start_epoch_ticker};
+use crate::hooks::Outbound;
+use crate::instance::{StepState, Warm};
+use crate::options::Limits;
+use crate::pool::lock;
+use crate::{convert, ErrorKind, StepError};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wasmtime::component::{
+    types::ComponentItem, Component, ComponentExportIndex, InstancePre, Linker, Type, Val,
+};
+use wasmtime::format_err;
+use wasmtime::Engine;
+
+/// One exported action: where to find it and the types of its parameters.
+pub struct Action {
+    pub(crate) index: ComponentExportIndex,
+    pub params: Vec<(String, Type)>,
+    /// The case names of its error variant (`result<_, error>`), if it has one.
+    pub error_cases: Vec<String>,
+}
+
+/// What a call into the guest came to.
+pub enum CallOutcome {
+    /// The function returned its output (JSON text) or its error (as JSON).
+    Returned(Result<String, Value>),
+    /// The guest trapped (a panic, an out-of-bounds access, the memory cap, ...).
+    Trapped(String),
+    /// The step deadline passed.
+    TimedOut,
+    /// A host limit was reached; says which.
+    LimitReached(String),
+}
+
+/// What a step cost.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepStats {
+    /// Time to instantiate the pre-linked component in the fresh store.
+    pub instantiate: Duration,
+    /// Time from the call into the guest to its return (including its I/O).
+    pub call: Duration,
+    /// Most linear memory the guest held at once, in bytes.
+    pub peak_memory_bytes: usize,
+    /// Requests the sandbox refused during the step.
+    pub refused_requests: usize,
+}
+
+/// A finished call and what the sandbox saw during it.
+pub struct Call {
+    pub outcome: CallOutcome,
+    pub stats: StepStats,
+    /// Requests the sandbox refused, as `METHOD origin (why)`.
+    pub refused: Vec<String>,
+    /// What the guest wrote to standard error.
+    pub stderr: String,
+}
+
+/// The engine, the pre-linked component and its actions; shared by every step.
+pub struct Runtime {
+    pub(crate) engine: Engine,
+    pub(crate) pre: InstancePre<StepState>,
+    actions: HashMap<String, Action>,
+    stop_ticker: Arc<AtomicBool>,
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.stop_ticker.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Runtime {
+    /// Load the component at `path`, link it against WASI and `wasi:http`, and find the
+    /// actions in its export `interface`; `pooled_steps` instance slots (0: allocate each
+    /// step's instance on demand).
+    pub fn load(
+        path: &Path,
+        interface: &str,
+        cache_dir: Option<&Path>,
+        pooled_steps: u32,
+    ) -> wasmtime::Result<Runtime> {
+        let engine = engine(pooled_steps)?;
+        let component = crate::cache::load_component(&engine, path, cache_dir)?;
+        let mut linker = Linker::<StepState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = linker.instantiate_pre(&component)?;
+        let actions = actions_of(&engine, &component, interface)?;
+        Ok(Runtime {
+            stop_ticker: start_epoch_ticker(&engine),
+            engine,
+            pre,
+            actions,
+        })
+    }
+
+    /// The actions the component exports, by name.
+    pub fn actions(&self) -> &HashMap<String, Action> {
+        &self.actions
+    }
+
+    /// Run `action` with `params` in `warm` (an instance kept from an earlier step of the
+    /// same connection) or else a fresh instance; its requests go only where `outbound`
+    /// permits. Returns the call and the instance, which the caller may keep for the next
+    /// step of the connection when the call returned (never after a trap, a timeout or a
+    /// limit).
+    pub async fn call(
+        &self,
+        action: &Action,
+        params: &[Val],
+        outbound: Outbound,
+        limits: Limits,
+        warm: Option<Warm>,
+    ) -> wasmtime::Result<(Call, Warm)> {
+        let mut stats = StepStats::default();
+        let mut warm = if let Some(mut warm) = warm {
+            warm.prepare(outbound, limits);
+            warm
+        } else {
+            let started = Instant::now();
+            let warm = self.instantiate(outbound, limits).await?;
+            stats.instantiate = started.elapsed();
+            warm
+        };
+        let stderr_start = warm.stderr.contents().len();
+        let func = warm
+            .instance
+            .get_func(&mut warm.store, action.index)
+            .ok_or_else(|| format_err!("the action's function is missing"))?;
+        let mut results = [Val::Bool(false)];
+        let called = Instant::now();
+        let run = func.call_async(&mut warm.store, params, &mut results);
+        let outcome = match tokio::time::timeout(limits.timeout, run).await {
+            Err(_) => CallOutcome::TimedOut,
+            Ok(result) => outcome_of(result.map(|()| results[0].clone()), &limits),
+        };
+        stats.call = called.elapsed();
+        warm.steps += 1;
+        warm.last_used = Instant::now();
+        let data = warm.store.data();
+        let outcome = match outcome {
+            CallOutcome::Trapped(_) if data.limiter.cap_reached => {
+                CallOutcome::LimitReached(format!(
+                    "the step needed more than the host's memory cap of {} MiB",
+                    limits.memory_bytes >> 20
+                ))
+            }
+            other => other,
+        };
+        stats.peak_memory_bytes = data.limiter.peak_memory;
+        let refused = std::mem::take(&mut *lock(&data.sandbox.refused));
+        stats.refused_requests = refused.len();
+        let stderr = warm.stderr.contents();
+        let stderr =
+            String::from_utf8_lossy(&stderr[stderr_start.min(stderr.len())..]).into_owned();
+        let call = Call {
+            outcome,
+            stats,
+            refused,
+            stderr,
+        };
+        Ok((call, warm))
+    }
+}
+/// The functions of the component's export `interface`, by name.
+fn actions_of(
+    engine: &Engine,
+    component: &Component,
+    interface: &str,
+) -> wasmtime::Result<HashMap<String, Action>> {
+    let ty = component.component_type();
+    let Some(ComponentItem::ComponentInstance(exported)) =
+        ty.get_export(engine, interface).map(|e| e.ty)
+    else {
+        return Err(format_err!("the component does not export {interface}"));
+    };
+    let interface_index = component
+        .get_export_index(None, interface)
+        .ok_or_else(|| format_err!("no index for {interface}"))?;
+    let mut actions = HashMap::new();
+    for (name, item) in exported.exports(engine) {
+        if let ComponentItem::ComponentFunc(func) = item.ty {
+            let index = component
+                .get_export_index(Some(&interface_index), name)
+                .ok_or_else(|| format_err!("no index for {name}"))?;
+            let params = func.params().map(|(n, t)| (n.to_string(), t)).collect();
+            let error_cases = func
+                .results()
+                .next()
+                .map_or_else(Vec::new, |t| error_cases(&t));
+            let action = Action {
+                index,
+                params,
+                error_cases,
+            };
+            actions.insert(name.to_string(), action);
+        }
+    }
+    Ok(actions)
+}
+
+/// The case names of the error variant of a `result<_, variant>` type.
+fn error_cases(ty: &Type) -> Vec<String> {
+    let Type::Result(result) = ty else {
+        return Vec::new();
+    };
+    match result.err() {
+        Some(Type::Variant(variant)) => variant.cases().map(|c| c.name.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What an action's `result<string, error>` (or its failure to return) came to.
+fn outcome_of(result: wasmtime::Result<Val>, limits: &Limits) -> CallOutcome {
+    match result {
+        Ok(Val::Result(Ok(Some(output)))) => match *output {
+            Val::String(text) if text.len() > limits.output_bytes => {
+                CallOutcome::LimitReached(format!(
+                    "the output ({} bytes) is larger than the host's output cap of {} bytes",
+                    text.len(),
+                    limits.output_bytes
+                ))
+            }
+            Val::String(text) => CallOutcome::Returned(Ok(text)),
+            other => CallOutcome::Trapped(format!("unexpected output {other:?}")),
+        },
+        Ok(Val::Result(Err(Some(error)))) => CallOutcome::Returned(Err(convert::from_val(&error))),
+        Ok(other) => CallOutcome::Trapped(format!("unexpected result {other:?}")),
+        Err(error) => match error.downcast_ref::<wasmtime::Trap>() {
+            Some(wasmtime::Trap::Interrupt) => CallOutcome::TimedOut,
+            Some(trap) => CallOutcome::Trapped(format!("wasm trap: {trap}")),
+            None => CallOutcome::Trapped(format!("{error:#}")),
+        },
+    }
+}
+
+impl Call {
+    /// The step's result from what the call came to.
+    pub(crate) fn into_result(self, timeout: Duration) -> Result<Value, StepError> {
+        match self.outcome {
+            CallOutcome::LimitReached(which) => Err(StepError::new(
+                ErrorKind::Limit,
+                format!("{which}; ask for less per step (page instead of fetching all)"),
+            )),
+            CallOutcome::TimedOut => Err(StepError::new(
+                ErrorKind::Timeout,
+                format!("the step did not finish within {timeout:?}"),
+            )),
+            CallOutcome::Trapped(message) => {
+                Err(StepError::trap(crash_message(&self.stderr, &message)))
+            }
+            CallOutcome::Returned(Ok(text)) => serde_json::from_str(&text)
+                .map_err(|e| StepError::trap(format!("the component returned invalid JSON: {e}"))),
+            CallOutcome::Returned(Err(error)) => {
+                let error: StepError = serde_json::from_value(error)
+                    .map_err(|e| StepError::trap(format!("unexpected error shape: {e}")))?;
+                Err(with_refusals(error.with_parsed_items(), &self.refused))
+            }
+        }
+    }
+}
+
+/// A crash message with the panic's own words when the guest printed them (a Rust panic
+/// prints "thread ... panicked at FILE:" and its message below).
+fn crash_message(stderr: &str, trap: &str) -> String {
+    let mut lines = stderr.lines().skip_while(|l| !l.contains("panicked"));
+    let panic: Vec<&str> = lines.by_ref().take(2).collect();
+    if panic.is_empty() {
+        format!("the component crashed: {trap}")
+    } else {
+        format!("the component crashed: {} ({trap})", panic.join(" "))
+    }
+}
+
+/// The component's error, saying which requests the host refused during the step.
+fn with_refusals(mut error: StepError, refused: &[String]) -> StepError {
+    if !refused.is_empty() {
+        error.message = format!("the host refused {}: {}", refused.join("; "), error.message);
+    }
+    error
+}

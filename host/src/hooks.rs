@@ -1,0 +1,62 @@
+//! The outgoing-request hook that enforces the sandbox: a request to an origin the step's
+//! connection implies is sent (on a pooled connection, to an address the egress policy
+//! permits); any other is refused and recorded.
+
+use crate::egress::Egress;
+use crate::pool::{lock, Io, Pool};
+use crate::sandbox::Origin;
+use std::sync::{Arc, Mutex};
+use wasmtime_wasi_http::{RequestOptions, WasiBody, WasiHttpHooks};
+
+/// Where a step's requests may go and how they are sent.
+pub struct Outbound {
+    /// The origins the step's connection implies.
+    pub origins: Vec<Origin>,
+    /// The operator's policy for the addresses those names resolve to.
+    pub egress: Arc<Egress>,
+    /// The connections requests are sent on.
+    pub pool: Pool,
+}
+
+/// The outgoing-request hook: requests to an allowed origin are sent (on a pooled
+/// connection, to an address the egress policy permits), others refused.
+pub(crate) struct Sandbox {
+    pub(crate) outbound: Outbound,
+    pub(crate) refused: Arc<Mutex<Vec<String>>>,
+}
+
+/// The hook's answer: the response and the request's I/O future ([`crate::pool::Io`]).
+type ResponseFuture = Box<
+    dyn std::future::Future<Output = wasmtime_wasi_http::Result<(http::Response<WasiBody>, Io)>>
+        + Send,
+>;
+
+impl WasiHttpHooks for Sandbox {
+    fn send_request(
+        &mut self,
+        request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+        _fut: Box<dyn std::future::Future<Output = wasmtime_wasi_http::Result<()>> + Send>,
+    ) -> ResponseFuture {
+        let origin = Origin::of(request.uri());
+        if !origin
+            .as_ref()
+            .is_some_and(|o| self.outbound.origins.contains(o))
+        {
+            let target =
+                origin.map_or_else(|| "a URL without a valid origin".into(), |o| o.to_string());
+            let refusal = format!(
+                "{} {target} (not an endpoint of this connection)",
+                request.method()
+            );
+            lock(&self.refused).push(refusal);
+            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+        }
+        let (pool, egress, refused) = (
+            self.outbound.pool.clone(),
+            self.outbound.egress.clone(),
+            self.refused.clone(),
+        );
+        Box::new(async move { pool.send(request, options, &egress, &refused).await })
+    }
+}

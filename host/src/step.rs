@@ -1,0 +1,109 @@
+//! A step document, read once into a [`Step`] the rest of the host reads: which action,
+//! which connection (and its type), which input; and the action's parameters converted to
+//! the component's types.
+
+use crate::call::Action;
+use crate::{convert, StepError};
+use serde_json::{Map, Value};
+use std::sync::LazyLock;
+
+/// The fields a step document may have.
+const STEP_FIELDS: [&str; 4] = ["connection", "action", "input", "name"];
+
+/// A checked step document `{"connection": {...}, "action": "...", "input": {...}}`.
+pub(crate) struct Step<'a> {
+    /// The whole document (connection templates are filled from its paths).
+    pub(crate) document: &'a Value,
+    /// The action it names (empty when it names none).
+    pub(crate) action: &'a str,
+    /// Its connection (`null` when absent).
+    pub(crate) connection: &'a Value,
+    /// The connection's `type` (empty when it has none).
+    pub(crate) connection_type: &'a str,
+    /// Its input (`{}` when absent).
+    pub(crate) input: &'a Value,
+}
+
+/// The input of a step that gives none.
+static EMPTY_INPUT: LazyLock<Value> = LazyLock::new(|| Value::Object(Map::new()));
+
+impl<'a> Step<'a> {
+    /// The step of `document`: a JSON object with only step fields.
+    pub(crate) fn parse(document: &'a Value) -> Result<Step<'a>, StepError> {
+        let Value::Object(fields) = document else {
+            return Err(StepError::invalid("step", "must be a JSON object"));
+        };
+        if let Some(extra) = fields.keys().find(|k| !STEP_FIELDS.contains(&k.as_str())) {
+            return Err(StepError::invalid(
+                extra,
+                format!("is not a step field ({})", STEP_FIELDS.join(", ")),
+            ));
+        }
+        let connection = fields.get("connection").unwrap_or(&Value::Null);
+        Ok(Step {
+            document,
+            action: fields.get("action").and_then(Value::as_str).unwrap_or(""),
+            connection,
+            connection_type: connection["type"].as_str().unwrap_or(""),
+            input: fields.get("input").unwrap_or(&*EMPTY_INPUT),
+        })
+    }
+
+    /// The connection's fields, sorted by name.
+    pub(crate) fn connection_fields(&self) -> Vec<(&'a String, &'a Value)> {
+        let mut fields: Vec<_> = self
+            .connection
+            .as_object()
+            .map(|c| c.iter().collect())
+            .unwrap_or_default();
+        fields.sort_by_key(|(k, _)| *k);
+        fields
+    }
+
+    /// The action's parameters from the step's `connection` and `input`, converted to the
+    /// component's types. Field paths name the input key (`fetch-all`), or the connection
+    /// field after `connection.` (docs/errors.md).
+    pub(crate) fn params(
+        &self,
+        action: &Action,
+    ) -> Result<Vec<wasmtime::component::Val>, StepError> {
+        action
+            .params
+            .iter()
+            .map(|(name, ty)| {
+                let (value, path) = match name.as_str() {
+                    "input" => (self.input, ""),
+                    "connection" => (self.connection, "connection"),
+                    other => (self.document.get(other).unwrap_or(&Value::Null), other),
+                };
+                convert::to_val(path, value, ty).map_err(|m| {
+                    let field = if m.path.is_empty() { name } else { &m.path };
+                    StepError::invalid(field, m.message)
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_step_is_an_object_of_step_fields() {
+        let err = Step::parse(&json!([1])).err().unwrap();
+        assert_eq!(err.field.as_deref(), Some("step"));
+        let err = Step::parse(&json!({"action": "x", "inputs": {}}))
+            .err()
+            .unwrap();
+        assert_eq!(err.field.as_deref(), Some("inputs"));
+        let document = json!({"action": "get-item", "connection": {"type": "access-key"}});
+        let step = Step::parse(&document).unwrap();
+        assert_eq!(
+            (step.action, step.connection_type),
+            ("get-item", "access-key")
+        );
+        assert_eq!(step.input, &json!({}));
+    }
+}

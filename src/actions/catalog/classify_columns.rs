@@ -1,0 +1,43 @@
+//! `classify-columns`: sample a table and tag the columns whose values look like personal
+//! data ([`crate::catalog::classify`]); the output holds counts and reasons, never a value.
+
+pub(crate) use crate::component::wit::ClassifyColumnsInput as Input;
+
+use super::Header;
+use crate::catalog::classify::Matches;
+use crate::catalog::classify::DEFAULT_MIN_CONFIDENCE;
+use crate::catalog::columns::Columns;
+use crate::component::wit::Connection;
+use crate::error::{Error, Result};
+use crate::model::shape::Obj;
+use serde_json::Value;
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let confidence = match input.min_confidence.unwrap_or(DEFAULT_MIN_CONFIDENCE) {
+        c @ 1..=100 => c,
+        _ => {
+            return Err(Error::invalid(
+                "min-confidence",
+                "must be from 1 to 100 (percent)",
+            ))
+        }
+    };
+    let (description, sample) = super::table_sample(connection, &input).await?;
+    let columns = Columns::<Matches>::of(&sample.items);
+    let rows: Vec<Value> = columns
+        .columns
+        .iter()
+        .map(|(path, column)| {
+            Obj::new()
+                .set("Path", path.as_str())
+                .set("Values", column.values)
+                .set("Tags", column.gathered.tags(f64::from(confidence) / 100.0))
+                .build()
+        })
+        .collect();
+    Ok(sample
+        .header(&description)
+        .set("MinConfidence", confidence)
+        .set("Columns", rows)
+        .build())
+}

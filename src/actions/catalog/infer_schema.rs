@@ -1,0 +1,105 @@
+//! `infer-schema`: a table's key schema and indexes, and its columns inferred from a
+//! sample: every attribute path with the types seen (and how often), the share of items
+//! that have it, whether it is a key, and an example value. A column whose values differ in
+//! type says so (`Mixed`); no type is picked for it. The example is withheld when any sampled
+//! value of the column looks like personal data ([`crate::catalog::classify`]).
+
+pub(crate) use crate::component::wit::SampleInput as Input;
+
+use super::Header;
+use crate::catalog::classify::Matches;
+use crate::catalog::columns::{share, Column, Columns, Gather};
+use crate::component::wit::Connection;
+use crate::error::Result;
+use crate::model::shape::{self, Obj};
+use crate::model::values;
+use aws_sdk_dynamodb::types::{AttributeValue, TableDescription};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Most characters of an example string; longer ones are cut.
+const EXAMPLE_CHARS: usize = 64;
+
+/// What infer-schema gathers per column.
+#[derive(Debug, Default)]
+struct Inferred {
+    types: BTreeMap<&'static str, u64>,
+    example: Option<Value>,
+    matches: Matches,
+}
+
+impl Gather for Inferred {
+    fn add(&mut self, path: &str, value: &AttributeValue) {
+        *self
+            .types
+            .entry(values::TypeCode::of(value).as_str())
+            .or_default() += 1;
+        self.matches.add(path, value);
+        if self.example.is_none() {
+            self.example = example(value);
+        }
+    }
+}
+
+/// A scalar value as an example (strings cut at [`EXAMPLE_CHARS`]); none for maps, lists
+/// and sets, whose members are columns of their own.
+fn example(value: &AttributeValue) -> Option<Value> {
+    match value {
+        AttributeValue::S(s) if s.chars().count() > EXAMPLE_CHARS => Some(Value::String(format!(
+            "{}…",
+            s.chars().take(EXAMPLE_CHARS).collect::<String>()
+        ))),
+        AttributeValue::S(_)
+        | AttributeValue::N(_)
+        | AttributeValue::B(_)
+        | AttributeValue::Bool(_)
+        | AttributeValue::Null(_) => Some(values::to_json_plain(value)),
+        _ => None,
+    }
+}
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let (description, sample) = super::table_sample(connection, &input).await?;
+    let columns = Columns::<Inferred>::of(&sample.items);
+    let described = shape::table(&description);
+    let rows: Vec<Value> = columns
+        .columns
+        .iter()
+        .map(|(path, column)| row(path, column, columns.items, &description))
+        .collect();
+    let mut out = sample.header(&description);
+    for key in [
+        "KeySchema",
+        "AttributeDefinitions",
+        "GlobalSecondaryIndexes",
+        "LocalSecondaryIndexes",
+    ] {
+        out = out.opt(key, described.get(key).cloned());
+    }
+    Ok(out.set("Columns", rows).build())
+}
+
+fn row(path: &str, column: &Column<Inferred>, sampled: u64, table: &TableDescription) -> Value {
+    let gathered = &column.gathered;
+    let key = table
+        .key_schema()
+        .iter()
+        .find(|k| k.attribute_name() == path)
+        .map(|k| k.key_type().as_str());
+    let example = (!gathered.matches.any())
+        .then(|| gathered.example.clone())
+        .flatten();
+    Obj::new()
+        .set("Path", path)
+        .set(
+            "Types",
+            serde_json::to_value(&gathered.types).unwrap_or_default(),
+        )
+        .set("Mixed", gathered.types.len() > 1)
+        .set("Items", column.items)
+        .set("Values", column.values)
+        .set("Share", share(column.items, sampled))
+        .opt("Key", key)
+        .opt("Example", example)
+        .build()
+}

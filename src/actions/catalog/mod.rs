@@ -1,0 +1,80 @@
+//! The catalog's actions: a table's inferred schema, column profiles and personal-data
+//! classification, each over a bounded sample.
+
+use crate::aws::scan::{self, Sample};
+use crate::catalog::sample_sizes;
+use crate::component::wit::{ClassifyColumnsInput, Connection, SampleInput};
+use crate::error::Result;
+use crate::model::shape::Obj;
+use aws_sdk_dynamodb::types::TableDescription;
+
+pub(crate) mod classify_columns;
+pub(crate) mod infer_schema;
+pub(crate) mod profile_table;
+
+/// The sampling inputs of a catalog action (`infer-schema`, `profile-table`,
+/// `classify-columns`).
+pub(crate) struct SampleInputs<'a> {
+    pub(crate) region: &'a str,
+    pub(crate) table_name: &'a str,
+    pub(crate) sample_size: Option<u32>,
+    pub(crate) segments: Option<u32>,
+}
+
+/// An input record of a catalog action.
+pub(crate) trait Sampled {
+    /// Its sampling inputs.
+    fn sample_inputs(&self) -> SampleInputs<'_>;
+}
+
+macro_rules! sampled {
+    ($($input:ty),*) => {$(
+        impl Sampled for $input {
+            fn sample_inputs(&self) -> SampleInputs<'_> {
+                SampleInputs {
+                    region: &self.region,
+                    table_name: &self.table_name,
+                    sample_size: self.sample_size,
+                    segments: self.segments,
+                }
+            }
+        }
+    )*};
+}
+sampled!(SampleInput, ClassifyColumnsInput);
+
+/// A table's description and a sample of its items, as the input asks: what the catalog
+/// actions start from.
+pub(crate) async fn table_sample(
+    connection: &Connection,
+    input: &impl Sampled,
+) -> Result<(TableDescription, Sample)> {
+    let inputs = input.sample_inputs();
+    let table = crate::model::input::required("table-name", inputs.table_name)?;
+    let (size, segments) = sample_sizes(inputs.sample_size, inputs.segments)?;
+    let client = crate::aws::client::dynamodb(connection, inputs.region).await?;
+    let described = client.describe_table().table_name(table).send().await?;
+    let description = described
+        .table
+        .unwrap_or_else(|| TableDescription::builder().build());
+    let sample = scan::sample(client.scan().table_name(table), size, segments).await?;
+    Ok((description, sample))
+}
+
+/// The header every catalog output starts with.
+pub(crate) trait Header {
+    /// `{"TableName", "ItemCount", "SampledItems", "WholeTable"}`.
+    fn header(&self, table: &TableDescription) -> Obj;
+}
+
+impl Header for Sample {
+    /// `{"TableName", "ItemCount", "SampledItems", "WholeTable"}` (ItemCount as the table's
+    /// description has it: DynamoDB refreshes it about every six hours).
+    fn header(&self, table: &TableDescription) -> Obj {
+        Obj::new()
+            .opt("TableName", table.table_name())
+            .opt("ItemCount", table.item_count())
+            .set("SampledItems", self.items.len())
+            .set("WholeTable", self.whole_table)
+    }
+}

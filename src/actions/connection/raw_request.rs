@@ -1,0 +1,74 @@
+//! `raw-request`: one PartiQL statement with `?` parameters (`ExecuteStatement`); with
+//! `fetch-all`, every page of a `SELECT` (following `NextToken`). A statement other than
+//! `SELECT` is delivered at most once (docs/errors.md).
+
+pub(crate) use crate::component::wit::RawRequestInput as Input;
+
+use crate::aws::delivery;
+use crate::aws::paging::{self, Want};
+use crate::component::wit::Connection;
+use crate::error::Result;
+use crate::model::shape::Obj;
+use crate::{actions::item, aws::client, model::input, model::partiql, model::values};
+use serde_json::Value;
+
+/// The `ExecuteStatement` fields `query-parameters` may set.
+const PARAMETERS: [&str; 4] = [
+    "NextToken",
+    "Limit",
+    "ConsistentRead",
+    "ReturnConsumedCapacity",
+];
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let statement = input::required("statement", &input.statement)?;
+    let parameters = input::opt_json("parameters", input.parameters.as_deref())?;
+    let parameters = partiql::parameters("parameters", parameters.as_ref())?;
+    let params = input::Params::parse(
+        "query-parameters",
+        input.query_parameters.as_deref(),
+        &PARAMETERS,
+    )?;
+    let (limit, consistent) = (params.positive("Limit")?, params.bool("ConsistentRead")?);
+    let capacity = params.consumed_capacity()?;
+    let access = partiql::access(statement);
+    let client = client::dynamodb(connection, &input.region).await?;
+    let client = client::for_access(&client, access);
+    let want = Want {
+        all: input.fetch_all.unwrap_or(false),
+        max: None,
+    };
+    let fetched = paging::fetch(
+        want,
+        params.string("NextToken")?,
+        |token| {
+            let request = client
+                .execute_statement()
+                .statement(statement)
+                .set_parameters(parameters.clone())
+                .set_next_token(token)
+                .set_limit(limit)
+                .set_consistent_read(consistent)
+                .set_return_consumed_capacity(capacity.clone());
+            async move {
+                request
+                    .send()
+                    .await
+                    .map_err(|e| delivery::of_access(e, access))
+            }
+        },
+        |page| page.next_token.clone(),
+        |page| page.items().len(),
+    )
+    .await?;
+    let format = item::format(input.item_format);
+    let last = fetched.pages.last().and_then(|p| p.last_evaluated_key());
+    let last = last.map(values::item_to_json_plain);
+    let pages = fetched.pages.into_iter();
+    let items: Vec<_> = pages.flat_map(|p| p.items.unwrap_or_default()).collect();
+    Ok(Obj::new()
+        .set("Items", format.items(&items))
+        .opt("NextToken", fetched.next)
+        .opt("LastEvaluatedKey", last)
+        .build())
+}

@@ -1,0 +1,167 @@
+//! Item actions: reading, writing and deleting one item by key, queries and scans. What
+//! they share is here: the output format they ask for and the item a key action addresses
+//! (the writes share more, in [`write`]).
+//!
+//! wit-bindgen makes one struct per input record, so inputs with the same key fields
+//! (`get-item`, `update-item`, `delete-item`) are read through a small trait, implemented
+//! for each record by one macro line.
+
+use crate::aws::describe;
+use crate::component::wit::{
+    Connection, DeleteItemInput, GetItemInput, ItemFormat, UpdateItemInput,
+};
+use crate::error::{Error, Result};
+use crate::model::Item;
+use crate::{aws::client, model::input, model::values};
+use aws_sdk_dynamodb::operation::{
+    delete_item::builders::DeleteItemFluentBuilder, get_item::builders::GetItemFluentBuilder,
+    update_item::builders::UpdateItemFluentBuilder,
+};
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub(crate) mod delete_item;
+pub(crate) mod get_item;
+pub(crate) mod query_items;
+pub(crate) mod scan_items;
+pub(crate) mod update_item;
+pub(crate) mod upsert_item;
+pub(crate) mod write;
+
+/// The item format an input asks for (`plain` when absent).
+pub(crate) fn format(format: Option<ItemFormat>) -> values::ItemFormat {
+    match format {
+        Some(ItemFormat::DynamodbJson) => values::ItemFormat::Typed,
+        _ => values::ItemFormat::Plain,
+    }
+}
+
+/// The item of a put given as a JSON entry at `at` (`put`, with an optional `types`):
+/// typed by `types` as `upsert-item`'s value-types, else every attribute in its natural
+/// type (docs/value-mapping.md).
+pub(crate) fn put(at: &str, item: &Value, types: Option<&Value>) -> Result<Item> {
+    let field = format!("{at}.put");
+    match (types, values::from_json_natural(&field, item)?) {
+        (Some(types), _) => values::from_json_map(&field, item, &format!("{at}.types"), types),
+        (None, AttributeValue::M(members)) => Ok(members),
+        (None, _) => Err(Error::invalid(field, "must be a JSON object")),
+    }
+}
+
+/// The key fields of an input record that addresses one item.
+pub(crate) struct KeyFields<'a> {
+    pub(crate) region: &'a str,
+    pub(crate) table_name: &'a str,
+    pub(crate) hash_key_value: &'a str,
+    pub(crate) range_key_value: Option<&'a str>,
+    pub(crate) key_schema: Option<&'a str>,
+}
+
+/// An input record that addresses one item by its key.
+pub(crate) trait KeyInput {
+    /// Its key fields.
+    fn key_fields(&self) -> KeyFields<'_>;
+}
+
+macro_rules! key_input {
+    ($($input:ty),*) => {$(
+        impl KeyInput for $input {
+            fn key_fields(&self) -> KeyFields<'_> {
+                KeyFields {
+                    region: &self.region,
+                    table_name: &self.table_name,
+                    hash_key_value: &self.hash_key_value,
+                    range_key_value: self.range_key_value.as_deref(),
+                    key_schema: self.key_schema.as_deref(),
+                }
+            }
+        }
+    )*};
+}
+key_input!(GetItemInput, UpdateItemInput, DeleteItemInput);
+
+/// The table name of a key action's input, checked before anything else is.
+pub(crate) fn table(input: &impl KeyInput) -> Result<&str> {
+    input::required("table-name", input.key_fields().table_name)
+}
+
+/// What a key action addresses: the client, the table and the item's key.
+pub(crate) struct Target {
+    pub(crate) client: client::Clients,
+    pub(crate) table: String,
+    pub(crate) key: Item,
+}
+
+impl Target {
+    /// A `GetItem` request for the item.
+    pub(crate) fn get_item(self) -> GetItemFluentBuilder {
+        let request = self.client.get_item();
+        request.table_name(self.table).set_key(Some(self.key))
+    }
+
+    /// An `UpdateItem` request for the item, not retried once it may have been applied.
+    pub(crate) fn update_item(self) -> UpdateItemFluentBuilder {
+        let request = client::at_most_once(&self.client).update_item();
+        request.table_name(self.table).set_key(Some(self.key))
+    }
+
+    /// A `DeleteItem` request for the item, not retried once it may have been applied.
+    pub(crate) fn delete_item(self) -> DeleteItemFluentBuilder {
+        let request = client::at_most_once(&self.client).delete_item();
+        request.table_name(self.table).set_key(Some(self.key))
+    }
+}
+
+/// Build the [`Target`] of a key action, after its other inputs are checked: this assumes
+/// the role (if any) and, without a `key-schema` input, reads the table's key with
+/// `DescribeTable`.
+pub(crate) async fn target(connection: &Connection, input: &impl KeyInput) -> Result<Target> {
+    let fields = input.key_fields();
+    let table = table(input)?.to_string();
+    let client = client::dynamodb(connection, fields.region).await?;
+    let schema = describe::given_or_key_schema(&client, &table, fields.key_schema).await?;
+    let key = schema.key(
+        fields.hash_key_value,
+        input::optional(fields.range_key_value),
+    )?;
+    Ok(Target { client, table, key })
+}
+
+/// The items of query or scan pages in order, and how many items the service read;
+/// `parts` splits a page into its items and its scanned count.
+pub(crate) fn gather<P>(
+    pages: Vec<P>,
+    parts: impl Fn(P) -> (Option<Vec<Item>>, i32),
+) -> (Vec<Item>, i64) {
+    let (mut items, mut scanned) = (Vec::new(), 0);
+    for page in pages {
+        let (page_items, page_scanned) = parts(page);
+        items.extend(page_items.unwrap_or_default());
+        scanned += i64::from(page_scanned);
+    }
+    (items, scanned)
+}
+
+/// `{"Items", "Count", "ScannedCount", "LastEvaluatedKey"}` of a query or scan: the items
+/// returned, how many the service read, and the cursor that resumes after them.
+pub(crate) fn items_output(
+    format: values::ItemFormat,
+    items: &[Item],
+    scanned: i64,
+    next: Option<&Item>,
+) -> Result<serde_json::Value> {
+    if next.is_some_and(HashMap::is_empty) {
+        return Err(crate::error::Error::new(
+            crate::error::Kind::Service,
+            "the service returned an empty LastEvaluatedKey",
+        ));
+    }
+    let rendered: Vec<serde_json::Value> = items.iter().map(|i| format.item(i)).collect();
+    Ok(crate::model::shape::Obj::new()
+        .set("Items", rendered)
+        .set("Count", items.len())
+        .set("ScannedCount", scanned)
+        .opt("LastEvaluatedKey", next.map(values::item_to_json_plain))
+        .build())
+}

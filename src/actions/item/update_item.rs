@@ -1,0 +1,38 @@
+//! `update-item`: change an item's attributes with an update expression.
+
+pub(crate) use crate::component::wit::UpdateItemInput as Input;
+
+use crate::actions::item::write::{Conditional, Op, Write};
+use crate::component::wit::{Connection, ReturnValues};
+use crate::error::Result;
+use crate::{actions::item, model::input};
+use serde_json::Value;
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    item::table(&input)?;
+    let update = input::required("update-expression", &input.update_expression)?;
+    let write = Write::check(
+        &input,
+        ReturnValues::AllNew,
+        &[
+            ReturnValues::None,
+            ReturnValues::AllOld,
+            ReturnValues::UpdatedOld,
+            ReturnValues::AllNew,
+            ReturnValues::UpdatedNew,
+        ],
+    )?;
+    let target = item::target(connection, &input).await?;
+    if write.token().is_some() {
+        let op = Op::Update(target.key, update.to_string());
+        return write.transact(&target.client, &target.table, op).await;
+    }
+    let out = target
+        .update_item()
+        .update_expression(update)
+        .conditions(&write)
+        .send()
+        .await
+        .map_err(|e| write.error(e))?;
+    Ok(write.output(out.attributes()))
+}

@@ -1,0 +1,38 @@
+//! `upsert-item`: create an item, or replace the item with the same key.
+
+pub(crate) use crate::component::wit::UpsertItemInput as Input;
+
+use crate::actions::item::write::{Conditional, Op, Write};
+use crate::component::wit::{Connection, ReturnValues};
+use crate::error::Result;
+use crate::{aws::client, model::input, model::values};
+use serde_json::Value;
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let table = input::required("table-name", &input.table_name)?;
+    let item = values::from_json_map(
+        "value",
+        &input::json("value", &input.value)?,
+        "value-types",
+        &input::json("value-types", &input.value_types)?,
+    )?;
+    let item = values::within_item_size("value", item)?;
+    let write = Write::check(
+        &input,
+        ReturnValues::None,
+        &[ReturnValues::None, ReturnValues::AllOld],
+    )?;
+    let client = client::dynamodb(connection, &input.region).await?;
+    if write.token().is_some() {
+        return write.transact(&client, table, Op::Put(item)).await;
+    }
+    let out = client::at_most_once(&client)
+        .put_item()
+        .table_name(table)
+        .set_item(Some(item))
+        .conditions(&write)
+        .send()
+        .await
+        .map_err(|e| write.error(e))?;
+    Ok(write.output(out.attributes()))
+}

@@ -1,0 +1,349 @@
+//! What the item writes share (`upsert-item`, `update-item`, `delete-item`): their checked
+//! condition inputs, how they are delivered, and their errors.
+//!
+//! Delivery: without an `idempotency-token` a write is sent by a client that retries only
+//! what cannot have been applied (throttling, failures before sending); a failure after
+//! sending is `outcome-unknown` ([`crate::aws::delivery::write`]). With a token the write is a
+//! one-item `TransactWriteItems` with that `ClientRequestToken`, which DynamoDB applies at
+//! most once within 10 minutes, so every failure may be retried.
+
+use crate::aws::delivery;
+use crate::aws::transaction;
+use crate::component::wit::{
+    ConditionFailureValues, DeleteItemInput, ItemFormat, ReturnValues, UpdateItemInput,
+    UpsertItemInput,
+};
+use crate::error::{Error, Kind, Result};
+use crate::model::expressions::{self, Expressions};
+use crate::model::shape::Obj;
+use crate::model::Access;
+use crate::model::Item;
+use crate::{actions::item, model::input, model::values};
+use aws_sdk_dynamodb::error::BuildError;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::{
+    delete_item::{builders::DeleteItemFluentBuilder, DeleteItemError},
+    put_item::{builders::PutItemFluentBuilder, PutItemError},
+    transact_write_items::TransactWriteItemsError,
+    update_item::{builders::UpdateItemFluentBuilder, UpdateItemError},
+};
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    TransactWriteItem, Update,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use serde_json::Value;
+
+/// The fields of an input record of a conditional write.
+pub(crate) struct WriteFields<'a> {
+    pub(crate) condition_expression: Option<&'a str>,
+    pub(crate) expression_attribute_values: Option<&'a str>,
+    pub(crate) expression_attribute_value_types: Option<&'a str>,
+    pub(crate) expression_attribute_names: Option<&'a str>,
+    pub(crate) return_values: Option<ReturnValues>,
+    pub(crate) item_format: Option<ItemFormat>,
+    pub(crate) return_values_on_condition_failure: Option<ConditionFailureValues>,
+    pub(crate) idempotency_token: Option<&'a str>,
+}
+
+/// An input record of a conditional write.
+pub(crate) trait WriteInput {
+    /// Its write fields.
+    fn write_fields(&self) -> WriteFields<'_>;
+}
+
+macro_rules! write_input {
+    ($($input:ty),*) => {$(
+        impl WriteInput for $input {
+            fn write_fields(&self) -> WriteFields<'_> {
+                WriteFields {
+                    condition_expression: self.condition_expression.as_deref(),
+                    expression_attribute_values: self.expression_attribute_values.as_deref(),
+                    expression_attribute_value_types: self
+                        .expression_attribute_value_types
+                        .as_deref(),
+                    expression_attribute_names: self.expression_attribute_names.as_deref(),
+                    return_values: self.return_values,
+                    item_format: self.item_format,
+                    return_values_on_condition_failure: self.return_values_on_condition_failure,
+                    idempotency_token: self.idempotency_token.as_deref(),
+                }
+            }
+        }
+    )*};
+}
+write_input!(UpsertItemInput, UpdateItemInput, DeleteItemInput);
+
+/// The checked condition inputs of a write, what it returns and how it is delivered.
+pub(crate) struct Write {
+    conditions: Conditions,
+    returns: ReturnValue,
+    format: values::ItemFormat,
+    token: Option<String>,
+}
+
+/// The checked condition inputs of one write: of a single write, or of one action of a
+/// transaction.
+#[derive(Debug, Default)]
+pub(crate) struct Conditions {
+    pub(crate) condition: Option<String>,
+    pub(crate) expressions: Expressions,
+    pub(crate) on_condition_failure: Option<ReturnValuesOnConditionCheckFailure>,
+}
+
+/// The members of a transaction's action that hold its condition inputs.
+pub(crate) const CONDITION_MEMBERS: [&str; 5] = [
+    "condition-expression",
+    "expression-attribute-names",
+    "expression-attribute-values",
+    "expression-attribute-value-types",
+    "return-values-on-condition-failure",
+];
+
+impl Conditions {
+    /// The condition members of one entry of a JSON array input (a transaction's action, a
+    /// PartiQL statement takes only the last): expression values in their natural types
+    /// unless typed by `expression-attribute-value-types`.
+    pub(crate) fn of_entry(entry: &input::Params) -> Result<Conditions> {
+        Ok(Conditions {
+            condition: entry.string("condition-expression")?,
+            expressions: expressions::of_entry(entry)?,
+            on_condition_failure: entry.on_condition_failure()?,
+        })
+    }
+}
+
+impl Write {
+    /// Check a write's inputs: the expressions, and `return-values` (`default` when absent,
+    /// and only one of `allowed`).
+    pub(crate) fn check(
+        input: &impl WriteInput,
+        default: ReturnValues,
+        allowed: &[ReturnValues],
+    ) -> Result<Write> {
+        let f = input.write_fields();
+        let token = transaction::token("idempotency-token", f.idempotency_token)?;
+        // A transaction returns no attributes: with a token only `none` is possible.
+        let (default, allowed) = match token {
+            Some(_) => (ReturnValues::None, &[ReturnValues::None][..]),
+            None => (default, allowed),
+        };
+        let conditions = Conditions {
+            condition: input::optional(f.condition_expression).map(str::to_string),
+            expressions: expressions::parse(
+                f.expression_attribute_values,
+                f.expression_attribute_value_types,
+                f.expression_attribute_names,
+            )?,
+            on_condition_failure: match f.return_values_on_condition_failure {
+                Some(ConditionFailureValues::AllOld) => {
+                    Some(ReturnValuesOnConditionCheckFailure::AllOld)
+                }
+                _ => None,
+            },
+        };
+        Ok(Write {
+            conditions,
+            returns: return_values(f.return_values.unwrap_or(default), allowed)?,
+            format: item::format(f.item_format),
+            token,
+        })
+    }
+
+    /// `{"Attributes": ...}` when the write returned attributes, else `{}`.
+    pub(crate) fn output(&self, attributes: Option<&Item>) -> Value {
+        Obj::new()
+            .opt("Attributes", attributes.map(|a| self.format.item(a)))
+            .build()
+    }
+}
+
+fn return_values(chosen: ReturnValues, allowed: &[ReturnValues]) -> Result<ReturnValue> {
+    let sdk = match chosen {
+        ReturnValues::None => ReturnValue::None,
+        ReturnValues::AllOld => ReturnValue::AllOld,
+        ReturnValues::UpdatedOld => ReturnValue::UpdatedOld,
+        ReturnValues::AllNew => ReturnValue::AllNew,
+        ReturnValues::UpdatedNew => ReturnValue::UpdatedNew,
+    };
+    if allowed.contains(&chosen) {
+        Ok(sdk)
+    } else {
+        Err(Error::invalid(
+            "return-values",
+            format!("{} is not supported by this action", sdk.as_str()),
+        ))
+    }
+}
+
+/// `builder` (of a request or of a transaction's item) with [`Conditions`]' condition,
+/// expression names and values, and what a failed condition returns.
+macro_rules! with_conditions {
+    ($builder:expr, $conditions:expr) => {
+        $builder
+            .set_condition_expression($conditions.condition.clone())
+            .set_expression_attribute_names($conditions.expressions.names.clone())
+            .set_expression_attribute_values($conditions.expressions.values.clone())
+            .set_return_values_on_condition_check_failure($conditions.on_condition_failure.clone())
+    };
+}
+
+/// A write request that takes a [`Write`]'s condition, expressions and `ReturnValues`.
+pub(crate) trait Conditional {
+    /// The request with `write`'s condition inputs set.
+    fn conditions(self, write: &Write) -> Self;
+}
+
+macro_rules! conditional {
+    ($($builder:ty),*) => {$(
+        impl Conditional for $builder {
+            fn conditions(self, write: &Write) -> Self {
+                with_conditions!(self, write.conditions).return_values(write.returns.clone())
+            }
+        }
+    )*};
+}
+conditional!(
+    PutItemFluentBuilder,
+    UpdateItemFluentBuilder,
+    DeleteItemFluentBuilder
+);
+
+/// One write of a transaction.
+pub(crate) enum Op {
+    /// Create or replace this item.
+    Put(Item),
+    /// Update the item with this key by this update expression.
+    Update(Item, String),
+    /// Delete the item with this key.
+    Delete(Item),
+    /// Check the condition on the item with this key; write nothing.
+    Check(Item),
+}
+
+impl Write {
+    /// The idempotency token, when the write has one.
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// The error of a failed single write: `outcome-unknown` when it may have been
+    /// applied, and on `conditional-check-failed` the item when it was asked for.
+    pub(crate) fn error<E>(&self, err: SdkError<E, HttpResponse>) -> Error
+    where
+        E: ConditionItem
+            + aws_sdk_dynamodb::error::ProvideErrorMetadata
+            + std::error::Error
+            + 'static,
+        SdkError<E, HttpResponse>: aws_sdk_dynamodb::operation::RequestId,
+    {
+        let item = err
+            .as_service_error()
+            .and_then(ConditionItem::condition_item);
+        let item = item.map(|i| values::item_to_json_plain(i).to_string());
+        Error {
+            item,
+            ..delivery::write(err)
+        }
+    }
+
+    /// Send `op` on `table` as a one-item `TransactWriteItems` with the idempotency token;
+    /// the output is `{}` (a transaction returns no attributes).
+    pub(crate) async fn transact(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        table: &str,
+        op: Op,
+    ) -> Result<Value> {
+        let item = transact_item(table, op, &self.conditions)
+            .map_err(|e| Error::invalid("idempotency-token", e))?;
+        client
+            .transact_write_items()
+            .transact_items(item)
+            .set_client_request_token(self.token.clone())
+            .send()
+            .await
+            .map_err(transaction_error)?;
+        Ok(Obj::new().build())
+    }
+}
+
+/// `op` on `table` with `conditions`, as one item of a `TransactWriteItems`.
+pub(crate) fn transact_item(
+    table: &str,
+    op: Op,
+    conditions: &Conditions,
+) -> std::result::Result<TransactWriteItem, BuildError> {
+    let item = TransactWriteItem::builder();
+    let item = match op {
+        Op::Put(put) => item.put(
+            with_conditions!(Put::builder().set_item(Some(put)), conditions)
+                .table_name(table)
+                .build()?,
+        ),
+        Op::Update(key, expression) => {
+            let update = Update::builder().update_expression(expression);
+            item.update(
+                with_conditions!(update.set_key(Some(key)), conditions)
+                    .table_name(table)
+                    .build()?,
+            )
+        }
+        Op::Delete(key) => item.delete(
+            with_conditions!(Delete::builder().set_key(Some(key)), conditions)
+                .table_name(table)
+                .build()?,
+        ),
+        Op::Check(key) => item.condition_check(
+            with_conditions!(ConditionCheck::builder().set_key(Some(key)), conditions)
+                .table_name(table)
+                .build()?,
+        ),
+    };
+    Ok(item.build())
+}
+
+/// The error of an idempotent write: its one cancellation reason as the error (e.g. the
+/// condition failed, with the item when asked for), else as [`transaction::error`].
+fn transaction_error(err: SdkError<TransactWriteItemsError, HttpResponse>) -> Error {
+    let err = transaction::error(err, "idempotency-token", Access::Write);
+    let Some(reason) = err.reasons.iter().find(|r| r.code != "None").cloned() else {
+        return err;
+    };
+    let kind = match reason.code.as_str() {
+        "ConditionalCheckFailed" => Kind::ConditionalCheckFailed,
+        other => crate::error::kind_of_code(&format!("{other}Exception")),
+    };
+    Error {
+        kind,
+        message: format!(
+            "{}: {}",
+            reason.code,
+            reason.message.as_deref().unwrap_or(&err.message)
+        ),
+        code: Some(reason.code),
+        item: reason.item,
+        reasons: Vec::new(),
+        ..err
+    }
+}
+
+/// Errors of single writes that can carry the item a failed condition saw.
+pub(crate) trait ConditionItem {
+    /// The item, when the condition failed and it was asked for.
+    fn condition_item(&self) -> Option<&Item>;
+}
+
+macro_rules! condition_item {
+    ($($error:ident),*) => {$(
+        impl ConditionItem for $error {
+            fn condition_item(&self) -> Option<&Item> {
+                match self {
+                    $error::ConditionalCheckFailedException(e) => e.item(),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+condition_item!(PutItemError, UpdateItemError, DeleteItemError);

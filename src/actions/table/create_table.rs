@@ -1,0 +1,46 @@
+//! `create-table`: create a table from attribute definitions and a key schema, and with
+//! `wait` wait until it is ACTIVE ([`crate::aws::wait`]).
+
+pub(crate) use crate::component::wit::CreateTableInput as Input;
+
+use crate::aws::delivery;
+use crate::aws::wait::{self, Until};
+use crate::component::wit::{BillingMode, Connection};
+use crate::error::Result;
+use crate::{aws::client, model::input, model::shape, model::table};
+use aws_sdk_dynamodb::types::{BillingMode as SdkBillingMode, ProvisionedThroughput};
+use serde_json::{json, Value};
+
+/// The billing mode and, for `PROVISIONED` only, the capacity to send.
+fn billing(input: &Input) -> Result<(SdkBillingMode, Option<ProvisionedThroughput>)> {
+    if input.billing_mode == Some(BillingMode::PayPerRequest) {
+        return Ok((SdkBillingMode::PayPerRequest, None));
+    }
+    let throughput = table::throughput(input.read_capacity_units, input.write_capacity_units)?;
+    Ok((SdkBillingMode::Provisioned, Some(throughput)))
+}
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let name = input::required("table-name", &input.table_name)?;
+    let definitions =
+        table::attribute_definitions("attribute-definitions", &input.attribute_definitions)?;
+    let keys = table::key_schema("key-schema", &input.key_schema)?;
+    let (billing, throughput) = billing(&input)?;
+    let client = client::dynamodb(connection, &input.region).await?;
+    let out = client::at_most_once(&client)
+        .create_table()
+        .table_name(name)
+        .set_attribute_definitions(Some(definitions))
+        .set_key_schema(Some(keys))
+        .billing_mode(billing)
+        .set_provisioned_throughput(throughput)
+        .send()
+        .await
+        .map_err(delivery::write)?;
+    if input.wait == Some(true) {
+        let active = Until::Active { indexes: true };
+        let reached = wait::until(&client, name, active, wait::timeout(None)?).await?;
+        return Ok(wait::output(name, reached.as_ref(), "TableDescription"));
+    }
+    Ok(json!({ "TableDescription": out.table_description().map(shape::table) }))
+}

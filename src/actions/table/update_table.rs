@@ -1,0 +1,267 @@
+//! `update-table`: billing mode, provisioned capacity, global secondary indexes (create,
+//! update capacity, delete), stream and deletion protection (`UpdateTable`). Checked
+//! before sending: at least one change; `provisioned` with both capacities,
+//! `pay-per-request` with none; a stream view type exactly when the stream is turned on.
+
+pub(crate) use crate::component::wit::UpdateTableInput as Input;
+
+use crate::aws::delivery;
+use crate::component::wit::{BillingMode, Connection, StreamViewType};
+use crate::error::{Error, Result};
+use crate::model::input::Params;
+use crate::{aws::client, model::input, model::shape, model::table};
+use aws_sdk_dynamodb::types::{
+    BillingMode as SdkBillingMode, CreateGlobalSecondaryIndexAction,
+    DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate, Projection, ProjectionType,
+    ProvisionedThroughput, StreamSpecification, StreamViewType as SdkView,
+    UpdateGlobalSecondaryIndexAction,
+};
+use serde_json::{json, Value};
+
+/// Most index changes one `UpdateTable` takes (the service's limit on creations).
+const MAX_INDEX_UPDATES: usize = 5;
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let name = input::required("table-name", &input.table_name)?;
+    let (billing, throughput) = billing(&input)?;
+    let definitions = match input::text(&input.attribute_definitions) {
+        Some(text) => Some(table::attribute_definitions(
+            "attribute-definitions",
+            &text,
+        )?),
+        None => None,
+    };
+    let indexes = match input::text(&input.global_secondary_index_updates) {
+        Some(text) => Some(index_updates(&text)?),
+        None => None,
+    };
+    let stream = stream(&input)?;
+    let nothing = billing.is_none()
+        && throughput.is_none()
+        && indexes.is_none()
+        && stream.is_none()
+        && input.deletion_protection.is_none();
+    if nothing {
+        return Err(Error::invalid(
+            "table-name",
+            "no change given: set billing-mode, capacity, global-secondary-index-updates, \
+             stream-enabled or deletion-protection",
+        ));
+    }
+    let client = client::dynamodb(connection, &input.region).await?;
+    let out = client::at_most_once(&client)
+        .update_table()
+        .table_name(name)
+        .set_billing_mode(billing)
+        .set_provisioned_throughput(throughput)
+        .set_attribute_definitions(definitions)
+        .set_global_secondary_index_updates(indexes)
+        .set_stream_specification(stream)
+        .set_deletion_protection_enabled(input.deletion_protection)
+        .send()
+        .await
+        .map_err(delivery::write)?;
+    Ok(json!({ "TableDescription": out.table_description().map(shape::table) }))
+}
+
+/// The billing mode and capacity to send.
+fn billing(input: &Input) -> Result<(Option<SdkBillingMode>, Option<ProvisionedThroughput>)> {
+    let (read, write) = (input.read_capacity_units, input.write_capacity_units);
+    let capacity = match (read, write) {
+        (None, None) => None,
+        (Some(_), Some(_)) => Some(table::throughput(read, write)?),
+        (None, _) => {
+            return Err(Error::invalid(
+                "read-capacity-units",
+                "is required with write-capacity-units",
+            ))
+        }
+        (_, None) => {
+            return Err(Error::invalid(
+                "write-capacity-units",
+                "is required with read-capacity-units",
+            ))
+        }
+    };
+    match (input.billing_mode, capacity) {
+        (Some(BillingMode::PayPerRequest), Some(_)) => Err(Error::invalid(
+            "read-capacity-units",
+            "is not taken by a pay-per-request table",
+        )),
+        (Some(BillingMode::PayPerRequest), None) => Ok((Some(SdkBillingMode::PayPerRequest), None)),
+        (Some(BillingMode::Provisioned), None) => Err(Error::invalid(
+            "read-capacity-units",
+            "and write-capacity-units are required to switch to provisioned",
+        )),
+        (Some(BillingMode::Provisioned), capacity) => {
+            Ok((Some(SdkBillingMode::Provisioned), capacity))
+        }
+        (None, capacity) => Ok((None, capacity)),
+    }
+}
+
+/// The stream specification, when the stream is turned on or off.
+fn stream(input: &Input) -> Result<Option<StreamSpecification>> {
+    let view = input.stream_view_type.map(|v| match v {
+        StreamViewType::KeysOnly => SdkView::KeysOnly,
+        StreamViewType::NewImage => SdkView::NewImage,
+        StreamViewType::OldImage => SdkView::OldImage,
+        StreamViewType::NewAndOldImages => SdkView::NewAndOldImages,
+    });
+    let enabled = match (input.stream_enabled, &view) {
+        (None, None) => return Ok(None),
+        (Some(true), None) => {
+            return Err(Error::invalid(
+                "stream-view-type",
+                "is required to turn the stream on",
+            ))
+        }
+        (Some(false) | None, Some(_)) => {
+            return Err(Error::invalid(
+                "stream-view-type",
+                "is taken only with stream-enabled: true",
+            ))
+        }
+        (Some(enabled), _) => enabled,
+    };
+    StreamSpecification::builder()
+        .stream_enabled(enabled)
+        .set_stream_view_type(view)
+        .build()
+        .map(Some)
+        .map_err(|e| Error::invalid("stream-enabled", e))
+}
+
+/// `global-secondary-index-updates`: one change per entry, in the AWS shape.
+fn index_updates(text: &str) -> Result<Vec<GlobalSecondaryIndexUpdate>> {
+    const FIELD: &str = "global-secondary-index-updates";
+    let entries = Params::entries(
+        FIELD,
+        text,
+        MAX_INDEX_UPDATES,
+        &["Create", "Update", "Delete"],
+    )?;
+    entries.iter().map(index_update).collect()
+}
+
+fn index_update(entry: &Params) -> Result<GlobalSecondaryIndexUpdate> {
+    let update = GlobalSecondaryIndexUpdate::builder();
+    let built = match (
+        entry.value("Create"),
+        entry.value("Update"),
+        entry.value("Delete"),
+    ) {
+        (Some(create), None, None) => update.create(create_index(&entry.at("Create"), create)?),
+        (None, Some(change), None) => {
+            let at = entry.at("Update");
+            let change =
+                Params::object(&at, Some(change), &["IndexName", "ProvisionedThroughput"])?;
+            let action = UpdateGlobalSecondaryIndexAction::builder()
+                .index_name(change.required("IndexName")?)
+                .provisioned_throughput(capacity(&change)?.ok_or_else(|| {
+                    Error::invalid(change.at("ProvisionedThroughput"), "is required")
+                })?)
+                .build()
+                .map_err(|e| Error::invalid(&at, e))?;
+            update.update(action)
+        }
+        (None, None, Some(delete)) => {
+            let at = entry.at("Delete");
+            let delete = Params::object(&at, Some(delete), &["IndexName"])?;
+            let action = DeleteGlobalSecondaryIndexAction::builder()
+                .index_name(delete.required("IndexName")?)
+                .build()
+                .map_err(|e| Error::invalid(&at, e))?;
+            update.delete(action)
+        }
+        _ => {
+            return Err(Error::invalid(
+                entry.field(),
+                "must have exactly one of Create, Update, Delete",
+            ))
+        }
+    };
+    Ok(built.build())
+}
+
+fn create_index(at: &str, value: &Value) -> Result<CreateGlobalSecondaryIndexAction> {
+    const MEMBERS: [&str; 4] = [
+        "IndexName",
+        "KeySchema",
+        "Projection",
+        "ProvisionedThroughput",
+    ];
+    let create = Params::object(at, Some(value), &MEMBERS)?;
+    let keys = create
+        .value("KeySchema")
+        .ok_or_else(|| Error::invalid(create.at("KeySchema"), "is required"))?;
+    let keys = table::key_schema(&create.at("KeySchema"), &keys.to_string())?;
+    let projection_at = create.at("Projection");
+    let projection = Params::object(
+        &projection_at,
+        create.value("Projection"),
+        &["ProjectionType", "NonKeyAttributes"],
+    )?;
+    let kind = projection.choice("ProjectionType", &["ALL", "KEYS_ONLY", "INCLUDE"])?;
+    let attributes = match projection.value("NonKeyAttributes") {
+        None => None,
+        Some(Value::Array(names)) => Some(
+            names
+                .iter()
+                .map(|n| n.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| {
+                    Error::invalid(
+                        projection.at("NonKeyAttributes"),
+                        "must be an array of names",
+                    )
+                })?,
+        ),
+        Some(_) => {
+            return Err(Error::invalid(
+                projection.at("NonKeyAttributes"),
+                "must be an array of names",
+            ))
+        }
+    };
+    let projection = Projection::builder()
+        .set_projection_type(kind.as_deref().map(ProjectionType::from))
+        .set_non_key_attributes(attributes)
+        .build();
+    CreateGlobalSecondaryIndexAction::builder()
+        .index_name(create.required("IndexName")?)
+        .set_key_schema(Some(keys))
+        .projection(projection)
+        .set_provisioned_throughput(capacity(&create)?)
+        .build()
+        .map_err(|e| Error::invalid(at, e))
+}
+
+/// An entry's `ProvisionedThroughput` `{"ReadCapacityUnits", "WriteCapacityUnits"}`.
+fn capacity(entry: &Params) -> Result<Option<ProvisionedThroughput>> {
+    let at = entry.at("ProvisionedThroughput");
+    let Some(value) = entry.value("ProvisionedThroughput") else {
+        return Ok(None);
+    };
+    let units = Params::object(
+        &at,
+        Some(value),
+        &["ReadCapacityUnits", "WriteCapacityUnits"],
+    )?;
+    let (read, write) = (
+        units.positive("ReadCapacityUnits")?,
+        units.positive("WriteCapacityUnits")?,
+    );
+    let (Some(read), Some(write)) = (read, write) else {
+        return Err(Error::invalid(
+            at,
+            "needs ReadCapacityUnits and WriteCapacityUnits",
+        ));
+    };
+    ProvisionedThroughput::builder()
+        .read_capacity_units(i64::from(read))
+        .write_capacity_units(i64::from(write))
+        .build()
+        .map(Some)
+        .map_err(|e| Error::invalid(at, e))
+}

@@ -1,0 +1,149 @@
+//! `transact-write-items`: up to 100 puts, updates, deletes and condition checks across
+//! tables, applied all or none (`TransactWriteItems`). Every action is checked and typed
+//! before the request (keys by their table's key schema, read once per table), and two
+//! actions on one item are refused. Delivery and errors: [`crate::aws::transaction`].
+
+pub(crate) use crate::component::wit::TransactWriteItemsInput as Input;
+
+use crate::actions::item::write::{self, Conditions, Op, CONDITION_MEMBERS};
+use crate::aws::describe;
+use crate::aws::transaction::{self, MAX_ACTIONS};
+use crate::component::wit::Connection;
+use crate::error::{Error, Result};
+use crate::model::input::Params;
+use crate::model::keys::{self, KeySchema};
+use crate::model::shape::Obj;
+use crate::model::Access;
+use crate::model::Item;
+use crate::{actions::item, aws::client, model::values};
+use aws_sdk_dynamodb::types::TransactWriteItem;
+use serde_json::Value;
+
+/// The members that say what an action does; an action has exactly one.
+const OPERATIONS: [&str; 4] = ["put", "update", "delete", "condition-check"];
+
+/// One action as given: where it stood, its table, what it does and its conditions.
+struct Action {
+    at: String,
+    table: String,
+    what: What,
+    conditions: Conditions,
+}
+
+/// What an action does, its key still untyped (a put's item is typed already).
+enum What {
+    Put(Item),
+    Update(Value, String),
+    Delete(Value),
+    Check(Value),
+}
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let members: Vec<&str> = [&OPERATIONS[..], &CONDITION_MEMBERS, &OTHER_MEMBERS].concat();
+    let entries = Params::entries("actions", &input.actions, MAX_ACTIONS, &members)?;
+    let actions = entries.iter().map(action).collect::<Result<Vec<_>>>()?;
+    let token = input.client_request_token.as_deref();
+    let token = transaction::token("client-request-token", token)?;
+    let client = client::dynamodb(connection, &input.region).await?;
+    let tables = actions.iter().map(|a| a.table.as_str());
+    let schemas = describe::key_schemas(&client, tables).await?;
+    let typed = actions
+        .into_iter()
+        .map(|a| {
+            let schema = &schemas[&a.table];
+            typed(a, schema)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let entries = typed
+        .iter()
+        .map(|(table, at, key, _)| (table.as_str(), at.as_str(), key));
+    keys::no_duplicate_keys(entries, "one transaction")?;
+    let count = typed.len();
+    let items: Vec<TransactWriteItem> = typed.into_iter().map(|(.., item)| item).collect();
+    client
+        .transact_write_items()
+        .set_transact_items(Some(items))
+        .set_client_request_token(token)
+        .send()
+        .await
+        .map_err(|e| transaction::error(e, "client-request-token", Access::Write))?;
+    Ok(Obj::new().set("Actions", count).build())
+}
+
+/// The members besides the operation and its conditions.
+const OTHER_MEMBERS: [&str; 3] = ["table-name", "types", "update-expression"];
+
+/// Check one entry of `actions`.
+fn action(entry: &Params) -> Result<Action> {
+    let table = entry.required("table-name")?;
+    let given: Vec<&str> = OPERATIONS
+        .into_iter()
+        .filter(|op| entry.value(op).is_some())
+        .collect();
+    let [operation] = given[..] else {
+        return Err(Error::invalid(
+            entry.field(),
+            "must have exactly one of put, update, delete, condition-check",
+        ));
+    };
+    only_with(entry, "types", operation, "put")?;
+    only_with(entry, "update-expression", operation, "update")?;
+    let conditions = Conditions::of_entry(entry)?;
+    let value = entry.value(operation).cloned().unwrap_or_default();
+    let what = match operation {
+        "put" => What::Put(item::put(entry.field(), &value, entry.value("types"))?),
+        "update" => What::Update(value, entry.required("update-expression")?),
+        "delete" => What::Delete(value),
+        _ if conditions.condition.is_none() => {
+            return Err(Error::invalid(
+                entry.at("condition-expression"),
+                "is required for a condition-check",
+            ))
+        }
+        _ => What::Check(value),
+    };
+    Ok(Action {
+        at: entry.field().to_string(),
+        table,
+        what,
+        conditions,
+    })
+}
+
+/// `invalid-input` when `member` is given with an operation other than `owner`.
+fn only_with(entry: &Params, member: &str, operation: &str, owner: &str) -> Result<()> {
+    if entry.value(member).is_some() && operation != owner {
+        return Err(Error::invalid(
+            entry.at(member),
+            format!("belongs to a {owner}, not a {operation}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The action with its key typed by `schema`: its table, where it stood, the key it
+/// addresses and the transaction item.
+fn typed(action: Action, schema: &KeySchema) -> Result<(String, String, Item, TransactWriteItem)> {
+    let at = |member: &str| format!("{}.{member}", action.at);
+    let (op, key) = match action.what {
+        What::Put(item) => {
+            let key = schema.key_of(&at("put"), &item)?;
+            (Op::Put(values::within_item_size(&at("put"), item)?), key)
+        }
+        What::Update(key, expression) => {
+            let key = schema.exact_key(&at("update"), &key)?;
+            (Op::Update(key.clone(), expression), key)
+        }
+        What::Delete(key) => {
+            let key = schema.exact_key(&at("delete"), &key)?;
+            (Op::Delete(key.clone()), key)
+        }
+        What::Check(key) => {
+            let key = schema.exact_key(&at("condition-check"), &key)?;
+            (Op::Check(key.clone()), key)
+        }
+    };
+    let item = write::transact_item(&action.table, op, &action.conditions)
+        .map_err(|e| Error::invalid(&action.at, e))?;
+    Ok((action.table, action.at, key, item))
+}

@@ -1,0 +1,70 @@
+//! `DescribeTable` reads: a table's key schema (what key actions and batches type their
+//! keys by) and the key attributes of its cursors (what `max-items` builds a resume
+//! cursor from).
+
+use crate::aws::paging;
+use crate::error::{Error, Kind, Result};
+use crate::model::keys::{self, KeySchema};
+use crate::model::{input, Item, Key};
+use aws_sdk_dynamodb::types::TableDescription;
+use aws_sdk_dynamodb::Client;
+use std::collections::HashMap;
+
+/// The description of `table`.
+pub async fn table(client: &Client, table: &str) -> Result<TableDescription> {
+    let out = client.describe_table().table_name(table).send().await?;
+    out.table
+        .ok_or_else(|| Error::new(Kind::Service, "DescribeTable returned no table"))
+}
+
+/// The key schema of `table`.
+pub async fn key_schema(client: &Client, table: &str) -> Result<KeySchema> {
+    KeySchema::of(&self::table(client, table).await?)
+}
+
+/// The key schema given as the `key-schema` input, else read from the table.
+pub async fn given_or_key_schema(
+    client: &Client,
+    table: &str,
+    given: Option<&str>,
+) -> Result<KeySchema> {
+    match input::optional(given) {
+        Some(text) => KeySchema::given("key-schema", text),
+        None => key_schema(client, table).await,
+    }
+}
+
+/// The key schema of each of `tables` (each read once), by table name.
+pub async fn key_schemas<'a>(
+    client: &Client,
+    tables: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, KeySchema>> {
+    let mut schemas = HashMap::new();
+    for table in tables {
+        if !schemas.contains_key(table) {
+            schemas.insert(table.to_string(), key_schema(client, table).await?);
+        }
+    }
+    Ok(schemas)
+}
+
+/// The first `max` items and the `LastEvaluatedKey` that resumes exactly after the last
+/// one returned (see [`paging::cut`]); when `max` cuts the fetched items the cursor is
+/// built from the last item's key attributes (of the table, and of `index` if one is
+/// read), learnt with `DescribeTable`.
+pub async fn cut_items(
+    client: &Client,
+    table: &str,
+    index: Option<&str>,
+    items: Vec<Item>,
+    next: Option<Key>,
+    max: Option<usize>,
+) -> Result<(Vec<Item>, Option<Key>)> {
+    let names = match max {
+        Some(max) if items.len() > max => {
+            keys::cursor_attributes(&self::table(client, table).await?, index)
+        }
+        _ => Vec::new(),
+    };
+    paging::cut(items, next, max, |last| keys::cursor_of(&names, last))
+}

@@ -1,0 +1,33 @@
+//! The catalog's view of sampled items: attribute paths and their types ([`columns`]),
+//! column profiles ([`profile`]) and personal-data detectors ([`classify`]). Pure: the
+//! catalog actions read the sample (`actions::catalog`) and hand its items here.
+
+use crate::error::{Error, Result};
+
+pub mod classify;
+pub mod columns;
+pub mod profile;
+
+/// Default and largest `sample-size` of the catalog actions (1,000 as OpenMetadata samples).
+pub const DEFAULT_SAMPLE: u32 = 1_000;
+/// The largest `sample-size`.
+pub const MAX_SAMPLE: u32 = 100_000;
+
+/// Parallel segments a sample is read in when none are given.
+pub const DEFAULT_SEGMENTS: u32 = 1;
+
+/// `sample-size` and `segments` of a catalog action, checked.
+pub fn sample_sizes(size: Option<u32>, segments: Option<u32>) -> Result<(usize, i32)> {
+    let size = size.unwrap_or(DEFAULT_SAMPLE);
+    if !(1..=MAX_SAMPLE).contains(&size) {
+        return Err(Error::invalid(
+            "sample-size",
+            format!("must be from 1 to {MAX_SAMPLE}"),
+        ));
+    }
+    let segments = segments.unwrap_or(DEFAULT_SEGMENTS);
+    if !(1..=16).contains(&segments) {
+        return Err(Error::invalid("segments", "must be from 1 to 16"));
+    }
+    Ok((size as usize, segments as i32))
+}

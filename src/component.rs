@@ -1,0 +1,81 @@
+//! The exported component: the WIT bindings, the WIT types the actions use, and the glue
+//! that runs an action and turns its result into the WIT shape.
+
+use crate::error::{Error, Kind, Reason};
+use std::future::Future;
+
+// The generated bindings are the one place with `unsafe` code (the canonical ABI glue).
+#[allow(unsafe_code, unreachable_pub, missing_docs)]
+mod bindings {
+    wit_bindgen::generate!({
+        world: "connector",
+        path: "wit",
+        additional_derives: [PartialEq],
+    });
+}
+
+/// The WIT types the actions use, under short names.
+pub(crate) mod wit {
+    pub use super::bindings::exports::dynamodb::connector::actions::*;
+    pub use super::bindings::exports::dynamodb::connector::types::{
+        CancellationReason, Connection, ConnectorError, ErrorInfo, RoleArnConnection,
+    };
+}
+
+use wit::{CancellationReason, ConnectorError, ErrorInfo};
+
+/// The type the WIT exports are implemented on (`actions` implements its `Guest` trait).
+pub(crate) struct Component;
+
+/// Run one action on the executor and turn its result into the WIT shape.
+pub(crate) fn step(
+    action: impl Future<Output = crate::error::Result<serde_json::Value>>,
+) -> Result<String, ConnectorError> {
+    match wstd::runtime::block_on(action) {
+        Ok(value) => Ok(value.to_string()),
+        Err(err) => Err(into_wit(err)),
+    }
+}
+
+fn into_wit(err: Error) -> ConnectorError {
+    let err = err.capped();
+    let info = ErrorInfo {
+        message: err.message,
+        field: err.field,
+        code: err.code,
+        request_id: err.request_id,
+        item: err.item,
+        reasons: err.reasons.into_iter().map(reason).collect(),
+    };
+    match err.kind {
+        Kind::InvalidInput => ConnectorError::InvalidInput(info),
+        Kind::ConditionalCheckFailed => ConnectorError::ConditionalCheckFailed(info),
+        Kind::ResourceNotFound => ConnectorError::ResourceNotFound(info),
+        Kind::ResourceInUse => ConnectorError::ResourceInUse(info),
+        Kind::Validation => ConnectorError::Validation(info),
+        Kind::Throttled => ConnectorError::Throttled(info),
+        Kind::AccessDenied => ConnectorError::AccessDenied(info),
+        Kind::Network => ConnectorError::Network(info),
+        Kind::Timeout => ConnectorError::Timeout(info),
+        Kind::Service => ConnectorError::Service(info),
+        Kind::OutcomeUnknown => ConnectorError::OutcomeUnknown(info),
+        Kind::TransactionCanceled => ConnectorError::TransactionCanceled(info),
+    }
+}
+
+fn reason(reason: Reason) -> CancellationReason {
+    CancellationReason {
+        code: reason.code,
+        message: reason.message,
+        item: reason.item,
+    }
+}
+
+// The export glue the bindings generate for `Component` (canonical ABI, `unsafe`); a
+// native build has no component to export, and its linker refuses the export names.
+#[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
+mod export {
+    use super::Component;
+    super::bindings::export!(Component with_types_in super::bindings);
+}

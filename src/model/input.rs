@@ -1,0 +1,447 @@
+//! Checks shared by every action's inputs: JSON-valued inputs, names and regions.
+
+use crate::error::{Error, Result};
+use aws_sdk_dynamodb::types::{KeyType, ReturnValuesOnConditionCheckFailure, ScalarAttributeType};
+use serde_json::Value;
+
+/// Parse a JSON-valued input. It may hold JSON text, or JSON text wrapped in a JSON string
+/// (values handed on from an earlier workflow step often arrive that way).
+pub fn json(field: &str, text: &str) -> Result<Value> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::invalid(field, format!("is not valid JSON ({e})")))?;
+    match value {
+        Value::String(inner) => serde_json::from_str(&inner)
+            .map_err(|e| Error::invalid(field, format!("is not valid JSON ({e})"))),
+        other => Ok(other),
+    }
+}
+
+/// A JSON value that may itself be a string holding JSON text.
+pub fn json_value(field: &str, value: &Value) -> Result<Value> {
+    match value {
+        Value::String(text) => json(field, text),
+        other => Ok(other.clone()),
+    }
+}
+
+/// Parse an optional JSON-valued input; empty text counts as absent.
+pub fn opt_json(field: &str, text: Option<&str>) -> Result<Option<Value>> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => json(field, text).map(|v| (!v.is_null()).then_some(v)),
+    }
+}
+
+/// A required, non-empty text input.
+pub fn required<'a>(field: &str, text: &'a str) -> Result<&'a str> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        Err(Error::invalid(field, "is required"))
+    } else {
+        Ok(trimmed)
+    }
+}
+
+/// An optional text input; empty text counts as absent.
+pub fn optional(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// An optional text input as an owned value for a request builder; empty counts as absent.
+pub fn text(value: &Option<String>) -> Option<String> {
+    optional(value.as_deref()).map(str::to_string)
+}
+
+/// An AWS region name such as `us-east-1`: lower-case letters, digits and dashes.
+pub fn region(text: &str) -> Result<&str> {
+    let region = required("region", text)?;
+    if region
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        Ok(region)
+    } else {
+        Err(Error::invalid(
+            "region",
+            format!("{region:?} is not an AWS region name (e.g. us-east-1)"),
+        ))
+    }
+}
+
+/// `max-items`: at least 1 when given.
+pub fn max_items(max: Option<u32>) -> Result<Option<usize>> {
+    match max {
+        Some(0) => Err(Error::invalid("max-items", "must be at least 1")),
+        other => Ok(other.map(|n| n as usize)),
+    }
+}
+
+/// A member an attribute record may have besides `AttributeName`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttributeMember {
+    /// `KeyType`: `HASH` or `RANGE`.
+    KeyType,
+    /// `AttributeType`: `S`, `N` or `B`.
+    AttributeType,
+}
+
+impl AttributeMember {
+    fn name(self) -> &'static str {
+        match self {
+            AttributeMember::KeyType => "KeyType",
+            AttributeMember::AttributeType => "AttributeType",
+        }
+    }
+
+    fn allowed(self) -> &'static [&'static str] {
+        match self {
+            AttributeMember::KeyType => &["HASH", "RANGE"],
+            AttributeMember::AttributeType => &["S", "N", "B"],
+        }
+    }
+}
+
+/// One record of a key schema or attribute definitions input, in the AWS shape
+/// `{"AttributeName", "KeyType"?, "AttributeType"?}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeRecord {
+    /// `AttributeName`.
+    pub name: String,
+    /// `KeyType`, when the input has it.
+    pub key_type: Option<KeyType>,
+    /// `AttributeType`, when the input has it.
+    pub attribute_type: Option<ScalarAttributeType>,
+}
+
+/// Parse a JSON array of attribute records, e.g. `[{"AttributeName": "id", "KeyType":
+/// "HASH"}]`: each object must have exactly `AttributeName` and the `members`, each a
+/// non-empty string of its allowed values.
+pub fn attribute_records(
+    field: &str,
+    text: &str,
+    members: &[AttributeMember],
+) -> Result<Vec<AttributeRecord>> {
+    let Value::Array(items) = json(field, text)? else {
+        return Err(Error::invalid(field, "must be a JSON array"));
+    };
+    if items.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| attribute_record(&format!("{field}[{i}]"), item, members))
+        .collect()
+}
+
+/// One record of [`attribute_records`], at `at`.
+fn attribute_record(
+    at: &str,
+    item: &Value,
+    members: &[AttributeMember],
+) -> Result<AttributeRecord> {
+    let Value::Object(obj) = item else {
+        return Err(Error::invalid(at, "must be a JSON object"));
+    };
+    let known = |k: &str| k == "AttributeName" || members.iter().any(|m| m.name() == k);
+    if let Some(extra) = obj.keys().find(|k| !known(k)) {
+        return Err(Error::invalid(
+            format!("{at}.{extra}"),
+            "is not a known field",
+        ));
+    }
+    let text = |name: &str, allowed: Option<&[&str]>| match obj.get(name) {
+        Some(Value::String(s)) if !s.is_empty() => match allowed {
+            Some(allowed) if !allowed.contains(&s.as_str()) => Err(Error::invalid(
+                format!("{at}.{name}"),
+                format!("{s:?} is not one of {}", allowed.join(", ")),
+            )),
+            _ => Ok(s.as_str()),
+        },
+        _ => Err(Error::invalid(
+            format!("{at}.{name}"),
+            "must be a non-empty string",
+        )),
+    };
+    let mut record = AttributeRecord {
+        name: text("AttributeName", None)?.to_string(),
+        key_type: None,
+        attribute_type: None,
+    };
+    for &member in members {
+        let value = text(member.name(), Some(member.allowed()))?;
+        match member {
+            AttributeMember::KeyType => record.key_type = Some(KeyType::from(value)),
+            AttributeMember::AttributeType => {
+                record.attribute_type = Some(ScalarAttributeType::from(value));
+            }
+        }
+    }
+    Ok(record)
+}
+
+/// `query-parameters`: further request fields by their AWS API names, each checked for
+/// its type; an unknown name is an error, never silently dropped.
+pub struct Params {
+    field: String,
+    members: serde_json::Map<String, Value>,
+}
+
+impl Params {
+    /// `return-values-on-condition-failure` of an entry (a transaction's action, a
+    /// statement): `all-old` (or `ALL_OLD`) puts the item in its cancellation reason.
+    pub fn on_condition_failure(&self) -> Result<Option<ReturnValuesOnConditionCheckFailure>> {
+        let choice = self.choice(
+            "return-values-on-condition-failure",
+            &["all-old", "none", "ALL_OLD", "NONE"],
+        )?;
+        Ok(choice
+            .filter(|c| c.eq_ignore_ascii_case("all-old") || c == "ALL_OLD")
+            .map(|_| ReturnValuesOnConditionCheckFailure::AllOld))
+    }
+
+    /// Parse the object in `text`, allowing only the names in `known`.
+    pub fn parse(field: &str, text: Option<&str>, known: &[&str]) -> Result<Params> {
+        match opt_json(field, text)? {
+            None => Params::of(field, serde_json::Map::new(), known),
+            Some(Value::Object(members)) => Params::of(field, members, known),
+            Some(_) => Err(Error::invalid(
+                field,
+                "must be a JSON object of AWS request fields",
+            )),
+        }
+    }
+
+    /// A JSON array input of 1 to `max` objects (e.g. a transaction's actions), each
+    /// checked like `query-parameters` and named `field[i]` in errors.
+    pub fn entries(field: &str, text: &str, max: usize, known: &[&str]) -> Result<Vec<Params>> {
+        let Value::Array(items) = json(field, text)? else {
+            return Err(Error::invalid(field, "must be a JSON array"));
+        };
+        if items.is_empty() || items.len() > max {
+            return Err(Error::invalid(
+                field,
+                format!("must hold 1 to {max} entries, not {}", items.len()),
+            ));
+        }
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let at = format!("{field}[{i}]");
+                match item {
+                    Value::Object(members) => Params::of(&at, members, known),
+                    _ => Err(Error::invalid(at, "must be a JSON object")),
+                }
+            })
+            .collect()
+    }
+
+    /// A JSON object member (e.g. of an entry), checked like `query-parameters`.
+    pub fn object(field: &str, value: Option<&Value>, known: &[&str]) -> Result<Params> {
+        match value {
+            Some(Value::Object(members)) => Params::of(field, members.clone(), known),
+            _ => Err(Error::invalid(field, "must be a JSON object")),
+        }
+    }
+
+    fn of(field: &str, members: serde_json::Map<String, Value>, known: &[&str]) -> Result<Params> {
+        if let Some(unknown) = members.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(Error::invalid(
+                format!("{field}.{unknown}"),
+                format!(
+                    "is not a supported request field (supported: {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+        Ok(Params {
+            field: field.to_string(),
+            members,
+        })
+    }
+
+    /// Where a member sits, for errors: `query-parameters.Limit`, `actions[2].put`.
+    pub fn at(&self, name: &str) -> String {
+        format!("{}.{name}", self.field)
+    }
+
+    /// Where this object sits, e.g. `actions[2]`.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// A string member that must be present and not empty.
+    pub fn required(&self, name: &str) -> Result<String> {
+        match self.string(name)? {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            _ => Err(Error::invalid(self.at(name), "is required")),
+        }
+    }
+
+    /// The raw JSON of `name`, if given.
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.members.get(name).filter(|v| !v.is_null())
+    }
+
+    /// A string field.
+    pub fn string(&self, name: &str) -> Result<Option<String>> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(Error::invalid(self.at(name), "must be a string")),
+        }
+    }
+
+    /// One of the `allowed` strings.
+    pub fn choice(&self, name: &str, allowed: &[&str]) -> Result<Option<String>> {
+        match self.string(name)? {
+            Some(s) if !allowed.contains(&s.as_str()) => Err(Error::invalid(
+                self.at(name),
+                format!("{s:?} is not one of {}", allowed.join(", ")),
+            )),
+            other => Ok(other),
+        }
+    }
+
+    /// `ReturnConsumedCapacity`, when given: `INDEXES`, `TOTAL` or `NONE`.
+    pub fn consumed_capacity(
+        &self,
+    ) -> Result<Option<aws_sdk_dynamodb::types::ReturnConsumedCapacity>> {
+        let choice = self.choice("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+        Ok(choice
+            .as_deref()
+            .map(aws_sdk_dynamodb::types::ReturnConsumedCapacity::from))
+    }
+
+    /// A boolean field.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(Error::invalid(self.at(name), "must be true or false")),
+        }
+    }
+
+    /// A positive whole number.
+    pub fn positive(&self, name: &str) -> Result<Option<i32>> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .filter(|n| *n >= 1)
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::invalid(self.at(name), "must be a whole number of at least 1")
+                }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_accepts_text_and_wrapped_text() {
+        assert_eq!(
+            json("v", r#"{"a":1}"#).unwrap(),
+            serde_json::json!({"a": 1})
+        );
+        assert_eq!(
+            json("v", r#""{\"a\":1}""#).unwrap(),
+            serde_json::json!({"a": 1})
+        );
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let err = json("key-schema", "[{").unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("key-schema"));
+    }
+
+    #[test]
+    fn attribute_records_check_every_field() {
+        let members = &[AttributeMember::KeyType];
+        let ok = attribute_records(
+            "key-schema",
+            r#"[{"KeyType":"HASH","AttributeName":"id"}]"#,
+            members,
+        );
+        let expected = AttributeRecord {
+            name: "id".into(),
+            key_type: Some(KeyType::Hash),
+            attribute_type: None,
+        };
+        assert_eq!(ok.unwrap(), vec![expected]);
+        let bad = attribute_records(
+            "key-schema",
+            r#"[{"KeyType":"SORT","AttributeName":"id"}]"#,
+            members,
+        );
+        assert_eq!(
+            bad.unwrap_err().field.as_deref(),
+            Some("key-schema[0].KeyType")
+        );
+        let extra = attribute_records(
+            "key-schema",
+            r#"[{"KeyType":"HASH","AttributeName":"id","X":1}]"#,
+            members,
+        );
+        assert_eq!(extra.unwrap_err().field.as_deref(), Some("key-schema[0].X"));
+        let missing = attribute_records("key-schema", r#"[{"AttributeName":"id"}]"#, members);
+        assert_eq!(
+            missing.unwrap_err().field.as_deref(),
+            Some("key-schema[0].KeyType")
+        );
+        assert!(attribute_records("key-schema", "[]", members).is_err());
+    }
+
+    #[test]
+    fn params_are_checked_by_name_and_type() {
+        let p = Params::parse(
+            "query-parameters",
+            Some(r#"{"Limit": 2, "ScanIndexForward": false}"#),
+            &["Limit", "ScanIndexForward"],
+        )
+        .unwrap();
+        assert_eq!(p.positive("Limit").unwrap(), Some(2));
+        assert_eq!(p.bool("ScanIndexForward").unwrap(), Some(false));
+        let unknown = Params::parse("query-parameters", Some(r#"{"Limt": 2}"#), &["Limit"])
+            .err()
+            .unwrap();
+        assert_eq!(unknown.field.as_deref(), Some("query-parameters.Limt"));
+        let p = Params::parse("query-parameters", Some(r#"{"Limit": "2"}"#), &["Limit"]).unwrap();
+        assert_eq!(
+            p.positive("Limit").unwrap_err().field.as_deref(),
+            Some("query-parameters.Limit")
+        );
+    }
+
+    #[test]
+    fn entries_are_counted_and_named_by_index() {
+        let known = ["statement", "parameters"];
+        let ok = Params::entries("statements", r#"[{"statement": "x"}]"#, 25, &known).unwrap();
+        assert_eq!(ok[0].required("statement").unwrap(), "x");
+        assert_eq!(ok[0].at("parameters"), "statements[0].parameters");
+        let missing = ok[0].required("parameters").unwrap_err();
+        assert_eq!(missing.field.as_deref(), Some("statements[0].parameters"));
+        let unknown = Params::entries("statements", r#"[{}, {"stmt": "x"}]"#, 25, &known);
+        assert_eq!(
+            unknown.err().unwrap().field.as_deref(),
+            Some("statements[1].stmt")
+        );
+        let many = format!("[{}]", vec!["{}"; 26].join(","));
+        assert!(Params::entries("statements", &many, 25, &known).is_err());
+        assert!(Params::entries("statements", "[]", 25, &known).is_err());
+        assert!(Params::entries("statements", "[1]", 25, &known).is_err());
+    }
+
+    #[test]
+    fn region_is_checked() {
+        assert_eq!(region(" eu-west-1 ").unwrap(), "eu-west-1");
+        assert!(region("").is_err());
+        assert!(region("eu west").is_err());
+    }
+}
