@@ -16,8 +16,8 @@ mod bindings {
 
 /// The WIT types the actions use, under short names.
 pub(crate) mod wit {
-    pub use super::bindings::exports::dynamodb::connector::actions::*;
-    pub use super::bindings::exports::dynamodb::connector::types::{
+    pub(crate) use super::bindings::exports::dynamodb::connector::actions::*;
+    pub(crate) use super::bindings::exports::dynamodb::connector::types::{
         CancellationReason, Connection, ConnectorError, ErrorInfo, RoleArnConnection,
     };
 }

@@ -10,15 +10,25 @@ use std::fmt;
 /// What kind of failure an error is; mirrors the WIT `connector-error` cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// `invalid-input`.
     InvalidInput,
+    /// `conditional-check-failed`.
     ConditionalCheckFailed,
+    /// `resource-not-found`.
     ResourceNotFound,
+    /// `resource-in-use`.
     ResourceInUse,
+    /// `validation`.
     Validation,
+    /// `throttled`.
     Throttled,
+    /// `access-denied`.
     AccessDenied,
+    /// `network`.
     Network,
+    /// `timeout`.
     Timeout,
+    /// `service`.
     Service,
     /// A write whose answer was lost: it may or may not have been applied.
     OutcomeUnknown,
@@ -29,7 +39,9 @@ pub enum Kind {
 /// Why one action of a cancelled transaction failed (code `None` when it did not).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
+    /// The code.
     pub code: String,
+    /// The message.
     pub message: Option<String>,
     /// The item as it is (plain JSON text), for a failed condition that asked for it.
     pub item: Option<String>,
@@ -39,10 +51,15 @@ pub struct Reason {
 /// fault or the AWS error code and request id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// The kind.
     pub kind: Kind,
+    /// The message.
     pub message: String,
+    /// The field.
     pub field: Option<String>,
+    /// The code.
     pub code: Option<String>,
+    /// The request id.
     pub request_id: Option<String>,
     /// For `conditional-check-failed` with `return-values-on-condition-failure`: the item
     /// as plain JSON text.
@@ -51,6 +68,7 @@ pub struct Error {
     pub reasons: Vec<Reason>,
 }
 
+/// Result.
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
@@ -110,7 +128,7 @@ impl fmt::Display for Error {
     }
 }
 
-/// The kind of an AWS error code (shared by DynamoDB and STS).
+/// The kind of an AWS error code (shared by `DynamoDB` and STS).
 pub fn kind_of_code(code: &str) -> Kind {
     match code {
         "ConditionalCheckFailedException" | "TransactionConflictException" => {
@@ -181,7 +199,7 @@ where
                         )
                     };
                 };
-                let message = e.message().map(str::to_string).unwrap_or_else(|| chain(e));
+                let message = e.message().map_or_else(|| chain(e), str::to_string);
                 Error {
                     code: Some(code.clone()),
                     request_id,

@@ -1,4 +1,4 @@
-//! Amazon DynamoDB connector, shipped as a WebAssembly component (`wasm32-wasip2`).
+//! Amazon `DynamoDB` connector, shipped as a WebAssembly component (`wasm32-wasip2`).
 //!
 //! The component exports the `dynamodb:connector/actions` interface (see `wit/`). Each
 //! exported function runs one action to completion on the `wstd` executor and returns the
@@ -7,7 +7,7 @@
 //! # Crate organisation
 //!
 //! - [`model`]: the pure value model — items and keys, the value mapping, numbers,
-//!   inputs, expressions, PartiQL statements, table definitions, AWS-shaped output.
+//!   inputs, expressions, `PartiQL` statements, table definitions, AWS-shaped output.
 //! - [`aws`]: the AWS side — clients of a step, endpoint checks, the delivery rules of
 //!   writes, `DescribeTable` reads, paging, waiting, backoff and scans.
 //! - [`catalog`]: the catalog's view of sampled items — columns, profiles, personal-data

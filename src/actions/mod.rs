@@ -1,5 +1,5 @@
 //! The actions, one file each, grouped as the reference groups them: `GROUP/NAME.rs`
-//! implements the WIT function `NAME` (snake_case). Each file defines `Input` (the
+//! implements the WIT function `NAME` (`snake_case`). Each file defines `Input` (the
 //! action's WIT input record) and `run(&Connection, Input)`, which checks the input before
 //! any request is sent and returns the AWS-shaped response as JSON. A group's `mod.rs`
 //! declares its action files with plain `mod` lines and holds what they share.

@@ -1,6 +1,6 @@
 //! The one place where AWS clients are built for a step: credentials from the connection
 //! (assuming a role through STS when asked), the region, the endpoint, `wasi:http`
-//! transport, retries and timeouts — shared by the DynamoDB and STS clients.
+//! transport, retries and timeouts — shared by the `DynamoDB` and STS clients.
 //!
 //! An instance keeps its clients between steps: a host that runs several steps of one
 //! connection in the same instance (docs/embedding.md) pays for building a client (and, for
@@ -42,7 +42,7 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// Time allowed to open a connection to an endpoint.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for one attempt (request sent to response read).
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+const ATTEMPT_TIMEOUT: Duration = Duration::from_mins(1);
 
 /// Session name used for `AssumeRole` when the connection gives none.
 pub const DEFAULT_SESSION_NAME: &str = "dynamodb-connector";
@@ -68,7 +68,7 @@ fn sdk_config(region: &str, credentials: Credentials, endpoint: Option<String>) 
     builder.build()
 }
 
-/// A DynamoDB client of the shared settings.
+/// A `DynamoDB` client of the shared settings.
 fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(
         aws_sdk_dynamodb::config::Builder::from(config)
@@ -78,7 +78,7 @@ fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
     )
 }
 
-/// DynamoDB answers every request with a JSON document, `{}` at least. A `200` with an
+/// `DynamoDB` answers every request with a JSON document, `{}` at least. A `200` with an
 /// empty body is not a valid answer (taken as one, `get-item` would say the item does not
 /// exist): it becomes the service error `EmptyResponse`, which is not retried.
 #[derive(Debug)]
@@ -108,7 +108,7 @@ impl Intercept for EmptyAnswer {
     }
 }
 
-/// The key pair of a connection and its checked DynamoDB `endpoint-url`.
+/// The key pair of a connection and its checked `DynamoDB` `endpoint-url`.
 fn signing(
     id: &str,
     secret: &str,
@@ -129,7 +129,7 @@ fn signing(
     ))
 }
 
-/// A session's DynamoDB client, and its at-most-once twin for non-idempotent writes (built
+/// A session's `DynamoDB` client, and its at-most-once twin for non-idempotent writes (built
 /// when first asked for). Derefs to the plain client.
 #[derive(Clone, Debug)]
 pub struct Clients {
@@ -154,17 +154,19 @@ impl From<aws_sdk_dynamodb::Client> for Clients {
     }
 }
 
-/// A DynamoDB session: its clients, the role it assumed (if any) and when its credentials
+/// A `DynamoDB` session: its clients, the role it assumed (if any) and when its credentials
 /// expire (assumed ones only).
 #[derive(Clone, Debug)]
 pub struct Session {
+    /// The client.
     pub client: Clients,
+    /// The assumed role.
     pub assumed_role: Option<String>,
     expires: Option<SystemTime>,
 }
 
 /// Assumed credentials are not used within this long of their expiry.
-const EXPIRY_MARGIN: Duration = Duration::from_secs(5 * 60);
+const EXPIRY_MARGIN: Duration = Duration::from_mins(5);
 
 impl Session {
     fn fresh(&self) -> bool {
@@ -183,7 +185,7 @@ thread_local! {
     static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
 }
 
-/// The DynamoDB clients for `connection` in `region`: the kept ones while fresh, else a new
+/// The `DynamoDB` clients for `connection` in `region`: the kept ones while fresh, else a new
 /// session (kept for the next step).
 pub async fn dynamodb(connection: &Connection, region: &str) -> Result<Clients> {
     let region = input::region(region)?;
@@ -197,7 +199,7 @@ pub async fn dynamodb(connection: &Connection, region: &str) -> Result<Clients> 
     }
 }
 
-/// Check the connection, assume its role when it has one, and build the DynamoDB client: a
+/// Check the connection, assume its role when it has one, and build the `DynamoDB` client: a
 /// new session, always (what `test-connection` checks), kept for the steps after.
 pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
     let region = input::region(region)?;
@@ -232,7 +234,7 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
     Ok(session)
 }
 
-/// Check a role connection, assume its role with STS and build the DynamoDB client with
+/// Check a role connection, assume its role with STS and build the `DynamoDB` client with
 /// the temporary credentials.
 async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
     let role = endpoint::credential("connection.role-arn", &c.role_arn)?;

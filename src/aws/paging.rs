@@ -8,7 +8,9 @@ use std::future::Future;
 
 /// Pages fetched in order, and the cursor after the last (`None`: nothing more).
 pub struct Pages<P, C> {
+    /// The pages.
     pub pages: Vec<P>,
+    /// The next.
     pub next: Option<C>,
 }
 
@@ -16,7 +18,9 @@ pub struct Pages<P, C> {
 /// without `all`: `max` wins).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Want {
+    /// The all.
     pub all: bool,
+    /// The max.
     pub max: Option<usize>,
 }
 

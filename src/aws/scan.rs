@@ -30,7 +30,9 @@ pub async fn segment(
 
 /// A sample of a table: up to `size` items, and whether they are the whole table.
 pub struct Sample {
+    /// The items.
     pub items: Vec<Item>,
+    /// The whole table.
     pub whole_table: bool,
 }
 

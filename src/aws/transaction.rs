@@ -5,7 +5,7 @@
 //!
 //! The SDK fills a missing `ClientRequestToken` once per operation, before its retries, so
 //! the retries inside one step never apply a transaction twice; a token of the caller's
-//! extends that to repeated steps (DynamoDB remembers a token for 10 minutes).
+//! extends that to repeated steps (`DynamoDB` remembers a token for 10 minutes).
 
 use crate::aws::delivery;
 use crate::aws::endpoint;

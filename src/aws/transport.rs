@@ -83,7 +83,9 @@ impl HttpConnector for Connector {
             // The SDK needs a `Sync` body and `wstd`'s is not; a stream polled through
             // `&mut self` only is `Sync` behind `SyncStream`.
             let response = response.map(|body| {
-                let body = body.into_boxed_body().map_err(|e| e.into_boxed_dyn_error());
+                let body = body
+                    .into_boxed_body()
+                    .map_err(wstd::http::Error::into_boxed_dyn_error);
                 let stream = sync_wrapper::SyncStream::new(BodyStream::new(body));
                 SdkBody::from_body_1_x(StreamBody::new(stream))
             });

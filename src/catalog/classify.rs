@@ -10,21 +10,31 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-/// The least share of matching values, in percent, when none is given (OpenMetadata's).
+/// The least share of matching values, in percent, when none is given (`OpenMetadata`'s).
 pub const DEFAULT_MIN_CONFIDENCE: u32 = 80;
 
 /// What a value can look like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
+    /// `email`.
     Email,
+    /// `phone`.
     Phone,
+    /// `credit-card`.
     CreditCard,
+    /// `iban`.
     Iban,
+    /// `ipv4`.
     Ipv4,
+    /// `ipv6`.
     Ipv6,
+    /// `us-ssn`.
     UsSsn,
+    /// `aws-access-key`.
     AwsAccessKey,
+    /// `person-name`.
     PersonName,
+    /// `date-of-birth`.
     DateOfBirth,
 }
 
@@ -59,7 +69,7 @@ impl Kind {
         }
     }
 
-    /// The OpenMetadata tag: `PII.Sensitive` for what identifies a person directly or
+    /// The `OpenMetadata` tag: `PII.Sensitive` for what identifies a person directly or
     /// opens an account, `PII.NonSensitive` for what identifies only with other data.
     pub fn tag(self) -> &'static str {
         match self {
@@ -103,10 +113,15 @@ impl Kind {
 /// What an attribute's name says about its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hint {
+    /// `none`.
     None,
+    /// `name`.
     Name,
+    /// `birth`.
     Birth,
+    /// `phone`.
     Phone,
+    /// `ssn`.
     Ssn,
 }
 
@@ -115,7 +130,7 @@ pub fn hint(path: &str) -> Hint {
     let last = path.rsplit(['.', '[']).next().unwrap_or(path);
     let word: String = last
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
     const NAMES: [&str; 11] = [

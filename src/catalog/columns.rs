@@ -3,7 +3,7 @@
 //! `lines[].sku` below them), each with what an action gathers about its values.
 //!
 //! Attribute names are used as they are: a name that itself holds `.` or `[]` reads like a
-//! path (DynamoDB allows such names; catalogs rarely meet them).
+//! path (`DynamoDB` allows such names; catalogs rarely meet them).
 
 use crate::model::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -19,8 +19,11 @@ pub trait Gather: Default {
 /// can have several per item), and what was gathered.
 #[derive(Debug, Default)]
 pub struct Column<G> {
+    /// The items.
     pub items: u64,
+    /// The values.
     pub values: u64,
+    /// The gathered.
     pub gathered: G,
     /// The index of the last item counted in `items`.
     last_item: Option<usize>,
@@ -29,7 +32,9 @@ pub struct Column<G> {
 /// Every column of a sample, by path (in path order).
 #[derive(Debug)]
 pub struct Columns<G> {
+    /// The items.
     pub items: u64,
+    /// The columns.
     pub columns: BTreeMap<String, Column<G>>,
 }
 

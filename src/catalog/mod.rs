@@ -8,7 +8,7 @@ pub mod classify;
 pub mod columns;
 pub mod profile;
 
-/// Default and largest `sample-size` of the catalog actions (1,000 as OpenMetadata samples).
+/// Default and largest `sample-size` of the catalog actions (1,000 as `OpenMetadata` samples).
 pub const DEFAULT_SAMPLE: u32 = 1_000;
 /// The largest `sample-size`.
 pub const MAX_SAMPLE: u32 = 100_000;

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 /// Parsed `expression-attribute-values` (+ types) and `expression-attribute-names`.
 #[derive(Debug, Default)]
 pub struct Expressions {
+    /// The values.
     pub values: Option<Item>,
+    /// The names.
     pub names: Option<HashMap<String, String>>,
 }
 

@@ -11,8 +11,11 @@ use std::collections::HashMap;
 /// A table's primary key and the types of all its key attributes (table and indexes).
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeySchema {
+    /// The hash.
     pub hash: String,
+    /// The range.
     pub range: Option<String>,
+    /// The types.
     pub types: HashMap<String, ScalarAttributeType>,
 }
 
@@ -217,7 +220,7 @@ pub fn cursor_of(names: &[String], last: &Item) -> Result<Key> {
 }
 
 /// `invalid-input` naming the second of two entries of one batch (or transaction) that
-/// address the same key of the same table (DynamoDB refuses such a request); entries are
+/// address the same key of the same table (`DynamoDB` refuses such a request); entries are
 /// `(table, field, key)`, `within` names the request in the message.
 pub fn no_duplicate_keys<'a>(
     entries: impl IntoIterator<Item = (&'a str, &'a str, &'a Item)>,

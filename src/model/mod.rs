@@ -1,9 +1,9 @@
 //! The pure value model: what a step's inputs and outputs are made of, with no I/O.
 //!
 //! Items and keys as the SDK holds them ([`Item`], [`Key`]), the value mapping between
-//! JSON and DynamoDB attribute values ([`values`], with [`number`] for DynamoDB's decimal
+//! JSON and `DynamoDB` attribute values ([`values`], with [`number`] for `DynamoDB`'s decimal
 //! numbers), key schemas and keys ([`keys`]), input checks ([`input`]), expression
-//! attribute names and values ([`expressions`]), PartiQL statements ([`partiql`]), table
+//! attribute names and values ([`expressions`]), `PartiQL` statements ([`partiql`]), table
 //! definitions ([`table`]) and AWS-shaped output ([`shape`]).
 
 use aws_sdk_dynamodb::types::AttributeValue;

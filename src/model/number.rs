@@ -1,12 +1,12 @@
-//! DynamoDB numbers: decimal text of up to 38 significant digits between 1E-130 and
+//! `DynamoDB` numbers: decimal text of up to 38 significant digits between 1E-130 and
 //! 9.99…E+125, checked, compared and rendered without ever passing through `f64`.
 
 use crate::error::{Error, Result};
 use serde_json::{Number, Value};
 
-/// Most significant digits a DynamoDB number may have.
+/// Most significant digits a `DynamoDB` number may have.
 const MAX_DIGITS: usize = 38;
-/// Decimal exponent range of DynamoDB numbers (1E-130 to 9.99…E+125).
+/// Decimal exponent range of `DynamoDB` numbers (1E-130 to 9.99…E+125).
 const MIN_EXPONENT: i64 = -130;
 const MAX_EXPONENT: i64 = 125;
 
@@ -39,7 +39,7 @@ pub fn canonical(text: &str) -> Option<(bool, String, i64)> {
     Some((negative, significant, first))
 }
 
-/// Compare two DynamoDB numbers given as text exactly, digit by digit (no `f64`); text
+/// Compare two `DynamoDB` numbers given as text exactly, digit by digit (no `f64`); text
 /// that is not a number sorts before every number.
 pub fn compare(a: &str, b: &str) -> std::cmp::Ordering {
     let (Some(a), Some(b)) = (canonical(a), canonical(b)) else {
@@ -63,7 +63,7 @@ pub fn compare(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Check a DynamoDB number given as text; returns the text unchanged (every digit kept).
+/// Check a `DynamoDB` number given as text; returns the text unchanged (every digit kept).
 pub fn checked(field: &str, text: &str) -> Result<String> {
     let text = text.trim();
     let (_, digits, exponent) = canonical(text)

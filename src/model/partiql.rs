@@ -1,4 +1,4 @@
-//! What the PartiQL actions share (`raw-request`, `batch-execute-statement`,
+//! What the `PartiQL` actions share (`raw-request`, `batch-execute-statement`,
 //! `execute-transaction`): a statement's parameters, whether it reads or writes, and the
 //! checked list of statements.
 
@@ -37,9 +37,13 @@ pub fn access(statement: &str) -> Access {
 
 /// One checked statement of a list.
 pub struct Statement {
+    /// The text.
     pub text: String,
+    /// The parameters.
     pub parameters: Option<Vec<AttributeValue>>,
+    /// The consistent read.
     pub consistent_read: Option<bool>,
+    /// The on condition failure.
     pub on_condition_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 
@@ -51,7 +55,7 @@ const MEMBERS: [&str; 4] = [
     "return-values-on-condition-failure",
 ];
 
-/// A JSON array input of 1 to `max` statements, all reads or all writes (DynamoDB refuses
+/// A JSON array input of 1 to `max` statements, all reads or all writes (`DynamoDB` refuses
 /// a mix), and which they are.
 pub fn statements(field: &str, text: &str, max: usize) -> Result<(Vec<Statement>, Access)> {
     let entries = Params::entries(field, text, max, &MEMBERS)?;

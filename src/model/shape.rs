@@ -1,4 +1,4 @@
-//! SDK response types rendered as JSON in the AWS API's own shape (PascalCase names,
+//! SDK response types rendered as JSON in the AWS API's own shape (`PascalCase` names,
 //! epoch-second timestamps), since the SDK's types do not serialize themselves.
 
 use aws_sdk_dynamodb::types::{
@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 pub struct Obj(Map<String, Value>);
 
 impl Obj {
+    /// `new`.
     pub fn new() -> Self {
         Obj::default()
     }
@@ -37,6 +38,7 @@ impl Obj {
         self
     }
 
+    /// `build`.
     pub fn build(self) -> Value {
         Value::Object(self.0)
     }
@@ -72,7 +74,11 @@ fn throughput(p: &ProvisionedThroughputDescription) -> Value {
 
 fn projection(p: &Projection) -> Value {
     Obj::new()
-        .opt("ProjectionType", p.projection_type().map(|t| t.as_str()))
+        .opt(
+            "ProjectionType",
+            p.projection_type()
+                .map(aws_sdk_dynamodb::types::ProjectionType::as_str),
+        )
         .list("NonKeyAttributes", p.non_key_attributes(), |a| {
             a.as_str().into()
         })
@@ -97,7 +103,7 @@ macro_rules! index {
 
 fn global_index(i: &GlobalSecondaryIndexDescription) -> Value {
     index!(i,
-        .opt("IndexStatus", i.index_status().map(|s| s.as_str()))
+        .opt("IndexStatus", i.index_status().map(aws_sdk_dynamodb::types::IndexStatus::as_str))
         .opt("Backfilling", i.backfilling())
         .opt("ProvisionedThroughput", i.provisioned_throughput().map(throughput))
     )
@@ -107,7 +113,7 @@ fn local_index(i: &LocalSecondaryIndexDescription) -> Value {
     index!(i,)
 }
 
-/// A `TableDescription` as in the DynamoDB API's `CreateTable`, `DescribeTable` and
+/// A `TableDescription` as in the `DynamoDB` API's `CreateTable`, `DescribeTable` and
 /// `DeleteTable` responses.
 pub fn table(t: &TableDescription) -> Value {
     Obj::new()
@@ -119,7 +125,11 @@ pub fn table(t: &TableDescription) -> Value {
         })
         .opt("TableName", t.table_name())
         .list("KeySchema", t.key_schema(), key_schema)
-        .opt("TableStatus", t.table_status().map(|s| s.as_str()))
+        .opt(
+            "TableStatus",
+            t.table_status()
+                .map(aws_sdk_dynamodb::types::TableStatus::as_str),
+        )
         .opt("CreationDateTime", t.creation_date_time().map(timestamp))
         .opt(
             "ProvisionedThroughput",
@@ -133,7 +143,11 @@ pub fn table(t: &TableDescription) -> Value {
             "BillingModeSummary",
             t.billing_mode_summary().map(|b| {
                 Obj::new()
-                    .opt("BillingMode", b.billing_mode().map(|m| m.as_str()))
+                    .opt(
+                        "BillingMode",
+                        b.billing_mode()
+                            .map(aws_sdk_dynamodb::types::BillingMode::as_str),
+                    )
                     .opt(
                         "LastUpdateToPayPerRequestDateTime",
                         b.last_update_to_pay_per_request_date_time().map(timestamp),
@@ -156,7 +170,11 @@ pub fn table(t: &TableDescription) -> Value {
             t.stream_specification().map(|s| {
                 Obj::new()
                     .set("StreamEnabled", s.stream_enabled())
-                    .opt("StreamViewType", s.stream_view_type().map(|v| v.as_str()))
+                    .opt(
+                        "StreamViewType",
+                        s.stream_view_type()
+                            .map(aws_sdk_dynamodb::types::StreamViewType::as_str),
+                    )
                     .build()
             }),
         )
@@ -167,7 +185,11 @@ pub fn table(t: &TableDescription) -> Value {
             "TableClassSummary",
             t.table_class_summary().map(|c| {
                 Obj::new()
-                    .opt("TableClass", c.table_class().map(|x| x.as_str()))
+                    .opt(
+                        "TableClass",
+                        c.table_class()
+                            .map(aws_sdk_dynamodb::types::TableClass::as_str),
+                    )
                     .build()
             }),
         )

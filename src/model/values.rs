@@ -1,4 +1,4 @@
-//! Value mapping between JSON and DynamoDB `AttributeValue`s, named by direction:
+//! Value mapping between JSON and `DynamoDB` `AttributeValue`s, named by direction:
 //! `from_json_typed` (a value in a given [`TypeCode`]), `from_json_natural` (a value in its
 //! natural type) and `from_json_map` (a value map with its value-type map) read JSON into
 //! attributes; `to_json_plain` / `to_json_typed` and `item_to_json_plain` /
@@ -15,7 +15,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
-/// A DynamoDB attribute type, as its code (`S N B BOOL NULL M L SS NS BS`) names it.
+/// A `DynamoDB` attribute type, as its code (`S N B BOOL NULL M L SS NS BS`) names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeCode {
     /// `S`: a string.
@@ -55,7 +55,7 @@ impl TypeCode {
         TypeCode::Bs,
     ];
 
-    /// The code as DynamoDB spells it.
+    /// The code as `DynamoDB` spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             TypeCode::S => "S",
@@ -230,7 +230,7 @@ fn container(field: &str, value: &Value) -> Result<Value> {
     }
 }
 
-/// A JSON value in its natural DynamoDB type: string → S, number → N (every digit kept),
+/// A JSON value in its natural `DynamoDB` type: string → S, number → N (every digit kept),
 /// boolean → BOOL, null → NULL, array → L, object → M.
 pub fn from_json_natural(field: &str, value: &Value) -> Result<AttributeValue> {
     Ok(match value {
@@ -255,7 +255,7 @@ pub fn from_json_natural(field: &str, value: &Value) -> Result<AttributeValue> {
 }
 
 /// A value map and its value-type map (`value` / `value-types`, or
-/// `expression-attribute-values` / `expression-attribute-value-types`) as DynamoDB
+/// `expression-attribute-values` / `expression-attribute-value-types`) as `DynamoDB`
 /// attributes. Every key needs both a value and a type.
 pub fn from_json_map(
     values_field: &str,
@@ -302,10 +302,10 @@ pub fn from_json_map(
         .collect()
 }
 
-/// The most bytes a DynamoDB item may have.
+/// The most bytes a `DynamoDB` item may have.
 pub const MAX_ITEM_BYTES: usize = 400 * 1024;
 
-/// The size of an item as DynamoDB counts it: attribute names and values in UTF-8 (or raw
+/// The size of an item as `DynamoDB` counts it: attribute names and values in UTF-8 (or raw
 /// bytes), numbers at about one byte per two significant digits plus one, one byte for a
 /// boolean or null, and three bytes plus one per member for lists and maps.
 pub fn item_size(item: &Item) -> usize {
@@ -337,7 +337,7 @@ fn value_size(value: &AttributeValue) -> usize {
     }
 }
 
-/// `item` when it fits DynamoDB's item size; otherwise `invalid-input` naming `field`.
+/// `item` when it fits `DynamoDB`'s item size; otherwise `invalid-input` naming `field`.
 pub fn within_item_size(field: &str, item: Item) -> Result<Item> {
     let size = item_size(&item);
     if size > MAX_ITEM_BYTES {
@@ -435,6 +435,7 @@ pub enum ItemFormat {
 }
 
 impl ItemFormat {
+    /// `item`.
     pub fn item(self, item: &Item) -> Value {
         match self {
             ItemFormat::Plain => item_to_json_plain(item),
@@ -442,10 +443,12 @@ impl ItemFormat {
         }
     }
 
+    /// `opt_item`.
     pub fn opt_item(self, item: Option<&Item>) -> Value {
         item.map_or(Value::Null, |i| self.item(i))
     }
 
+    /// `items`.
     pub fn items(self, items: &[Item]) -> Value {
         Value::Array(items.iter().map(|i| self.item(i)).collect())
     }

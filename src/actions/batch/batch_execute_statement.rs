@@ -1,4 +1,4 @@
-//! `batch-execute-statement`: up to 25 PartiQL statements in one request
+//! `batch-execute-statement`: up to 25 `PartiQL` statements in one request
 //! (`BatchExecuteStatement`), all reads or all writes; each statement succeeds or fails on
 //! its own, and the answer lists every statement's item or error, in order. A batch of
 //! writes is delivered at most once (docs/errors.md).
@@ -55,7 +55,11 @@ fn request(i: usize, statement: Statement) -> Result<BatchStatementRequest> {
 fn response(response: &BatchStatementResponse, format: ItemFormat) -> Value {
     let error = response.error().map(|e| {
         Obj::new()
-            .opt("Code", e.code().map(|c| c.as_str()))
+            .opt(
+                "Code",
+                e.code()
+                    .map(aws_sdk_dynamodb::types::BatchStatementErrorCodeEnum::as_str),
+            )
             .opt("Message", e.message())
             .opt("Item", e.item().map(values::item_to_json_plain))
             .build()

@@ -68,8 +68,8 @@ pub(crate) trait Header {
 }
 
 impl Header for Sample {
-    /// `{"TableName", "ItemCount", "SampledItems", "WholeTable"}` (ItemCount as the table's
-    /// description has it: DynamoDB refreshes it about every six hours).
+    /// `{"TableName", "ItemCount", "SampledItems", "WholeTable"}` (`ItemCount` as the table's
+    /// description has it: `DynamoDB` refreshes it about every six hours).
     fn header(&self, table: &TableDescription) -> Obj {
         Obj::new()
             .opt("TableName", table.table_name())

@@ -1,4 +1,4 @@
-//! The connection's actions: checking it, the account's limits, and any DynamoDB
+//! The connection's actions: checking it, the account's limits, and any `DynamoDB`
 //! operation as a raw request.
 
 pub(crate) mod describe_limits;

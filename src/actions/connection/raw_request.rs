@@ -1,4 +1,4 @@
-//! `raw-request`: one PartiQL statement with `?` parameters (`ExecuteStatement`); with
+//! `raw-request`: one `PartiQL` statement with `?` parameters (`ExecuteStatement`); with
 //! `fetch-all`, every page of a `SELECT` (following `NextToken`). A statement other than
 //! `SELECT` is delivered at most once (docs/errors.md).
 

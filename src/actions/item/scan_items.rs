@@ -37,7 +37,7 @@ fn split(input: &Input) -> Result<Split> {
             "segments",
             "cannot be combined with segment and total-segments",
         )),
-        (Some(0), ..) | (Some(17..), ..) => Err(Error::invalid(
+        (Some(0 | 17..), ..) => Err(Error::invalid(
             "segments",
             format!("must be from 1 to {MAX_PARALLEL_SEGMENTS}"),
         )),

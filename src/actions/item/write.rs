@@ -4,7 +4,7 @@
 //! Delivery: without an `idempotency-token` a write is sent by a client that retries only
 //! what cannot have been applied (throttling, failures before sending); a failure after
 //! sending is `outcome-unknown` ([`crate::aws::delivery::write`]). With a token the write is a
-//! one-item `TransactWriteItems` with that `ClientRequestToken`, which DynamoDB applies at
+//! one-item `TransactWriteItems` with that `ClientRequestToken`, which `DynamoDB` applies at
 //! most once within 10 minutes, so every failure may be retried.
 
 use crate::aws::delivery;
@@ -102,7 +102,7 @@ pub(crate) const CONDITION_MEMBERS: [&str; 5] = [
 
 impl Conditions {
     /// The condition members of one entry of a JSON array input (a transaction's action, a
-    /// PartiQL statement takes only the last): expression values in their natural types
+    /// `PartiQL` statement takes only the last): expression values in their natural types
     /// unless typed by `expression-attribute-value-types`.
     pub(crate) fn of_entry(entry: &input::Params) -> Result<Conditions> {
         Ok(Conditions {

@@ -20,7 +20,8 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         Obj::new()
             .opt(
                 "TimeToLiveStatus",
-                d.time_to_live_status().map(|s| s.as_str()),
+                d.time_to_live_status()
+                    .map(aws_sdk_dynamodb::types::TimeToLiveStatus::as_str),
             )
             .opt("AttributeName", d.attribute_name())
             .build()

@@ -1,4 +1,4 @@
-//! `execute-transaction`: up to 100 PartiQL statements applied all or none
+//! `execute-transaction`: up to 100 `PartiQL` statements applied all or none
 //! (`ExecuteTransaction`), all reads or all writes. Delivery and errors:
 //! [`crate::aws::transaction`].
 
