@@ -20,15 +20,15 @@ use wasmtime::format_err;
 use wasmtime::Engine;
 
 /// One exported action: where to find it and the types of its parameters.
-pub struct Action {
+pub(crate) struct Action {
     pub(crate) index: ComponentExportIndex,
-    pub params: Vec<(String, Type)>,
+    pub(crate) params: Vec<(String, Type)>,
     /// The case names of its error variant (`result<_, error>`), if it has one.
-    pub error_cases: Vec<String>,
+    pub(crate) error_cases: Vec<String>,
 }
 
 /// What a call into the guest came to.
-pub enum CallOutcome {
+pub(crate) enum CallOutcome {
     /// The function returned its output (JSON text) or its error (as JSON).
     Returned(Result<String, Value>),
     /// The guest trapped (a panic, an out-of-bounds access, the memory cap, ...).
@@ -53,17 +53,17 @@ pub struct StepStats {
 }
 
 /// A finished call and what the sandbox saw during it.
-pub struct Call {
-    pub outcome: CallOutcome,
-    pub stats: StepStats,
+pub(crate) struct Call {
+    pub(crate) outcome: CallOutcome,
+    pub(crate) stats: StepStats,
     /// Requests the sandbox refused, as `METHOD origin (why)`.
-    pub refused: Vec<String>,
+    pub(crate) refused: Vec<String>,
     /// What the guest wrote to standard error.
-    pub stderr: String,
+    pub(crate) stderr: String,
 }
 
 /// The engine, the pre-linked component and its actions; shared by every step.
-pub struct Runtime {
+pub(crate) struct Runtime {
     pub(crate) engine: Engine,
     pub(crate) pre: InstancePre<StepState>,
     actions: HashMap<String, Action>,
@@ -80,7 +80,7 @@ impl Runtime {
     /// Load the component at `path`, link it against WASI and `wasi:http`, and find the
     /// actions in its export `interface`; `pooled_steps` instance slots (0: allocate each
     /// step's instance on demand).
-    pub fn load(
+    pub(crate) fn load(
         path: &Path,
         interface: &str,
         cache_dir: Option<&Path>,
@@ -102,7 +102,7 @@ impl Runtime {
     }
 
     /// The actions the component exports, by name.
-    pub fn actions(&self) -> &HashMap<String, Action> {
+    pub(crate) fn actions(&self) -> &HashMap<String, Action> {
         &self.actions
     }
 
@@ -111,7 +111,7 @@ impl Runtime {
     /// permits. Returns the call and the instance, which the caller may keep for the next
     /// step of the connection when the call returned (never after a trap, a timeout or a
     /// limit).
-    pub async fn call(
+    pub(crate) async fn call(
         &self,
         action: &Action,
         params: &[Val],

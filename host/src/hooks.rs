@@ -9,13 +9,13 @@ use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{RequestOptions, WasiBody, WasiHttpHooks};
 
 /// Where a step's requests may go and how they are sent.
-pub struct Outbound {
+pub(crate) struct Outbound {
     /// The origins the step's connection implies.
-    pub origins: Vec<Origin>,
+    pub(crate) origins: Vec<Origin>,
     /// The operator's policy for the addresses those names resolve to.
-    pub egress: Arc<Egress>,
+    pub(crate) egress: Arc<Egress>,
     /// The connections requests are sent on.
-    pub pool: Pool,
+    pub(crate) pool: Pool,
 }
 
 /// The outgoing-request hook: requests to an allowed origin are sent (on a pooled

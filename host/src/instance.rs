@@ -75,14 +75,14 @@ pub(crate) fn set_deadline(store: &mut Store<StepState>, limits: Limits) {
 }
 
 /// An instance and its store, kept between the steps of one connection.
-pub struct Warm {
+pub(crate) struct Warm {
     pub(crate) store: Store<StepState>,
     pub(crate) instance: Instance,
     pub(crate) stderr: MemoryOutputPipe,
     /// Steps this instance has run.
-    pub steps: u32,
+    pub(crate) steps: u32,
     /// When its last step ended.
-    pub last_used: Instant,
+    pub(crate) last_used: Instant,
 }
 
 impl Warm {
@@ -97,7 +97,7 @@ impl Warm {
     }
 
     /// The linear memory the guest holds.
-    pub fn memory_bytes(&self) -> usize {
+    pub(crate) fn memory_bytes(&self) -> usize {
         self.store.data().limiter.memory
     }
 }

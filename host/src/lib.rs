@@ -42,6 +42,7 @@ mod pool;
 mod reuse;
 pub mod sandbox;
 pub mod serve;
+pub mod status;
 mod step;
 
 pub use call::StepStats;

@@ -11,24 +11,24 @@ use std::time::Duration;
 
 /// A step's labels: the action and how it ended (`ok` or the error kind).
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct StepLabels {
-    pub action: String,
-    pub outcome: String,
+pub(crate) struct StepLabels {
+    pub(crate) action: String,
+    pub(crate) outcome: String,
 }
 
 /// A step latency's label: the action.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct ActionLabel {
-    pub action: String,
+pub(crate) struct ActionLabel {
+    pub(crate) action: String,
 }
 
 /// Every metric the service keeps, and the registry that prints them.
-pub struct Metrics {
+pub(crate) struct Metrics {
     registry: Registry,
     steps: Family<StepLabels, Counter>,
     latency: Family<ActionLabel, Histogram>,
-    pub in_flight: Gauge,
-    pub instances: Gauge,
+    pub(crate) in_flight: Gauge,
+    pub(crate) instances: Gauge,
     refused: Counter,
 }
 
@@ -75,7 +75,7 @@ impl Default for Metrics {
 
 impl Metrics {
     /// Count one finished step.
-    pub fn step(&self, action: &str, outcome: &str, took: Duration, refused: usize) {
+    pub(crate) fn step(&self, action: &str, outcome: &str, took: Duration, refused: usize) {
         let labels = StepLabels {
             action: action.to_string(),
             outcome: outcome.to_string(),
@@ -91,7 +91,7 @@ impl Metrics {
     }
 
     /// Everything, in the Prometheus text format.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut text = String::new();
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);

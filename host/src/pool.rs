@@ -87,7 +87,7 @@ impl http_body::Body for Timed {
 
 /// The I/O future of one request, as wasmtime takes it: done when its response body has
 /// been read or dropped, failed with the body's error.
-pub type Io = Box<dyn Future<Output = Result<(), Error>> + Send>;
+pub(crate) type Io = Box<dyn Future<Output = Result<(), Error>> + Send>;
 
 struct Idle {
     sender: SendRequest<Full<Bytes>>,
@@ -96,7 +96,7 @@ struct Idle {
 
 /// Idle connections by origin (`scheme://host:port`), shared by every step of a host.
 #[derive(Clone, Default)]
-pub struct Pool {
+pub(crate) struct Pool {
     idle: Arc<Mutex<HashMap<String, Vec<Idle>>>>,
 }
 
@@ -121,7 +121,7 @@ fn tls_config() -> Arc<rustls::ClientConfig> {
 }
 
 /// Lock a mutex whose data stays valid even if a holder panicked.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -227,7 +227,7 @@ impl Pool {
     }
 
     /// Send `request` on a pooled connection to its origin, or a new one.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         request: http::Request<WasiBody>,
         options: Option<RequestOptions>,

@@ -78,7 +78,7 @@ impl Server {
 }
 
 #[test]
-fn every_error_kind_gets_its_status() {
+fn eight_error_kinds_reached_through_serve_get_their_statuses() {
     let server = Server::start(&["--step-timeout", "5"]);
     let region = "eu-south-2";
     create_table(region, "served", false);
@@ -314,4 +314,20 @@ fn a_thousand_steps_over_16_connections_all_succeed() {
     let actions: Value = serde_json::from_str(&actions).unwrap();
     assert!(actions["signatures"]["list-tables"].is_object());
     assert_eq!(server.get("/readyz").0, 200);
+}
+
+#[test]
+fn every_error_kind_of_the_component_has_a_status() {
+    let kinds = host().error_kinds();
+    for kind in [
+        "invalid-input",
+        "outcome-unknown",
+        "transaction-canceled",
+        "trap",
+        "limit",
+    ] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+    let missing = connector_host::status::kinds_without_status(host());
+    assert!(missing.is_empty(), "no status for {missing:?}");
 }
