@@ -5,7 +5,7 @@ use crate::error::{Error, Kind, Reason};
 use std::future::Future;
 
 // The generated bindings are the one place with `unsafe` code (the canonical ABI glue).
-#[allow(unsafe_code, unreachable_pub, missing_docs)]
+#[allow(unsafe_code, unreachable_pub, missing_docs, clippy::pedantic)]
 mod bindings {
     wit_bindgen::generate!({
         world: "connector",

@@ -5,7 +5,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use std::error::Error as StdError;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// What kind of failure an error is; mirrors the WIT `connector-error` cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +96,7 @@ impl Error {
     }
 
     /// Prefix the message with where the error happened (e.g. "assuming role").
+    #[must_use]
     pub fn context(mut self, context: &str) -> Self {
         self.message = format!("{context}: {}", self.message);
         self
@@ -108,6 +109,7 @@ pub const MESSAGE_LIMIT: usize = 2048;
 
 impl Error {
     /// The error with its message cut to [`MESSAGE_LIMIT`] bytes (at a character boundary).
+    #[must_use]
     pub fn capped(mut self) -> Self {
         if self.message.len() > MESSAGE_LIMIT {
             let mut end = MESSAGE_LIMIT;
@@ -116,7 +118,7 @@ impl Error {
             }
             let cut = self.message.len() - end;
             self.message.truncate(end);
-            self.message.push_str(&format!("… ({cut} bytes cut)"));
+            let _ = write!(self.message, "… ({cut} bytes cut)");
         }
         self
     }

@@ -1,6 +1,6 @@
 //! Step latency: the component through the host against native `aws-sdk-dynamodb`, in one
 //! run, against the same endpoints: a stub server inside this benchmark (answers valid
-//! DynamoDB JSON at once, so connector overhead shows) and moto.
+//! `DynamoDB` JSON at once, so connector overhead shows) and moto.
 //!
 //! Run with `scripts/bench.sh` (or `cargo bench -p connector-host --bench steps` after
 //! `scripts/setup.sh` and building the component). Prints a table of p50/p99 and ratios to
@@ -24,7 +24,7 @@ const TABLE: &str = "bench";
 
 // ---------------------------------------------------------------- the stub server
 
-/// Items per stub `Scan` page (DynamoDB pages by 1 MB; these items are ~60 bytes).
+/// Items per stub `Scan` page (`DynamoDB` pages by 1 MB; these items are ~60 bytes).
 const SCAN_PAGE: usize = 1000;
 
 /// What the stub holds: `tables` table names (`ListTables`), and `items` items of the
@@ -38,8 +38,9 @@ struct Stub {
 /// One stub `Scan` page: the items of the request's segment (id modulo the segment count)
 /// after its `ExclusiveStartKey`.
 fn stub_scan(request: &Value, items: usize) -> String {
-    let segment = request["Segment"].as_u64().unwrap_or(0) as usize;
-    let total = request["TotalSegments"].as_u64().unwrap_or(1) as usize;
+    let number = |key: &str, absent: u64| request[key].as_u64().unwrap_or(absent);
+    let segment = usize::try_from(number("Segment", 0)).unwrap_or(0);
+    let total = usize::try_from(number("TotalSegments", 1)).unwrap_or(1);
     let start = request["ExclusiveStartKey"]["id"]["N"]
         .as_str()
         .and_then(|n| n.parse::<usize>().ok())
@@ -67,7 +68,7 @@ fn stub_answer(operation: &str, body: &[u8], stub: Stub) -> String {
                 .and_then(|s| s.strip_prefix("table-"))
                 .and_then(|n| n.parse::<usize>().ok())
                 .map_or(0, |n| n + 1);
-            let limit = request["Limit"].as_u64().unwrap_or(100) as usize;
+            let limit = usize::try_from(request["Limit"].as_u64().unwrap_or(100)).unwrap_or(100);
             let end = (start + limit).min(tables);
             let names: Vec<String> = (start..end).map(|i| format!("table-{i:06}")).collect();
             let mut out = json!({ "TableNames": names });
@@ -215,7 +216,7 @@ impl Op {
     }
 
     /// The step for this operation; item steps pass the key schema, as a platform that
-    /// knows its tables would (no DescribeTable round trip).
+    /// knows its tables would (no `DescribeTable` round trip).
     fn step(self, endpoint: &str) -> Value {
         let input = match self {
             Op::ListTables => json!({"region": "us-east-1"}),
@@ -225,12 +226,12 @@ impl Op {
                 "value": {"id": 1, "name": "Rose", "tags": ["a", "b"]},
                 "value-types": {"id": "N", "name": "S", "tags": "SS"}}),
         };
-        step_at(endpoint, self.name(), input)
+        step_at(endpoint, self.name(), &input)
     }
 }
 
 /// The step document of `action` with `input` against `endpoint`.
-fn step_at(endpoint: &str, action: &str, input: Value) -> Value {
+fn step_at(endpoint: &str, action: &str, input: &Value) -> Value {
     json!({"connection": {"type": "access-key", "access-key-id": "AKIDBENCH",
         "secret-access-key": "bench-secret", "endpoint-url": endpoint},
         "action": action, "input": input})
@@ -311,14 +312,14 @@ fn bulk(runtime: &tokio::runtime::Runtime, host: &Host, endpoint: (&str, &str), 
     let write = step_at(
         url,
         "batch-write-items",
-        json!({"region": "us-east-1", "requests": {TABLE: puts}}),
+        &json!({"region": "us-east-1", "requests": {TABLE: puts}}),
     );
     let run = |step: &Value, expect: (&str, usize)| {
         let out = host.run_step(step).unwrap();
         assert_eq!(out[expect.0], expect.1, "{name}");
     };
     let native = time(n, || {
-        runtime.block_on(native_batch_write(&client, BULK_ITEMS))
+        runtime.block_on(native_batch_write(&client, BULK_ITEMS));
     });
     let component = time(n, || run(&write, ("Written", BULK_ITEMS)));
     let work = format!("batch-write-items, {BULK_ITEMS} items");
@@ -326,7 +327,7 @@ fn bulk(runtime: &tokio::runtime::Runtime, host: &Host, endpoint: (&str, &str), 
     for segments in [1, 4] {
         let input = json!({"region": "us-east-1", "table-name": TABLE, "fetch-all": true,
             "segments": segments});
-        let scan = step_at(url, "scan-items", input);
+        let scan = step_at(url, "scan-items", &input);
         let native = time(n, || {
             assert_eq!(runtime.block_on(native_scan(&client, segments)), BULK_ITEMS);
         });
@@ -382,7 +383,7 @@ fn infer_rows(host: &Host, endpoint: (&str, &str), n: usize) {
     let (name, url) = endpoint;
     for size in [1_000usize, BULK_ITEMS] {
         let input = json!({"region": "us-east-1", "table-name": TABLE, "sample-size": size});
-        let step = step_at(url, "infer-schema", input);
+        let step = step_at(url, "infer-schema", &input);
         let mut peak = 0;
         let component = time(n, || {
             let (result, stats) = host.run_step_with_stats(&step);
@@ -393,7 +394,7 @@ fn infer_rows(host: &Host, endpoint: (&str, &str), n: usize) {
         let python = figures(runs.iter().map(|r| r.0).collect());
         let heap = runs.iter().map(|r| r.1).max().unwrap_or(0);
         let per_item = |d: Duration| d.as_secs_f64() * 1e6 / size as f64;
-        let mib = |bytes: u64| bytes as f64 / (1 << 20) as f64;
+        let mib = |bytes: u64| bytes as f64 / f64::from(1 << 20);
         println!(
             "| {name} | {size} | {} ms ({:.1} µs/item) | {:.1} MiB | {} ms ({:.1} µs/item) | {:.1} MiB | {:.2}× |",
             ms(component.p50),
@@ -410,8 +411,8 @@ fn infer_rows(host: &Host, endpoint: (&str, &str), n: usize) {
 // ---------------------------------------------------------------- the peers' SDKs
 
 /// The SDKs other platforms run doing `op` against `endpoint` with long-lived clients, `n`
-/// timed calls each (in their own processes, start-up excluded): boto3 (OpenMetadata), the
-/// JS SDK v3 client and its DocumentClient (Prismatic, n8n).
+/// timed calls each (in their own processes, start-up excluded): boto3 (`OpenMetadata`), the
+/// JS SDK v3 client and its `DocumentClient` (Prismatic, n8n).
 fn peers(op: Op, endpoint: &str, n: usize) -> Vec<(&'static str, Figures)> {
     let peers_dir = test_support::workspace().join("scripts/peers");
     let iterations = n.to_string();
@@ -537,6 +538,8 @@ struct Figures {
 
 fn figures(mut samples: Vec<Duration>) -> Figures {
     samples.sort();
+    // The nearest-rank percentile of at most a few thousand samples.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
     Figures {
         p50: at(0.50),
@@ -588,31 +591,11 @@ fn cold_step(component: &Path, cache: &Path, step: &Value) {
     );
 }
 
-fn main() {
-    // BENCH_COMPONENT measures another build of the component (e.g. other profile settings).
-    let component = std::env::var_os("BENCH_COMPONENT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| test_support::component().to_path_buf());
-    assert!(
-        component.exists(),
-        "build the component first: scripts/bench.sh does"
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let stub = start_stub(
-        &runtime,
-        Stub {
-            tables: 3,
-            items: BULK_ITEMS,
-        },
-    );
-    let moto = test_support::moto().to_string();
-    let cache = tempfile::tempdir().unwrap();
-    let options = |cache_dir: Option<PathBuf>| Options {
-        component: component.clone(),
+/// The host options of the benchmark: `component`, the workspace manifest, loopback
+/// allowed, a one-minute deadline, and the compile cache in `cache_dir`.
+fn bench_options(component: &Path, cache_dir: Option<PathBuf>) -> Options {
+    Options {
+        component: component.to_path_buf(),
         manifest: Some(test_support::manifest()),
         cache_dir,
         egress: connector_host::Egress {
@@ -620,24 +603,18 @@ fn main() {
             allow_any: false,
         },
         limits: Limits {
-            timeout: Duration::from_secs(60),
+            timeout: Duration::from_mins(1),
             memory_bytes: 512 << 20,
             ..Limits::default()
         },
         ..Options::default()
-    };
+    }
+}
 
-    let started = Instant::now();
-    drop(Host::new(options(None)).unwrap());
-    let compile = started.elapsed();
-    drop(Host::new(options(Some(cache.path().to_path_buf()))).unwrap());
-    let started = Instant::now();
-    let host = Host::new(options(Some(cache.path().to_path_buf()))).unwrap();
-    let cache_load = started.elapsed();
-
-    // moto needs the table for item operations.
+/// The table the item operations use on moto.
+fn create_moto_table(runtime: &tokio::runtime::Runtime, moto: &str) {
     runtime.block_on(async {
-        native_client(&moto)
+        native_client(moto)
             .create_table()
             .table_name(TABLE)
             .attribute_definitions(
@@ -659,67 +636,82 @@ fn main() {
             .await
             .unwrap();
     });
+}
 
-    let fresh_host = Host::new(Options {
-        reuse: Reuse::off(),
-        ..options(Some(cache.path().to_path_buf()))
-    })
-    .unwrap();
-    println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
-    println!("| --- | --- | --- | ---: | ---: | ---: |");
+/// The hosts the rows measure: one that reuses instances and one that does not.
+struct Hosts<'a> {
+    reused: &'a Host,
+    fresh: &'a Host,
+}
+
+/// The warm-step table on one endpoint: every contender of every operation. Returns the
+/// instantiation times of the fresh-instance steps.
+fn warm_rows(
+    runtime: &tokio::runtime::Runtime,
+    hosts: &Hosts,
+    (endpoint_name, endpoint): (&str, &str),
+    (warm_n, cold_n): (usize, usize),
+    (component, cache): (&Path, &Path),
+) -> Vec<Duration> {
     let mut instantiate = Vec::new();
-    for (endpoint_name, endpoint, warm_n, cold_n) in
-        [("stub", &stub, 400, 40), ("moto", &moto, 150, 20)]
-    {
-        for op in [Op::ListTables, Op::GetItem, Op::UpsertItem] {
-            let client = native_client(endpoint);
-            let native = time(warm_n, || runtime.block_on(op.native(&client)));
-            let fresh = time(warm_n, || {
-                runtime.block_on(op.native(&native_client(endpoint)))
-            });
-            let step = op.step(endpoint);
-            let reused = time(warm_n, || host.run_step(&step).map(drop).unwrap());
-            let warm = time(warm_n, || {
-                let (result, stats) = fresh_host.run_step_with_stats(&step);
-                result.unwrap();
-                instantiate.push(stats.instantiate);
-            });
-            let cold = time(cold_n, || cold_step(&component, cache.path(), &step));
-            let mut rows = vec![
-                ("native, long-lived client", native),
-                ("native, fresh client", fresh),
-                ("component, warm step, instance reused", reused),
-                ("component, warm step, fresh instance", warm),
-                ("component, cold process", cold),
-            ];
-            if endpoint_name == "stub" {
-                rows.extend(peers(op, endpoint, warm_n));
-            }
-            let native = rows[0].1.p50;
-            for (name, f) in &rows {
-                println!(
-                    "| {endpoint_name} | {} | {name} | {} | {} | {:.2}× |",
-                    op.name(),
-                    ms(f.p50),
-                    ms(f.p99),
-                    f.p50.as_secs_f64() / native.as_secs_f64()
-                );
-            }
+    for op in [Op::ListTables, Op::GetItem, Op::UpsertItem] {
+        let client = native_client(endpoint);
+        let native = time(warm_n, || runtime.block_on(op.native(&client)));
+        let fresh = time(warm_n, || {
+            runtime.block_on(op.native(&native_client(endpoint)));
+        });
+        let step = op.step(endpoint);
+        let reused = time(warm_n, || hosts.reused.run_step(&step).map(drop).unwrap());
+        let warm = time(warm_n, || {
+            let (result, stats) = hosts.fresh.run_step_with_stats(&step);
+            result.unwrap();
+            instantiate.push(stats.instantiate);
+        });
+        let cold = time(cold_n, || cold_step(component, cache, &step));
+        let mut rows = vec![
+            ("native, long-lived client", native),
+            ("native, fresh client", fresh),
+            ("component, warm step, instance reused", reused),
+            ("component, warm step, fresh instance", warm),
+            ("component, cold process", cold),
+        ];
+        if endpoint_name == "stub" {
+            rows.extend(peers(op, endpoint, warm_n));
+        }
+        let native = rows[0].1.p50;
+        for (name, f) in &rows {
+            println!(
+                "| {endpoint_name} | {} | {name} | {} | {} | {:.2}× |",
+                op.name(),
+                ms(f.p50),
+                ms(f.p99),
+                f.p50.as_secs_f64() / native.as_secs_f64()
+            );
         }
     }
+    instantiate
+}
 
-    dist_rows(&component, &stub, &options);
-
+/// Steps per second of one and two `serve` replicas.
+fn service_rows(moto: &str, component: &Path) {
     println!();
     println!("| replicas of `connector-host serve` | steps/s (list-tables on moto, 16 clients, round robin) |");
     println!("| ---: | ---: |");
     for replicas in [1, 2] {
-        let rate = service_throughput(replicas, &moto, &component);
+        let rate = service_throughput(replicas, moto, component);
         println!("| {replicas} | {rate:.0} |");
     }
+}
 
+/// Size, compile, cache-load and instantiation figures.
+fn start_up_rows(
+    component: &Path,
+    compile: Duration,
+    cache_load: Duration,
+    instantiate: Vec<Duration>,
+) {
     println!();
-    let size = std::fs::metadata(&component).unwrap().len();
+    let size = std::fs::metadata(component).unwrap().len();
     println!("| figure | value |");
     println!("| --- | --- |");
     println!(
@@ -735,23 +727,120 @@ fn main() {
         "| instantiate (p50 over warm steps) | {} ms |",
         ms(figures(instantiate).p50)
     );
+}
 
+/// One fetch-all step of `action` against a fresh stub: its time and the guest's peak
+/// memory, after checking it returned `expected` items (as `count` reads them).
+fn fetch_all_row(
+    (runtime, host): (&tokio::runtime::Runtime, &Host),
+    stub: Stub,
+    (action, input): (&str, &Value),
+    (count, expected): (fn(&Value) -> usize, usize),
+    what: &str,
+) {
+    let url = start_stub(runtime, stub);
+    let started = Instant::now();
+    let (result, stats) = host.run_step_with_stats(&step_at(&url, action, input));
+    let elapsed = started.elapsed();
+    assert_eq!(count(&result.unwrap()), expected);
+    println!(
+        "| {what} | {} ms, guest peak memory {:.1} MiB |",
+        ms(elapsed),
+        stats.peak_memory_bytes as f64 / f64::from(1 << 20)
+    );
+}
+
+/// Memory of list-tables fetch-all over 1,000 and 10,000 tables.
+fn list_memory_rows(runtime: &tokio::runtime::Runtime, host: &Host) {
+    let input = json!({"region": "us-east-1", "fetch-all": true});
+    let names = |out: &Value| out["TableNames"].as_array().map_or(0, Vec::len);
     for tables in [1_000usize, 10_000] {
-        let url = start_stub(&runtime, Stub { tables, items: 0 });
-        let input = json!({"region": "us-east-1", "fetch-all": true});
-        let step = step_at(&url, "list-tables", input);
-        let started = Instant::now();
-        let (result, stats) = host.run_step_with_stats(&step);
-        let elapsed = started.elapsed();
-        let names = result.unwrap()["TableNames"].as_array().map_or(0, Vec::len);
-        assert_eq!(names, tables);
-        println!(
-            "| list-tables fetch-all, {tables} tables ({} pages) | {} ms, guest peak memory {:.1} MiB |",
-            tables.div_ceil(100),
-            ms(elapsed),
-            stats.peak_memory_bytes as f64 / (1 << 20) as f64
+        let what = format!(
+            "list-tables fetch-all, {tables} tables ({} pages)",
+            tables.div_ceil(100)
         );
+        let stub = Stub { tables, items: 0 };
+        let step = ("list-tables", &input);
+        fetch_all_row((runtime, host), stub, step, (names, tables), &what);
     }
+}
+
+/// Memory of scan-items fetch-all over 1,000 and 10,000 items.
+fn scan_memory_rows(runtime: &tokio::runtime::Runtime, host: &Host) {
+    println!();
+    let input = json!({"region": "us-east-1", "table-name": TABLE, "fetch-all": true});
+    let count = |out: &Value| {
+        out["Count"]
+            .as_u64()
+            .map_or(0, |n| usize::try_from(n).unwrap())
+    };
+    for items in [1_000usize, BULK_ITEMS] {
+        let what = format!(
+            "scan-items fetch-all, {items} items ({} pages)",
+            items.div_ceil(SCAN_PAGE)
+        );
+        let stub = Stub { tables: 0, items };
+        let step = ("scan-items", &input);
+        fetch_all_row((runtime, host), stub, step, (count, items), &what);
+    }
+}
+
+fn main() {
+    // BENCH_COMPONENT measures another build of the component (e.g. other profile settings).
+    let component = std::env::var_os("BENCH_COMPONENT")
+        .map_or_else(|| test_support::component().to_path_buf(), PathBuf::from);
+    assert!(
+        component.exists(),
+        "build the component first: scripts/bench.sh does"
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let stub = start_stub(
+        &runtime,
+        Stub {
+            tables: 3,
+            items: BULK_ITEMS,
+        },
+    );
+    let moto = test_support::moto().to_string();
+    let cache = tempfile::tempdir().unwrap();
+    let options = |cache_dir: Option<PathBuf>| bench_options(&component, cache_dir);
+
+    let started = Instant::now();
+    drop(Host::new(options(None)).unwrap());
+    let compile = started.elapsed();
+    drop(Host::new(options(Some(cache.path().to_path_buf()))).unwrap());
+    let started = Instant::now();
+    let host = Host::new(options(Some(cache.path().to_path_buf()))).unwrap();
+    let cache_load = started.elapsed();
+    create_moto_table(&runtime, &moto);
+    let fresh_host = Host::new(Options {
+        reuse: Reuse::off(),
+        ..options(Some(cache.path().to_path_buf()))
+    })
+    .unwrap();
+    let hosts = Hosts {
+        reused: &host,
+        fresh: &fresh_host,
+    };
+
+    println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
+    println!("| --- | --- | --- | ---: | ---: | ---: |");
+    let mut instantiate = Vec::new();
+    for (endpoint, counts) in [
+        (("stub", stub.as_str()), (400, 40)),
+        (("moto", moto.as_str()), (150, 20)),
+    ] {
+        let cold = (component.as_path(), cache.path());
+        instantiate.extend(warm_rows(&runtime, &hosts, endpoint, counts, cold));
+    }
+    dist_rows(&component, &stub, &options);
+    service_rows(&moto, &component);
+    start_up_rows(&component, compile, cache_load, instantiate);
+    list_memory_rows(&runtime, &host);
 
     println!();
     println!("| endpoint | work | contender | p50 ms | p99 ms | p50 / native |");
@@ -764,20 +853,5 @@ fn main() {
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     infer_rows(&fresh_host, ("stub", &stub), 5);
     infer_rows(&fresh_host, ("moto", &moto), 3);
-
-    println!();
-    for items in [1_000usize, BULK_ITEMS] {
-        let url = start_stub(&runtime, Stub { tables: 0, items });
-        let input = json!({"region": "us-east-1", "table-name": TABLE, "fetch-all": true});
-        let started = Instant::now();
-        let (result, stats) = host.run_step_with_stats(&step_at(&url, "scan-items", input));
-        let elapsed = started.elapsed();
-        assert_eq!(result.unwrap()["Count"], items);
-        println!(
-            "| scan-items fetch-all, {items} items ({} pages) | {} ms, guest peak memory {:.1} MiB |",
-            items.div_ceil(SCAN_PAGE),
-            ms(elapsed),
-            stats.peak_memory_bytes as f64 / (1 << 20) as f64
-        );
-    }
+    scan_memory_rows(&runtime, &host);
 }

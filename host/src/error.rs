@@ -198,7 +198,7 @@ impl StepError {
 }
 
 /// `text` with every occurrence of each of `secrets` replaced by `[redacted]`.
-pub fn redact(text: &str, secrets: &[&str]) -> String {
+pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
     secrets
         .iter()
         .filter(|s| !s.is_empty())

@@ -76,7 +76,7 @@ struct HostArgs {
     /// The component's manifest.
     #[arg(long, value_name = "PATH")]
     manifest: Option<PathBuf>,
-    /// The compile cache (default: $CONNECTOR_HOST_CACHE_DIR, else ~/.cache/connector-host).
+    /// The compile cache (default: $`CONNECTOR_HOST_CACHE_DIR`, else ~/.cache/connector-host).
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
     /// Let endpoint overrides name this host, domain suffix, address or network (the

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 /// Attempts per batch while items come back unprocessed.
 pub const MAX_ATTEMPTS: u32 = 8;
-/// The first backoff ceiling; it doubles per attempt up to 64 times this (3.2 s).
-const BACKOFF: Duration = Duration::from_millis(50);
+/// The first backoff ceiling in milliseconds; it doubles per attempt up to 64 times this (3.2 s).
+const BACKOFF_MS: u64 = 50;
 
-/// A random wait up to `BACKOFF * 2^attempt` (full jitter).
+/// A random wait up to `BACKOFF_MS * 2^attempt` milliseconds (full jitter).
 pub fn delay(attempt: u32) -> Duration {
     use std::hash::{BuildHasher, Hasher};
-    let ceiling = BACKOFF.as_millis() as u64 * (1 << attempt.min(6));
+    let ceiling = BACKOFF_MS << attempt.min(6);
     // `RandomState` is seeded from the platform's randomness (`wasi:random` in the guest).
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u32(attempt);

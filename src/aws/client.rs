@@ -269,7 +269,7 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         .role_session_name(session_name.unwrap_or(DEFAULT_SESSION_NAME))
         .set_external_id(external_id.map(str::to_string))
         .set_source_identity(source_identity.map(str::to_string))
-        .set_duration_seconds(c.duration_seconds.map(|s| s as i32))
+        .set_duration_seconds(c.duration_seconds.and_then(|s| i32::try_from(s).ok()))
         .send()
         .await
         .map_err(|e| Error::from(e).context(&format!("assuming role {role}")))?;

@@ -225,6 +225,8 @@ mod tests {
     /// Every `wasi:http` error code and whether a request that failed with it can have
     /// been sent.
     fn every_code() -> Vec<(ErrorCode, Sent)> {
+        use ErrorCode as C;
+        use Sent::{Maybe, No};
         let field = || FieldSizePayload {
             field_name: None,
             field_size: None,
@@ -237,8 +239,6 @@ mod tests {
             alert_id: None,
             alert_message: None,
         };
-        use ErrorCode as C;
-        use Sent::{Maybe, No};
         vec![
             (C::DnsTimeout, No),
             (C::DnsError(dns), No),

@@ -79,11 +79,12 @@ pub fn cut<T, C>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Ready;
 
     /// A source of `len` numbers served in pages of `size`, cursor = next offset.
-    async fn page(offset: Option<usize>, len: usize, size: usize) -> Result<Vec<usize>> {
+    fn page(offset: Option<usize>, len: usize, size: usize) -> Ready<Result<Vec<usize>>> {
         let from = offset.unwrap_or(0);
-        Ok((from..len.min(from + size)).collect())
+        std::future::ready(Ok((from..len.min(from + size)).collect()))
     }
 
     fn run<T>(f: impl Future<Output = T>) -> T {

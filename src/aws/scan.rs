@@ -39,7 +39,7 @@ pub struct Sample {
 /// Read up to `size` items with `request` in `segments` parallel segments, each up to its
 /// share; the sample is the whole table when every segment ran out within its share.
 pub async fn sample(request: ScanFluentBuilder, size: usize, segments: i32) -> Result<Sample> {
-    let share = size.div_ceil(segments as usize);
+    let share = size.div_ceil(usize::try_from(segments).unwrap_or(1).max(1));
     let want = Want {
         all: true,
         max: Some(share),

@@ -21,8 +21,10 @@ const MAX_PAUSE: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Until {
     /// ACTIVE; with `indexes`, every global secondary index ACTIVE too.
-    /// Active { indexes: bool },
-    Active { indexes: bool },
+    Active {
+        /// Wait for every global secondary index as well.
+        indexes: bool,
+    },
     /// The table no longer exists.
     Deleted,
 }

@@ -127,12 +127,17 @@ pub enum Hint {
 
 /// The hint of the last segment of a column path (`customer.firstName` → name).
 pub fn hint(path: &str) -> Hint {
-    let last = path.rsplit(['.', '[']).next().unwrap_or(path);
-    let word: String = last
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    const PHONE: [&str; 8] = [
+        "phone",
+        "phonenumber",
+        "mobile",
+        "mobilenumber",
+        "tel",
+        "telephone",
+        "cell",
+        "fax",
+    ];
+    const BIRTH: [&str; 5] = ["dob", "dateofbirth", "birthdate", "birthday", "birthdt"];
     const NAMES: [&str; 11] = [
         "name",
         "firstname",
@@ -146,17 +151,12 @@ pub fn hint(path: &str) -> Hint {
         "contactname",
         "personname",
     ];
-    const BIRTH: [&str; 5] = ["dob", "dateofbirth", "birthdate", "birthday", "birthdt"];
-    const PHONE: [&str; 8] = [
-        "phone",
-        "phonenumber",
-        "mobile",
-        "mobilenumber",
-        "tel",
-        "telephone",
-        "cell",
-        "fax",
-    ];
+    let last = path.rsplit(['.', '[']).next().unwrap_or(path);
+    let word: String = last
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
     match word.as_str() {
         w if NAMES.contains(&w) => Hint::Name,
         w if BIRTH.contains(&w) => Hint::Birth,
@@ -180,10 +180,10 @@ pub fn kinds(hint: Hint, text: &str) -> impl Iterator<Item = Kind> + '_ {
 }
 
 fn email(text: &str) -> bool {
+    const LOCAL: &str = ".!#$%&'*+/=?^_`{|}~-";
     let Some((local, domain)) = text.split_once('@') else {
         return false;
     };
-    const LOCAL: &str = ".!#$%&'*+/=?^_`{|}~-";
     let local_ok = (1..=64).contains(&local.len())
         && !local.starts_with('.')
         && !local.ends_with('.')

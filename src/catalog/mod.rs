@@ -29,5 +29,6 @@ pub fn sample_sizes(size: Option<u32>, segments: Option<u32>) -> Result<(usize, 
     if !(1..=16).contains(&segments) {
         return Err(Error::invalid("segments", "must be from 1 to 16"));
     }
-    Ok((size as usize, segments as i32))
+    // Both are in range here: up to 100,000 and 16.
+    Ok((size as usize, segments.cast_signed()))
 }

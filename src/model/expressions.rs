@@ -31,7 +31,7 @@ pub fn parse(
     ) {
         (None, None) => None,
         (v, t) => {
-            let empty = || Value::Object(Default::default());
+            let empty = || Value::Object(serde_json::Map::default());
             let map = values::from_json_map(
                 VALUES,
                 &v.unwrap_or_else(empty),

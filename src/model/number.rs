@@ -35,7 +35,7 @@ pub fn canonical(text: &str) -> Option<(bool, String, i64)> {
         return Some((false, String::new(), 0));
     }
     // Value = 0.<digits> × 10^(len(int) + exponent); first significant digit's exponent:
-    let first = int.len() as i64 + exponent - leading as i64 - 1;
+    let first = i64::try_from(int.len()).ok()? + exponent - i64::try_from(leading).ok()? - 1;
     Some((negative, significant, first))
 }
 

@@ -13,12 +13,13 @@ use serde_json::{Map, Value};
 pub struct Obj(Map<String, Value>);
 
 impl Obj {
-    /// `new`.
+    /// An empty object.
     pub fn new() -> Self {
         Obj::default()
     }
 
     /// Set `key` when `value` is present.
+    #[must_use]
     pub fn opt(mut self, key: &str, value: Option<impl Into<Value>>) -> Self {
         if let Some(v) = value {
             self.0.insert(key.to_string(), v.into());
@@ -27,12 +28,14 @@ impl Obj {
     }
 
     /// Set `key` to the array `values` unless it is empty.
+    #[must_use]
     pub fn list<T>(self, key: &str, values: &[T], f: impl Fn(&T) -> Value) -> Self {
         let values = (!values.is_empty()).then(|| values.iter().map(f).collect::<Vec<_>>());
         self.opt(key, values)
     }
 
     /// Set `key` to a value that may be JSON null.
+    #[must_use]
     pub fn set(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.0.insert(key.to_string(), value.into());
         self

@@ -25,9 +25,7 @@ pub fn workspace() -> &'static Path {
 
 /// Cargo's target directory (`CARGO_TARGET_DIR` when set).
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from)
 }
 
 /// Build a wasm32-wasip2 release artefact of the workspace once (`args` select it) and

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 /// A running `serve` process.
 pub struct Served {
+    /// The process.
     pub child: Child,
     /// `http://127.0.0.1:PORT`.
     pub url: String,

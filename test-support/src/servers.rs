@@ -19,7 +19,7 @@ fn wait_for_port(port: u16, what: &str) {
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
-            start.elapsed() < Duration::from_secs(60),
+            start.elapsed() < Duration::from_mins(1),
             "{what} did not start on port {port}"
         );
         std::thread::sleep(Duration::from_millis(100));
@@ -71,8 +71,7 @@ pub fn moto() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
     URL.get_or_init(|| {
         let program = std::env::var_os("MOTO_SERVER")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| workspace().join(".venv/bin/moto_server"));
+            .map_or_else(|| workspace().join(".venv/bin/moto_server"), PathBuf::from);
         serve("moto", &program, &["-H", "127.0.0.1", "-p", "{port}"])
     })
 }

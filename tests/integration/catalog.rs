@@ -254,7 +254,7 @@ fn profile_table_counts_match_the_generated_data() {
     let trues = items.iter().filter(|(i, _)| i["active"] == true).count();
     assert_eq!(
         column(&out, "active")["Boolean"],
-        json!({"True": trues, "False": ITEMS as usize - trues})
+        json!({"True": trues, "False": usize::try_from(ITEMS).unwrap() - trues})
     );
     let notes = items
         .iter()

@@ -1,4 +1,4 @@
-//! Connections: role-arn through STS AssumeRole, test-connection, and no secret printed.
+//! Connections: role-arn through STS `AssumeRole`, test-connection, and no secret printed.
 
 use crate::harness::*;
 use serde_json::{json, Value};

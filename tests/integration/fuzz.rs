@@ -80,7 +80,7 @@ fn junk(rng: &mut Rng) -> Value {
     match rng.below(9) {
         0 => Value::Null,
         1 => json!(rng.next().is_multiple_of(3)),
-        2 => json!(rng.next() as i64),
+        2 => json!(rng.next().cast_signed()),
         3 => json!(-1.5e300),
         4 => json!([junk_leaf(rng), junk_leaf(rng)]),
         5 => json!({"k": junk_leaf(rng), ":v": junk_leaf(rng)}),
@@ -92,7 +92,7 @@ fn junk(rng: &mut Rng) -> Value {
 fn junk_leaf(rng: &mut Rng) -> Value {
     match rng.below(4) {
         0 => Value::Null,
-        1 => json!(rng.next() as u32),
+        1 => json!(rng.next() & u64::from(u32::MAX)),
         2 => json!("\u{1}"),
         _ => json!({}),
     }

@@ -5,14 +5,16 @@ use connector_host::{Egress, Host, Options, StepError};
 use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-pub use test_support::{cache_dir, component, dynalite, moto, slow_dynalite, workspace, Proxy};
+pub(crate) use test_support::{
+    cache_dir, component, dynalite, moto, slow_dynalite, workspace, Proxy,
+};
 
 /// A secret used by every test connection; no test output may contain it.
-pub const SECRET: &str = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETKEY";
-pub const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+pub(crate) const SECRET: &str = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETKEY";
+pub(crate) const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 
 /// The egress allowance the tests' local servers need (IPv4 and IPv6 loopback).
-pub fn loopback() -> Egress {
+pub(crate) fn loopback() -> Egress {
     Egress {
         allow: vec!["127.0.0.1".into(), "::1".into()],
         allow_any: false,
@@ -20,7 +22,7 @@ pub fn loopback() -> Egress {
 }
 
 /// A host of the connector component with the tests' loopback allowance, after `adjust`.
-pub fn new_host(adjust: impl FnOnce(&mut Options)) -> Host {
+pub(crate) fn new_host(adjust: impl FnOnce(&mut Options)) -> Host {
     let mut options = Options {
         component: component().to_path_buf(),
         manifest: Some(test_support::manifest()),
@@ -33,13 +35,13 @@ pub fn new_host(adjust: impl FnOnce(&mut Options)) -> Host {
 }
 
 /// The one host of this test process.
-pub fn host() -> &'static Host {
+pub(crate) fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
     HOST.get_or_init(|| new_host(|_| {}))
 }
 
 /// An access-key connection to `endpoint`.
-pub fn connection(endpoint: &str) -> Value {
+pub(crate) fn connection(endpoint: &str) -> Value {
     json!({
         "type": "access-key",
         "access-key-id": ACCESS_KEY,
@@ -49,22 +51,22 @@ pub fn connection(endpoint: &str) -> Value {
 }
 
 /// Run `action` with `input` against moto through the host library.
-pub fn step(action: &str, input: Value) -> Result<Value, StepError> {
+pub(crate) fn step(action: &str, input: Value) -> Result<Value, StepError> {
     step_at(moto(), action, input)
 }
 
 /// Run `action` with `input` against the server at `endpoint` through the host library.
-pub fn step_at(endpoint: &str, action: &str, input: Value) -> Result<Value, StepError> {
+pub(crate) fn step_at(endpoint: &str, action: &str, input: Value) -> Result<Value, StepError> {
     host().run_step(&json!({"connection": connection(endpoint), "action": action, "input": input}))
 }
 
 /// Like [`step`], but the step must succeed.
-pub fn ok(action: &str, input: Value) -> Value {
+pub(crate) fn ok(action: &str, input: Value) -> Value {
     step(action, input.clone()).unwrap_or_else(|e| panic!("{action} {input} failed: {e:?}"))
 }
 
 /// Like [`step`], but the step must fail; returns its error.
-pub fn fails(action: &str, input: Value) -> StepError {
+pub(crate) fn fails(action: &str, input: Value) -> StepError {
     let result = step(action, input.clone());
     let error = result.expect_err(&format!("{action} {input} should fail"));
     assert!(
@@ -75,7 +77,7 @@ pub fn fails(action: &str, input: Value) -> StepError {
 }
 
 /// A simple table with a numeric hash key `id` (and a string range key `sk` when asked).
-pub fn create_table(region: &str, name: &str, range: bool) -> Value {
+pub(crate) fn create_table(region: &str, name: &str, range: bool) -> Value {
     let mut defs = vec![json!({"AttributeName": "id", "AttributeType": "N"})];
     let mut keys = vec![json!({"AttributeName": "id", "KeyType": "HASH"})];
     if range {
@@ -91,7 +93,7 @@ pub fn create_table(region: &str, name: &str, range: bool) -> Value {
 /// Run the `connector-host` CLI with `args`, feeding `stdin`; returns (exit code, stdout, stderr).
 /// With `$CONNECTOR_COMPONENT` set (another build under test) and no `--component` in
 /// `args`, the CLI is pointed at that component and the workspace's manifest.
-pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
+pub(crate) fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
     use std::io::Write;
     let (verb, rest) = args
         .split_first()
@@ -125,10 +127,10 @@ pub fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
     )
 }
 
-/// Run a Python snippet with boto3 (moto's own dependency) as an independent DynamoDB
+/// Run a Python snippet with boto3 (moto's own dependency) as an independent `DynamoDB`
 /// client against the moto server; `client` is a low-level boto3 client. The snippet sets
 /// `result`, printed as JSON (DynamoDB-typed, bytes as base64).
-pub fn boto(region: &str, snippet: &str) -> Value {
+pub(crate) fn boto(region: &str, snippet: &str) -> Value {
     let program = format!(
         r#"
 import base64, json, boto3
@@ -160,21 +162,21 @@ print(json.dumps(result, default=enc))
 }
 
 /// A small seeded generator (xorshift64*): reproducible without a dependency.
-pub struct Rng(pub u64);
+pub(crate) struct Rng(pub u64);
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).expect("below n")
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }

@@ -81,7 +81,11 @@ fn manifest_defaults_are_the_code_defaults() {
             .default
             .unwrap_or_else(|| panic!("{action}.{key} has a default"))
     };
-    let int = |action, key| default(action, key).as_integer().map(|n| n as u64);
+    let int = |action, key| {
+        default(action, key)
+            .as_integer()
+            .and_then(|n| u64::try_from(n).ok())
+    };
     let wait = aws::wait::DEFAULT_TIMEOUT_SECONDS;
     assert_eq!(
         int("wait-for-table", "timeout-seconds"),

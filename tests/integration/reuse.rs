@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use test_support::{Fault, Proxy};
 
-/// A role connection whose STS requests go through `sts` and DynamoDB's to `dynamodb`.
+/// A role connection whose STS requests go through `sts` and `DynamoDB`'s to `dynamodb`.
 fn role(sts: &Proxy, dynamodb: &str) -> Value {
     json!({"type": "role-arn", "role-arn": "arn:aws:iam::123456789012:role/reuse",
            "access-key-id": "AKIDREUSE", "secret-access-key": "reuse-secret-value",

@@ -42,7 +42,7 @@ impl Server {
     fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_global(Some(Duration::from_mins(1)))
             .build()
             .new_agent();
         let mut request = agent.post(&format!("{}{path}", self.url));
@@ -284,7 +284,7 @@ fn a_thousand_steps_over_16_connections_all_succeed() {
             .map(|_| {
                 let server = &server;
                 s.spawn(move || {
-                    (0..1000 / 16 + 1)
+                    (0..=(1000 / 16))
                         .filter(|_| {
                             server
                                 .step(moto(), "list-tables", json!({"region": region}))

@@ -1,6 +1,6 @@
 //! Transactions (`transact-write-items`, `transact-get-items`, `execute-transaction`) and
-//! the PartiQL batch (`batch-execute-statement`, `raw-request` with `fetch-all`), on moto
-//! (dynalite has neither transactions nor PartiQL).
+//! the `PartiQL` batch (`batch-execute-statement`, `raw-request` with `fetch-all`), on moto
+//! (dynalite has neither transactions nor `PartiQL`).
 
 use crate::harness::*;
 use serde_json::{json, Value};
@@ -8,7 +8,7 @@ use test_support::{Fault, Proxy};
 
 const BIG: &str = "12345678901234567890123456789012345678";
 
-/// The item `id` of `table` as boto3 reads it (DynamoDB JSON), `null` when absent.
+/// The item `id` of `table` as boto3 reads it (`DynamoDB` JSON), `null` when absent.
 fn stored(region: &str, table: &str, id: u64) -> Value {
     boto(
         region,
@@ -23,13 +23,13 @@ fn seed(region: &str, table: &str, items: Value) {
     boto(
         region,
         &format!(
-            r#"
+            r"
 from boto3.dynamodb.types import TypeSerializer
 import decimal
 s = TypeSerializer()
 for item in json.loads({items:?}, parse_float=decimal.Decimal):
     client.put_item(TableName={table:?}, Item={{k: s.serialize(v) for k, v in item.items()}})
-"#,
+",
             items = items.to_string()
         ),
     );

@@ -5,6 +5,7 @@
 use crate::manifest::{Group, Input, Manifest};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 /// Markdown table cells cannot hold newlines or bare pipes.
 fn cell(text: &str) -> String {
@@ -28,18 +29,19 @@ fn inputs_table(inputs: &[Input]) -> String {
             comments.push_str(" <em>Required.</em>");
         }
         if !i.options.is_empty() {
-            comments.push_str(&format!(" One of: {}.", i.options.join(", ")));
+            let _ = write!(comments, " One of: {}.", i.options.join(", "));
         }
         if i.secret {
             comments.push_str(" <em>Secret: never shown in outputs, errors or logs.</em>");
         }
-        out.push_str(&format!(
-            "| {} (`{}`) | {} | {} |\n",
+        let _ = writeln!(
+            out,
+            "| {} (`{}`) | {} | {} |",
             i.label,
             i.key,
             comments,
             default_cell(i)
-        ));
+        );
     }
     out
 }
@@ -88,7 +90,9 @@ fn action_page(a: &Group, example: Option<&Value>) -> String {
 /// A hand-written guide under `docs/`: its file name and its title (its first heading).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guide {
+    /// The file name under `docs/`, e.g. `errors.md`.
     pub file: String,
+    /// Its first `# ` heading.
     pub title: String,
 }
 
@@ -102,7 +106,10 @@ pub fn guides(dir: &std::path::Path) -> std::io::Result<Vec<Guide>> {
             .file_name()
             .and_then(|f| f.to_str())
             .unwrap_or_default();
-        if !file.ends_with(".md") || file == "reference.md" {
+        let markdown = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        if !markdown || file == "reference.md" {
             continue;
         }
         let text = std::fs::read_to_string(&path)?;
@@ -134,15 +141,16 @@ pub fn render(manifest: &Manifest, examples: &Value, guides: &[Guide]) -> BTreeM
         manifest.name, manifest.name, manifest.icon, manifest.description
     );
     for c in &manifest.connections {
-        index.push_str(&format!("- [{}](connections/{}.md)\n", c.label, c.key));
+        let _ = writeln!(index, "- [{}](connections/{}.md)", c.label, c.key);
         pages.insert(format!("connections/{}.md", c.key), connection_page(c));
     }
     index.push_str("\n## Actions\n\n");
     for a in &manifest.actions {
-        index.push_str(&format!(
-            "- [{}](actions/{}.md): {}\n",
+        let _ = writeln!(
+            index,
+            "- [{}](actions/{}.md): {}",
             a.label, a.key, a.description
-        ));
+        );
         pages.insert(
             format!("actions/{}.md", a.key),
             action_page(a, example(&a.key)),
@@ -150,7 +158,7 @@ pub fn render(manifest: &Manifest, examples: &Value, guides: &[Guide]) -> BTreeM
     }
     index.push_str("\n## Guides\n\n");
     for guide in guides {
-        index.push_str(&format!("- [{}]({})\n", guide.title, guide.file));
+        let _ = writeln!(index, "- [{}]({})", guide.title, guide.file);
     }
     pages.insert("reference.md".to_string(), index);
     pages

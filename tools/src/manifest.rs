@@ -7,36 +7,52 @@ use serde::Deserialize;
 /// The whole manifest.
 #[derive(Debug, Deserialize)]
 pub struct Manifest {
+    /// The connector's key, e.g. `dynamodb`.
     pub key: String,
+    /// Its display name.
     pub name: String,
+    /// What it does, in a sentence.
     pub description: String,
+    /// The icon (PNG), relative to the workspace.
     pub icon: String,
     #[serde(rename = "icon-svg")]
+    /// The icon as SVG.
     pub icon_svg: String,
+    /// The connection types.
     pub connections: Vec<Group>,
+    /// The actions.
     pub actions: Vec<Group>,
 }
 
 /// A connection or an action.
 #[derive(Debug, Deserialize)]
 pub struct Group {
+    /// Its key: the connection type or the action name.
     pub key: String,
+    /// Its label in a form.
     pub label: String,
+    /// What it is for.
     pub description: String,
+    /// Its inputs, in form order.
     pub inputs: Vec<Input>,
 }
 
 /// One input, as a platform shows it.
 #[derive(Debug, Deserialize)]
 pub struct Input {
+    /// The input's key (a WIT field name).
     pub key: String,
+    /// Its label in a form.
     pub label: String,
     /// `string`, `json`, `boolean`, `integer`, `enum` or `connection`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Whether a step must give it.
     pub required: bool,
     #[serde(default)]
+    /// The value a form starts with.
     pub default: Option<toml::Value>,
+    /// The help text.
     pub comments: String,
     /// The values of an `enum` input.
     #[serde(default)]

@@ -13,14 +13,11 @@ use crate::model::shape::Obj;
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let confidence = match input.min_confidence.unwrap_or(DEFAULT_MIN_CONFIDENCE) {
-        c @ 1..=100 => c,
-        _ => {
-            return Err(Error::invalid(
-                "min-confidence",
-                "must be from 1 to 100 (percent)",
-            ))
-        }
+    let confidence @ 1..=100 = input.min_confidence.unwrap_or(DEFAULT_MIN_CONFIDENCE) else {
+        return Err(Error::invalid(
+            "min-confidence",
+            "must be from 1 to 100 (percent)",
+        ));
     };
     let (description, sample) = super::table_sample(connection, &input).await?;
     let columns = Columns::<Matches>::of(&sample.items);

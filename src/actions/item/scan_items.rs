@@ -46,9 +46,10 @@ fn split(input: &Input) -> Result<Split> {
         {
             Err(Error::invalid("segments", WHOLE_SEGMENTS))
         }
-        (Some(n), ..) if n > 1 => Ok(Split::Parallel(n as i32)),
+        (Some(n), ..) if n > 1 => Ok(Split::Parallel(i32::try_from(n).unwrap_or(i32::MAX))),
         (_, Some(segment), Some(total)) if (1..=1_000_000).contains(&total) && segment < total => {
-            Ok(Split::Segment(segment as i32, total as i32))
+            // Both are below 1,000,000 here.
+            Ok(Split::Segment(segment.cast_signed(), total.cast_signed()))
         }
         (_, Some(_), Some(_)) => Err(Error::invalid(
             "segment",

@@ -33,6 +33,6 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .conditions(&write)
         .send()
         .await
-        .map_err(|e| write.error(e))?;
+        .map_err(Write::error)?;
     Ok(write.output(out.attributes()))
 }

@@ -229,7 +229,7 @@ impl Write {
 
     /// The error of a failed single write: `outcome-unknown` when it may have been
     /// applied, and on `conditional-check-failed` the item when it was asked for.
-    pub(crate) fn error<E>(&self, err: SdkError<E, HttpResponse>) -> Error
+    pub(crate) fn error<E>(err: SdkError<E, HttpResponse>) -> Error
     where
         E: ConditionItem
             + aws_sdk_dynamodb::error::ProvideErrorMetadata
