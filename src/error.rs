@@ -10,25 +10,25 @@ use std::fmt::{self, Write as _};
 /// What kind of failure an error is; mirrors the WIT `connector-error` cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// `invalid-input`.
+    /// `invalid-input`: an input is malformed; nothing was sent where that can be known.
     InvalidInput,
-    /// `conditional-check-failed`.
+    /// `conditional-check-failed`: a write's condition did not hold.
     ConditionalCheckFailed,
-    /// `resource-not-found`.
+    /// `resource-not-found`: the table (or index) does not exist.
     ResourceNotFound,
-    /// `resource-in-use`.
+    /// `resource-in-use`: the table exists already or is being changed.
     ResourceInUse,
-    /// `validation`.
+    /// `validation`: the service refused the request as invalid.
     Validation,
-    /// `throttled`.
+    /// `throttled`: throughput or request limits were exceeded after retries.
     Throttled,
-    /// `access-denied`.
+    /// `access-denied`: the credentials are refused or lack a permission.
     AccessDenied,
-    /// `network`.
+    /// `network`: the request could not be sent or its answer not read.
     Network,
-    /// `timeout`.
+    /// `timeout`: a request took longer than allowed.
     Timeout,
-    /// `service`.
+    /// `service`: any other failure the service reported.
     Service,
     /// A write whose answer was lost: it may or may not have been applied.
     OutcomeUnknown,
@@ -39,9 +39,9 @@ pub enum Kind {
 /// Why one action of a cancelled transaction failed (code `None` when it did not).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
-    /// The code.
+    /// The reason code, e.g. `ConditionalCheckFailed` (`None` for an action that did not fail).
     pub code: String,
-    /// The message.
+    /// The service's description, if any.
     pub message: Option<String>,
     /// The item as it is (plain JSON text), for a failed condition that asked for it.
     pub item: Option<String>,
@@ -51,15 +51,15 @@ pub struct Reason {
 /// fault or the AWS error code and request id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    /// The kind.
+    /// What kind of failure it is.
     pub kind: Kind,
-    /// The message.
+    /// What went wrong, for people; never a secret or item data.
     pub message: String,
-    /// The field.
+    /// For `invalid-input`: the input at fault (docs/errors.md).
     pub field: Option<String>,
-    /// The code.
+    /// For errors the service returned: its error code.
     pub code: Option<String>,
-    /// The request id.
+    /// For errors the service returned: its request id.
     pub request_id: Option<String>,
     /// For `conditional-check-failed` with `return-values-on-condition-failure`: the item
     /// as plain JSON text.
@@ -68,7 +68,7 @@ pub struct Error {
     pub reasons: Vec<Reason>,
 }
 
-/// Result.
+/// The result of anything that can fail with an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {

@@ -158,9 +158,9 @@ impl From<aws_sdk_dynamodb::Client> for Clients {
 /// expire (assumed ones only).
 #[derive(Clone, Debug)]
 pub struct Session {
-    /// The client.
+    /// Its DynamoDB clients.
     pub client: Clients,
-    /// The assumed role.
+    /// The ARN of the role it assumed (role-arn connections).
     pub assumed_role: Option<String>,
     expires: Option<SystemTime>,
 }

@@ -47,53 +47,53 @@ pub fn sent(code: &ErrorCode) -> Sent {
     }
 }
 
-/// A request the transport could not complete: its `wasi:http` error code, or (`None`) a
-/// failure of the transport's own, such as a request it could not convert.
+/// A request the transport could not complete: its `wasi:http` error code when it has one,
+/// and whether it can have been sent.
 #[derive(Debug)]
 pub struct TransportError {
     code: Option<ErrorCode>,
+    sent: Sent,
     message: String,
 }
 
 impl TransportError {
-    /// A failure with a `wasi:http` error code.
+    /// A failure with a `wasi:http` error code; whether it was sent follows from the code.
     pub fn code(code: ErrorCode) -> Self {
         TransportError {
             message: code.to_string(),
+            sent: sent(&code),
             code: Some(code),
         }
     }
 
-    /// A failure of the transport itself, before anything was sent.
-    pub fn local(message: impl Into<String>) -> Self {
+    /// A failure without an error code before anything was sent (a request that could not
+    /// be converted).
+    pub fn before_sending(message: impl Into<String>) -> Self {
         TransportError {
             code: None,
+            sent: Sent::No,
+            message: message.into(),
+        }
+    }
+
+    /// A failure without an error code once the request may have gone out (a body that
+    /// could not be written, an answer that could not be converted).
+    pub fn after_sending(message: impl Into<String>) -> Self {
+        TransportError {
+            code: None,
+            sent: Sent::Maybe,
             message: message.into(),
         }
     }
 
     /// Whether the request can have been sent.
     pub fn sent(&self) -> Sent {
-        self.code.as_ref().map_or(Sent::No, sent)
+        self.sent
     }
 
     /// Whether the host refused the destination (`HTTP-request-denied`).
     pub fn refused_by_host(&self) -> bool {
         matches!(self.code, Some(ErrorCode::HttpRequestDenied))
-    }
-
-    /// Whether the connection or an answer timed out.
-    pub fn is_timeout(&self) -> bool {
-        matches!(
-            self.code,
-            Some(
-                ErrorCode::DnsTimeout
-                    | ErrorCode::ConnectionTimeout
-                    | ErrorCode::ConnectionReadTimeout
-                    | ErrorCode::ConnectionWriteTimeout
-                    | ErrorCode::HttpResponseTimeout
-            )
-        )
     }
 
     /// The transport error a connector error carries, if it is one.
@@ -163,6 +163,15 @@ where
     }
 }
 
+/// A retry forbidden when `forbid`, else left to the other classifiers.
+fn forbidden_if(forbid: bool) -> RetryAction {
+    if forbid {
+        RetryAction::RetryForbidden
+    } else {
+        RetryAction::NoActionIndicated
+    }
+}
+
 /// A request the host refused (`wasi:http`'s `HTTP-request-denied`) is not retried: the
 /// refusal is the host operator's policy, and the same request would be refused again.
 #[derive(Debug)]
@@ -177,11 +186,7 @@ impl ClassifyRetry for RefusedByHost {
                 .is_some_and(TransportError::refused_by_host),
             _ => false,
         };
-        if refused {
-            RetryAction::RetryForbidden
-        } else {
-            RetryAction::NoActionIndicated
-        }
+        forbidden_if(refused)
     }
 
     fn name(&self) -> &'static str {
@@ -205,11 +210,7 @@ impl ClassifyRetry for AmbiguousNotRetried {
             Some(transport) => connector_sent(transport) == Sent::Maybe,
             None => error.is_timeout_error() || error.is_response_error() || server_error,
         };
-        if ambiguous {
-            RetryAction::RetryForbidden
-        } else {
-            RetryAction::NoActionIndicated
-        }
+        forbidden_if(ambiguous)
     }
 
     fn name(&self) -> &'static str {
@@ -305,10 +306,14 @@ mod tests {
     }
 
     #[test]
-    fn a_connector_error_of_unknown_origin_may_have_been_sent() {
+    fn errors_without_a_code_say_whether_they_were_sent() {
         let other = ConnectorError::other("HttpRequestDenied ConnectionRefused".into(), None);
         assert_eq!(connector_sent(&other), Sent::Maybe);
-        let local = ConnectorError::other(Box::new(TransportError::local("bad request")), None);
-        assert_eq!(connector_sent(&local), Sent::No);
+        let before = TransportError::before_sending("bad request");
+        let before = ConnectorError::other(Box::new(before), None);
+        assert_eq!(connector_sent(&before), Sent::No);
+        let after = TransportError::after_sending("body write failed");
+        let after = ConnectorError::other(Box::new(after), None);
+        assert_eq!(connector_sent(&after), Sent::Maybe);
     }
 }

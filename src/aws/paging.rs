@@ -8,9 +8,9 @@ use std::future::Future;
 
 /// Pages fetched in order, and the cursor after the last (`None`: nothing more).
 pub struct Pages<P, C> {
-    /// The pages.
+    /// The pages fetched, in order.
     pub pages: Vec<P>,
-    /// The next.
+    /// The cursor after the last page, when there are more.
     pub next: Option<C>,
 }
 
@@ -18,9 +18,9 @@ pub struct Pages<P, C> {
 /// without `all`: `max` wins).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Want {
-    /// The all.
+    /// Follow the cursor until the last page (`fetch-all`).
     pub all: bool,
-    /// The max.
+    /// Stop once this many items are fetched (`max-items`).
     pub max: Option<usize>,
 }
 

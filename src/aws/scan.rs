@@ -30,9 +30,9 @@ pub async fn segment(
 
 /// A sample of a table: up to `size` items, and whether they are the whole table.
 pub struct Sample {
-    /// The items.
+    /// The sampled items.
     pub items: Vec<Item>,
-    /// The whole table.
+    /// Whether they are every item of the table.
     pub whole_table: bool,
 }
 

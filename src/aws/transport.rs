@@ -58,11 +58,12 @@ fn failure(error: TransportError) -> ConnectorError {
     ConnectorError::other(Box::new(error), Some(ErrorKind::ClientError))
 }
 
-/// A failure `wstd` reported: the `wasi:http` error code when it is one.
+/// A failure `wstd` reported while sending: the `wasi:http` error code when it is one;
+/// any other failure (writing the body, say) may come after the request went out.
 fn sending_failure(error: wstd::http::Error) -> ConnectorError {
     match error.downcast::<ErrorCode>() {
         Ok(code) => failure(TransportError::code(code)),
-        Err(other) => failure(TransportError::local(format!("{other:#}"))),
+        Err(other) => failure(TransportError::after_sending(format!("{other:#}"))),
     }
 }
 
@@ -75,7 +76,7 @@ impl HttpConnector for Connector {
         HttpConnectorFuture::new(async move {
             let request = request
                 .try_into_http1x()
-                .map_err(|e| failure(TransportError::local(e.to_string())))?;
+                .map_err(|e| failure(TransportError::before_sending(e.to_string())))?;
             let request = request.map(|body| {
                 Body::from_http_body(body.map_err(|e| wstd::http::Error::msg(e.to_string())))
             });
@@ -89,7 +90,8 @@ impl HttpConnector for Connector {
                 let stream = sync_wrapper::SyncStream::new(BodyStream::new(body));
                 SdkBody::from_body_1_x(StreamBody::new(stream))
             });
-            Response::try_from(response).map_err(|e| failure(TransportError::local(e.to_string())))
+            Response::try_from(response)
+                .map_err(|e| failure(TransportError::after_sending(e.to_string())))
         })
     }
 }

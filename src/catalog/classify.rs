@@ -16,25 +16,25 @@ pub const DEFAULT_MIN_CONFIDENCE: u32 = 80;
 /// What a value can look like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
-    /// `email`.
+    /// E-mail addresses.
     Email,
-    /// `phone`.
+    /// Phone numbers.
     Phone,
-    /// `credit-card`.
+    /// Card numbers that pass the Luhn check.
     CreditCard,
-    /// `iban`.
+    /// IBANs that pass the mod-97 check.
     Iban,
     /// `ipv4`.
     Ipv4,
     /// `ipv6`.
     Ipv6,
-    /// `us-ssn`.
+    /// US social security numbers.
     UsSsn,
-    /// `aws-access-key`.
+    /// AWS access key IDs.
     AwsAccessKey,
-    /// `person-name`.
+    /// Person names (by the attribute's name).
     PersonName,
-    /// `date-of-birth`.
+    /// Dates of birth (by the attribute's name).
     DateOfBirth,
 }
 
@@ -113,15 +113,15 @@ impl Kind {
 /// What an attribute's name says about its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hint {
-    /// `none`.
+    /// The name says nothing.
     None,
-    /// `name`.
+    /// A person's name (`name`, `firstName`, ...).
     Name,
-    /// `birth`.
+    /// A date of birth (`dob`, `birthDate`, ...).
     Birth,
-    /// `phone`.
+    /// A phone number (`phone`, `mobile`, ...).
     Phone,
-    /// `ssn`.
+    /// A social security number (`ssn`, ...).
     Ssn,
 }
 

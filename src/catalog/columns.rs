@@ -19,11 +19,11 @@ pub trait Gather: Default {
 /// can have several per item), and what was gathered.
 #[derive(Debug, Default)]
 pub struct Column<G> {
-    /// The items.
+    /// Sampled items that have this column.
     pub items: u64,
-    /// The values.
+    /// Values seen (list members count one each).
     pub values: u64,
-    /// The gathered.
+    /// What the gatherer made of the values.
     pub gathered: G,
     /// The index of the last item counted in `items`.
     last_item: Option<usize>,
@@ -32,9 +32,9 @@ pub struct Column<G> {
 /// Every column of a sample, by path (in path order).
 #[derive(Debug)]
 pub struct Columns<G> {
-    /// The items.
+    /// Items sampled.
     pub items: u64,
-    /// The columns.
+    /// Every column, by attribute path.
     pub columns: BTreeMap<String, Column<G>>,
 }
 

@@ -11,9 +11,9 @@ use std::collections::HashMap;
 /// Parsed `expression-attribute-values` (+ types) and `expression-attribute-names`.
 #[derive(Debug, Default)]
 pub struct Expressions {
-    /// The values.
+    /// `ExpressionAttributeValues`, typed.
     pub values: Option<Item>,
-    /// The names.
+    /// `ExpressionAttributeNames`.
     pub names: Option<HashMap<String, String>>,
 }
 

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 /// A table's primary key and the types of all its key attributes (table and indexes).
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeySchema {
-    /// The hash.
+    /// The hash (partition) key attribute.
     pub hash: String,
-    /// The range.
+    /// The range (sort) key attribute, if the table has one.
     pub range: Option<String>,
-    /// The types.
+    /// The scalar type of every key attribute of the table and its indexes.
     pub types: HashMap<String, ScalarAttributeType>,
 }
 

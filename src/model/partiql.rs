@@ -37,13 +37,13 @@ pub fn access(statement: &str) -> Access {
 
 /// One checked statement of a list.
 pub struct Statement {
-    /// The text.
+    /// The PartiQL statement.
     pub text: String,
-    /// The parameters.
+    /// Its `?` parameters, typed.
     pub parameters: Option<Vec<AttributeValue>>,
-    /// The consistent read.
+    /// Whether a read is strongly consistent.
     pub consistent_read: Option<bool>,
-    /// The on condition failure.
+    /// Whether a failed condition returns the item.
     pub on_condition_failure: Option<ReturnValuesOnConditionCheckFailure>,
 }
 

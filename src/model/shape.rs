@@ -41,7 +41,7 @@ impl Obj {
         self
     }
 
-    /// `build`.
+    /// The object as JSON.
     pub fn build(self) -> Value {
         Value::Object(self.0)
     }

@@ -2,7 +2,8 @@
 //! definitions, key schemas and provisioned capacity, checked.
 
 use crate::error::{Error, Result};
-use crate::model::input::{self, AttributeMember};
+use crate::model::input::{self, AttributeMember, AttributeRecord};
+use aws_sdk_dynamodb::error::BuildError;
 use aws_sdk_dynamodb::types::{AttributeDefinition, KeySchemaElement, ProvisionedThroughput};
 
 /// Capacity units used for `PROVISIONED` tables when none are given (as in the reference).
@@ -25,28 +26,33 @@ pub fn throughput(read: Option<u64>, write: Option<u64>) -> Result<ProvisionedTh
         .map_err(|e| Error::invalid("read-capacity-units", e))
 }
 
+/// A JSON array input of attribute records with `member`, each turned into the SDK's type
+/// by `build`.
+fn built<T>(
+    field: &str,
+    text: &str,
+    member: AttributeMember,
+    build: impl Fn(AttributeRecord) -> std::result::Result<T, BuildError>,
+) -> Result<Vec<T>> {
+    let records = input::attribute_records(field, text, &[member])?;
+    let each = records
+        .into_iter()
+        .map(|r| build(r).map_err(|e| Error::invalid(field, e)));
+    each.collect()
+}
+
 /// `[{"AttributeName", "AttributeType": "S" | "N" | "B"}]`.
 pub fn attribute_definitions(field: &str, text: &str) -> Result<Vec<AttributeDefinition>> {
-    let records = input::attribute_records(field, text, &[AttributeMember::AttributeType])?;
-    records
-        .into_iter()
-        .map(|r| {
-            let definition = AttributeDefinition::builder().attribute_name(r.name);
-            let definition = definition.set_attribute_type(r.attribute_type).build();
-            definition.map_err(|e| Error::invalid(field, e))
-        })
-        .collect()
+    built(field, text, AttributeMember::AttributeType, |r| {
+        let definition = AttributeDefinition::builder().attribute_name(r.name);
+        definition.set_attribute_type(r.attribute_type).build()
+    })
 }
 
 /// `[{"AttributeName", "KeyType": "HASH" | "RANGE"}]`.
 pub fn key_schema(field: &str, text: &str) -> Result<Vec<KeySchemaElement>> {
-    let records = input::attribute_records(field, text, &[AttributeMember::KeyType])?;
-    records
-        .into_iter()
-        .map(|r| {
-            let element = KeySchemaElement::builder().attribute_name(r.name);
-            let element = element.set_key_type(r.key_type).build();
-            element.map_err(|e| Error::invalid(field, e))
-        })
-        .collect()
+    built(field, text, AttributeMember::KeyType, |r| {
+        let element = KeySchemaElement::builder().attribute_name(r.name);
+        element.set_key_type(r.key_type).build()
+    })
 }

@@ -435,7 +435,7 @@ pub enum ItemFormat {
 }
 
 impl ItemFormat {
-    /// `item`.
+    /// An item in this format.
     pub fn item(self, item: &Item) -> Value {
         match self {
             ItemFormat::Plain => item_to_json_plain(item),
@@ -443,12 +443,12 @@ impl ItemFormat {
         }
     }
 
-    /// `opt_item`.
+    /// An item in this format, or `null`.
     pub fn opt_item(self, item: Option<&Item>) -> Value {
         item.map_or(Value::Null, |i| self.item(i))
     }
 
-    /// `items`.
+    /// Items in this format, as an array.
     pub fn items(self, items: &[Item]) -> Value {
         Value::Array(items.iter().map(|i| self.item(i)).collect())
     }
