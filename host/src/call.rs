@@ -2,7 +2,6 @@
 //! component, a call in a kept or a fresh instance, and what the call came to.
 
 use crate::engine::{engine, start_epoch_ticker};
-use crate::hooks::Outbound;
 use crate::instance::{StepState, Warm};
 use crate::options::Limits;
 use crate::pool::lock;
@@ -107,27 +106,20 @@ impl Runtime {
     }
 
     /// Run `action` with `params` in `warm` (an instance kept from an earlier step of the
-    /// same connection) or else a fresh instance; its requests go only where `outbound`
-    /// permits. Returns the call and the instance, which the caller may keep for the next
-    /// step of the connection when the call returned (never after a trap, a timeout or a
-    /// limit).
+    /// same connection, or a fresh one that took `instantiate` to make), within `limits`.
+    /// Returns the call and the instance, which the caller may keep for the next step of
+    /// the connection when the call returned (never after a trap, a timeout or a limit).
     pub(crate) async fn call(
         &self,
         action: &Action,
         params: &[Val],
-        outbound: Outbound,
         limits: Limits,
-        warm: Option<Warm>,
+        mut warm: Warm,
+        instantiate: Duration,
     ) -> wasmtime::Result<(Call, Warm)> {
-        let mut stats = StepStats::default();
-        let mut warm = if let Some(mut warm) = warm {
-            warm.prepare(outbound, limits);
-            warm
-        } else {
-            let started = Instant::now();
-            let warm = self.instantiate(outbound, limits).await?;
-            stats.instantiate = started.elapsed();
-            warm
+        let mut stats = StepStats {
+            instantiate,
+            ..StepStats::default()
         };
         let stderr_start = warm.stderr.contents().len();
         let func = warm

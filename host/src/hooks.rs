@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{RequestOptions, WasiBody, WasiHttpHooks};
 
 /// Where a step's requests may go and how they are sent.
+#[derive(Clone)]
 pub(crate) struct Outbound {
     /// The origins the step's connection implies.
     pub(crate) origins: Vec<Origin>,

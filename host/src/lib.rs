@@ -35,6 +35,7 @@ mod error;
 pub mod flow;
 mod hooks;
 mod instance;
+mod listener;
 pub mod manifest;
 mod metrics;
 mod options;
@@ -52,6 +53,7 @@ pub use options::{default_cache_dir, Limits, Options, Reuse};
 
 use call::{Action, CallOutcome, Runtime};
 use hooks::Outbound;
+use instance::Warm;
 use manifest::Manifest;
 use reuse::Kept;
 use serde_json::{Map, Value};
@@ -73,6 +75,8 @@ pub struct Host {
     manifest_path: PathBuf,
     /// Instances kept between steps.
     kept: Kept,
+    /// Pooled instance slots (`None`: instances are allocated on demand, without a cap).
+    slots: Option<u32>,
 }
 
 /// What drives steps on one thread: a current-thread tokio runtime (a request's I/O and the
@@ -141,7 +145,19 @@ impl Host {
             egress: Arc::new(egress),
             manifest_path,
             kept,
+            slots: (pooled_steps > 0).then_some(pooled_steps),
         })
+    }
+
+    /// The pooled instance slots: steps running at once plus kept instances must fit in
+    /// them (`None`: no pool, instances are allocated on demand).
+    pub fn instance_slots(&self) -> Option<usize> {
+        self.slots.and_then(|n| usize::try_from(n).ok())
+    }
+
+    /// The most instances kept for reuse at once (each holds an instance slot).
+    pub fn max_kept_instances(&self) -> usize {
+        self.kept.max_instances()
     }
 
     /// The action names the component exports, sorted.
@@ -225,10 +241,16 @@ impl Host {
             pool: pool.clone(),
         };
         let key = self.kept.key(&step);
-        let warm = key.and_then(|key| self.kept.take(key));
+        let warm = match key.and_then(|key| self.kept.take(key)) {
+            Some(mut warm) => {
+                warm.prepare(outbound, self.limits);
+                warm
+            }
+            None => self.fresh(outbound, stats).await?,
+        };
         let (call, warm) = self
             .runtime
-            .call(action, &params, outbound, self.limits, warm)
+            .call(action, &params, self.limits, warm, stats.instantiate)
             .await
             .map_err(|e| StepError::trap(format!("{e:#}")))?;
         if let (Some(key), CallOutcome::Returned(_)) = (key, &call.outcome) {
@@ -239,6 +261,38 @@ impl Host {
         log_guest_output(&error::redact(&call.stderr, &secrets));
         call.into_result(self.limits.timeout)
             .map_err(|e| e.redacted(&secrets))
+    }
+
+    /// A fresh instance for a step. When every pooled slot is taken, kept instances give
+    /// theirs up (least recently used first); a step that still finds none fails as the
+    /// host's (a capacity limit, not the guest's crash).
+    async fn fresh(&self, outbound: Outbound, stats: &mut StepStats) -> Result<Warm, StepError> {
+        let started = std::time::Instant::now();
+        loop {
+            match self
+                .runtime
+                .instantiate(outbound.clone(), self.limits)
+                .await
+            {
+                Ok(warm) => {
+                    stats.instantiate = started.elapsed();
+                    return Ok(warm);
+                }
+                Err(e) if e.is::<wasmtime::PoolConcurrencyLimitError>() => {
+                    if !self.kept.evict_oldest() {
+                        return Err(StepError::new(
+                            ErrorKind::Host,
+                            format!(
+                                "every one of the host's {} instance slots is running a step: \
+                                 try again ({e})",
+                                self.slots.unwrap_or_default()
+                            ),
+                        ));
+                    }
+                }
+                Err(e) => return Err(StepError::trap(format!("{e:#}"))),
+            }
+        }
     }
 
     /// The whole manifest as JSON (what platforms read: actions, inputs, labels, defaults).

@@ -116,6 +116,27 @@ struct ServeArgs {
     /// Requests that may wait for a slot; beyond that, 503.
     #[arg(long, value_name = "N", default_value_t = ServeOptions::DEFAULT_QUEUE)]
     queue: usize,
+    /// A request's headers (and a keep-alive connection's next request) must arrive
+    /// within this many seconds.
+    #[arg(long, value_name = "SECONDS",
+          default_value_t = ServeOptions::DEFAULT_HEADER_TIMEOUT.as_secs())]
+    header_timeout: u64,
+    /// A request's body must arrive within this many seconds once its step has a slot.
+    #[arg(long, value_name = "SECONDS",
+          default_value_t = ServeOptions::DEFAULT_BODY_TIMEOUT.as_secs())]
+    body_timeout: u64,
+    /// Most connections open at once (keep it under the process's file-descriptor limit).
+    #[arg(long, value_name = "N", default_value_t = ServeOptions::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Seconds from SIGTERM to exit: steps in flight finish, then open connections close;
+    /// whatever is still open after it is cut.
+    #[arg(long, value_name = "SECONDS",
+          default_value_t = ServeOptions::DEFAULT_SHUTDOWN_GRACE.as_secs())]
+    shutdown_grace: u64,
+    /// Serve without a token on an address other than loopback (anyone who reaches it
+    /// runs steps with this host's egress allowances).
+    #[arg(long)]
+    allow_unauthenticated: bool,
 }
 
 impl HostArgs {
@@ -156,8 +177,19 @@ impl ServeArgs {
         if let Some(concurrency) = self.concurrency {
             options.concurrency = concurrency.max(1);
         }
+        options.header_timeout = Duration::from_secs(self.header_timeout.max(1));
+        options.body_timeout = Duration::from_secs(self.body_timeout.max(1));
+        options.max_connections = self.max_connections.max(1);
+        options.shutdown_grace = Duration::from_secs(self.shutdown_grace);
+        options.allow_unauthenticated = self.allow_unauthenticated;
         (options, self.token_file)
     }
+}
+
+/// The instance slots a service needs: one per step running at once, one per kept
+/// instance.
+fn instance_slots(concurrency: usize, reuse: &Reuse) -> u32 {
+    u32::try_from(concurrency.saturating_add(reuse.kept_slots())).unwrap_or(u32::MAX)
 }
 
 /// Print a line on stdout; a closed pipe (`connector-host ... | head`) is not an error.
@@ -196,7 +228,9 @@ fn run(command: Command) -> Result<(), StepError> {
         Command::Actions { host } => print(&Value::from(Host::new(host.options(true))?.actions())),
         Command::Serve { serve, host } => {
             let (options, token_file) = serve.options();
-            run_service(Host::new(host.options(true))?, options, token_file)?;
+            let mut host = host.options(true);
+            host.pooled_steps = instance_slots(options.concurrency, &host.reuse);
+            run_service(Host::new(host)?, options, token_file)?;
         }
     }
     Ok(())

@@ -61,6 +61,16 @@ impl Default for Reuse {
 }
 
 impl Reuse {
+    /// The instance slots kept instances may hold at once: `max_instances`, or none when
+    /// reuse is off.
+    pub fn kept_slots(&self) -> usize {
+        if self.enabled {
+            self.max_instances
+        } else {
+            0
+        }
+    }
+
     /// No reuse: a fresh instance for every step.
     pub fn off() -> Reuse {
         Reuse {

@@ -1,5 +1,6 @@
-//! Instances kept between the steps of one connection: keyed by the thread that ran them
-//! and a keyed hash of the connection, capped in steps, idle time, memory and count (the
+//! Instances kept between the steps of one connection: keyed by a keyed hash of the
+//! connection (whichever thread runs its next step takes it: a taken instance is out of the
+//! map, so it runs one step at a time), capped in steps, idle time, memory and count (the
 //! least recently used goes first).
 
 use crate::instance::Warm;
@@ -9,7 +10,6 @@ use crate::step::Step;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::thread::ThreadId;
 
 /// A connection's keyed hash.
 pub(crate) type ConnectionKey = [u8; 32];
@@ -17,8 +17,9 @@ pub(crate) type ConnectionKey = [u8; 32];
 /// The instances kept for reuse.
 pub(crate) struct Kept {
     caps: Reuse,
-    /// By the thread that ran them (each thread drives its own I/O) and the connection.
-    instances: Mutex<HashMap<(ThreadId, ConnectionKey), Warm>>,
+    /// By connection. A kept instance holds no I/O of its own between steps (each step
+    /// gives it that step's outbound connections), so any thread may run it next.
+    instances: Mutex<HashMap<ConnectionKey, Warm>>,
     /// The key of the connection hash: random per host (from the operating system), so
     /// hashes are not comparable across processes and cannot be precomputed.
     salt: [u8; 32],
@@ -56,32 +57,42 @@ impl Kept {
         lock(&self.instances).len()
     }
 
-    /// The instance kept for this thread and connection, if it may run another step.
+    /// The most instances kept at once.
+    pub(crate) fn max_instances(&self) -> usize {
+        self.caps.kept_slots()
+    }
+
+    /// The instance kept for this connection, if it may run another step.
     pub(crate) fn take(&self, key: ConnectionKey) -> Option<Warm> {
-        let warm = lock(&self.instances).remove(&(std::thread::current().id(), key))?;
+        let warm = lock(&self.instances).remove(&key)?;
         let usable =
             warm.steps < self.caps.max_steps && warm.last_used.elapsed() <= self.caps.max_idle;
         usable.then_some(warm)
     }
 
-    /// Keep `warm` for the next step of its connection on this thread, unless a cap says
-    /// no; at most `max_instances` are kept (the least recently used goes).
+    /// Drop the least recently used kept instance (freeing its slot); whether there was one.
+    pub(crate) fn evict_oldest(&self) -> bool {
+        remove_oldest(&mut lock(&self.instances))
+    }
+
+    /// Keep `warm` for the next step of its connection, unless a cap says no; at most
+    /// `max_instances` are kept (the least recently used goes).
     pub(crate) fn keep(&self, key: ConnectionKey, warm: Warm) {
         if warm.steps >= self.caps.max_steps || warm.memory_bytes() > self.caps.max_memory_bytes {
             return;
         }
         let mut kept = lock(&self.instances);
         kept.retain(|_, w| w.last_used.elapsed() <= self.caps.max_idle);
-        while kept.len() >= self.caps.max_instances {
-            let oldest = kept
-                .iter()
-                .min_by_key(|(_, w)| w.last_used)
-                .map(|(k, _)| *k);
-            match oldest {
-                Some(oldest) => kept.remove(&oldest),
-                None => break,
-            };
-        }
-        kept.insert((std::thread::current().id(), key), warm);
+        while kept.len() >= self.caps.max_instances && remove_oldest(&mut kept) {}
+        kept.insert(key, warm);
     }
+}
+
+/// Drop the least recently used of `kept`; whether there was one.
+fn remove_oldest(kept: &mut HashMap<ConnectionKey, Warm>) -> bool {
+    let oldest = kept
+        .iter()
+        .min_by_key(|(_, w)| w.last_used)
+        .map(|(k, _)| *k);
+    oldest.and_then(|key| kept.remove(&key)).is_some()
 }

@@ -9,22 +9,25 @@
 //! egress policy, graceful shutdown (in-flight steps finish; new ones get 503), JSON logs
 //! with a request id and never a step's content.
 
+use crate::listener::{serve_connections, ConnectionLimits, Shutdown};
 use crate::metrics::Metrics;
 use crate::status::{kinds_without_status, status_of};
 use crate::{flow, ErrorKind, Host, StepError};
+use axum::body::Body;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
-use tokio::sync::Semaphore;
+use std::time::{Duration, Instant};
+use tokio::sync::{Notify, Semaphore};
 
 /// How the service is set up.
 #[derive(Debug, Clone)]
@@ -34,12 +37,26 @@ pub struct ServeOptions {
     /// The bearer token every `/v1/` request must carry; `None`: no authentication (for a
     /// service reachable only by its platform).
     pub token: Option<String>,
-    /// Largest request body accepted (413 beyond).
+    /// Serve without a token on an address other than loopback (anyone who reaches it runs
+    /// steps with the operator's egress allowances); without it such a service refuses to
+    /// start.
+    pub allow_unauthenticated: bool,
+    /// Largest request body accepted (413 beyond, at once when the declared length is).
     pub max_body_bytes: usize,
     /// Steps (or flows) run at once.
     pub concurrency: usize,
     /// Requests that may wait for a slot; beyond that, 503.
     pub queue: usize,
+    /// A request's headers, and a keep-alive connection's next request, must arrive within
+    /// this; the connection is closed otherwise.
+    pub header_timeout: Duration,
+    /// A request's body must arrive within this once its step has a slot (408 otherwise).
+    pub body_timeout: Duration,
+    /// Most connections open at once; beyond it new ones wait to be accepted.
+    pub max_connections: usize,
+    /// From SIGTERM to exit: steps in flight finish within it, connections still open
+    /// after it are cut.
+    pub shutdown_grace: Duration,
 }
 
 impl ServeOptions {
@@ -47,16 +64,66 @@ impl ServeOptions {
     pub const DEFAULT_MAX_BODY_BYTES: usize = 8 << 20;
     /// The default number of requests waiting for a slot.
     pub const DEFAULT_QUEUE: usize = 64;
+    /// The default header timeout: 10 s.
+    pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default body timeout: 30 s (8 MiB at 280 KB/s).
+    pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default cap on open connections: 512 (half of a common 1,024-descriptor limit).
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+    /// The default shutdown grace period: 30 s (Kubernetes' default termination grace).
+    pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-    /// 8 MiB bodies, two steps per core at once, 64 waiting.
+    /// Two steps per core at once, and the documented defaults above.
     pub fn new(listen: SocketAddr) -> ServeOptions {
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         ServeOptions {
             listen,
             token: None,
+            allow_unauthenticated: false,
             max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
-            concurrency: 2 * cores,
+            concurrency: ServeOptions::default_concurrency(),
             queue: Self::DEFAULT_QUEUE,
+            header_timeout: Self::DEFAULT_HEADER_TIMEOUT,
+            body_timeout: Self::DEFAULT_BODY_TIMEOUT,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            shutdown_grace: Self::DEFAULT_SHUTDOWN_GRACE,
+        }
+    }
+
+    /// Two steps per core.
+    pub fn default_concurrency() -> usize {
+        2 * std::thread::available_parallelism().map_or(2, usize::from)
+    }
+
+    /// Why the service must not start with these options on `host`, if it must not.
+    fn refusal(&self, host: &Host) -> Option<String> {
+        let unknown = kinds_without_status(host);
+        let slots = host.instance_slots();
+        let needed = self.concurrency + host.max_kept_instances();
+        if !unknown.is_empty() {
+            Some(format!(
+                "the component's error kinds {} have no HTTP status in this host: refusing \
+                 to serve them as 500",
+                unknown.join(", ")
+            ))
+        } else if slots.is_some_and(|slots| slots < needed) {
+            Some(format!(
+                "{} instance slots cannot hold {} steps at once and {} kept instances: give \
+                 the host at least {needed} slots",
+                slots.unwrap_or_default(),
+                self.concurrency,
+                host.max_kept_instances()
+            ))
+        } else if self.token.is_none()
+            && !self.listen.ip().is_loopback()
+            && !self.allow_unauthenticated
+        {
+            Some(format!(
+                "{} is not a loopback address and no token is set: anyone who reaches it \
+                 could run steps; give a token file or say --allow-unauthenticated",
+                self.listen
+            ))
+        } else {
+            None
         }
     }
 }
@@ -70,26 +137,59 @@ struct Service {
     slots: Arc<Semaphore>,
     waiting: AtomicUsize,
     queue: usize,
+    max_body_bytes: usize,
+    body_timeout: Duration,
+    /// Step and flow requests taken in (waiting for a slot or running).
+    active: AtomicUsize,
+    /// Told when `active` drops to zero.
+    done: Notify,
     draining: AtomicBool,
     metrics: Metrics,
     next_id: AtomicU64,
 }
 
-/// Serve until `shutdown` resolves, then stop accepting connections and let the requests
-/// in flight finish (new requests on open connections get 503 meanwhile).
+/// A step or flow request taken in, until it is answered.
+struct Active<'a>(&'a Service);
+
+impl<'a> Active<'a> {
+    fn enter(service: &'a Service) -> Active<'a> {
+        service.active.fetch_add(1, Ordering::SeqCst);
+        Active(service)
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        if self.0.active.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.done.notify_waiters();
+        }
+    }
+}
+
+impl Service {
+    /// Resolves once no step or flow request is taken in.
+    async fn idle(&self) {
+        loop {
+            let done = self.done.notified();
+            if self.active.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            done.await;
+        }
+    }
+}
+
+/// Serve until `shutdown` resolves, then stop accepting connections, answer the requests
+/// in flight (new step requests on open connections get 503 meanwhile) and close every
+/// connection, all within the shutdown grace period.
 pub async fn serve(
     host: Arc<Host>,
     manifest: Value,
     options: ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let unknown = kinds_without_status(&host);
-    if !unknown.is_empty() {
-        return Err(std::io::Error::other(format!(
-            "the component's error kinds {} have no HTTP status in this host: refusing to \
-             serve them as 500",
-            unknown.join(", ")
-        )));
+    if let Some(refusal) = options.refusal(&host) {
+        return Err(std::io::Error::other(refusal));
     }
     let service = Arc::new(Service {
         host,
@@ -98,6 +198,10 @@ pub async fn serve(
         slots: Arc::new(Semaphore::new(options.concurrency.max(1))),
         waiting: AtomicUsize::new(0),
         queue: options.queue,
+        max_body_bytes: options.max_body_bytes,
+        body_timeout: options.body_timeout,
+        active: AtomicUsize::new(0),
+        done: Notify::new(),
         draining: AtomicBool::new(false),
         metrics: Metrics::default(),
         next_id: AtomicU64::new(1),
@@ -112,19 +216,23 @@ pub async fn serve(
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
-        .layer(DefaultBodyLimit::max(options.max_body_bytes))
         .layer(middleware::from_fn_with_state(service.clone(), log))
         .with_state(service.clone());
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
     tracing::info!(listen = %listener.local_addr()?, "serving");
+    let limits = ConnectionLimits {
+        header_timeout: options.header_timeout,
+        max_connections: options.max_connections,
+        grace: options.shutdown_grace,
+    };
     let draining = service.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            draining.draining.store(true, Ordering::SeqCst);
-            tracing::info!("shutting down: finishing the requests in flight");
-        })
-        .await
+    let shutdown = Shutdown {
+        signal: shutdown,
+        draining: Box::new(move || draining.draining.store(true, Ordering::SeqCst)),
+        idle: async move { service.idle().await },
+    };
+    serve_connections(listener, app, limits, shutdown).await;
+    Ok(())
 }
 
 /// `Authorization: Bearer TOKEN` when the service has a token (compared in constant time).
@@ -136,7 +244,7 @@ async fn authorize(State(service): State<Arc<Service>>, request: Request, next: 
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(bearer_token)
         .unwrap_or("");
     if constant_time_eq(given.as_bytes(), token.as_bytes()) {
         next.run(request).await
@@ -151,6 +259,15 @@ async fn authorize(State(service): State<Arc<Service>>, request: Request, next: 
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         response
     }
+}
+
+/// The token of an `Authorization` value in the bearer scheme, whose name is
+/// case-insensitive (RFC 7235).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim_start())
 }
 
 /// Whether two byte strings are equal, in time that does not depend on where they differ.
@@ -224,8 +341,8 @@ async fn actions(State(service): State<Arc<Service>>) -> Response {
     json_body(&body).into_response()
 }
 
-async fn steps(State(service): State<Arc<Service>>, body: Bytes) -> Response {
-    run(service, body, |host, document| {
+async fn steps(State(service): State<Arc<Service>>, request: Request) -> Response {
+    run(service, request, |host, document| {
         let action = action_label(host, document);
         let (result, stats) = host.run_step_with_stats(document);
         (action, result, stats.refused_requests)
@@ -233,8 +350,8 @@ async fn steps(State(service): State<Arc<Service>>, body: Bytes) -> Response {
     .await
 }
 
-async fn flows(State(service): State<Arc<Service>>, body: Bytes) -> Response {
-    run(service, body, |host, document| {
+async fn flows(State(service): State<Arc<Service>>, request: Request) -> Response {
+    run(service, request, |host, document| {
         let (result, refused) = run_flow(host, document);
         ("flow".to_string(), result, refused)
     })
@@ -276,29 +393,40 @@ fn action_label(host: &Host, document: &Value) -> String {
     }
 }
 
-/// Parse the body, wait for a slot, run `work` on a blocking thread, count it, answer.
+/// Refuse a declared length over the limit at once, wait for a slot, read the body
+/// (bounded in size and time), then parse it and run `work` on a blocking thread (a large
+/// document costs memory and time only once it has a slot, and never stalls the threads
+/// that answer health checks), count it, answer.
 async fn run(
     service: Arc<Service>,
-    body: Bytes,
+    request: Request,
     work: impl FnOnce(&Host, &Value) -> (String, Result<Value, StepError>, usize) + Send + 'static,
 ) -> Response {
     if service.draining.load(Ordering::SeqCst) {
-        return unavailable("the service is shutting down");
+        return draining();
     }
-    let document: Value = match serde_json::from_slice(&body) {
-        Ok(document) => document,
-        Err(e) => {
-            let error = StepError::invalid("step", format!("the body is not JSON: {e}"));
-            return error_response(&error);
-        }
-    };
+    if declared_length(request.headers()).is_some_and(|n| n > service.max_body_bytes) {
+        return too_large(service.max_body_bytes);
+    }
+    let _active = Active::enter(&service);
     let Some(_permit) = slot(&service).await else {
         return unavailable("every slot is busy and the queue is full; try again");
+    };
+    let body = match read_body(&service, request.into_body()).await {
+        Ok(body) => body,
+        Err(response) => return response,
     };
     service.metrics.in_flight.inc();
     let started = Instant::now();
     let host = service.host.clone();
-    let joined = tokio::task::spawn_blocking(move || work(&host, &document)).await;
+    let joined = tokio::task::spawn_blocking(move || match serde_json::from_slice(&body) {
+        Ok(document) => work(&host, &document),
+        Err(e) => {
+            let error = StepError::invalid("step", format!("the body is not JSON: {e}"));
+            ("unknown".to_string(), Err(error), 0)
+        }
+    })
+    .await;
     service.metrics.in_flight.dec();
     let (action, result, refused) = joined.unwrap_or_else(|e| {
         let error = StepError::trap(format!("the step's thread failed: {e}"));
@@ -315,6 +443,51 @@ async fn run(
         Ok(output) => json_body(&output).into_response(),
         Err(error) => error_response(&error),
     }
+}
+
+/// The `Content-Length` a request declares, if it declares one.
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    let value = headers.get(header::CONTENT_LENGTH)?.to_str().ok()?;
+    Some(
+        value
+            .trim()
+            .parse::<u64>()
+            .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+    )
+}
+
+/// The whole body, within the size limit (413) and the body timeout (408).
+async fn read_body(service: &Service, body: Body) -> Result<Bytes, Response> {
+    let limited = http_body_util::Limited::new(body, service.max_body_bytes);
+    match tokio::time::timeout(service.body_timeout, limited.collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            Err(too_large(service.max_body_bytes))
+        }
+        Ok(Err(e)) => {
+            let error = StepError::invalid("step", format!("the body could not be read: {e}"));
+            Err(error_response(&error))
+        }
+        Err(_) => {
+            let error = StepError::new(
+                ErrorKind::Timeout,
+                format!(
+                    "the body did not arrive within the service's {} s",
+                    service.body_timeout.as_secs()
+                ),
+            );
+            Err((StatusCode::REQUEST_TIMEOUT, json_body(&error.to_json())).into_response())
+        }
+    }
+}
+
+/// 413: the body is (or is declared) larger than `limit`.
+fn too_large(limit: usize) -> Response {
+    let error = StepError::new(
+        ErrorKind::Limit,
+        format!("the body is larger than the service's limit of {limit} bytes"),
+    );
+    (StatusCode::PAYLOAD_TOO_LARGE, json_body(&error.to_json())).into_response()
 }
 
 /// A slot for one step: at once, or after waiting in the queue; `None` when the queue is
@@ -334,6 +507,15 @@ async fn slot(service: &Service) -> Option<tokio::sync::OwnedSemaphorePermit> {
 
 fn error_response(error: &StepError) -> Response {
     (status_of(&error.kind), json_body(&error.to_json())).into_response()
+}
+
+/// 503 while shutting down, closing the connection so its client goes to another replica.
+fn draining() -> Response {
+    let mut response = unavailable("the service is shutting down");
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 fn unavailable(message: &str) -> Response {
