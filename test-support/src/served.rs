@@ -21,9 +21,22 @@ impl Served {
     /// Start `binary serve --listen 127.0.0.1:PORT --allow-endpoint 127.0.0.1 ARGS...` with
     /// the tests' compile cache; returns once it accepts connections.
     pub fn start(binary: &Path, args: &[&str]) -> Served {
+        Served::start_under(&[], binary, args)
+    }
+
+    /// [`Served::start`] under a wrapping command, e.g. `["prlimit", "--nofile=256"]`.
+    pub fn start_under(wrapper: &[&str], binary: &Path, args: &[&str]) -> Served {
         let listen = format!("127.0.0.1:{}", crate::free_port());
         let log = tempfile::NamedTempFile::new().expect("a log file");
-        let child = Command::new(binary)
+        let mut command = match wrapper.split_first() {
+            Some((program, wrapper_args)) => {
+                let mut command = Command::new(program);
+                command.args(wrapper_args).arg(binary);
+                command
+            }
+            None => Command::new(binary),
+        };
+        let child = command
             .args([
                 "serve",
                 "--listen",

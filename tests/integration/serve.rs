@@ -10,7 +10,7 @@ use std::time::Duration;
 use test_support::{Fault, Proxy, Served};
 
 /// A `serve` process of the component under test.
-struct Server(Served);
+pub(crate) struct Server(pub(crate) Served);
 
 impl std::ops::Deref for Server {
     type Target = Served;
@@ -22,7 +22,12 @@ impl std::ops::Deref for Server {
 
 impl Server {
     /// Start `connector-host serve` with the component under test and `args` added.
-    fn start(args: &[&str]) -> Server {
+    pub(crate) fn start(args: &[&str]) -> Server {
+        Server::start_under(&[], args)
+    }
+
+    /// [`Server::start`] under a wrapping command (see [`Served::start_under`]).
+    pub(crate) fn start_under(wrapper: &[&str], args: &[&str]) -> Server {
         let component = component().to_str().unwrap().to_string();
         let manifest = test_support::manifest();
         let mut all = vec![
@@ -32,24 +37,39 @@ impl Server {
             manifest.to_str().unwrap(),
         ];
         all.extend_from_slice(args);
-        Server(Served::start(
+        Server(Served::start_under(
+            wrapper,
             Path::new(env!("CARGO_BIN_EXE_connector-host")),
             &all,
         ))
     }
 
     /// POST `body` to `path` with an optional bearer token: (status, JSON answer).
-    fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+    pub(crate) fn post(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let authorization = token.map(|token| format!("Bearer {token}"));
+        self.post_authorized(path, authorization.as_deref(), body)
+    }
+
+    /// POST `body` to `path` with an optional `Authorization` value: (status, JSON answer).
+    pub(crate) fn post_authorized(
+        &self,
+        path: &str,
+        authorization: Option<&str>,
+        body: &Value,
+    ) -> (u16, Value) {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_mins(1)))
             .build()
             .new_agent();
         let mut request = agent.post(&format!("{}{path}", self.url));
-        if let Some(token) = token {
-            request = request.header("Authorization", &format!("Bearer {token}"));
+        if let Some(authorization) = authorization {
+            request = request.header("Authorization", authorization);
         }
-        let mut response = request.send_json(body).expect("an HTTP answer");
+        let mut response = request
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .expect("an HTTP answer");
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
         (
@@ -58,14 +78,15 @@ impl Server {
         )
     }
 
-    fn step(&self, endpoint: &str, action: &str, input: Value) -> (u16, Value) {
+    pub(crate) fn step(&self, endpoint: &str, action: &str, input: Value) -> (u16, Value) {
         let step = json!({"connection": connection(endpoint), "action": action, "input": input});
         self.post("/v1/steps", None, &step)
     }
 
-    fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .new_agent();
         let mut response = agent.get(&format!("{}{path}", self.url)).call().unwrap();
@@ -189,6 +210,76 @@ fn a_token_is_required_when_configured() {
         200
     );
     assert_eq!(server.get("/healthz").0, 200, "probes need no token");
+}
+
+#[test]
+fn the_bearer_scheme_is_case_insensitive() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "s3rvice-token-for-tests\n").unwrap();
+    let server = Server::start(&["--token-file", file.to_str().unwrap()]);
+    let step = json!({"connection": connection(moto()), "action": "list-tables", "input": {"region": "eu-south-2"}});
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let authorization = format!("{scheme} s3rvice-token-for-tests");
+        let (status, out) = server.post_authorized("/v1/steps", Some(&authorization), &step);
+        assert_eq!(status, 200, "{scheme}: {out}");
+    }
+    let wrong = server.post_authorized("/v1/steps", Some("Basic s3rvice-token-for-tests"), &step);
+    assert_eq!(wrong.0, 401, "another scheme is refused");
+}
+
+#[test]
+fn a_public_address_without_a_token_refuses_to_start_unless_allowed() {
+    let component = component().to_str().unwrap().to_string();
+    let manifest = test_support::manifest();
+    let listen = format!("0.0.0.0:{}", test_support::free_port());
+    let args = [
+        "serve",
+        "--listen",
+        &listen,
+        "--component",
+        &component,
+        "--manifest",
+        manifest.to_str().unwrap(),
+    ];
+    let mut refused = Command::new(env!("CARGO_BIN_EXE_connector-host"))
+        .args(args)
+        .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let exit = (0..400).find_map(|_| {
+        std::thread::sleep(Duration::from_millis(50));
+        refused.try_wait().unwrap()
+    });
+    if exit.is_none() {
+        let _ = refused.kill();
+    }
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut refused.stdout.take().unwrap(), &mut stdout).unwrap();
+    assert_eq!(
+        exit.and_then(|e| e.code()),
+        Some(1),
+        "refuses at once: {stdout}"
+    );
+    assert!(stdout.contains("--allow-unauthenticated"), "{stdout}");
+    let mut allowed = Command::new(env!("CARGO_BIN_EXE_connector-host"))
+        .args(args)
+        .arg("--allow-unauthenticated")
+        .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let port = listen.rsplit(':').next().unwrap();
+    let reached = (0..400).any(|_| {
+        std::thread::sleep(Duration::from_millis(25));
+        std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_ok()
+    });
+    let _ = allowed.kill();
+    let _ = allowed.wait();
+    assert!(reached, "with --allow-unauthenticated it serves");
 }
 
 #[test]

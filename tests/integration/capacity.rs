@@ -1,0 +1,194 @@
+//! What the host holds per step: instance slots sized from the steps run at once plus the
+//! kept instances (and a capacity limit reported as the host's, never as a trap), kept
+//! instances that follow their connection across the service's threads (one `AssumeRole`
+//! per tenant), and memory that a large body costs only once its step has a slot.
+
+use crate::harness::*;
+use crate::serve::Server;
+use serde_json::{json, Value};
+use std::time::Duration;
+use test_support::{Fault, Proxy};
+
+/// An access-key connection to `endpoint` whose key id makes it a connection of its own.
+fn tenant(endpoint: &str, n: usize) -> Value {
+    let mut connection = connection(endpoint);
+    connection["access-key-id"] = json!(format!("AKIATENANT{n:06}"));
+    connection
+}
+
+/// Run `count` steps at once through `server`, each a `list-tables` of its own
+/// connection (through `proxy`); their statuses and answers.
+fn at_once(server: &Server, proxy: &Proxy, count: usize) -> Vec<(u16, Value)> {
+    std::thread::scope(|s| {
+        let calls: Vec<_> = (0..count)
+            .map(|n| {
+                s.spawn(move || {
+                    let step = json!({"connection": tenant(proxy.url(), n), "action": "list-tables",
+                                      "input": {"region": "eu-south-2"}});
+                    server.post("/v1/steps", None, &step)
+                })
+            })
+            .collect();
+        calls.into_iter().map(|c| c.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn eighty_steps_at_once_after_sixteen_kept_instances_all_get_a_slot() {
+    let server = Server::start(&["--concurrency", "80", "--queue", "0"]);
+    let proxy = Proxy::start(moto());
+    let kept = at_once(&server, &proxy, 16);
+    assert!(kept.iter().all(|(status, _)| *status == 200), "{kept:?}");
+    proxy.inject_on(
+        "ListTables",
+        (0..80).map(|_| Fault::Stall(Duration::from_secs(1))),
+    );
+    let answers = at_once(&server, &proxy, 80);
+    let failed: Vec<_> = answers
+        .iter()
+        .filter(|(status, _)| *status != 200)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of 80 failed: {:?}",
+        failed.len(),
+        failed.first()
+    );
+}
+
+#[test]
+fn steps_beyond_the_pooled_slots_fail_as_the_hosts_capacity_not_a_trap() {
+    let host = new_host(|options| options.pooled_steps = 2);
+    let proxy = Proxy::start(moto());
+    proxy.inject_on(
+        "ListTables",
+        (0..4).map(|_| Fault::Stall(Duration::from_secs(2))),
+    );
+    let results: Vec<_> = std::thread::scope(|s| {
+        let calls: Vec<_> = (0..4)
+            .map(|n| {
+                let (host, proxy) = (&host, &proxy);
+                s.spawn(move || {
+                    host.run_step(
+                        &json!({"connection": tenant(proxy.url(), n), "action": "list-tables",
+                                          "input": {"region": "eu-south-2"}}),
+                    )
+                })
+            })
+            .collect();
+        calls.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let kinds: Vec<String> = results
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .map_or_else(|e| e.kind.to_string(), |_| "ok".into())
+        })
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "ok").count(), 2, "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "host").count(),
+        2,
+        "{kinds:?}"
+    );
+    let message = &results
+        .iter()
+        .find_map(|r| r.as_ref().err())
+        .unwrap()
+        .message;
+    assert!(message.contains("instance slots"), "{message}");
+}
+
+#[test]
+fn a_kept_instance_gives_its_slot_to_a_running_step() {
+    let host = new_host(|options| options.pooled_steps = 1);
+    let first = host.run_step(
+        &json!({"connection": tenant(moto(), 1), "action": "list-tables",
+                                      "input": {"region": "eu-south-2"}}),
+    );
+    assert!(first.is_ok(), "{first:?}");
+    assert_eq!(host.kept_instances(), 1);
+    let second = host.run_step(
+        &json!({"connection": tenant(moto(), 2), "action": "list-tables",
+                                       "input": {"region": "eu-south-2"}}),
+    );
+    assert!(second.is_ok(), "{second:?}");
+}
+
+#[test]
+fn tenants_keep_their_instance_across_the_service_threads() {
+    let server = Server::start(&["--concurrency", "4"]);
+    let sts = Proxy::start(moto());
+    let role = |n: usize| {
+        json!({"type": "role-arn", "role-arn": format!("arn:aws:iam::123456789012:role/tenant-{n}"),
+               "access-key-id": "AKIDTENANTS", "secret-access-key": "tenants-secret-value",
+               "endpoint-url": moto(), "sts-endpoint-url": sts.url()})
+    };
+    let (clients, tenants_each, steps_each) = (4, 3, 4);
+    std::thread::scope(|s| {
+        for client in 0..clients {
+            let (server, role) = (&server, &role);
+            s.spawn(move || {
+                for t in 0..tenants_each {
+                    let connection = role(client * tenants_each + t);
+                    for _ in 0..steps_each {
+                        let step = json!({"connection": connection, "action": "list-tables",
+                                          "input": {"region": "eu-south-2"}});
+                        let (status, out) = server.post("/v1/steps", None, &step);
+                        assert_eq!(status, 200, "{out}");
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(
+        sts.operations().len(),
+        clients * tenants_each,
+        "one AssumeRole per tenant for {} steps",
+        clients * tenants_each * steps_each
+    );
+}
+
+/// The service's peak resident memory so far (`VmHWM`), in bytes.
+fn peak_memory(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.0.child.id())).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib * 1024
+}
+
+#[test]
+fn large_bodies_cost_memory_one_slot_at_a_time() {
+    let server = Server::start(&["--concurrency", "1", "--queue", "8"]);
+    let numbers = "1,".repeat(3 << 20);
+    let body: Value = serde_json::from_str(&format!(
+        r#"{{"connection": {}, "action": "no-such-action", "input": {{"numbers": [{numbers}1]}}}}"#,
+        connection(moto()),
+    ))
+    .unwrap();
+    let base = peak_memory(&server);
+    let (status, _) = server.post("/v1/steps", None, &body);
+    assert_eq!(status, 400);
+    let one = peak_memory(&server);
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let calls: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| server.post("/v1/steps", None, &body).0))
+            .collect();
+        calls.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    assert_eq!(statuses, [400, 400, 400, 400]);
+    let four = peak_memory(&server);
+    eprintln!(
+        "peak memory: {} MB at start, {} MB after one 6 MiB body, {} MB after four at once",
+        base >> 20,
+        one >> 20,
+        four >> 20
+    );
+    assert!(
+        four - one < (one - base) / 5,
+        "four bodies at once cost about what one does"
+    );
+}
