@@ -5,6 +5,7 @@
 use crate::egress::Egress;
 use crate::pool::{lock, Io, Pool};
 use crate::sandbox::Origin;
+use http_body_util::BodyExt;
 use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{RequestOptions, WasiBody, WasiHttpHooks};
 
@@ -51,7 +52,13 @@ impl WasiHttpHooks for Sandbox {
                 request.method()
             );
             lock(&self.refused).push(refusal);
-            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+            // Take the body before refusing: a guest still writing it would otherwise find
+            // its stream closed and report that (a "connection reset", which its SDK
+            // retries) instead of the refusal the response future carries.
+            return Box::new(async move {
+                let _ = request.into_body().collect().await;
+                Err(wasmtime_wasi_http::Error::HttpRequestDenied)
+            });
         }
         let (pool, egress, refused) = (
             self.outbound.pool.clone(),

@@ -139,3 +139,32 @@ fn a_kept_instance_never_serves_another_connection() {
     // The same key ID with another secret is another connection: a fresh instance.
     assert_eq!(remember("AKIDFIRST", "other-secret"), json!([]));
 }
+
+#[test]
+fn the_connector_reports_a_refused_request_once_without_retrying_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("connector.toml");
+    let text = std::fs::read_to_string(test_support::manifest()).unwrap();
+    let own_endpoint = "[[connections.endpoints]]\nfield = \"endpoint-url\"\n";
+    assert!(text.contains(own_endpoint));
+    // The access-key connection may reach only its default endpoint, so the step's
+    // endpoint-url (the proxy) is not one of its endpoints.
+    std::fs::write(
+        &manifest,
+        text.replacen(own_endpoint, "[[connections.endpoints]]\n", 1),
+    )
+    .unwrap();
+    let host = new_host(|options| options.manifest = Some(manifest));
+    let proxy = Proxy::start(moto());
+    let step = json!({"connection": connection(proxy.url()), "action": "list-tables",
+                      "input": {"region": "us-east-1"}});
+    let (result, stats) = host.run_step_with_stats(&step);
+    let error = result.expect_err("the request is refused");
+    assert_eq!(error.kind, "network", "{error:?}");
+    assert!(error.message.contains("the host refused POST"), "{error:?}");
+    assert_eq!(
+        stats.refused_requests, 1,
+        "refused once, not retried: {error:?}"
+    );
+    assert!(proxy.operations().is_empty(), "nothing reached the server");
+}
