@@ -4,8 +4,9 @@
 
 use crate::aws::paging;
 use crate::error::{Error, Kind, Result};
+use crate::model::expressions;
 use crate::model::keys::{self, KeySchema};
-use crate::model::{input, Item, Key};
+use crate::model::{Item, Key};
 use aws_sdk_dynamodb::types::TableDescription;
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
@@ -22,18 +23,6 @@ pub async fn key_schema(client: &Client, table: &str) -> Result<KeySchema> {
     KeySchema::of(&self::table(client, table).await?)
 }
 
-/// The key schema given as the `key-schema` input, else read from the table.
-pub async fn given_or_key_schema(
-    client: &Client,
-    table: &str,
-    given: Option<&str>,
-) -> Result<KeySchema> {
-    match input::optional(given) {
-        Some(text) => KeySchema::given("key-schema", text),
-        None => key_schema(client, table).await,
-    }
-}
-
 /// The key schema of each of `tables` (each read once), by table name.
 pub async fn key_schemas<'a>(
     client: &Client,
@@ -46,6 +35,32 @@ pub async fn key_schemas<'a>(
         }
     }
     Ok(schemas)
+}
+
+/// Refuse, before any page is read, a `projection` that leaves out an attribute of the
+/// cursor `max-items` may have to build (the table's key and `index`'s): with both given,
+/// one `DescribeTable` tells the cursor's attributes. `field` names the projection input.
+pub async fn check_cursor_projection(
+    field: &str,
+    client: &Client,
+    table: &str,
+    index: Option<&str>,
+    projection: Option<&str>,
+    names: Option<&HashMap<String, String>>,
+    max: Option<usize>,
+) -> Result<()> {
+    let (Some(projection), Some(_)) = (projection, max) else {
+        return Ok(());
+    };
+    let projected = expressions::projected_attributes(projection, names);
+    let cursor = keys::cursor_attributes(&self::table(client, table).await?, index);
+    match cursor.iter().find(|name| !projected.contains(name)) {
+        Some(name) => Err(Error::invalid(
+            field,
+            format!("must include the key attribute {name:?} when max-items is given"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The first `max` items and the `LastEvaluatedKey` that resumes exactly after the last

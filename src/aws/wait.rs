@@ -1,6 +1,7 @@
 //! Waiting for a table: `DescribeTable` polled with growing pauses until the table (and,
 //! when asked, every global secondary index) is ACTIVE, or until it no longer exists, or
-//! until the deadline, which ends as `timeout` naming the last status seen.
+//! until the deadline (the last pause is shortened so that a poll comes at the deadline),
+//! which ends as `timeout` naming the last status seen.
 
 use crate::error::{Error, Kind, Result};
 use aws_sdk_dynamodb::operation::describe_table::DescribeTableError;
@@ -64,7 +65,8 @@ pub async fn until(
             Err(e) if is_not_found(&e) && until == Until::Deleted => return Ok(None),
             Err(e) => return Err(e.into()),
         };
-        if started.elapsed() + pause > timeout {
+        let left = timeout.saturating_sub(started.elapsed());
+        if left.is_zero() {
             return Err(Error::new(
                 Kind::Timeout,
                 format!(
@@ -77,7 +79,8 @@ pub async fn until(
                 ),
             ));
         }
-        wstd::task::sleep(pause.into()).await;
+        // The last pause is cut short so the final poll comes at the deadline.
+        wstd::task::sleep(pause.min(left).into()).await;
         pause = (pause * 3 / 2).min(MAX_PAUSE);
     }
 }

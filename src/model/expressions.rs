@@ -157,3 +157,21 @@ mod tests {
         );
     }
 }
+
+/// The top-level attributes a projection expression names (`a.b, #n[0]` → `a` and what
+/// `#n` stands for in `names`).
+pub fn projected_attributes(
+    projection: &str,
+    names: Option<&HashMap<String, String>>,
+) -> Vec<String> {
+    projection
+        .split(',')
+        .map(|path| {
+            let path = path.trim();
+            let first = path.split(['.', '[']).next().unwrap_or(path).trim();
+            names
+                .and_then(|names| names.get(first))
+                .map_or_else(|| first.to_string(), Clone::clone)
+        })
+        .collect()
+}

@@ -88,12 +88,19 @@ impl KeySchema {
         }
     }
 
+    /// `hash-key-value` is given (whatever the key's type, it cannot be empty).
+    pub fn required_hash(hash: &str) -> Result<()> {
+        if hash.is_empty() {
+            Err(Error::invalid("hash-key-value", "is required"))
+        } else {
+            Ok(())
+        }
+    }
+
     /// The key of one item from `hash-key-value` and `range-key-value` given as text.
     pub fn key(&self, hash: &str, range: Option<&str>) -> Result<Item> {
         let mut key = HashMap::new();
-        if hash.is_empty() {
-            return Err(Error::invalid("hash-key-value", "is required"));
-        }
+        KeySchema::required_hash(hash)?;
         key.insert(
             self.hash.clone(),
             self.attribute("hash-key-value", &self.hash, hash)?,

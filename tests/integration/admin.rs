@@ -94,6 +94,23 @@ fn wait_for_table_returns_the_description_or_times_out_naming_the_status() {
 }
 
 #[test]
+fn wait_for_table_polls_until_its_timeout_has_run_out() {
+    let (region, name) = ("us-west-2", "wait-deadline");
+    create_table(region, name, false);
+    let started = std::time::Instant::now();
+    let timeout = fails(
+        "wait-for-table",
+        json!({"region": region, "table-name": name, "until": "DELETED", "timeout-seconds": 3}),
+    );
+    let waited = started.elapsed();
+    assert_eq!(timeout.kind, "timeout", "{timeout:?}");
+    assert!(
+        waited >= std::time::Duration::from_secs(3),
+        "gave up after {waited:?} of 3 s: {timeout:?}"
+    );
+}
+
+#[test]
 fn update_table_switches_billing_and_creates_and_deletes_an_index() {
     let (region, name) = ("ap-southeast-5", "admin-update");
     ok("create-table", table_input(region, name, json!({})));

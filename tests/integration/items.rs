@@ -482,3 +482,33 @@ fn a_given_key_schema_saves_the_describe_call() {
         "nothing deleted"
     );
 }
+
+#[test]
+fn a_key_value_the_input_refutes_is_refused_before_any_request() {
+    let (sts, dynamodb) = (Proxy::start(moto()), Proxy::start(moto()));
+    let connection = json!({"type": "role-arn", "role-arn": "arn:aws:iam::123456789012:role/early",
+                            "access-key-id": "AKIDEARLY", "secret-access-key": "early-secret-value",
+                            "endpoint-url": dynamodb.url(), "sts-endpoint-url": sts.url()});
+    let schema = r#"[{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"}]"#;
+    let cases = [
+        json!({"hash-key-value": "not-a-number", "key-schema": schema}),
+        json!({"hash-key-value": ""}),
+    ];
+    for case in cases {
+        let mut input = json!({"region": "us-east-1", "table-name": "early"});
+        input
+            .as_object_mut()
+            .unwrap()
+            .extend(case.as_object().unwrap().clone());
+        let step = json!({"connection": connection, "action": "get-item", "input": input});
+        let error = host().run_step(&step).unwrap_err();
+        assert_eq!(error.kind, "invalid-input", "{case}: {error:?}");
+        assert_eq!(
+            error.field.as_deref(),
+            Some("hash-key-value"),
+            "{case}: {error:?}"
+        );
+    }
+    assert!(sts.operations().is_empty(), "no AssumeRole");
+    assert!(dynamodb.operations().is_empty(), "no DescribeTable");
+}

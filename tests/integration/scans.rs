@@ -197,19 +197,39 @@ fn scan_inputs_are_checked_before_sending() {
 }
 
 #[test]
-fn a_projection_without_the_key_cannot_be_cut() {
+fn a_projection_without_the_key_is_refused_with_max_items_before_any_page_is_read() {
     let (region, table) = ("us-west-2", "scan-projection");
     filled(region, table, 20);
-    let error = fails(
-        "scan-items",
-        json!({"region": region, "table-name": table,
-        "projection-expression": "n", "max-items": 5}),
-    );
+    let proxy = Proxy::start(moto());
+    let query = json!({"region": region, "table-name": table, "max-items": 5,
+                       "key-condition-expression": "id = :id",
+                       "expression-attribute-values": r#"{":id": 1}"#,
+                       "expression-attribute-value-types": r#"{":id": "N"}"#,
+                       "query-parameters": r#"{"ProjectionExpression": "n"}"#});
+    let scan = json!({"region": region, "table-name": table,
+                      "projection-expression": "n", "max-items": 5});
+    for (action, input, field) in [
+        ("scan-items", scan, "projection-expression"),
+        (
+            "query-items",
+            query,
+            "query-parameters.ProjectionExpression",
+        ),
+    ] {
+        let error = step_at(proxy.url(), action, input).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some(field), "{action}: {error:?}");
+    }
     assert_eq!(
-        error.field.as_deref(),
-        Some("projection-expression"),
-        "{error:?}"
+        proxy.operations(),
+        ["DynamoDB_20120810.DescribeTable"; 2],
+        "no page was read"
     );
+    let named = ok(
+        "scan-items",
+        json!({"region": region, "table-name": table, "projection-expression": "n, #k",
+               "expression-attribute-names": r##"{"#k": "id"}"##, "max-items": 5}),
+    );
+    assert_eq!(named["Count"], 5, "a projection that names the key is cut");
     let whole = ok(
         "scan-items",
         json!({"region": region, "table-name": table,

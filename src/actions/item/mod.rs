@@ -11,6 +11,7 @@ use crate::component::wit::{
     Connection, DeleteItemInput, GetItemInput, ItemFormat, UpdateItemInput,
 };
 use crate::error::{Error, Result};
+use crate::model::keys::KeySchema;
 use crate::model::Item;
 use crate::{aws::client, model::input, model::values};
 use aws_sdk_dynamodb::operation::{
@@ -113,18 +114,26 @@ impl Target {
     }
 }
 
-/// Build the [`Target`] of a key action, after its other inputs are checked: this assumes
-/// the role (if any) and, without a `key-schema` input, reads the table's key with
-/// `DescribeTable`.
+/// Build the [`Target`] of a key action, after its other inputs are checked. Everything
+/// the input alone decides is checked before any request: a missing `hash-key-value`, and
+/// with a `key-schema` input the whole key. Without one, the key's types come from
+/// `DescribeTable`, so a value that does not fit them is reported after it (and, for a role
+/// connection, after `AssumeRole`).
 pub(crate) async fn target(connection: &Connection, input: &impl KeyInput) -> Result<Target> {
     let fields = input.key_fields();
     let table = table(input)?.to_string();
+    let range = input::optional(fields.range_key_value);
+    KeySchema::required_hash(fields.hash_key_value)?;
+    let given = input::optional(fields.key_schema)
+        .map(|text| KeySchema::given("key-schema", text)?.key(fields.hash_key_value, range))
+        .transpose()?;
     let client = client::dynamodb(connection, fields.region).await?;
-    let schema = describe::given_or_key_schema(&client, &table, fields.key_schema).await?;
-    let key = schema.key(
-        fields.hash_key_value,
-        input::optional(fields.range_key_value),
-    )?;
+    let key = match given {
+        Some(key) => key,
+        None => describe::key_schema(&client, &table)
+            .await?
+            .key(fields.hash_key_value, range)?,
+    };
     Ok(Target { client, table, key })
 }
 

@@ -99,6 +99,16 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let (client, request) = request(connection, &input, &params).await?;
     let index = request.get_index_name().clone();
     let table = input.table_name.trim();
+    describe::check_cursor_projection(
+        "query-parameters.ProjectionExpression",
+        &client,
+        table,
+        index.as_deref(),
+        request.get_projection_expression().as_deref(),
+        request.get_expression_attribute_names().as_ref(),
+        want.max,
+    )
+    .await?;
     let fetched = paging::fetch(
         want,
         start_key(&client, table, &params).await?,

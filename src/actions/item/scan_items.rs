@@ -104,6 +104,18 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         max: input::max_items(input.max_items)?,
     };
     let (client, request) = request(connection, &input).await?;
+    let index = input::text(&input.index_name);
+    let table = input.table_name.trim();
+    describe::check_cursor_projection(
+        "projection-expression",
+        &client,
+        table,
+        index.as_deref(),
+        request.get_projection_expression().as_deref(),
+        request.get_expression_attribute_names().as_ref(),
+        want.max,
+    )
+    .await?;
     let format = item::format(input.item_format);
     let (items, scanned, next) = match split {
         Split::Parallel(total) => {
@@ -129,8 +141,6 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         }
         Split::Whole => scan::segment(request, want, start_key(&client, &input).await?).await?,
     };
-    let index = input::text(&input.index_name);
-    let table = input.table_name.trim();
     let (items, next) =
         describe::cut_items(&client, table, index.as_deref(), items, next, want.max).await?;
     item::items_output(format, &items, scanned, next.as_ref())
