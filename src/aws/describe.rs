@@ -40,13 +40,13 @@ pub async fn key_schemas<'a>(
 /// Refuse, before any page is read, a `projection` that leaves out an attribute of the
 /// cursor `max-items` may have to build (the table's key and `index`'s): with both given,
 /// one `DescribeTable` tells the cursor's attributes. `field` names the projection input.
-pub async fn check_cursor_projection(
+pub async fn check_cursor_projection<S: std::hash::BuildHasher>(
     field: &str,
     client: &Client,
     table: &str,
     index: Option<&str>,
     projection: Option<&str>,
-    names: Option<&HashMap<String, String>>,
+    names: Option<&HashMap<String, String, S>>,
     max: Option<usize>,
 ) -> Result<()> {
     let (Some(projection), Some(_)) = (projection, max) else {

@@ -126,6 +126,24 @@ pub fn names_of(field: &str, value: &Value) -> Result<HashMap<String, String>> {
         .collect()
 }
 
+/// The top-level attributes a projection expression names (`a.b, #n[0]` → `a` and what
+/// `#n` stands for in `names`).
+pub fn projected_attributes<S: std::hash::BuildHasher>(
+    projection: &str,
+    names: Option<&HashMap<String, String, S>>,
+) -> Vec<String> {
+    projection
+        .split(',')
+        .map(|path| {
+            let path = path.trim();
+            let first = path.split(['.', '[']).next().unwrap_or(path).trim();
+            names
+                .and_then(|names| names.get(first))
+                .map_or_else(|| first.to_string(), Clone::clone)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,22 +174,11 @@ mod tests {
             Some("expression-attribute-names.n")
         );
     }
-}
 
-/// The top-level attributes a projection expression names (`a.b, #n[0]` → `a` and what
-/// `#n` stands for in `names`).
-pub fn projected_attributes(
-    projection: &str,
-    names: Option<&HashMap<String, String>>,
-) -> Vec<String> {
-    projection
-        .split(',')
-        .map(|path| {
-            let path = path.trim();
-            let first = path.split(['.', '[']).next().unwrap_or(path).trim();
-            names
-                .and_then(|names| names.get(first))
-                .map_or_else(|| first.to_string(), Clone::clone)
-        })
-        .collect()
+    #[test]
+    fn projected_attributes_are_the_top_level_names_with_placeholders_resolved() {
+        let names = HashMap::from([("#k".to_string(), "id".to_string())]);
+        let projected = projected_attributes("a.b, #k[0] ,c", Some(&names));
+        assert_eq!(projected, ["a", "id", "c"]);
+    }
 }
