@@ -7,7 +7,7 @@ use crate::catalog::columns::{share, Gather};
 use crate::model::shape::Obj;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The least share of matching values, in percent, when none is given (`OpenMetadata`'s).
@@ -32,6 +32,12 @@ pub enum Kind {
     UsSsn,
     /// AWS access key IDs.
     AwsAccessKey,
+    /// AWS secret access keys.
+    AwsSecretKey,
+    /// Street addresses (a house number and a street word).
+    StreetAddress,
+    /// Passwords, tokens and other secrets (by the attribute's name).
+    Secret,
     /// Person names (by the attribute's name).
     PersonName,
     /// Dates of birth (by the attribute's name).
@@ -39,7 +45,7 @@ pub enum Kind {
 }
 
 /// Every kind, in output order.
-pub const KINDS: [Kind; 10] = [
+pub const KINDS: [Kind; 13] = [
     Kind::Email,
     Kind::Phone,
     Kind::CreditCard,
@@ -48,6 +54,9 @@ pub const KINDS: [Kind; 10] = [
     Kind::Ipv6,
     Kind::UsSsn,
     Kind::AwsAccessKey,
+    Kind::AwsSecretKey,
+    Kind::StreetAddress,
+    Kind::Secret,
     Kind::PersonName,
     Kind::DateOfBirth,
 ];
@@ -64,6 +73,9 @@ impl Kind {
             Kind::Ipv6 => "ipv6-address",
             Kind::UsSsn => "us-social-security-number",
             Kind::AwsAccessKey => "aws-access-key-id",
+            Kind::AwsSecretKey => "aws-secret-access-key",
+            Kind::StreetAddress => "street-address",
+            Kind::Secret => "secret",
             Kind::PersonName => "person-name",
             Kind::DateOfBirth => "date-of-birth",
         }
@@ -89,21 +101,31 @@ impl Kind {
             Kind::Ipv6 => "IPv6 addresses",
             Kind::UsSsn => "US social security numbers",
             Kind::AwsAccessKey => "AWS access key IDs",
+            Kind::AwsSecretKey => "AWS secret access keys",
+            Kind::StreetAddress => "street addresses",
+            Kind::Secret => "passwords or other secrets (the attribute's name says so)",
             Kind::PersonName => "person names (the attribute's name says so)",
             Kind::DateOfBirth => "dates of birth (the attribute's name says so)",
         }
     }
 
+    /// Whether `text` (a whole value, or somewhere inside it for the kinds that can sit in
+    /// free text) is of this kind.
     fn matches(self, hint: Hint, text: &str) -> bool {
         match self {
-            Kind::Email => email(text),
-            Kind::Phone => phone(text, hint == Hint::Phone),
-            Kind::CreditCard => credit_card(text),
-            Kind::Iban => iban(text),
+            Kind::Email => email(text) || within::emails(text),
+            Kind::Phone => phone(text, hint == Hint::Phone) || within::phones(text),
+            Kind::CreditCard => credit_card(text) || within::digit_runs(text, credit_card),
+            Kind::Iban => iban(text) || within::ibans(text),
             Kind::Ipv4 => text.parse::<Ipv4Addr>().is_ok(),
             Kind::Ipv6 => text.contains(':') && text.parse::<Ipv6Addr>().is_ok(),
-            Kind::UsSsn => ssn(text, hint == Hint::Ssn),
-            Kind::AwsAccessKey => aws_access_key(text),
+            Kind::UsSsn => {
+                ssn(text, hint == Hint::Ssn) || within::digit_runs(text, |run| ssn(run, false))
+            }
+            Kind::AwsAccessKey => within::words(text).any(aws_access_key),
+            Kind::AwsSecretKey => within::words(text).any(aws_secret_key),
+            Kind::StreetAddress => within::street_address(text),
+            Kind::Secret => hint == Hint::Secret && !text.is_empty(),
             Kind::PersonName => hint == Hint::Name && person_name(text),
             Kind::DateOfBirth => hint == Hint::Birth && date(text),
         }
@@ -123,22 +145,28 @@ pub enum Hint {
     Phone,
     /// A social security number (`ssn`, ...).
     Ssn,
+    /// A password or another secret (`password`, `apiToken`, ...).
+    Secret,
 }
 
-/// The hint of the last segment of a column path (`customer.firstName` → name).
+/// The hint of the last segment of a column path (`customer.firstName` → name): person
+/// names and dates of birth by the whole word, phone numbers and secrets by a word inside
+/// it (`contactPhone`, `api_token`).
 pub fn hint(path: &str) -> Hint {
-    const PHONE: [&str; 8] = [
-        "phone",
-        "phonenumber",
-        "mobile",
-        "mobilenumber",
-        "tel",
-        "telephone",
-        "cell",
-        "fax",
+    const PHONE_WORDS: [&str; 4] = ["phone", "mobile", "fax", "msisdn"];
+    const PHONE: [&str; 3] = ["tel", "cell", "cellnumber"];
+    const SECRET_WORDS: [&str; 8] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "privatekey",
+        "credential",
+        "passphrase",
     ];
     const BIRTH: [&str; 5] = ["dob", "dateofbirth", "birthdate", "birthday", "birthdt"];
-    const NAMES: [&str; 11] = [
+    const NAMES: [&str; 21] = [
         "name",
         "firstname",
         "lastname",
@@ -150,6 +178,16 @@ pub fn hint(path: &str) -> Hint {
         "customername",
         "contactname",
         "personname",
+        "contact",
+        "owner",
+        "holder",
+        "cardholder",
+        "accountholder",
+        "recipient",
+        "sender",
+        "author",
+        "customer",
+        "employee",
     ];
     let last = path.rsplit(['.', '[']).next().unwrap_or(path);
     let word: String = last
@@ -157,11 +195,14 @@ pub fn hint(path: &str) -> Hint {
         .filter(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| word.contains(w));
     match word.as_str() {
         w if NAMES.contains(&w) => Hint::Name,
         w if BIRTH.contains(&w) => Hint::Birth,
-        w if PHONE.contains(&w) => Hint::Phone,
+        w if PHONE.contains(&w) || has(&PHONE_WORDS) => Hint::Phone,
         "ssn" | "socialsecuritynumber" => Hint::Ssn,
+        "pwd" | "pin" => Hint::Secret,
+        _ if has(&SECRET_WORDS) => Hint::Secret,
         _ => Hint::None,
     }
 }
@@ -179,32 +220,35 @@ pub fn kinds(hint: Hint, text: &str) -> impl Iterator<Item = Kind> + '_ {
     KINDS.into_iter().filter(move |k| k.matches(hint, text))
 }
 
+/// The characters an e-mail address's local part may hold besides letters and digits.
+const EMAIL_LOCAL: &str = ".!#$%&'*+/=?^_`{|}~-";
+
+/// An e-mail address, internationalised ones included (letters and digits of any script).
 fn email(text: &str) -> bool {
-    const LOCAL: &str = ".!#$%&'*+/=?^_`{|}~-";
     let Some((local, domain)) = text.split_once('@') else {
         return false;
     };
-    let local_ok = (1..=64).contains(&local.len())
+    let local_ok = (1..=64).contains(&local.chars().count())
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
         && local
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || LOCAL.contains(c));
+            .all(|c| c.is_alphanumeric() || EMAIL_LOCAL.contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let tld = labels.last().copied().unwrap_or("");
     local_ok
         && labels.len() >= 2
         && labels.iter().all(|l| dns_label(l))
-        && tld.len() >= 2
-        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && tld.chars().count() >= 2
+        && tld.chars().all(char::is_alphabetic)
 }
 
 fn dns_label(label: &str) -> bool {
-    (1..=63).contains(&label.len())
+    (1..=63).contains(&label.chars().count())
         && !label.starts_with('-')
         && !label.ends_with('-')
-        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && label.chars().all(|c| c.is_alphanumeric() || c == '-')
 }
 
 /// The digits of `text` when it holds only digits and the `separators`.
@@ -252,10 +296,10 @@ fn luhn(digits: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// 13 to 19 digits (spaces or hyphens between groups) of a card network's prefix that
-/// pass the Luhn check.
+/// 13 to 19 digits (spaces, hyphens or dots between groups) of a card network's prefix
+/// that pass the Luhn check.
 fn credit_card(text: &str) -> bool {
-    let Some(digits) = digits(text, " -") else {
+    let Some(digits) = digits(text, " -.") else {
         return false;
     };
     let prefix = |n: usize| digits.get(..n).and_then(|p| p.parse::<u32>().ok());
@@ -267,9 +311,13 @@ fn credit_card(text: &str) -> bool {
 }
 
 /// A country code, two check digits and 11 to 30 letters or digits (groups of four may be
-/// separated by spaces), whose mod-97 check is 1.
+/// separated by spaces; either case), whose mod-97 check is 1.
 fn iban(text: &str) -> bool {
-    let compact: String = text.chars().filter(|c| *c != ' ').collect();
+    let compact: String = text
+        .chars()
+        .filter(|c| *c != ' ')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     let bytes = compact.as_bytes();
     if !(15..=34).contains(&bytes.len())
         || !bytes[..2].iter().all(u8::is_ascii_uppercase)
@@ -293,10 +341,11 @@ fn iban(text: &str) -> bool {
     remainder == 1
 }
 
-/// `AAA-GG-SSSS` (or nine digits in a column named like one) with a valid area, group and
-/// serial.
+/// `AAA-GG-SSSS` or `AAA GG SSSS` (or nine digits in a column named like one) with a
+/// valid area, group and serial.
 fn ssn(text: &str, named: bool) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
+    let separator = if text.contains('-') { '-' } else { ' ' };
+    let parts: Vec<&str> = text.split(separator).collect();
     let (area, group, serial) = match parts[..] {
         [a, g, s] if a.len() == 3 && g.len() == 2 && s.len() == 4 => (a, g, s),
         [all] if named && all.len() == 9 => (&all[..3], &all[3..5], &all[5..]),
@@ -324,6 +373,21 @@ fn aws_access_key(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+}
+
+/// A 40-character secret access key: base64 letters with upper- and lower-case letters and
+/// a digit or `/` `+` among them (which a hex digest, all one case, never has).
+fn aws_secret_key(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 40
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'/' || *b == b'+')
+        && bytes.iter().any(u8::is_ascii_uppercase)
+        && bytes.iter().any(u8::is_ascii_lowercase)
+        && bytes
+            .iter()
+            .any(|b| b.is_ascii_digit() || *b == b'/' || *b == b'+')
 }
 
 /// One to four capitalised words of letters (with `-`, `'` or `.` inside).
@@ -366,13 +430,165 @@ fn date(text: &str) -> bool {
     }
 }
 
-/// What a column's values matched, kind by kind (counts only, never values).
+/// Finding personal data inside free text (`"mail rose@example.com today"`): candidates cut
+/// out of the text and checked by the whole-value detectors above.
+mod within {
+    use super::{email, iban, phone, EMAIL_LOCAL};
+
+    /// Street words that follow a house number and a name (`221B Baker Street`).
+    const STREET_WORDS: [&str; 27] = [
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "road",
+        "rd",
+        "boulevard",
+        "blvd",
+        "lane",
+        "ln",
+        "drive",
+        "dr",
+        "way",
+        "court",
+        "ct",
+        "place",
+        "pl",
+        "terrace",
+        "square",
+        "sq",
+        "highway",
+        "hwy",
+        "parkway",
+        "pkwy",
+        "crescent",
+        "close",
+        "alley",
+    ];
+    /// Endings of street names that a house number follows (`Hauptstraße 5`).
+    const STREET_ENDINGS: [&str; 10] = [
+        "straße", "strasse", "gasse", "weg", "allee", "platz", "straat", "laan", "gatan", "vej",
+    ];
+
+    /// The words of `text`, split at spaces and at punctuation no key or token holds.
+    pub(super) fn words(text: &str) -> impl Iterator<Item = &str> {
+        text.split(|c: char| c.is_whitespace() || ",;:()[]{}<>\"'".contains(c))
+            .filter(|w| !w.is_empty())
+    }
+
+    /// Whether an e-mail address sits anywhere in `text`: around each `@`, the longest run
+    /// of characters an address may hold.
+    pub(super) fn emails(text: &str) -> bool {
+        let local = |c: char| c.is_alphanumeric() || EMAIL_LOCAL.contains(c);
+        let domain = |c: char| c.is_alphanumeric() || c == '-' || c == '.';
+        text.match_indices('@').any(|(at, _)| {
+            let before = &text[..at];
+            let start = before
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !local(*c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let after = &text[at + 1..];
+            let end = after.find(|c: char| !domain(c)).unwrap_or(after.len());
+            let candidate = format!("{}@{}", &before[start..], &after[..end]);
+            email(candidate.trim_matches('.'))
+        })
+    }
+
+    /// Whether a written phone number (from a `+` or an opening parenthesis) sits in `text`.
+    pub(super) fn phones(text: &str) -> bool {
+        let phone_char = |c: char| c.is_ascii_digit() || " -().".contains(c);
+        text.match_indices(['+', '(']).any(|(start, _)| {
+            let rest = &text[start + 1..];
+            let end = rest.find(|c: char| !phone_char(c)).unwrap_or(rest.len());
+            let candidate = text[start..=start + end].trim_end_matches([' ', '-', '.', '(']);
+            phone(candidate, false)
+        })
+    }
+
+    /// Whether `check` accepts a run of `text`'s digits (single spaces, hyphens or dots
+    /// between digits belong to the run).
+    pub(super) fn digit_runs(text: &str, check: impl Fn(&str) -> bool) -> bool {
+        let bytes = text.as_bytes();
+        let mut start = None;
+        let mut i = 0;
+        while i <= bytes.len() {
+            let digit = i < bytes.len() && bytes[i].is_ascii_digit();
+            let joins = i + 1 < bytes.len()
+                && start.is_some()
+                && b" -.".contains(&bytes[i])
+                && bytes[i + 1].is_ascii_digit();
+            match (start, digit || joins) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    if check(&text[s..i]) {
+                        return true;
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Whether an IBAN, written compact or in groups, starts at one of `text`'s words.
+    pub(super) fn ibans(text: &str) -> bool {
+        let words: Vec<&str> = text
+            .split_whitespace()
+            .map(|w| w.trim_end_matches([',', '.', ';', ':', ')']))
+            .collect();
+        (0..words.len()).any(|start| {
+            let mut joined = String::new();
+            words[start..].iter().take(9).any(|word| {
+                joined.push_str(word);
+                iban(&joined)
+            })
+        })
+    }
+
+    /// Whether `text` holds a street address: a house number, one to three name words and
+    /// a street word (`221B Baker Street`), or a street name ending and a house number
+    /// (`Hauptstraße 5`).
+    pub(super) fn street_address(text: &str) -> bool {
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(|w| w.trim_end_matches([',', '.']).to_lowercase())
+            .collect();
+        let number = |w: &str| {
+            w.len() <= 6
+                && w.starts_with(|c: char| c.is_ascii_digit())
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '/')
+        };
+        let ending = |w: &str| {
+            STREET_ENDINGS
+                .iter()
+                .any(|e| w.len() > e.len() && w.ends_with(e))
+        };
+        (0..words.len()).any(|i| {
+            let numbered = number(&words[i])
+                && words[i + 1..]
+                    .iter()
+                    .take(4)
+                    .skip(1)
+                    .any(|w| STREET_WORDS.contains(&w.as_str()));
+            numbered || (ending(&words[i]) && words.get(i + 1).is_some_and(|w| number(w)))
+        })
+    }
+}
+
+/// What a column's values matched, kind by kind: counts for outputs, and the matching
+/// texts themselves, kept only so that no output ever shows one of them
+/// ([`Matches::flagged`]).
 #[derive(Debug, Default)]
 pub struct Matches {
     hint: Option<Hint>,
     /// Values that have a text (strings and numbers).
     texts: u64,
     counts: BTreeMap<Kind, u64>,
+    flagged: HashSet<String>,
 }
 
 impl Gather for Matches {
@@ -380,8 +596,13 @@ impl Gather for Matches {
         let hint = *self.hint.get_or_insert_with(|| hint(path));
         if let Some(text) = text(value) {
             self.texts += 1;
+            let mut any = false;
             for kind in kinds(hint, text) {
                 *self.counts.entry(kind).or_default() += 1;
+                any = true;
+            }
+            if any {
+                self.flagged.insert(text.to_string());
             }
         }
     }
@@ -391,6 +612,11 @@ impl Matches {
     /// Whether any value looked like personal data, whatever the share.
     pub fn any(&self) -> bool {
         !self.counts.is_empty()
+    }
+
+    /// The texts of this column that looked like personal data.
+    pub fn flagged(&self) -> &HashSet<String> {
+        &self.flagged
     }
 
     /// `[{"Tag", "Kind", "Confidence", "Matches", "Reason"}]` for each kind matched by at
@@ -502,6 +728,54 @@ mod tests {
                 !credit_card(&format!("{}{digit}", &number[..last])),
                 "{number}"
             );
+        }
+    }
+
+    #[test]
+    fn personal_data_inside_text_and_in_other_spellings_is_found() {
+        let none = Hint::None;
+        let found = |text: &str, kind: Kind| kinds_of(none, text).contains(&kind);
+        assert!(found("write to rose.smith@example.com today", Kind::Email));
+        assert!(found("用户@例子.广告", Kind::Email), "internationalised");
+        assert!(
+            found("gb82 west 1234 5698 7654 32", Kind::Iban),
+            "lower case"
+        );
+        assert!(found(
+            "pay to GB82 WEST 1234 5698 7654 32 please",
+            Kind::Iban
+        ));
+        assert!(found("4111.1111.1111.1111", Kind::CreditCard), "dots");
+        assert!(found(
+            "card 4111 1111 1111 1111 exp 12/29",
+            Kind::CreditCard
+        ));
+        assert!(found("123 45 6789", Kind::UsSsn), "spaces");
+        assert!(found("ssn is 123-45-6789.", Kind::UsSsn));
+        assert!(found("call +44 20 7946 0958 after six", Kind::Phone));
+        assert!(found("221B Baker Street, London", Kind::StreetAddress));
+        assert!(found("Hauptstraße 5, Berlin", Kind::StreetAddress));
+        assert!(found(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            Kind::AwsSecretKey
+        ));
+        assert!(found(
+            "key AKIAIOSFODNN7EXAMPLE in a log line",
+            Kind::AwsAccessKey
+        ));
+        assert_eq!(kinds_of(Hint::Secret, "hunter2"), [Kind::Secret]);
+        assert_eq!(hint("user.password"), Hint::Secret);
+        assert_eq!(hint("contact"), Hint::Name);
+        assert_eq!(hint("contactPhone"), Hint::Phone);
+        assert_eq!(kinds_of(hint("contactPhone"), "4155550100"), [Kind::Phone]);
+        for plain in [
+            "order 12 shipped",
+            "version 1.2.3",
+            "12 apples",
+            "SKU-4111",
+            "2024-01-15",
+        ] {
+            assert!(kinds_of(none, plain).is_empty(), "{plain}");
         }
     }
 }

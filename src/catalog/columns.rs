@@ -3,11 +3,24 @@
 //! `lines[].sku` below them), each with what an action gathers about its values.
 //!
 //! Attribute names are used as they are: a name that itself holds `.` or `[]` reads like a
-//! path (`DynamoDB` allows such names; catalogs rarely meet them).
+//! path (`DynamoDB` allows such names; catalogs rarely meet them). A map whose member names
+//! are data rather than a schema (more than [`MAX_MAP_NAMES`] distinct names over the
+//! sample, or any name that looks like personal data: a map keyed by e-mail address, user
+//! or date) is one column `map.*` for all its members, so no key is printed and the columns
+//! stay few. The top-level attributes of an item are always columns of their own.
 
+use crate::catalog::classify::{kinds, Hint};
 use crate::model::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Most distinct member names a nested map may have over a sample before they are taken
+/// as data and its members reported as one column `map.*`.
+pub const MAX_MAP_NAMES: usize = 64;
+
+/// Rounds of finding data-keyed maps: a map under a data-keyed map is judged once its
+/// parent's members are one column, one level per round.
+const KEYED_ROUNDS: usize = 8;
 
 /// What an action gathers about the values of one column.
 pub trait Gather: Default {
@@ -39,13 +52,12 @@ pub struct Columns<G> {
 }
 
 impl<G: Gather> Columns<G> {
-    /// Walk every value of every item.
-    pub fn of<'a>(items: impl IntoIterator<Item = &'a Item>) -> Columns<G> {
+    /// Walk every value of every item (data-keyed maps as one `map.*` column).
+    pub fn of(items: &[Item]) -> Columns<G> {
+        let keyed = keyed_maps(items);
         let mut columns: BTreeMap<String, Column<G>> = BTreeMap::new();
-        let mut count = 0;
-        for (index, item) in items.into_iter().enumerate() {
-            count += 1;
-            walk(item, &mut |path, value| {
+        for (index, item) in items.iter().enumerate() {
+            walk(item, &keyed, &mut |path, value| {
                 if !columns.contains_key(path) {
                     columns.insert(path.to_string(), Column::default());
                 }
@@ -59,20 +71,62 @@ impl<G: Gather> Columns<G> {
             });
         }
         Columns {
-            items: count,
+            items: items.len() as u64,
             columns,
         }
     }
 }
 
-/// Call `visit(path, value)` for every value of `item`, map members and list members
-/// included, in a stable order (attribute names sorted).
-pub fn walk(item: &Item, visit: &mut impl FnMut(&str, &AttributeValue)) {
-    let mut path = String::new();
-    members(item, &mut path, visit);
+/// The paths of the nested maps whose member names are data: more than
+/// [`MAX_MAP_NAMES`] distinct names over `items`, or a name that looks like personal data.
+fn keyed_maps(items: &[Item]) -> HashSet<String> {
+    let mut keyed = HashSet::new();
+    for _ in 0..KEYED_ROUNDS {
+        let mut names: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut found = HashSet::new();
+        for item in items {
+            walk(item, &keyed, &mut |path, value| {
+                let AttributeValue::M(map) = value else {
+                    return;
+                };
+                if keyed.contains(path) || found.contains(path) {
+                    return;
+                }
+                let seen = names.entry(path.to_string()).or_default();
+                for name in map.keys() {
+                    if !seen.contains(name) {
+                        seen.insert(name.clone());
+                    }
+                    if seen.len() > MAX_MAP_NAMES || kinds(Hint::None, name).next().is_some() {
+                        found.insert(path.to_string());
+                        break;
+                    }
+                }
+            });
+        }
+        if found.is_empty() {
+            break;
+        }
+        keyed.extend(found);
+    }
+    keyed
 }
 
-fn members(map: &Item, path: &mut String, visit: &mut impl FnMut(&str, &AttributeValue)) {
+/// Call `visit(path, value)` for every value of `item`, map members and list members
+/// included, in a stable order (attribute names sorted); the members of the maps in
+/// `keyed` under one `*` segment.
+fn walk(item: &Item, keyed: &HashSet<String>, visit: &mut impl FnMut(&str, &AttributeValue)) {
+    let mut path = String::new();
+    members(item, &mut path, keyed, visit);
+}
+
+fn members(
+    map: &Item,
+    path: &mut String,
+    keyed: &HashSet<String>,
+    visit: &mut impl FnMut(&str, &AttributeValue),
+) {
+    let collapsed = !path.is_empty() && keyed.contains(path.as_str());
     let mut names: Vec<&String> = map.keys().collect();
     names.sort();
     for name in names {
@@ -80,21 +134,26 @@ fn members(map: &Item, path: &mut String, visit: &mut impl FnMut(&str, &Attribut
         if base > 0 {
             path.push('.');
         }
-        path.push_str(name);
-        value(&map[name], path, visit);
+        path.push_str(if collapsed { "*" } else { name });
+        value(&map[name], path, keyed, visit);
         path.truncate(base);
     }
 }
 
-fn value(value: &AttributeValue, path: &mut String, visit: &mut impl FnMut(&str, &AttributeValue)) {
+fn value(
+    value: &AttributeValue,
+    path: &mut String,
+    keyed: &HashSet<String>,
+    visit: &mut impl FnMut(&str, &AttributeValue),
+) {
     visit(path, value);
     match value {
-        AttributeValue::M(map) => members(map, path, visit),
+        AttributeValue::M(map) => members(map, path, keyed, visit),
         AttributeValue::L(list) => {
             let base = path.len();
             path.push_str("[]");
             for member in list {
-                self::value(member, path, visit);
+                self::value(member, path, keyed, visit);
             }
             path.truncate(base);
         }
@@ -172,5 +231,40 @@ mod tests {
         assert_eq!(share(1, 3).to_string(), "0.3333");
         assert_eq!(share(0, 0).to_string(), "0");
         assert_eq!(share(5, 5).to_string(), "1");
+    }
+
+    #[test]
+    fn maps_keyed_by_data_are_one_column_under_a_star() {
+        let s = |text: &str| AttributeValue::S(text.into());
+        let by_user: Item = (0..=MAX_MAP_NAMES)
+            .map(|n| {
+                (
+                    format!("user{n}"),
+                    AttributeValue::M(item(&[("plan", s("pro"))])),
+                )
+            })
+            .collect();
+        let by_mail = item(&[("canary@example.net", s("weekly"))]);
+        let settings = item(&[("theme", s("dark"))]);
+        let items = [item(&[
+            ("users", AttributeValue::M(by_user)),
+            ("mail", AttributeValue::M(by_mail)),
+            ("settings", AttributeValue::M(settings)),
+        ])];
+        let columns = Columns::<Codes>::of(&items);
+        let paths: Vec<&str> = columns.columns.keys().map(String::as_str).collect();
+        assert_eq!(
+            paths,
+            [
+                "mail",
+                "mail.*",
+                "settings",
+                "settings.theme",
+                "users",
+                "users.*",
+                "users.*.plan"
+            ]
+        );
+        assert_eq!(columns.columns["users.*"].values, MAX_MAP_NAMES as u64 + 1);
     }
 }

@@ -2,11 +2,39 @@
 //! column profiles ([`profile`]) and personal-data detectors ([`classify`]). Pure: the
 //! catalog actions read the sample (`actions::catalog`) and hand its items here.
 
+use crate::catalog::classify::Matches;
 use crate::error::{Error, Result};
+use std::collections::HashSet;
 
 pub mod classify;
 pub mod columns;
 pub mod profile;
+
+/// Which sampled values a catalog output may show: none unless the input asks
+/// (`show-values`), and even then none from a column where any value looked like personal
+/// data, nor any text that looked like personal data in any column of the sample.
+#[derive(Debug)]
+pub struct Shown<'a> {
+    enabled: bool,
+    flagged: HashSet<&'a str>,
+}
+
+impl<'a> Shown<'a> {
+    /// The gate of a sample whose columns matched `columns`.
+    pub fn new(enabled: bool, columns: impl IntoIterator<Item = &'a Matches>) -> Shown<'a> {
+        let flagged = columns
+            .into_iter()
+            .flat_map(|m| m.flagged().iter().map(String::as_str))
+            .collect();
+        Shown { enabled, flagged }
+    }
+
+    /// Whether a value of `column` whose text (a string's or a number's) is `text` may be
+    /// shown.
+    pub fn allows(&self, column: &Matches, text: Option<&str>) -> bool {
+        self.enabled && !column.any() && text.is_none_or(|t| !self.flagged.contains(t.trim()))
+    }
+}
 
 /// Default and largest `sample-size` of the catalog actions (1,000 as `OpenMetadata` samples).
 pub const DEFAULT_SAMPLE: u32 = 1_000;

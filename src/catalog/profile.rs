@@ -1,9 +1,12 @@
 //! The data profile of one column, gathered over sampled values: counts by type, nulls,
-//! distinct values (exact over the sample), numbers (min and max exact to every digit,
-//! mean and standard deviation in `f64`), string and binary lengths, booleans, and the
-//! sizes of sets, lists and maps.
+//! distinct values (exact over the sample), numbers (mean and standard deviation in `f64`
+//! unless a value of the column looks like personal data; min and max exact to every
+//! digit, where [`Shown`] allows), string and binary lengths, booleans, and the sizes of
+//! sets, lists and maps.
 
+use crate::catalog::classify::Matches;
 use crate::catalog::columns::{share, Column, Gather};
+use crate::catalog::Shown;
 use crate::model::shape::Obj;
 use crate::model::{number, values};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -80,16 +83,20 @@ impl Numbers {
         self.m2 += delta * (x - self.mean);
     }
 
-    fn output(&self) -> Option<Value> {
+    /// The numbers' profile; their min and max only when `extremes` allows each, their
+    /// mean and standard deviation only when `statistics` (the mean of one value, or of
+    /// equal ones, is that value).
+    fn output(&self, extremes: impl Fn(&str) -> bool, statistics: bool) -> Option<Value> {
         let (min, max) = (self.min.as_deref()?, self.max.as_deref()?);
         let stddev = (self.m2 / self.count as f64).sqrt();
+        let shown = extremes(min) && extremes(max);
         Some(
             Obj::new()
                 .set("Count", self.count)
-                .set("Min", number::to_json(min))
-                .set("Max", number::to_json(max))
-                .set("Mean", finite(self.mean))
-                .set("StdDev", finite(stddev))
+                .opt("Min", shown.then(|| number::to_json(min)))
+                .opt("Max", shown.then(|| number::to_json(max)))
+                .opt("Mean", statistics.then(|| finite(self.mean)))
+                .opt("StdDev", statistics.then(|| finite(stddev)))
                 .build(),
         )
     }
@@ -112,10 +119,13 @@ pub struct Profile {
     sizes: Lengths,
     trues: u64,
     falses: u64,
+    /// What looked like personal data, which keeps the extremes from being shown.
+    pub matches: Matches,
 }
 
 impl Gather for Profile {
-    fn add(&mut self, _: &str, value: &AttributeValue) {
+    fn add(&mut self, path: &str, value: &AttributeValue) {
+        self.matches.add(path, value);
         *self
             .types
             .entry(values::TypeCode::of(value).as_str())
@@ -156,8 +166,9 @@ fn distinct_key(value: &AttributeValue) -> String {
     }
 }
 
-/// The profile of the column at `path`, of a sample of `sampled` items.
-pub fn output(path: &str, column: &Column<Profile>, sampled: u64) -> Value {
+/// The profile of the column at `path`, of a sample of `sampled` items; values only where
+/// `shown` allows.
+pub fn output(path: &str, column: &Column<Profile>, sampled: u64, shown: &Shown) -> Value {
     let p = &column.gathered;
     let booleans = (p.trues + p.falses > 0).then(|| {
         Obj::new()
@@ -173,7 +184,11 @@ pub fn output(path: &str, column: &Column<Profile>, sampled: u64) -> Value {
         .set("Nulls", p.nulls)
         .set("Distinct", p.distinct.len())
         .set("Types", serde_json::to_value(&p.types).unwrap_or_default())
-        .opt("Number", p.numbers.output())
+        .opt(
+            "Number",
+            p.numbers
+                .output(|n| shown.allows(&p.matches, Some(n)), !p.matches.any()),
+        )
         .opt("String", p.strings.output("Length"))
         .opt("Binary", p.binaries.output("Length"))
         .opt("Boolean", booleans)
@@ -201,7 +216,8 @@ mod tests {
         })
         .collect();
         let columns = Columns::<Profile>::of(&items);
-        let out = output("n", &columns.columns["n"], 4);
+        let shown = Shown::new(true, columns.columns.values().map(|c| &c.gathered.matches));
+        let out = output("n", &columns.columns["n"], 4, &shown);
         assert_eq!(out["Number"]["Max"].to_string(), big);
         assert_eq!(
             out["Number"]["Min"].to_string(),

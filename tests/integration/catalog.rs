@@ -157,7 +157,7 @@ fn infer_schema_reports_every_column_exactly(endpoint: &str, table: &str) {
     let out = step_at(
         endpoint,
         "infer-schema",
-        json!({"region": "ap-southeast-7", "table-name": table, "segments": 4}),
+        json!({"region": "ap-southeast-7", "table-name": table, "segments": 4, "show-values": true}),
     )
     .unwrap();
     assert_eq!(out["SampledItems"], ITEMS);
@@ -195,6 +195,16 @@ fn infer_schema_reports_every_column_exactly(endpoint: &str, table: &str) {
     }
     assert!(column(&out, "active")["Example"].is_boolean());
     assert!(column(&out, "address.city")["Example"].is_string());
+    let by_default = step_at(
+        endpoint,
+        "infer-schema",
+        json!({"region": "ap-southeast-7", "table-name": table}),
+    )
+    .unwrap();
+    assert!(
+        !by_default.to_string().contains("\"Example\""),
+        "no examples unless asked"
+    );
 }
 
 #[test]
@@ -213,7 +223,7 @@ fn profile_table_counts_match_the_generated_data() {
     let items = seeded(moto(), table);
     let out = ok(
         "profile-table",
-        json!({"region": "ap-southeast-7", "table-name": table}),
+        json!({"region": "ap-southeast-7", "table-name": table, "show-values": true}),
     );
     assert_eq!(out["SampledItems"], ITEMS);
     assert_eq!(out["WholeTable"], true);
@@ -381,4 +391,134 @@ fn a_bounded_sample_says_it_is_not_the_whole_table() {
         input["table-name"] = json!(table);
         assert_eq!(fails("profile-table", input).field.as_deref(), Some(field));
     }
+}
+
+/// Personal values planted in a hostile table, each where a detector of the first version
+/// missed it, as (attribute, boto3 value literal, the text that must never be printed).
+const PLANTED: [(&str, &str, &str); 17] = [
+    (
+        "notes",
+        "'please mail rose.planted@example.org about it'",
+        "rose.planted@example.org",
+    ),
+    ("contactEmail", "'用户@例子.广告'", "用户@例子.广告"),
+    (
+        "ibanLower",
+        "'gb82 west 1234 5698 7654 32'",
+        "gb82 west 1234 5698 7654 32",
+    ),
+    ("payment", "'4012.8888.8888.1881'", "4012.8888.8888.1881"),
+    (
+        "memo",
+        "'charged card 5105 1051 0510 5100 yesterday'",
+        "5105 1051 0510 5100",
+    ),
+    ("tax", "'078 05 1120'", "078 05 1120"),
+    ("contact", "'Mallory Planted'", "Mallory Planted"),
+    (
+        "shipping",
+        "'742 Evergreen Terrace, Springfield'",
+        "742 Evergreen Terrace",
+    ),
+    (
+        "password",
+        "'correct-horse-battery-staple'",
+        "correct-horse-battery-staple",
+    ),
+    (
+        "cfg",
+        "'wJalrXUtnFEMI/K7MDENG/bPxRfiCYPLANTEDKEY'",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYPLANTEDKEY",
+    ),
+    ("contactPhone", "Decimal('4155550123')", "4155550123"),
+    ("cardNo", "Decimal('4111111111111111')", "4111111111111111"),
+    (
+        "log",
+        "'signed with AKIAPLANTEDEXAMPLE77 today'",
+        "AKIAPLANTEDEXAMPLE77",
+    ),
+    (
+        "callback",
+        "'ring +44 20 7946 0123 after six'",
+        "+44 20 7946 0123",
+    ),
+    ("address2", "'Hauptstraße 5, 10115 Berlin'", "Hauptstraße 5"),
+    (
+        "email",
+        "'user.planted@example.com'",
+        "user.planted@example.com",
+    ),
+    (
+        "subscribers",
+        "{'keyed': {'canary@example.net': 'weekly'}}",
+        "canary@example.net",
+    ),
+];
+
+#[test]
+fn catalog_outputs_of_a_hostile_table_print_no_planted_personal_value() {
+    let (region, table) = ("ap-southeast-6", "catalog-hostile");
+    create_table(region, table, false);
+    let attributes: Vec<String> = PLANTED
+        .iter()
+        .map(|(name, value, _)| format!("{name:?}: {value}"))
+        .collect();
+    boto(
+        region,
+        &format!(
+            r#"
+from decimal import Decimal
+table = boto3.resource("dynamodb", region_name={region:?}, endpoint_url=client.meta.endpoint_url,
+                       aws_access_key_id="AKIDBOTO", aws_secret_access_key="boto-secret").Table({table:?})
+with table.batch_writer() as batch:
+    for i in range(40):
+        item = {{{attributes}}}
+        item["id"] = Decimal(i)
+        item["blob"] = bytes(380 * 1024)
+        item["byUser"] = {{f"user-{{i}}-{{k}}": {{"plan": "pro"}} for k in range(300)}}
+        batch.put_item(Item=item)
+"#,
+            attributes = attributes.join(", ")
+        ),
+    );
+    let input = json!({"region": region, "table-name": table, "show-values": true});
+    let outputs = [
+        ("infer-schema", ok("infer-schema", input.clone())),
+        ("profile-table", ok("profile-table", input.clone())),
+        (
+            "classify-columns",
+            ok(
+                "classify-columns",
+                json!({"region": region, "table-name": table}),
+            ),
+        ),
+    ];
+    for (action, out) in &outputs {
+        let text = out.to_string();
+        let printed: Vec<&str> = PLANTED
+            .iter()
+            .map(|(_, _, value)| *value)
+            .filter(|value| text.contains(value))
+            .collect();
+        assert!(printed.is_empty(), "{action} printed {printed:?}");
+        assert!(text.len() < 64 * 1024, "{action}: {} bytes", text.len());
+        let paths: Vec<&str> = out["Columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["Path"].as_str())
+            .collect();
+        assert!(paths.contains(&"byUser.*.plan"), "{action}: {paths:?}");
+        assert!(
+            paths.contains(&"subscribers.keyed.*"),
+            "{action}: {paths:?}"
+        );
+        assert!(paths.len() < 30, "{action}: {} columns", paths.len());
+    }
+    let infer = &outputs[0].1;
+    assert_eq!(
+        column(infer, "blob").get("Example"),
+        None,
+        "no 380 KB example"
+    );
 }

@@ -1,14 +1,16 @@
 //! `infer-schema`: a table's key schema and indexes, and its columns inferred from a
 //! sample: every attribute path with the types seen (and how often), the share of items
-//! that have it, whether it is a key, and an example value. A column whose values differ in
-//! type says so (`Mixed`); no type is picked for it. The example is withheld when any sampled
-//! value of the column looks like personal data ([`crate::catalog::classify`]).
+//! that have it, whether it is a key, and, with `show-values`, an example value. A column
+//! whose values differ in type says so (`Mixed`); no type is picked for it. The example is
+//! withheld as [`Shown`] says: when any sampled value of the column looks like personal
+//! data ([`crate::catalog::classify`]), or the example itself does anywhere in the sample.
 
 pub(crate) use crate::component::wit::SampleInput as Input;
 
 use super::Header;
-use crate::catalog::classify::Matches;
+use crate::catalog::classify::{self, Matches};
 use crate::catalog::columns::{share, Column, Columns, Gather};
+use crate::catalog::Shown;
 use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::{self, Obj};
@@ -19,12 +21,15 @@ use std::collections::BTreeMap;
 
 /// Most characters of an example string; longer ones are cut.
 const EXAMPLE_CHARS: usize = 64;
+/// Most bytes of an example binary; a longer one is no example.
+const EXAMPLE_BYTES: usize = 48;
 
 /// What infer-schema gathers per column.
 #[derive(Debug, Default)]
 struct Inferred {
     types: BTreeMap<&'static str, u64>,
-    example: Option<Value>,
+    /// The first scalar value small enough to be an example.
+    example: Option<AttributeValue>,
     matches: Matches,
 }
 
@@ -35,37 +40,49 @@ impl Gather for Inferred {
             .entry(values::TypeCode::of(value).as_str())
             .or_default() += 1;
         self.matches.add(path, value);
-        if self.example.is_none() {
-            self.example = example(value);
+        if self.example.is_none() && can_be_example(value) {
+            self.example = Some(value.clone());
         }
     }
 }
 
-/// A scalar value as an example (strings cut at [`EXAMPLE_CHARS`]); none for maps, lists
-/// and sets, whose members are columns of their own.
-fn example(value: &AttributeValue) -> Option<Value> {
+/// Scalars can be examples (binaries up to [`EXAMPLE_BYTES`]); maps, lists and sets cannot:
+/// their members are columns of their own.
+fn can_be_example(value: &AttributeValue) -> bool {
     match value {
-        AttributeValue::S(s) if s.chars().count() > EXAMPLE_CHARS => Some(Value::String(format!(
-            "{}…",
-            s.chars().take(EXAMPLE_CHARS).collect::<String>()
-        ))),
+        AttributeValue::B(b) => b.as_ref().len() <= EXAMPLE_BYTES,
         AttributeValue::S(_)
         | AttributeValue::N(_)
-        | AttributeValue::B(_)
         | AttributeValue::Bool(_)
-        | AttributeValue::Null(_) => Some(values::to_json_plain(value)),
-        _ => None,
+        | AttributeValue::Null(_) => true,
+        _ => false,
+    }
+}
+
+/// An example as output: strings cut at [`EXAMPLE_CHARS`].
+fn example(value: &AttributeValue) -> Value {
+    match value {
+        AttributeValue::S(s) if s.chars().count() > EXAMPLE_CHARS => Value::String(format!(
+            "{}…",
+            s.chars().take(EXAMPLE_CHARS).collect::<String>()
+        )),
+        other => values::to_json_plain(other),
     }
 }
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let (description, sample) = super::table_sample(connection, &input).await?;
     let columns = Columns::<Inferred>::of(&sample.items);
+    let all = columns.columns.values();
+    let shown = Shown::new(
+        input.show_values.unwrap_or(false),
+        all.map(|c| &c.gathered.matches),
+    );
     let described = shape::table(&description);
     let rows: Vec<Value> = columns
         .columns
         .iter()
-        .map(|(path, column)| row(path, column, columns.items, &description))
+        .map(|(path, column)| row(path, column, columns.items, &description, &shown))
         .collect();
     let mut out = sample.header(&description);
     for key in [
@@ -79,16 +96,24 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     Ok(out.set("Columns", rows).build())
 }
 
-fn row(path: &str, column: &Column<Inferred>, sampled: u64, table: &TableDescription) -> Value {
+fn row(
+    path: &str,
+    column: &Column<Inferred>,
+    sampled: u64,
+    table: &TableDescription,
+    shown: &Shown,
+) -> Value {
     let gathered = &column.gathered;
     let key = table
         .key_schema()
         .iter()
         .find(|k| k.attribute_name() == path)
         .map(|k| k.key_type().as_str());
-    let example = (!gathered.matches.any())
-        .then(|| gathered.example.clone())
-        .flatten();
+    let example = gathered
+        .example
+        .as_ref()
+        .filter(|value| shown.allows(&gathered.matches, classify::text(value)))
+        .map(example);
     Obj::new()
         .set("Path", path)
         .set(
