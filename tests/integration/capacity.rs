@@ -192,3 +192,61 @@ fn large_bodies_cost_memory_one_slot_at_a_time() {
         "four bodies at once cost about what one does"
     );
 }
+
+/// The service's resident memory now (`VmRSS`), in bytes.
+fn resident_memory(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.0.child.id())).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib * 1024
+}
+
+/// A soak: `CONNECTOR_SOAK_STEPS` steps (3,000 when unset; docs/performance.md has the
+/// 80,000-step figure) over 4 connections through one service, its resident memory read
+/// after the first tenth and at the end. The slice in the regular run checks that every
+/// step succeeds and that memory after warm-up grows by less than 32 MiB.
+#[test]
+fn a_soak_of_steps_through_the_service_holds_its_memory() {
+    let steps: usize = std::env::var("CONNECTOR_SOAK_STEPS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3_000);
+    let server = Server::start(&[]);
+    let clients = 4;
+    let run = |count: usize| -> usize {
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..clients)
+                .map(|n| {
+                    let server = &server;
+                    s.spawn(move || {
+                        let step = json!({"connection": tenant(moto(), n), "action": "list-tables",
+                                          "input": {"region": "eu-south-2"}});
+                        (0..count / clients)
+                            .filter(|_| server.post("/v1/steps", None, &step).0 != 200)
+                            .count()
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).sum()
+        })
+    };
+    let warm_up = steps / 10;
+    assert_eq!(run(warm_up), 0, "every warm-up step succeeds");
+    let start = resident_memory(&server);
+    assert_eq!(run(steps - warm_up), 0, "every step succeeds");
+    let end = resident_memory(&server);
+    let per_step = (end as f64 - start as f64) / (steps - warm_up) as f64;
+    eprintln!(
+        "soak of {steps} steps: {} KiB resident after {warm_up}, {} KiB at the end ({per_step:.3} bytes per step)",
+        start >> 10,
+        end >> 10
+    );
+    assert!(
+        end < start + (32 << 20),
+        "{} MiB of growth",
+        (end - start) >> 20
+    );
+}
