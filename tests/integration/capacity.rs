@@ -209,7 +209,7 @@ fn resident_memory(server: &Server) -> u64 {
 /// after the first tenth and at the end. The slice in the regular run checks that every
 /// step succeeds and that memory after warm-up grows by less than 32 MiB.
 #[test]
-fn a_soak_of_steps_through_the_service_holds_its_memory() {
+fn a_soak_through_the_service_keeps_every_step_and_grows_under_32_mib() {
     let steps: usize = std::env::var("CONNECTOR_SOAK_STEPS")
         .ok()
         .and_then(|n| n.parse().ok())
