@@ -1,20 +1,22 @@
-//! `connector-host serve`: the host as a long-running HTTP service (axum), so platforms in
-//! any language call steps over HTTP and scale out by adding replicas. A replica keeps
-//! nothing but caches (the compiled component, kept instances, HTTP connections).
+//! `connector-host serve`: the host as a long-running HTTP service (axum on hyper), so
+//! platforms in any language call steps over HTTP and scale out by adding replicas. A
+//! replica keeps nothing but caches (the compiled component, kept instances, HTTP
+//! connections).
 //!
 //! Routes: `POST /v1/steps` (a step document → its output, or its error with a status that
 //! fits the kind), `POST /v1/flows`, `GET /v1/actions`, `GET /healthz`, `GET /readyz`,
-//! `GET /metrics`. Safe by default: optional bearer token, a request body limit, a
-//! concurrency limit with a bounded queue (503 when full), the host's step deadline and
-//! egress policy, graceful shutdown (in-flight steps finish; new ones get 503), JSON logs
-//! with a request id and never a step's content.
+//! `GET /metrics`. Safe by default: a bearer token (required off loopback unless allowed
+//! otherwise), header and body timeouts and a cap on open connections ([`crate::listener`]),
+//! a body limit (413 at once on a declared length over it), a concurrency limit with a
+//! bounded queue (503 when full) taken before a body is read or parsed, the host's step
+//! deadline and egress policy, a graceful shutdown with a grace period, JSON logs with a
+//! request id and never a step's content.
 
 use crate::listener::{serve_connections, ConnectionLimits, Shutdown};
 use crate::metrics::Metrics;
 use crate::status::{kinds_without_status, status_of};
 use crate::{flow, ErrorKind, Host, StepError};
-use axum::body::Body;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -97,19 +99,18 @@ impl ServeOptions {
     /// Why the service must not start with these options on `host`, if it must not.
     fn refusal(&self, host: &Host) -> Option<String> {
         let unknown = kinds_without_status(host);
-        let slots = host.instance_slots();
         let needed = self.concurrency + host.max_kept_instances();
+        let short = host.instance_slots().filter(|slots| *slots < needed);
         if !unknown.is_empty() {
             Some(format!(
                 "the component's error kinds {} have no HTTP status in this host: refusing \
                  to serve them as 500",
                 unknown.join(", ")
             ))
-        } else if slots.is_some_and(|slots| slots < needed) {
+        } else if let Some(slots) = short {
             Some(format!(
-                "{} instance slots cannot hold {} steps at once and {} kept instances: give \
-                 the host at least {needed} slots",
-                slots.unwrap_or_default(),
+                "{slots} instance slots cannot hold {} steps at once and {} kept instances: \
+                 give the host at least {needed} slots",
                 self.concurrency,
                 host.max_kept_instances()
             ))
