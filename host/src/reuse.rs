@@ -1,14 +1,14 @@
 //! Instances kept between the steps of one connection: keyed by a keyed hash of the
-//! connection (whichever thread runs its next step takes it: a taken instance is out of the
-//! map, so it runs one step at a time), capped in steps, idle time, memory and count (the
-//! least recently used goes first).
+//! connection (whichever thread runs its next step takes one: a taken instance is out of the
+//! list, so it runs one step at a time; a connection whose steps run several at once keeps
+//! several), capped in steps, idle time, memory and count (the least recently used goes
+//! first).
 
 use crate::instance::Warm;
 use crate::options::Reuse;
 use crate::pool::lock;
 use crate::step::Step;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// A connection's keyed hash.
@@ -17,9 +17,10 @@ pub(crate) type ConnectionKey = [u8; 32];
 /// The instances kept for reuse.
 pub(crate) struct Kept {
     caps: Reuse,
-    /// By connection. A kept instance holds no I/O of its own between steps (each step
-    /// gives it that step's outbound connections), so any thread may run it next.
-    instances: Mutex<HashMap<ConnectionKey, Warm>>,
+    /// With their connection's key, at most `max_instances` (a short list). A kept
+    /// instance holds no I/O of its own between steps (each step gives it that step's
+    /// outbound connections), so any thread may run it next.
+    instances: Mutex<Vec<(ConnectionKey, Warm)>>,
     /// The key of the connection hash: random per host (from the operating system), so
     /// hashes are not comparable across processes and cannot be precomputed.
     salt: [u8; 32],
@@ -62,9 +63,13 @@ impl Kept {
         self.caps.kept_slots()
     }
 
-    /// The instance kept for this connection, if it may run another step.
+    /// The most recently used instance kept for this connection, if it may run another
+    /// step.
     pub(crate) fn take(&self, key: ConnectionKey) -> Option<Warm> {
-        let warm = lock(&self.instances).remove(&key)?;
+        let mut kept = lock(&self.instances);
+        let index = kept.iter().rposition(|(k, _)| *k == key)?;
+        let (_, warm) = kept.remove(index);
+        drop(kept);
         let usable =
             warm.steps < self.caps.max_steps && warm.last_used.elapsed() <= self.caps.max_idle;
         usable.then_some(warm)
@@ -82,17 +87,18 @@ impl Kept {
             return;
         }
         let mut kept = lock(&self.instances);
-        kept.retain(|_, w| w.last_used.elapsed() <= self.caps.max_idle);
+        kept.retain(|(_, w)| w.last_used.elapsed() <= self.caps.max_idle);
         while kept.len() >= self.caps.max_instances && remove_oldest(&mut kept) {}
-        kept.insert(key, warm);
+        kept.push((key, warm));
     }
 }
 
 /// Drop the least recently used of `kept`; whether there was one.
-fn remove_oldest(kept: &mut HashMap<ConnectionKey, Warm>) -> bool {
+fn remove_oldest(kept: &mut Vec<(ConnectionKey, Warm)>) -> bool {
     let oldest = kept
         .iter()
-        .min_by_key(|(_, w)| w.last_used)
-        .map(|(k, _)| *k);
-    oldest.and_then(|key| kept.remove(&key)).is_some()
+        .enumerate()
+        .min_by_key(|(_, (_, w))| w.last_used)
+        .map(|(i, _)| i);
+    oldest.map(|i| kept.remove(i)).is_some()
 }
