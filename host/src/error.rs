@@ -17,7 +17,8 @@ pub enum ErrorKind {
     Timeout,
     /// `trap`: the guest crashed or returned something that is not its declared shape.
     Trap,
-    /// `host`: the component or its manifest could not be loaded.
+    /// `host`: the component or its manifest could not be loaded, or the host had no
+    /// instance slot free for the step (its capacity, never the guest's crash).
     Host,
     /// `limit`: the step reached a host limit (guest memory, output size).
     Limit,
