@@ -39,7 +39,8 @@ pub async fn key_schemas<'a>(
 
 /// Refuse, before any page is read, a `projection` that leaves out an attribute of the
 /// cursor `max-items` may have to build (the table's key and `index`'s): with both given,
-/// one `DescribeTable` tells the cursor's attributes. `field` names the projection input.
+/// one `DescribeTable` tells the cursor's attributes, returned for [`cut_items`] so it
+/// does not read them again. `field` names the projection input.
 pub async fn check_cursor_projection<S: std::hash::BuildHasher>(
     field: &str,
     client: &Client,
@@ -48,9 +49,9 @@ pub async fn check_cursor_projection<S: std::hash::BuildHasher>(
     projection: Option<&str>,
     names: Option<&HashMap<String, String, S>>,
     max: Option<usize>,
-) -> Result<()> {
+) -> Result<Option<Vec<String>>> {
     let (Some(projection), Some(_)) = (projection, max) else {
-        return Ok(());
+        return Ok(None);
     };
     let projected = expressions::projected_attributes(projection, names);
     let cursor = keys::cursor_attributes(&self::table(client, table).await?, index);
@@ -59,26 +60,28 @@ pub async fn check_cursor_projection<S: std::hash::BuildHasher>(
             field,
             format!("must include the key attribute {name:?} when max-items is given"),
         )),
-        None => Ok(()),
+        None => Ok(Some(cursor)),
     }
 }
 
 /// The first `max` items and the `LastEvaluatedKey` that resumes exactly after the last
 /// one returned (see [`paging::cut`]); when `max` cuts the fetched items the cursor is
 /// built from the last item's key attributes (of the table, and of `index` if one is
-/// read), learnt with `DescribeTable`.
+/// read): `cursor` when the caller knows them, else learnt with `DescribeTable`.
 pub async fn cut_items(
     client: &Client,
     table: &str,
     index: Option<&str>,
+    cursor: Option<Vec<String>>,
     items: Vec<Item>,
     next: Option<Key>,
     max: Option<usize>,
 ) -> Result<(Vec<Item>, Option<Key>)> {
     let names = match max {
-        Some(max) if items.len() > max => {
-            keys::cursor_attributes(&self::table(client, table).await?, index)
-        }
+        Some(max) if items.len() > max => match cursor {
+            Some(cursor) => cursor,
+            None => keys::cursor_attributes(&self::table(client, table).await?, index),
+        },
         _ => Vec::new(),
     };
     paging::cut(items, next, max, |last| keys::cursor_of(&names, last))

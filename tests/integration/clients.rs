@@ -9,7 +9,6 @@ use crate::serve::Server;
 use serde_json::json;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
 use std::time::{Duration, Instant};
 use test_support::{Fault, Proxy};
 
@@ -55,16 +54,6 @@ fn closed_by_server(stream: &mut TcpStream) -> bool {
             std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
         ),
     }
-}
-
-/// Send SIGTERM to the service.
-fn terminate(server: &Server) {
-    let pid = server.0.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
 }
 
 #[test]
@@ -126,7 +115,7 @@ fn sigterm_ends_within_the_grace_period_despite_a_stalled_connection() {
     assert_eq!(status(&mut idle), Some(200));
     std::thread::sleep(Duration::from_millis(200));
     let signalled = Instant::now();
-    terminate(&server);
+    server.terminate();
     let exited = (0..200).find_map(|_| {
         std::thread::sleep(Duration::from_millis(50));
         server.0.child.try_wait().unwrap()
@@ -153,7 +142,7 @@ fn while_draining_a_request_on_an_idle_keep_alive_connection_gets_503() {
                 .0
         });
         std::thread::sleep(Duration::from_millis(800));
-        terminate(&server);
+        server.terminate();
         std::thread::sleep(Duration::from_millis(300));
         let step = json!({"connection": connection(moto()), "action": "list-tables",
                           "input": {"region": "eu-south-2"}})

@@ -83,6 +83,13 @@ impl Server {
         self.post("/v1/steps", None, &step)
     }
 
+    /// Send the service SIGTERM.
+    pub(crate) fn terminate(&self) {
+        let pid = self.0.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.unwrap().success(), "SIGTERM sent");
+    }
+
     pub(crate) fn get(&self, path: &str) -> (u16, String) {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -344,12 +351,7 @@ fn sigterm_lets_the_steps_in_flight_finish() {
             })
             .collect();
         std::thread::sleep(Duration::from_millis(700));
-        let pid = server.0.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
+        server.terminate();
         calls.into_iter().map(|c| c.join().unwrap()).collect()
     });
     assert_eq!(statuses, [200, 200, 200, 200], "no step in flight was lost");

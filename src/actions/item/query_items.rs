@@ -99,7 +99,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let (client, request) = request(connection, &input, &params).await?;
     let index = request.get_index_name().clone();
     let table = input.table_name.trim();
-    describe::check_cursor_projection(
+    let cursor = describe::check_cursor_projection(
         "query-parameters.ProjectionExpression",
         &client,
         table,
@@ -122,6 +122,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         &client,
         table,
         index.as_deref(),
+        cursor,
         items,
         fetched.next,
         want.max,

@@ -106,7 +106,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let (client, request) = request(connection, &input).await?;
     let index = input::text(&input.index_name);
     let table = input.table_name.trim();
-    describe::check_cursor_projection(
+    let cursor = describe::check_cursor_projection(
         "projection-expression",
         &client,
         table,
@@ -141,7 +141,15 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         }
         Split::Whole => scan::segment(request, want, start_key(&client, &input).await?).await?,
     };
-    let (items, next) =
-        describe::cut_items(&client, table, index.as_deref(), items, next, want.max).await?;
+    let (items, next) = describe::cut_items(
+        &client,
+        table,
+        index.as_deref(),
+        cursor,
+        items,
+        next,
+        want.max,
+    )
+    .await?;
     item::items_output(format, &items, scanned, next.as_ref())
 }
