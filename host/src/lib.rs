@@ -45,6 +45,7 @@ pub mod sandbox;
 pub mod serve;
 pub mod status;
 mod step;
+pub mod trigger;
 
 pub use call::StepStats;
 pub use egress::Egress;

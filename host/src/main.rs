@@ -6,16 +6,19 @@
 //! [{"name", "action", "input", "connection"?}, ...]}` in order, printing each step's name
 //! and output, and stops at the first failure (exit 1). `serve` answers steps over HTTP
 //! until SIGTERM or Ctrl-C (docs/deployment.md), logging one JSON line per request to
-//! stderr. A malformed command line exits 2. Logs go to stderr.
+//! stderr. `watch` runs a polling trigger until SIGTERM or Ctrl-C (docs/triggers.md),
+//! printing one JSON line per record. A malformed command line exits 2. Logs go to stderr.
 
 use clap::{Args, Parser, Subcommand};
 use connector_host::serve::{self, ServeOptions};
+use connector_host::trigger;
 use connector_host::{ErrorKind, Host, Limits, Options, Reuse, StepError};
 use serde_json::Value;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,6 +74,28 @@ enum Command {
     /// Print the action names the component exports.
     #[command(args_override_self = true)]
     Actions {
+        #[command(flatten)]
+        host: HostArgs,
+    },
+    /// Run a polling trigger until SIGTERM or Ctrl-C: poll, deliver the records (one JSON
+    /// line each on standard output, or a POST per poll), then save the state.
+    #[command(args_override_self = true)]
+    Watch {
+        /// The step document {"connection", "action", "input"} of a trigger action (FILE,
+        /// or - for standard input), without its state.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+        /// The state file: read at the start (absent: the first poll), replaced
+        /// atomically after each delivery.
+        #[arg(long, value_name = "PATH")]
+        state: PathBuf,
+        /// Seconds to wait after a poll that found nothing waiting.
+        #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+        interval: u64,
+        /// POST each poll's records as {"records": [...]} to this URL instead of printing
+        /// them.
+        #[arg(long, value_name = "URL")]
+        deliver_to: Option<String>,
         #[command(flatten)]
         host: HostArgs,
     },
@@ -244,6 +269,22 @@ fn run(command: Command) -> Result<(), StepError> {
             run_flow(&host, &read_document(&file)?, json)?;
         }
         Command::Actions { host } => print(&Value::from(Host::new(host.options(true))?.actions())),
+        Command::Watch {
+            file,
+            state,
+            interval,
+            deliver_to,
+            host,
+        } => {
+            let host = Host::new(host.options(false))?;
+            let watch = trigger::Watch {
+                step: read_document(&file)?,
+                state,
+                interval: Duration::from_secs(interval),
+                delivery: deliver_to.map_or(trigger::Delivery::Stdout, trigger::Delivery::Post),
+            };
+            run_watch(&host, &watch)?;
+        }
         Command::Serve { serve, host } => {
             let (options, token_file) = serve.options();
             let mut host = host.options(true);
@@ -313,6 +354,22 @@ fn run_service(
             stop_signal(),
         ))
         .map_err(|e| host_error(format!("cannot serve on the address: {e}")))
+}
+
+/// Run a trigger until SIGTERM or Ctrl-C; a poll under way finishes, is delivered and its
+/// state saved before the watch ends.
+fn run_watch(host: &Host, watch: &trigger::Watch) -> Result<(), StepError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| StepError::new(ErrorKind::Host, format!("cannot start the runtime: {e}")))?;
+    std::thread::spawn(move || {
+        runtime.block_on(stop_signal());
+        flag.store(true, Ordering::SeqCst);
+    });
+    trigger::watch(host, watch, &stop)
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

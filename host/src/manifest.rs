@@ -1,6 +1,7 @@
 //! What the host reads from the connector's manifest (`connector.toml`, shipped beside the
 //! component): the exported interface that holds the actions, and for each connection type
-//! the endpoints a step may reach. The host knows no connector by heart; the rest of the
+//! the endpoints a step may reach, and which actions are polling triggers (how `watch` and
+//! `POST /v1/triggers/...` keep their state). The host knows no connector by heart; the rest of the
 //! manifest (labels, inputs, docs) is for platforms and tools and is ignored here.
 //!
 //! ```toml
@@ -24,6 +25,41 @@ pub struct Manifest {
     pub component: ComponentSection,
     /// The connection types, by their `type` key in a step's connection.
     pub connections: Vec<ConnectionType>,
+    /// The actions, as far as the host cares: which are polling triggers.
+    #[serde(default)]
+    pub actions: Vec<Action>,
+}
+
+/// An action, as far as the host cares.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Action {
+    /// The action's name.
+    pub key: String,
+    /// Present when the action is a polling trigger.
+    pub trigger: Option<Trigger>,
+}
+
+/// How a polling trigger keeps its state: the step's input that takes the state, and the
+/// output members that hold the next state, the records and whether more are waiting.
+///
+/// ```toml
+/// [actions.trigger]
+/// state-input = "cursor"     # the input that takes the previous poll's state
+/// state-output = "Cursor"    # the output member that holds the next state
+/// records = "Records"        # the output member that holds the records (an array)
+/// more = "More"              # the output member that says records are waiting now
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Trigger {
+    /// The input that takes the previous poll's state.
+    pub state_input: String,
+    /// The output member that holds the next state.
+    pub state_output: String,
+    /// The output member that holds the records.
+    pub records: String,
+    /// The output member that says whether records are waiting now.
+    pub more: String,
 }
 
 /// `[component]`: how the host finds the actions.
@@ -116,6 +152,11 @@ impl Manifest {
     /// The connection type named `key`.
     pub fn connection(&self, key: &str) -> Option<&ConnectionType> {
         self.connections.iter().find(|c| c.key == key)
+    }
+
+    /// The trigger of action `key`, when it is one.
+    pub fn trigger(&self, key: &str) -> Option<&Trigger> {
+        self.actions.iter().find(|a| a.key == key)?.trigger.as_ref()
     }
 }
 

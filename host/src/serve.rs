@@ -4,7 +4,8 @@
 //! connections).
 //!
 //! Routes: `POST /v1/steps` (a step document → its output, or its error with a status that
-//! fits the kind), `POST /v1/flows`, `GET /v1/actions`, `GET /healthz`, `GET /readyz`,
+//! fits the kind), `POST /v1/flows`, `POST /v1/triggers/{action}/poll` (one poll of a
+//! trigger: state in, records and state out), `GET /v1/actions`, `GET /healthz`, `GET /readyz`,
 //! `GET /metrics`. Safe by default: a bearer token (required off loopback unless allowed
 //! otherwise), header and body timeouts and a cap on open connections ([`crate::listener`]),
 //! a body limit (413 at once on a declared length over it), a concurrency limit with a
@@ -210,6 +211,7 @@ pub async fn serve(
     let api = Router::new()
         .route("/v1/steps", post(steps))
         .route("/v1/flows", post(flows))
+        .route("/v1/triggers/{action}/poll", post(poll))
         .route("/v1/actions", get(actions))
         .route_layer(middleware::from_fn_with_state(service.clone(), authorize));
     let app = Router::new()
@@ -357,6 +359,39 @@ async fn flows(State(service): State<Arc<Service>>, request: Request) -> Respons
         ("flow".to_string(), result, refused)
     })
     .await
+}
+
+/// One poll of a trigger: the body `{"connection", "input", "state"?}` (the state of the
+/// previous poll's answer, absent or `null` on the first) → `{"records", "state", "more"}`.
+async fn poll(
+    State(service): State<Arc<Service>>,
+    axum::extract::Path(action): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    run(service, request, move |host, document| {
+        let label = action_label(host, &json!({ "action": action }));
+        (label, poll_document(host, &action, document), 0)
+    })
+    .await
+}
+
+/// The poll a trigger request's body asks for.
+fn poll_document(host: &Host, action: &str, document: &Value) -> Result<Value, StepError> {
+    let Value::Object(members) = document else {
+        return Err(StepError::invalid("poll", "the body must be a JSON object"));
+    };
+    if let Some(extra) = members
+        .keys()
+        .find(|k| !["connection", "input", "state"].contains(&k.as_str()))
+    {
+        return Err(StepError::invalid(
+            extra,
+            "is not a member of a poll (connection, input, state)",
+        ));
+    }
+    let step =
+        json!({"connection": document["connection"], "action": action, "input": document["input"]});
+    Ok(host.poll(&step, document.get("state"))?.to_json())
 }
 
 /// A flow's steps in order: `{"steps": [{"name", "action", "output"}]}`, or the first

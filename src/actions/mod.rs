@@ -14,6 +14,7 @@ use crate::component::{step, Component};
 
 pub(crate) mod batch;
 pub(crate) mod catalog;
+pub(crate) mod changes;
 pub(crate) mod connection;
 pub(crate) mod item;
 pub(crate) mod table;

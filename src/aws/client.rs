@@ -1,6 +1,7 @@
 //! The one place where AWS clients are built for a step: credentials from the connection
 //! (assuming a role through STS when asked), the region, the endpoint, `wasi:http`
-//! transport, retries and timeouts — shared by the `DynamoDB` and STS clients.
+//! transport, retries and timeouts — shared by the `DynamoDB`, `DynamoDB` Streams and STS
+//! clients.
 //!
 //! An instance keeps its clients between steps: a host that runs several steps of one
 //! connection in the same instance (docs/embedding.md) pays for building a client (and, for
@@ -163,6 +164,44 @@ pub struct Session {
     /// The ARN of the role it assumed (role-arn connections).
     pub assumed_role: Option<String>,
     expires: Option<SystemTime>,
+    streams: Arc<StreamsClient>,
+}
+
+/// What a session's `DynamoDB` Streams client is built from (when first asked for), and the
+/// client.
+#[derive(Debug)]
+struct StreamsClient {
+    region: String,
+    credentials: Credentials,
+    endpoint: Option<String>,
+    client: OnceLock<aws_sdk_dynamodbstreams::Client>,
+}
+
+impl StreamsClient {
+    fn new(region: &str, credentials: &Credentials, endpoint: Option<String>) -> Arc<Self> {
+        Arc::new(StreamsClient {
+            region: region.to_string(),
+            credentials: credentials.clone(),
+            endpoint,
+            client: OnceLock::new(),
+        })
+    }
+
+    fn get(&self) -> aws_sdk_dynamodbstreams::Client {
+        let build = || {
+            let config = sdk_config(
+                &self.region,
+                self.credentials.clone(),
+                self.endpoint.clone(),
+            );
+            aws_sdk_dynamodbstreams::Client::from_conf(
+                aws_sdk_dynamodbstreams::config::Builder::from(&config)
+                    .retry_classifier(RefusedByHost)
+                    .build(),
+            )
+        };
+        self.client.get_or_init(build).clone()
+    }
 }
 
 /// Assumed credentials are not used within this long of their expiry.
@@ -188,14 +227,28 @@ thread_local! {
 /// The `DynamoDB` clients for `connection` in `region`: the kept ones while fresh, else a new
 /// session (kept for the next step).
 pub async fn dynamodb(connection: &Connection, region: &str) -> Result<Clients> {
+    Ok(kept_or_new(connection, region).await?.client)
+}
+
+/// The `DynamoDB` Streams client for `connection` in `region`, of the same session as
+/// [`dynamodb`]'s clients (so a role is assumed once for both).
+pub async fn streams(
+    connection: &Connection,
+    region: &str,
+) -> Result<aws_sdk_dynamodbstreams::Client> {
+    Ok(kept_or_new(connection, region).await?.streams.get())
+}
+
+/// The kept session of `connection` in `region` while fresh, else a new one.
+async fn kept_or_new(connection: &Connection, region: &str) -> Result<Session> {
     let region = input::region(region)?;
     let kept = KEPT.with_borrow(|kept| {
         let kept = kept.as_ref().filter(|k| &k.connection == connection)?;
         kept.sessions.get(region).filter(|s| s.fresh()).cloned()
     });
     match kept {
-        Some(session) => Ok(session.client),
-        None => Ok(session(connection, region).await?.client),
+        Some(session) => Ok(session),
+        None => session(connection, region).await,
     }
 }
 
@@ -212,7 +265,9 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
                 c.endpoint_url.as_deref(),
                 "access-key",
             )?;
+            let streams = streams_url(c.streams_endpoint_url.as_deref())?;
             Session {
+                streams: StreamsClient::new(region, &credentials, streams),
                 client: dynamodb_client(&sdk_config(region, credentials, endpoint)).into(),
                 assumed_role: None,
                 expires: None,
@@ -234,6 +289,11 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
     Ok(session)
 }
 
+/// The checked `streams-endpoint-url` of a connection.
+fn streams_url(url: Option<&str>) -> Result<Option<String>> {
+    endpoint::url("connection.streams-endpoint-url", url)
+}
+
 /// Check a role connection, assume its role with STS and build the `DynamoDB` client with
 /// the temporary credentials.
 async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
@@ -252,6 +312,7 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         "role-arn",
     )?;
     let sts_endpoint = endpoint::url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
+    let streams = streams_url(c.streams_endpoint_url.as_deref())?;
     if let Some(seconds) = c.duration_seconds.filter(|s| !(900..=43200).contains(s)) {
         return Err(Error::invalid(
             "connection.duration-seconds",
@@ -287,6 +348,7 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         "assumed-role",
     );
     Ok(Session {
+        streams: StreamsClient::new(region, &credentials, streams),
         client: dynamodb_client(&sdk_config(region, credentials, endpoint)).into(),
         assumed_role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
         expires: SystemTime::try_from(*temporary.expiration()).ok(),

@@ -4,7 +4,8 @@
 //! JSON and `DynamoDB` attribute values ([`values`], with [`number`] for `DynamoDB`'s decimal
 //! numbers), key schemas and keys ([`keys`]), input checks ([`input`]), expression
 //! attribute names and values ([`expressions`]), `PartiQL` statements ([`partiql`]), table
-//! definitions ([`table`]) and AWS-shaped output ([`shape`]).
+//! definitions ([`table`]), AWS-shaped output ([`shape`]), and change capture's cursors
+//! ([`stream_cursor`], [`poll_cursor`]) and stream records ([`stream_record`]).
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
@@ -14,7 +15,10 @@ pub mod input;
 pub mod keys;
 pub mod number;
 pub mod partiql;
+pub mod poll_cursor;
 pub mod shape;
+pub mod stream_cursor;
+pub mod stream_record;
 pub mod table;
 pub mod values;
 

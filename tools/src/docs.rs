@@ -72,6 +72,15 @@ fn action_page(a: &Group, example: Option<&Value>) -> String {
         a.description,
         inputs_table(&a.inputs)
     );
+    if let Some(t) = &a.trigger {
+        let _ = write!(
+            page,
+            "\nA polling trigger ([triggers](../triggers.md)): each poll gives the `{}` of the \
+             previous output as `{}`; the records are `{}`, and `{}` says whether more are \
+             waiting now. `connector-host watch` and `POST /v1/triggers/{}/poll` keep the state.\n",
+            t.state_output, t.state_input, t.records, t.more, a.key
+        );
+    }
     if let Some(example) = example {
         page.push_str(
             "\n## Example\n\nStep (the connection as in [the connections](../connections/)):\n\n",

@@ -35,6 +35,23 @@ pub struct Group {
     pub description: String,
     /// Its inputs, in form order.
     pub inputs: Vec<Input>,
+    /// For a polling trigger: how its state is kept.
+    #[serde(default)]
+    pub trigger: Option<Trigger>,
+}
+
+/// How a polling trigger keeps its state (see `connector_host::manifest::Trigger`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Trigger {
+    /// The input that takes the previous poll's state.
+    pub state_input: String,
+    /// The output member that holds the next state.
+    pub state_output: String,
+    /// The output member that holds the records.
+    pub records: String,
+    /// The output member that says whether records are waiting now.
+    pub more: String,
 }
 
 /// One input, as a platform shows it.

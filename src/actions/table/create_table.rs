@@ -1,4 +1,5 @@
-//! `create-table`: create a table from attribute definitions and a key schema, and with
+//! `create-table`: create a table from attribute definitions and a key schema (with a
+//! stream when a view type is given), and with
 //! `wait` wait until it is ACTIVE ([`crate::aws::wait`]).
 
 pub(crate) use crate::component::wit::CreateTableInput as Input;
@@ -26,6 +27,10 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         table::attribute_definitions("attribute-definitions", &input.attribute_definitions)?;
     let keys = table::key_schema("key-schema", &input.key_schema)?;
     let (billing, throughput) = billing(&input)?;
+    let stream = input
+        .stream_view_type
+        .map(|view| super::stream("stream-view-type", Some(view)))
+        .transpose()?;
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client::at_most_once(&client)
         .create_table()
@@ -34,6 +39,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .set_key_schema(Some(keys))
         .billing_mode(billing)
         .set_provisioned_throughput(throughput)
+        .set_stream_specification(stream)
         .send()
         .await
         .map_err(delivery::write)?;

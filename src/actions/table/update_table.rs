@@ -6,15 +6,14 @@
 pub(crate) use crate::component::wit::UpdateTableInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::{BillingMode, Connection, StreamViewType};
+use crate::component::wit::{BillingMode, Connection};
 use crate::error::{Error, Result};
 use crate::model::input::Params;
 use crate::{aws::client, model::input, model::shape, model::table};
 use aws_sdk_dynamodb::types::{
     BillingMode as SdkBillingMode, CreateGlobalSecondaryIndexAction,
     DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate, Projection, ProjectionType,
-    ProvisionedThroughput, StreamSpecification, StreamViewType as SdkView,
-    UpdateGlobalSecondaryIndexAction,
+    ProvisionedThroughput, StreamSpecification, UpdateGlobalSecondaryIndexAction,
 };
 use serde_json::{json, Value};
 
@@ -102,34 +101,18 @@ fn billing(input: &Input) -> Result<(Option<SdkBillingMode>, Option<ProvisionedT
 
 /// The stream specification, when the stream is turned on or off.
 fn stream(input: &Input) -> Result<Option<StreamSpecification>> {
-    let view = input.stream_view_type.map(|v| match v {
-        StreamViewType::KeysOnly => SdkView::KeysOnly,
-        StreamViewType::NewImage => SdkView::NewImage,
-        StreamViewType::OldImage => SdkView::OldImage,
-        StreamViewType::NewAndOldImages => SdkView::NewAndOldImages,
-    });
-    let enabled = match (input.stream_enabled, &view) {
-        (None, None) => return Ok(None),
-        (Some(true), None) => {
-            return Err(Error::invalid(
-                "stream-view-type",
-                "is required to turn the stream on",
-            ))
-        }
-        (Some(false) | None, Some(_)) => {
-            return Err(Error::invalid(
-                "stream-view-type",
-                "is taken only with stream-enabled: true",
-            ))
-        }
-        (Some(enabled), _) => enabled,
-    };
-    StreamSpecification::builder()
-        .stream_enabled(enabled)
-        .set_stream_view_type(view)
-        .build()
-        .map(Some)
-        .map_err(|e| Error::invalid("stream-enabled", e))
+    match (input.stream_enabled, input.stream_view_type) {
+        (None, None) => Ok(None),
+        (Some(true), None) => Err(Error::invalid(
+            "stream-view-type",
+            "is required to turn the stream on",
+        )),
+        (Some(false) | None, Some(_)) => Err(Error::invalid(
+            "stream-view-type",
+            "is taken only with stream-enabled: true",
+        )),
+        (Some(_), view) => super::stream("stream-enabled", view).map(Some),
+    }
 }
 
 /// `global-secondary-index-updates`: one change per entry, in the AWS shape.

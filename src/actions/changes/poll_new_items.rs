@@ -1,0 +1,240 @@
+//! `poll-new-items`: the items of one partition of a secondary index whose range key (an
+//! attribute every write sets to a growing value, such as `updatedAt`) passed the cursor,
+//! in that order, each once ([`crate::model::poll_cursor`]). The index's key type decides
+//! the comparison (numbers as numbers, strings as text), never the value's look.
+//!
+//! Why an index and not a scan: a `Scan` returns items in no order, so a poll by scan
+//! cannot tell, without keeping every key it returned, whether an item rewritten during the
+//! scan was already passed; a `Query` of an index sorted by the cursor attribute can.
+
+pub(crate) use crate::component::wit::PollNewItemsInput as Input;
+
+use crate::actions::item;
+use crate::component::wit::Connection;
+use crate::error::{Error, Result};
+use crate::model::keys::KeySchema;
+use crate::model::poll_cursor::{digest, PollCursor};
+use crate::model::values::{self, item_to_json_typed, TypeCode};
+use crate::model::Item;
+use crate::{aws::client, aws::describe, model::input};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType, TableDescription,
+};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// `max-items` when absent, and its maximum.
+const DEFAULT_ITEMS: u32 = 100;
+const MAX_ITEMS: u32 = 1000;
+
+/// The index polled: its hash and range key attributes, and the range key's type.
+struct Index {
+    hash: String,
+    range: String,
+    kind: TypeCode,
+}
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let table = input::required("table-name", &input.table_name)?;
+    let index_name = input::required("index-name", &input.index_name)?;
+    let max = match input.max_items.unwrap_or(DEFAULT_ITEMS) {
+        n @ 1..=MAX_ITEMS => n as usize,
+        _ => {
+            return Err(Error::invalid(
+                "max-items",
+                format!("must be from 1 to {MAX_ITEMS}"),
+            ))
+        }
+    };
+    let partition = input::json("partition-value", &input.partition_value)?;
+    let start = input::opt_json("start-after", input.start_after.as_deref())?;
+    let format = item::format(input.item_format);
+    let client = client::dynamodb(connection, &input.region).await?;
+    let description = describe::table(&client, table).await?;
+    let index = index(&description, index_name)?;
+    let keys = KeySchema::of(&description)?;
+    let partition = typed(
+        "partition-value",
+        &partition,
+        hash_type(&description, &index.hash),
+    )?;
+    let scope = [
+        table.to_string(),
+        index_name.to_string(),
+        index.range.clone(),
+    ];
+    let mut cursor = match input::optional(input.cursor.as_deref()) {
+        Some(text) => PollCursor::decode(text, &scope)?,
+        None => first_cursor(scope, &index, start.as_ref())?,
+    };
+    let (mut items, mut start_key, mut more) = (Vec::new(), None, false);
+    loop {
+        let page = client
+            .query()
+            .table_name(table)
+            .index_name(index_name)
+            .key_condition_expression(condition(&cursor))
+            .set_expression_attribute_names(Some(HashMap::from([
+                ("#p".to_string(), index.hash.clone()),
+                ("#c".to_string(), index.range.clone()),
+            ])))
+            .set_expression_attribute_values(Some(values_of(&cursor, &index, partition.clone())))
+            .limit(i32::try_from(max + cursor.seen.len()).unwrap_or(i32::MAX))
+            .set_exclusive_start_key(start_key.take())
+            .send()
+            .await?;
+        let (taken, cut) = take(&mut cursor, &keys, &index, page.items(), max - items.len())?;
+        items.extend(taken);
+        start_key = page.last_evaluated_key;
+        if cut || (items.len() == max && start_key.is_some()) {
+            more = true;
+            break;
+        }
+        if start_key.is_none() {
+            break;
+        }
+    }
+    Ok(json!({"Items": format.items(&items), "Cursor": cursor.encode(), "More": more}))
+}
+
+/// The index `name` of the table, with a range key of type `S` or `N`.
+fn index(description: &TableDescription, name: &str) -> Result<Index> {
+    let global = description
+        .global_secondary_indexes()
+        .iter()
+        .map(|i| (i.index_name(), i.key_schema()));
+    let local = description
+        .local_secondary_indexes()
+        .iter()
+        .map(|i| (i.index_name(), i.key_schema()));
+    let schema = global
+        .chain(local)
+        .find(|(n, _)| *n == Some(name))
+        .map(|(_, schema)| schema)
+        .ok_or_else(|| {
+            Error::invalid(
+                "index-name",
+                format!("table has no secondary index {name:?}"),
+            )
+        })?;
+    let key = |kind: KeyType| {
+        schema
+            .iter()
+            .find(|k| *k.key_type() == kind)
+            .map(KeySchemaElement::attribute_name)
+    };
+    let hash = key(KeyType::Hash).unwrap_or_default().to_string();
+    let range = key(KeyType::Range)
+        .ok_or_else(|| {
+            Error::invalid(
+                "index-name",
+                format!("index {name:?} has no range key to poll by"),
+            )
+        })?
+        .to_string();
+    let kind = match hash_type(description, &range) {
+        TypeCode::B => {
+            return Err(Error::invalid(
+                "index-name",
+                format!(
+                "the range key of index {name:?} is binary: poll by a string or number attribute"
+            ),
+            ))
+        }
+        kind => kind,
+    };
+    Ok(Index { hash, range, kind })
+}
+
+/// The type of key attribute `name`, from the table's attribute definitions.
+fn hash_type(description: &TableDescription, name: &str) -> TypeCode {
+    let defined = description
+        .attribute_definitions()
+        .iter()
+        .find(|d| d.attribute_name() == name);
+    match defined.map(|d| d.attribute_type()) {
+        Some(ScalarAttributeType::N) => TypeCode::N,
+        Some(ScalarAttributeType::B) => TypeCode::B,
+        _ => TypeCode::S,
+    }
+}
+
+/// A plain JSON value in the key type `kind`.
+fn typed(field: &str, value: &Value, kind: TypeCode) -> Result<AttributeValue> {
+    values::from_json_typed(field, value, kind)
+}
+
+/// The first poll's cursor: after `start-after` (exclusive), or before everything.
+fn first_cursor(scope: [String; 3], index: &Index, start: Option<&Value>) -> Result<PollCursor> {
+    let mark = match start {
+        Some(value) => Some(text_of(&typed("start-after", value, index.kind)?)),
+        None => None,
+    };
+    Ok(PollCursor {
+        scope,
+        kind: if index.kind == TypeCode::N { "N" } else { "S" }.to_string(),
+        mark,
+        strict: true,
+        seen: std::collections::BTreeSet::new(),
+    })
+}
+
+/// An `S` or `N` value's text.
+fn text_of(value: &AttributeValue) -> String {
+    match value {
+        AttributeValue::N(text) | AttributeValue::S(text) => text.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The key condition: the partition, and the range key from the mark.
+fn condition(cursor: &PollCursor) -> &'static str {
+    match (&cursor.mark, cursor.strict) {
+        (None, _) => "#p = :p",
+        (Some(_), true) => "#p = :p AND #c > :m",
+        (Some(_), false) => "#p = :p AND #c >= :m",
+    }
+}
+
+/// `:p` and, with a mark, `:m` in the cursor's type.
+fn values_of(
+    cursor: &PollCursor,
+    index: &Index,
+    partition: AttributeValue,
+) -> HashMap<String, AttributeValue> {
+    let mut values = HashMap::from([(":p".to_string(), partition)]);
+    if let Some(mark) = &cursor.mark {
+        let mark = match index.kind {
+            TypeCode::N => AttributeValue::N(mark.clone()),
+            _ => AttributeValue::S(mark.clone()),
+        };
+        values.insert(":m".to_string(), mark);
+    }
+    values
+}
+
+/// Up to `room` items of `page` not returned before, moving the cursor past each; and
+/// whether the page had more than `room`.
+fn take(
+    cursor: &mut PollCursor,
+    keys: &KeySchema,
+    index: &Index,
+    page: &[Item],
+    room: usize,
+) -> Result<(Vec<Item>, bool)> {
+    let mut taken = Vec::new();
+    for item in page {
+        let value = item.get(&index.range).map(text_of).unwrap_or_default();
+        let key = keys.key_of("Items", item)?;
+        let digest = digest(&item_to_json_typed(&key).to_string());
+        if cursor.returned(&value, digest) {
+            continue;
+        }
+        if taken.len() == room {
+            return Ok((taken, true));
+        }
+        cursor.advance(&value, digest);
+        taken.push(item.clone());
+    }
+    Ok((taken, false))
+}

@@ -1,0 +1,150 @@
+//! The cursor of `read-stream-changes`: where a reader of one stream is, per shard, as
+//! sequence numbers (never as shard iterators, which expire 15 minutes after they are
+//! issued), and whether a shard is finished. Opaque to users: base64url of a small JSON
+//! document, checked field by field when it comes back.
+//!
+//! A shard absent from the cursor has not been read yet (it is read from its oldest record);
+//! `After(seq)` resumes after the record `seq`; `Done` means every record of the closed
+//! shard was returned. `since` (epoch seconds), set by `start-at: latest` on the first poll,
+//! skips the records created before it, so that what is written between the first poll and
+//! the next is never lost.
+
+use crate::error::{Error, Result};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// The input a cursor arrives in, for errors.
+const FIELD: &str = "cursor";
+
+/// The cursor format's version.
+const VERSION: u64 = 1;
+
+/// Where a reader is in one shard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// After the record with this sequence number.
+    After(String),
+    /// The shard is closed and every record of it was returned.
+    Done,
+}
+
+/// Where a reader of one stream is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// The stream's ARN.
+    pub stream: String,
+    /// Skip records created before this time (epoch seconds): `start-at: latest`.
+    pub since: Option<i64>,
+    /// The shards read so far, by shard id.
+    pub shards: BTreeMap<String, Position>,
+}
+
+impl Cursor {
+    /// The cursor of a first poll of `stream`.
+    pub fn start(stream: &str, since: Option<i64>) -> Cursor {
+        Cursor {
+            stream: stream.to_string(),
+            since,
+            shards: BTreeMap::new(),
+        }
+    }
+
+    /// The opaque text handed to the user.
+    pub fn encode(&self) -> String {
+        let shards: Map<String, Value> = self
+            .shards
+            .iter()
+            .map(|(id, at)| {
+                let at = match at {
+                    Position::After(seq) => Value::from(seq.as_str()),
+                    Position::Done => Value::Null,
+                };
+                (id.clone(), at)
+            })
+            .collect();
+        let mut doc = json!({"v": VERSION, "stream": self.stream, "shards": shards});
+        if let Some(since) = self.since {
+            doc["since"] = Value::from(since);
+        }
+        URL_SAFE_NO_PAD.encode(doc.to_string())
+    }
+
+    /// Read the text of [`Cursor::encode`]; anything else is `invalid-input` naming
+    /// `cursor` (its text is not echoed).
+    pub fn decode(text: &str) -> Result<Cursor> {
+        let bad = |why: &str| {
+            Error::invalid(
+                FIELD,
+                format!("is not a cursor of read-stream-changes ({why})"),
+            )
+        };
+        let bytes = URL_SAFE_NO_PAD
+            .decode(text.trim())
+            .map_err(|_| bad("not base64url"))?;
+        let doc: Value = serde_json::from_slice(&bytes).map_err(|_| bad("not JSON"))?;
+        if doc["v"].as_u64() != Some(VERSION) {
+            return Err(bad("unknown version"));
+        }
+        let stream = doc["stream"].as_str().filter(|s| !s.is_empty());
+        let stream = stream.ok_or_else(|| bad("no stream"))?.to_string();
+        let since = match &doc["since"] {
+            Value::Null => None,
+            other => Some(other.as_i64().ok_or_else(|| bad("since is not a time"))?),
+        };
+        let listed = doc["shards"].as_object().ok_or_else(|| bad("no shards"))?;
+        let mut shards = BTreeMap::new();
+        for (id, at) in listed {
+            let at = match at {
+                Value::Null => Position::Done,
+                Value::String(seq) if is_sequence_number(seq) => Position::After(seq.clone()),
+                _ => return Err(bad("a shard's position is not a sequence number")),
+            };
+            shards.insert(id.clone(), at);
+        }
+        Ok(Cursor {
+            stream,
+            since,
+            shards,
+        })
+    }
+}
+
+/// A sequence number: 1 to 40 decimal digits.
+fn is_sequence_number(text: &str) -> bool {
+    (1..=40).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_comes_back_as_it_was_encoded() {
+        let mut cursor = Cursor::start("arn:aws:dynamodb:eu-west-1:1:table/t/stream/x", Some(17));
+        cursor.shards.insert("s-1".into(), Position::Done);
+        cursor.shards.insert(
+            "s-2".into(),
+            Position::After("1100000000017454423009".into()),
+        );
+        assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
+    }
+
+    #[test]
+    fn anything_else_is_refused_naming_the_cursor() {
+        let encode = |doc: Value| URL_SAFE_NO_PAD.encode(doc.to_string());
+        for bad in [
+            "not a cursor!".to_string(),
+            URL_SAFE_NO_PAD.encode("{not json"),
+            encode(json!({"v": 2, "stream": "s", "shards": {}})),
+            encode(json!({"v": 1, "shards": {}})),
+            encode(json!({"v": 1, "stream": "s", "shards": {"a": "12x"}})),
+            encode(json!({"v": 1, "stream": "s", "shards": {"a": 5}})),
+            encode(json!({"v": 1, "stream": "s", "shards": []})),
+        ] {
+            let error = Cursor::decode(&bad).unwrap_err();
+            assert_eq!(error.field.as_deref(), Some("cursor"), "{bad}");
+        }
+    }
+}
