@@ -16,6 +16,18 @@ pub fn json(field: &str, text: &str) -> Result<Value> {
     }
 }
 
+/// A JSON-valued input that stands for one value (a key, a cursor value): JSON text, or any
+/// other text as the string it is (`orders` is `"orders"`); empty counts as absent.
+pub fn value_or_text(field: &str, text: Option<&str>) -> Result<Option<Value>> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => match serde_json::from_str::<Value>(text) {
+            Ok(value) => json_value(field, &value).or(Ok(value)).map(Some),
+            Err(_) => Ok(Some(Value::from(text))),
+        },
+    }
+}
+
 /// A JSON value that may itself be a string holding JSON text.
 pub fn json_value(field: &str, value: &Value) -> Result<Value> {
     match value {

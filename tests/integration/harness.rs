@@ -40,13 +40,14 @@ pub(crate) fn host() -> &'static Host {
     HOST.get_or_init(|| new_host(|_| {}))
 }
 
-/// An access-key connection to `endpoint`.
+/// An access-key connection to `endpoint` (DynamoDB and DynamoDB Streams).
 pub(crate) fn connection(endpoint: &str) -> Value {
     json!({
         "type": "access-key",
         "access-key-id": ACCESS_KEY,
         "secret-access-key": SECRET,
         "endpoint-url": endpoint,
+        "streams-endpoint-url": endpoint,
     })
 }
 

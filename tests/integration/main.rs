@@ -33,6 +33,7 @@ mod reuse;
 mod sandbox;
 mod scans;
 mod serve;
+mod streams;
 mod tables;
 mod transactions;
 mod writes;

@@ -46,8 +46,9 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             ))
         }
     };
-    let partition = input::json("partition-value", &input.partition_value)?;
-    let start = input::opt_json("start-after", input.start_after.as_deref())?;
+    let partition = input::value_or_text("partition-value", Some(&input.partition_value))?
+        .ok_or_else(|| Error::invalid("partition-value", "is required"))?;
+    let start = input::value_or_text("start-after", input.start_after.as_deref())?;
     let format = item::format(input.item_format);
     let client = client::dynamodb(connection, &input.region).await?;
     let description = describe::table(&client, table).await?;
@@ -74,10 +75,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             .table_name(table)
             .index_name(index_name)
             .key_condition_expression(condition(&cursor))
-            .set_expression_attribute_names(Some(HashMap::from([
-                ("#p".to_string(), index.hash.clone()),
-                ("#c".to_string(), index.range.clone()),
-            ])))
+            .set_expression_attribute_names(Some(names_of(&cursor, &index)))
             .set_expression_attribute_values(Some(values_of(&cursor, &index, partition.clone())))
             .limit(i32::try_from(max + cursor.seen.len()).unwrap_or(i32::MAX))
             .set_exclusive_start_key(start_key.take())
@@ -194,6 +192,15 @@ fn condition(cursor: &PollCursor) -> &'static str {
         (Some(_), true) => "#p = :p AND #c > :m",
         (Some(_), false) => "#p = :p AND #c >= :m",
     }
+}
+
+/// `#p` and, with a mark, `#c` (the service refuses a name the condition does not use).
+fn names_of(cursor: &PollCursor, index: &Index) -> HashMap<String, String> {
+    let mut names = HashMap::from([("#p".to_string(), index.hash.clone())]);
+    if cursor.mark.is_some() {
+        names.insert("#c".to_string(), index.range.clone());
+    }
+    names
 }
 
 /// `:p` and, with a mark, `:m` in the cursor's type.

@@ -1,0 +1,603 @@
+//! Change capture on moto's DynamoDB Streams: every change read once across many small
+//! polls, resumption in a new process, `latest` against `trim-horizon`, the event filter,
+//! the pickers, bad inputs, the service's poll route, and a `watch` process killed with
+//! SIGKILL mid-delivery that loses nothing.
+
+use crate::harness::*;
+use crate::serve::Server;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A table `name` with a numeric hash key `id` and a stream of both images.
+pub(crate) fn streamed_table(region: &str, name: &str) -> Value {
+    ok(
+        "create-table",
+        json!({"region": region, "table-name": name,
+               "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"}],
+               "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}],
+               "billing-mode": "PAY_PER_REQUEST", "stream-view-type": "NEW_AND_OLD_IMAGES"}),
+    )
+}
+
+fn put(region: &str, table: &str, id: u64, version: u64) {
+    ok(
+        "upsert-item",
+        json!({"region": region, "table-name": table, "value": {"id": id, "v": version},
+               "value-types": {"id": "N", "v": "N"}}),
+    );
+}
+
+fn delete(region: &str, table: &str, id: u64) {
+    ok(
+        "delete-item",
+        json!({"region": region, "table-name": table, "hash-key-value": id.to_string()}),
+    );
+}
+
+/// Poll `read-stream-changes` with `input` (plus the cursor) until `More` is false;
+/// every record, the last cursor and the number of polls.
+fn drain(input: &Value, cursor: Option<String>) -> (Vec<Value>, String, usize) {
+    let (mut records, mut cursor, mut polls) = (Vec::new(), cursor, 0);
+    loop {
+        let mut input = input.clone();
+        if let Some(c) = &cursor {
+            input["cursor"] = json!(c);
+        }
+        let out = ok("read-stream-changes", input.clone());
+        polls += 1;
+        let page = out["Records"].as_array().unwrap();
+        let max = input["max-records"].as_u64().unwrap_or(100);
+        assert!(
+            page.len() as u64 <= max,
+            "{} records over max {max}",
+            page.len()
+        );
+        assert_eq!(out["Gaps"], json!([]), "moto's one shard has no gaps");
+        records.extend(page.iter().cloned());
+        cursor = Some(out["Cursor"].as_str().unwrap().to_string());
+        if out["More"] == false {
+            return (records, cursor.unwrap(), polls);
+        }
+        assert!(polls < 500, "the reader never caught up");
+    }
+}
+
+/// (event name, id, version) of each record, in order.
+fn changes(records: &[Value]) -> Vec<(String, u64, Option<u64>)> {
+    records
+        .iter()
+        .map(|r| {
+            let image = if r["EventName"] == "REMOVE" {
+                &r["OldImage"]
+            } else {
+                &r["NewImage"]
+            };
+            (
+                r["EventName"].as_str().unwrap().to_string(),
+                r["Keys"]["id"].as_u64().unwrap(),
+                image["v"].as_u64(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn inserts_modifies_and_removes_are_each_read_once_across_small_polls() {
+    let (region, table) = ("eu-north-1", "orders-stream");
+    let created = streamed_table(region, table);
+    assert_eq!(
+        created["TableDescription"]["StreamSpecification"]["StreamViewType"],
+        "NEW_AND_OLD_IMAGES"
+    );
+    let described = ok(
+        "describe-table",
+        json!({"region": region, "table-name": table}),
+    );
+    let arn = described["Table"]["LatestStreamArn"]
+        .as_str()
+        .expect("a stream ARN")
+        .to_string();
+    let mut expected = Vec::new();
+    for id in 0..30 {
+        put(region, table, id, 1);
+        expected.push(("INSERT".to_string(), id, Some(1)));
+    }
+    for id in 0..10 {
+        put(region, table, id, 2);
+        expected.push(("MODIFY".to_string(), id, Some(2)));
+    }
+    for id in 20..25 {
+        delete(region, table, id);
+        expected.push(("REMOVE".to_string(), id, Some(1)));
+    }
+    let input = json!({"region": region, "table-name": table, "max-records": 7});
+    let (records, cursor, polls) = drain(&input, None);
+    assert_eq!(changes(&records), expected, "every change once, in order");
+    assert!(polls >= 45 / 7, "{polls} polls");
+    let sequences: Vec<u128> = records
+        .iter()
+        .map(|r| r["SequenceNumber"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        sequences.windows(2).all(|w| w[0] < w[1]),
+        "ascending sequence numbers"
+    );
+    let ids: HashSet<&str> = records
+        .iter()
+        .map(|r| r["EventId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), records.len(), "unique event ids");
+    assert!(records
+        .iter()
+        .all(|r| r["ShardId"].is_string() && r["ApproximateCreationDateTime"].is_number()));
+
+    put(region, table, 100, 1);
+    delete(region, table, 0);
+    let by_arn = json!({"region": region, "stream-arn": arn, "max-records": 7});
+    let (later, _, _) = drain(&by_arn, Some(cursor));
+    assert_eq!(
+        changes(&later),
+        vec![
+            ("INSERT".into(), 100, Some(1)),
+            ("REMOVE".into(), 0, Some(2))
+        ],
+        "only what was written after the cursor"
+    );
+}
+
+#[test]
+fn a_cursor_saved_by_one_process_resumes_in_another() {
+    let (region, table) = ("eu-north-1", "restart-stream");
+    streamed_table(region, table);
+    for id in 0..5 {
+        put(region, table, id, 1);
+    }
+    let step = |cursor: Option<&str>| {
+        let mut input = json!({"region": region, "table-name": table, "max-records": 3});
+        if let Some(c) = cursor {
+            input["cursor"] = json!(c);
+        }
+        let document = json!({"connection": connection(moto()), "action": "read-stream-changes", "input": input});
+        let (code, out, err) = cli(&["step", "-"], &document.to_string());
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let first = step(None);
+    let second = step(first["Cursor"].as_str());
+    let ids: Vec<u64> = [&first, &second]
+        .iter()
+        .flat_map(|o| {
+            o["Records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["Keys"]["id"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(ids, vec![0, 1, 2, 3, 4], "two processes, each change once");
+    assert_eq!(second["More"], false);
+}
+
+#[test]
+fn latest_starts_at_the_first_poll_and_trim_horizon_at_the_oldest_record() {
+    let (region, table) = ("eu-south-1", "latest-stream");
+    streamed_table(region, table);
+    for id in 0..4 {
+        put(region, table, id, 1);
+    }
+    // Records carry their time in seconds: the first poll comes in a later second.
+    std::thread::sleep(Duration::from_millis(1100));
+    let latest = ok(
+        "read-stream-changes",
+        json!({"region": region, "table-name": table, "start-at": "LATEST"}),
+    );
+    assert_eq!(
+        latest["Records"],
+        json!([]),
+        "nothing written before the first poll"
+    );
+    for id in 10..13 {
+        put(region, table, id, 1);
+    }
+    let cursor = latest["Cursor"].as_str().unwrap().to_string();
+    let (after, _, _) = drain(
+        &json!({"region": region, "table-name": table}),
+        Some(cursor),
+    );
+    let ids: Vec<u64> = changes(&after).iter().map(|c| c.1).collect();
+    assert_eq!(
+        ids,
+        vec![10, 11, 12],
+        "everything written after the first poll, none before"
+    );
+    let (all, _, _) = drain(&json!({"region": region, "table-name": table}), None);
+    assert_eq!(all.len(), 7, "trim-horizon reads from the oldest record");
+}
+
+#[test]
+fn the_event_filter_returns_only_the_named_events_and_moves_past_the_rest() {
+    let (region, table) = ("eu-south-2", "filtered-stream");
+    streamed_table(region, table);
+    put(region, table, 1, 1);
+    put(region, table, 1, 2);
+    delete(region, table, 1);
+    put(region, table, 2, 1);
+    let input = json!({"region": region, "table-name": table, "event-names": ["remove", "MODIFY"],
+                       "item-format": "DYNAMODB_JSON", "max-records": 1});
+    let (records, cursor, _) = drain(&input, None);
+    let names: Vec<&str> = records
+        .iter()
+        .map(|r| r["EventName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["MODIFY", "REMOVE"]);
+    assert_eq!(records[0]["Keys"], json!({"id": {"N": "1"}}), "typed keys");
+    put(region, table, 3, 1);
+    let (none, _, _) = drain(&input, Some(cursor));
+    assert_eq!(
+        none,
+        Vec::<Value>::new(),
+        "the cursor moved past the filtered inserts"
+    );
+}
+
+#[test]
+fn pickers_list_the_streams_and_describe_their_shards() {
+    let (region, table) = ("ap-south-2", "picked-stream");
+    streamed_table(region, table);
+    create_table(region, "no-stream", false);
+    let listed = ok("list-streams", json!({"region": region, "fetch-all": true}));
+    let tables: Vec<&str> = listed["Streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["TableName"].as_str().unwrap())
+        .collect();
+    assert_eq!(tables, vec![table], "only tables with a stream");
+    let one = ok(
+        "list-streams",
+        json!({"region": region, "table-name": table}),
+    );
+    let arn = one["Streams"][0]["StreamArn"].as_str().unwrap();
+    let described = ok(
+        "describe-stream",
+        json!({"region": region, "stream-arn": arn}),
+    );
+    let d = &described["StreamDescription"];
+    assert_eq!(d["TableName"], table);
+    assert_eq!(d["StreamViewType"], "NEW_AND_OLD_IMAGES");
+    assert_eq!(
+        d["KeySchema"],
+        json!([{"AttributeName": "id", "KeyType": "HASH"}])
+    );
+    let shard = &d["Shards"][0];
+    assert!(
+        shard["ShardId"].is_string()
+            && shard["SequenceNumberRange"]["StartingSequenceNumber"].is_string(),
+        "{shard}"
+    );
+}
+
+#[test]
+fn bad_stream_inputs_are_invalid_input_naming_the_field() {
+    let region = "ap-east-1";
+    streamed_table(region, "bad-a");
+    streamed_table(region, "bad-b");
+    create_table(region, "bad-none", false);
+    let cursor_of_a = ok(
+        "read-stream-changes",
+        json!({"region": region, "table-name": "bad-a"}),
+    )["Cursor"]
+        .clone();
+    let arn_of_b = ok(
+        "describe-table",
+        json!({"region": region, "table-name": "bad-b"}),
+    )["Table"]["LatestStreamArn"]
+        .clone();
+    for (input, field) in [
+        (
+            json!({"table-name": "bad-a", "cursor": "not-a-cursor"}),
+            "cursor",
+        ),
+        (
+            json!({"table-name": "bad-b", "cursor": cursor_of_a}),
+            "cursor",
+        ),
+        (
+            json!({"stream-arn": arn_of_b, "cursor": cursor_of_a}),
+            "cursor",
+        ),
+        (json!({"table-name": "bad-none"}), "table-name"),
+        (json!({}), "table-name"),
+        (
+            json!({"table-name": "bad-a", "stream-arn": arn_of_b}),
+            "stream-arn",
+        ),
+        (
+            json!({"table-name": "bad-a", "max-records": 0}),
+            "max-records",
+        ),
+        (
+            json!({"table-name": "bad-a", "max-records": 1001}),
+            "max-records",
+        ),
+        (
+            json!({"table-name": "bad-a", "event-names": ["UPSERT"]}),
+            "event-names[0]",
+        ),
+        (
+            json!({"table-name": "bad-a", "event-names": []}),
+            "event-names",
+        ),
+    ] {
+        let mut input = input;
+        input["region"] = json!(region);
+        let error = fails("read-stream-changes", input.clone());
+        assert_eq!(error.kind, "invalid-input", "{input}: {error:?}");
+        assert_eq!(error.field.as_deref(), Some(field), "{input}: {error:?}");
+    }
+}
+
+#[test]
+fn the_service_polls_a_trigger_with_the_state_in_and_out() {
+    let (region, table) = ("ca-west-1", "served-stream");
+    streamed_table(region, table);
+    for id in 0..3 {
+        put(region, table, id, 1);
+    }
+    let server = Server::start(&[]);
+    let path = "/v1/triggers/read-stream-changes/poll";
+    let body = |state: &Value| json!({"connection": connection(moto()), "input": {"region": region, "table-name": table, "max-records": 2}, "state": state});
+    let (status, first) = server.post(path, None, &body(&Value::Null));
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["records"].as_array().unwrap().len(), 2);
+    assert_eq!(first["more"], true);
+    let (_, second) = server.post(path, None, &body(&first["state"]));
+    assert_eq!(second["records"].as_array().unwrap().len(), 1);
+    assert_eq!(second["records"][0]["Keys"]["id"], 2);
+    let (status, refused) = server.post(
+        "/v1/triggers/get-item/poll",
+        None,
+        &json!({"connection": connection(moto()), "input": {}}),
+    );
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"]["field"], "action");
+}
+
+/// A `watch` of `step` saving its state at `state`, printing records on a pipe.
+fn watch(step: &Value, state: &std::path::Path) -> Child {
+    let file = state.with_extension("step.json");
+    std::fs::write(&file, step.to_string()).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_connector-host"))
+        .args([
+            "watch",
+            file.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+            "--interval",
+            "1",
+        ])
+        .args([
+            "--allow-endpoint",
+            "127.0.0.1",
+            "--component",
+            component().to_str().unwrap(),
+        ])
+        .arg("--manifest")
+        .arg(test_support::manifest())
+        .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("watch starts")
+}
+
+/// The lines of `out` as they come, on a channel that closes at the end of the output.
+fn lines_of(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if send.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    receive
+}
+
+#[test]
+fn a_watch_killed_mid_delivery_and_restarted_loses_no_event() {
+    let (region, table) = ("sa-east-1", "watched-stream");
+    streamed_table(region, table);
+    let total = 120;
+    for id in 0..total {
+        put(region, table, id, 1);
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let state = folder.path().join("state.json");
+    let step = json!({"connection": connection(moto()), "action": "read-stream-changes",
+                      "input": {"region": region, "table-name": table, "max-records": 10}});
+    let mut delivered: BTreeMap<String, usize> = BTreeMap::new();
+    let mut kills = 0;
+    let deadline = Instant::now() + Duration::from_mins(3);
+    while delivered.len() < total as usize {
+        assert!(
+            Instant::now() < deadline,
+            "{} of {total} delivered",
+            delivered.len()
+        );
+        let mut child = watch(&step, &state);
+        let lines = lines_of(child.stdout.take().unwrap());
+        // Kill after a number of lines that is not a whole poll: mid-delivery. What the
+        // watch wrote before it died is delivered: read on to the end of its output.
+        let mut read = 0;
+        while let Ok(line) = lines.recv_timeout(Duration::from_secs(60)) {
+            let record: Value = serde_json::from_str(&line).unwrap();
+            *delivered
+                .entry(record["EventId"].as_str().unwrap().to_string())
+                .or_default() += 1;
+            read += 1;
+            if read == 15 || delivered.len() == total as usize {
+                child.kill().ok();
+            }
+        }
+        child.kill().ok();
+        child.wait().unwrap();
+        kills += 1;
+    }
+    let repeated = delivered.values().filter(|n| **n > 1).count();
+    println!(
+        "watch: {total} events, {} delivered, {repeated} more than once, {kills} SIGKILLs",
+        delivered.len()
+    );
+    assert_eq!(delivered.len(), total as usize, "every event at least once");
+    assert!(kills >= 3, "killed {kills} times");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert!(
+        saved["state"].is_string(),
+        "the state file holds a cursor: {saved}"
+    );
+}
+
+/// A table `name` (hash key `id`) with the index `by-updated`: partition `feed`, range key
+/// `updatedAt` (a number).
+fn polled_table(region: &str, name: &str) {
+    boto(
+        region,
+        &format!(
+            r#"
+client.create_table(TableName={name:?}, BillingMode="PAY_PER_REQUEST",
+    AttributeDefinitions=[{{"AttributeName": "id", "AttributeType": "N"}},
+                          {{"AttributeName": "feed", "AttributeType": "S"}},
+                          {{"AttributeName": "updatedAt", "AttributeType": "N"}}],
+    KeySchema=[{{"AttributeName": "id", "KeyType": "HASH"}}],
+    GlobalSecondaryIndexes=[
+        {{"IndexName": "by-updated", "Projection": {{"ProjectionType": "ALL"}},
+          "KeySchema": [{{"AttributeName": "feed", "KeyType": "HASH"}},
+                        {{"AttributeName": "updatedAt", "KeyType": "RANGE"}}]}},
+        {{"IndexName": "by-feed", "Projection": {{"ProjectionType": "ALL"}},
+          "KeySchema": [{{"AttributeName": "feed", "KeyType": "HASH"}}]}}])
+"#
+        ),
+    );
+}
+
+fn stamp(region: &str, table: &str, id: u64, feed: &str, updated: u64) {
+    ok(
+        "upsert-item",
+        json!({"region": region, "table-name": table,
+               "value": {"id": id, "feed": feed, "updatedAt": updated},
+               "value-types": {"id": "N", "feed": "S", "updatedAt": "N"}}),
+    );
+}
+
+/// Poll `poll-new-items` from `cursor` until `More` is false: (id, updatedAt) of each item
+/// and the last cursor.
+fn poll_all(input: &Value, mut cursor: Option<String>) -> (Vec<(u64, u64)>, String) {
+    let mut seen = Vec::new();
+    for _ in 0..200 {
+        let mut input = input.clone();
+        if let Some(c) = &cursor {
+            input["cursor"] = json!(c);
+        }
+        let out = ok("poll-new-items", input.clone());
+        let items = out["Items"].as_array().unwrap();
+        assert!(items.len() as u64 <= input["max-items"].as_u64().unwrap_or(100));
+        seen.extend(
+            items
+                .iter()
+                .map(|i| (i["id"].as_u64().unwrap(), i["updatedAt"].as_u64().unwrap())),
+        );
+        cursor = Some(out["Cursor"].as_str().unwrap().to_string());
+        if out["More"] == false {
+            return (seen, cursor.unwrap());
+        }
+    }
+    panic!("the poll never caught up");
+}
+
+#[test]
+fn polling_by_a_number_attribute_returns_each_item_once_in_numeric_order_ties_included() {
+    let (region, table) = ("me-south-1", "polled");
+    polled_table(region, table);
+    let stamps = [9, 10, 100, 100, 100, 11, 2, 5, 1000, 99, 100, 3];
+    for (id, updated) in stamps.iter().enumerate() {
+        stamp(region, table, id as u64, "all", *updated);
+    }
+    stamp(region, table, 50, "other", 7);
+    let input = json!({"region": region, "table-name": table, "index-name": "by-updated",
+                       "partition-value": "all", "max-items": 2});
+    let (first, cursor) = poll_all(&input, None);
+    let values: Vec<u64> = first.iter().map(|(_, u)| *u).collect();
+    let mut sorted = stamps.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(
+        values, sorted,
+        "numbers compared as numbers (9 before 10 before 100)"
+    );
+    let ids: HashSet<u64> = first.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        ids.len(),
+        stamps.len(),
+        "each item once, the four at 100 included"
+    );
+
+    stamp(region, table, 2, "all", 2000);
+    stamp(region, table, 13, "all", 1500);
+    stamp(region, table, 14, "all", 1000);
+    let (later, _) = poll_all(&input, Some(cursor));
+    assert_eq!(
+        later,
+        vec![(14, 1000), (13, 1500), (2, 2000)],
+        "a tie with the mark, a new item and a rewritten one, once each"
+    );
+
+    let after = json!({"region": region, "table-name": table, "index-name": "by-updated",
+                       "partition-value": "all", "start-after": 100});
+    let (above, _) = poll_all(&after, None);
+    assert!(above.iter().all(|(_, u)| *u > 100), "{above:?}");
+    assert_eq!(above.len(), 4);
+}
+
+#[test]
+fn bad_poll_inputs_are_invalid_input_naming_the_field() {
+    let (region, table) = ("me-central-1", "polled-bad");
+    polled_table(region, table);
+    let base = json!({"region": region, "table-name": table, "index-name": "by-updated", "partition-value": "all"});
+    let cursor = ok("poll-new-items", base.clone())["Cursor"].clone();
+    let with = |changes: Value| {
+        let mut input = base.clone();
+        for (k, v) in changes.as_object().unwrap() {
+            input[k] = v.clone();
+        }
+        input
+    };
+    for (input, field) in [
+        (with(json!({"index-name": "missing"})), "index-name"),
+        (with(json!({"index-name": "by-feed"})), "index-name"),
+        (with(json!({"cursor": "garbage"})), "cursor"),
+        (
+            with(json!({"index-name": "by-feed", "cursor": cursor})),
+            "index-name",
+        ),
+        (with(json!({"max-items": 0})), "max-items"),
+        (with(json!({"start-after": "not a number"})), "start-after"),
+        (
+            with(json!({"partition-value": {"a": 1}})),
+            "partition-value",
+        ),
+    ] {
+        let error = fails("poll-new-items", input.clone());
+        assert_eq!(error.kind, "invalid-input", "{input}: {error:?}");
+        assert_eq!(error.field.as_deref(), Some(field), "{input}: {error:?}");
+    }
+    let other_table = json!({"region": region, "table-name": "polled-bad-2", "index-name": "by-updated",
+                             "partition-value": "all", "cursor": cursor});
+    polled_table(region, "polled-bad-2");
+    assert_eq!(
+        fails("poll-new-items", other_table).field.as_deref(),
+        Some("cursor")
+    );
+}
