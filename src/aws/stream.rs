@@ -225,7 +225,10 @@ async fn read_shard(
         let wanted = (budget.records - read.records.len()).clamp(1, PAGE_LIMIT);
         let page = match source.records(&shard.id, &iterator, wanted).await {
             Ok(page) => page,
-            Err(Fault::Gone) => return Ok(gone(read, shard).unwrap_or(())),
+            Err(Fault::Gone) => {
+                gone::<()>(read, shard);
+                return Ok(());
+            }
             Err(Fault::Failed(error)) => return Err(error),
             Err(fault) if reopened == MAX_REOPEN => return Err(failed(shard, fault)),
             Err(fault) => {

@@ -411,8 +411,8 @@ fn lines_of(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String>
 fn a_watch_killed_mid_delivery_and_restarted_loses_no_event() {
     let (region, table) = ("sa-east-1", "watched-stream");
     streamed_table(region, table);
-    let total = 120;
-    for id in 0..total {
+    let total: usize = 120;
+    for id in 0..total as u64 {
         put(region, table, id, 1);
     }
     let folder = tempfile::tempdir().unwrap();
@@ -422,7 +422,7 @@ fn a_watch_killed_mid_delivery_and_restarted_loses_no_event() {
     let mut delivered: BTreeMap<String, usize> = BTreeMap::new();
     let mut kills = 0;
     let deadline = Instant::now() + Duration::from_mins(3);
-    while delivered.len() < total as usize {
+    while delivered.len() < total {
         assert!(
             Instant::now() < deadline,
             "{} of {total} delivered",
@@ -433,13 +433,13 @@ fn a_watch_killed_mid_delivery_and_restarted_loses_no_event() {
         // Kill after a number of lines that is not a whole poll: mid-delivery. What the
         // watch wrote before it died is delivered: read on to the end of its output.
         let mut read = 0;
-        while let Ok(line) = lines.recv_timeout(Duration::from_secs(60)) {
+        while let Ok(line) = lines.recv_timeout(Duration::from_mins(1)) {
             let record: Value = serde_json::from_str(&line).unwrap();
             *delivered
                 .entry(record["EventId"].as_str().unwrap().to_string())
                 .or_default() += 1;
             read += 1;
-            if read == 15 || delivered.len() == total as usize {
+            if read == 15 || delivered.len() == total {
                 child.kill().ok();
             }
         }
@@ -452,7 +452,7 @@ fn a_watch_killed_mid_delivery_and_restarted_loses_no_event() {
         "watch: {total} events, {} delivered, {repeated} more than once, {kills} SIGKILLs",
         delivered.len()
     );
-    assert_eq!(delivered.len(), total as usize, "every event at least once");
+    assert_eq!(delivered.len(), total, "every event at least once");
     assert!(kills >= 3, "killed {kills} times");
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     assert!(

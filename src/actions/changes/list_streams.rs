@@ -34,7 +34,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let streams: Vec<Value> = fetched
         .pages
         .iter()
-        .flat_map(|page| page.streams())
+        .flat_map(aws_sdk_dynamodbstreams::operation::list_streams::ListStreamsOutput::streams)
         .map(|s| {
             Obj::new()
                 .opt("StreamArn", s.stream_arn())

@@ -150,7 +150,7 @@ fn hash_type(description: &TableDescription, name: &str) -> TypeCode {
         .attribute_definitions()
         .iter()
         .find(|d| d.attribute_name() == name);
-    match defined.map(|d| d.attribute_type()) {
+    match defined.map(aws_sdk_dynamodb::types::AttributeDefinition::attribute_type) {
         Some(ScalarAttributeType::N) => TypeCode::N,
         Some(ScalarAttributeType::B) => TypeCode::B,
         _ => TypeCode::S,

@@ -148,7 +148,7 @@ fn run<T>(f: impl std::future::Future<Output = T>) -> T {
 fn budget(records: usize) -> Budget {
     Budget {
         records,
-        until: Instant::now() + Duration::from_secs(60),
+        until: Instant::now() + Duration::from_mins(1),
         events: None,
     }
 }
@@ -314,7 +314,7 @@ fn an_expired_iterator_is_renewed_from_the_cursor_without_losing_or_repeating() 
 fn filtered_events_and_records_before_since_move_the_cursor_but_are_not_returned() {
     let sim = Sim::new(vec![shard("only", None, false, &[1, 2, 3])]);
     let mut cursor = Cursor::start("s", Some(100));
-    let page = vec![(1, "INSERT", 99), (2, "REMOVE", 100), (3, "MODIFY", 101)];
+    let page = [(1, "INSERT", 99), (2, "REMOVE", 100), (3, "MODIFY", 101)];
     let mut read = Read {
         records: Vec::new(),
         cursor: cursor.clone(),
