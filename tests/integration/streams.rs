@@ -601,3 +601,33 @@ fn bad_poll_inputs_are_invalid_input_naming_the_field() {
         Some("cursor")
     );
 }
+
+#[test]
+fn stream_requests_go_only_to_the_streams_endpoint_the_connection_names() {
+    let (region, table) = ("af-south-1", "routed-stream");
+    streamed_table(region, table);
+    put(region, table, 1, 1);
+    let proxy = test_support::Proxy::start(moto());
+    let mut routed = connection(moto());
+    routed["streams-endpoint-url"] = json!(proxy.url());
+    let step = |connection: &Value| {
+        host().run_step(&json!({"connection": connection, "action": "read-stream-changes",
+                                "input": {"region": region, "table-name": table}}))
+    };
+    let out = step(&routed).unwrap();
+    assert_eq!(out["Records"].as_array().unwrap().len(), 1);
+    let operations = proxy.operations();
+    assert!(!operations.is_empty());
+    assert!(
+        operations.iter().all(|o| o.starts_with("DynamoDBStreams_20120810.")),
+        "only stream requests reach the streams endpoint: {operations:?}"
+    );
+    let mut elsewhere = connection(moto());
+    elsewhere["streams-endpoint-url"] = json!("http://10.9.9.9:8000");
+    let error = step(&elsewhere).unwrap_err();
+    assert_eq!(error.kind, "network", "{error:?}");
+    assert!(
+        error.message.contains("egress policy does not permit connection.streams-endpoint-url"),
+        "{error:?}"
+    );
+}
