@@ -233,7 +233,8 @@ impl Op {
 /// The step document of `action` with `input` against `endpoint`.
 fn step_at(endpoint: &str, action: &str, input: &Value) -> Value {
     json!({"connection": {"type": "access-key", "access-key-id": "AKIDBENCH",
-        "secret-access-key": "bench-secret", "endpoint-url": endpoint},
+        "secret-access-key": "bench-secret", "endpoint-url": endpoint,
+        "streams-endpoint-url": endpoint},
         "action": action, "input": input})
 }
 
@@ -252,7 +253,7 @@ fn bulk_item(i: usize) -> HashMap<String, AttributeValue> {
 
 /// Native batch write of `items` items, as the connector batches them: requests of 25,
 /// unprocessed items sent again until none are left.
-async fn native_batch_write(client: &aws_sdk_dynamodb::Client, items: usize) {
+async fn native_batch_write(client: &aws_sdk_dynamodb::Client, table: &str, items: usize) {
     let requests: Vec<WriteRequest> = (0..items)
         .map(|i| {
             let put = PutRequest::builder().set_item(Some(bulk_item(i)));
@@ -262,7 +263,7 @@ async fn native_batch_write(client: &aws_sdk_dynamodb::Client, items: usize) {
         })
         .collect();
     for chunk in requests.chunks(25) {
-        let mut pending = HashMap::from([(TABLE.to_string(), chunk.to_vec())]);
+        let mut pending = HashMap::from([(table.to_string(), chunk.to_vec())]);
         while !pending.is_empty() {
             let request = client.batch_write_item().set_request_items(Some(pending));
             pending = request
@@ -319,7 +320,7 @@ fn bulk(runtime: &tokio::runtime::Runtime, host: &Host, endpoint: (&str, &str), 
         assert_eq!(out[expect.0], expect.1, "{name}");
     };
     let native = time(n, || {
-        runtime.block_on(native_batch_write(&client, BULK_ITEMS));
+        runtime.block_on(native_batch_write(&client, TABLE, BULK_ITEMS));
     });
     let component = time(n, || run(&write, ("Written", BULK_ITEMS)));
     let work = format!("batch-write-items, {BULK_ITEMS} items");
@@ -404,6 +405,155 @@ fn infer_rows(host: &Host, endpoint: (&str, &str), n: usize) {
             per_item(python.p50),
             mib(heap),
             component.p50.as_secs_f64() / python.p50.as_secs_f64()
+        );
+    }
+}
+
+// ---------------------------------------------------------------- change capture
+
+/// Changes in the stream the stream rows read.
+const STREAM_CHANGES: usize = 5_000;
+/// The table whose stream they read.
+const STREAM_TABLE: &str = "bench-stream";
+
+/// A table with a stream on `moto` and `STREAM_CHANGES` puts in it.
+fn fill_stream(runtime: &tokio::runtime::Runtime, host: &Host, moto: &str) {
+    let create = json!({"region": "us-east-1", "table-name": STREAM_TABLE,
+        "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"}],
+        "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "billing-mode": "PAY_PER_REQUEST", "stream-view-type": "NEW_AND_OLD_IMAGES"});
+    host.run_step(&step_at(moto, "create-table", &create))
+        .unwrap();
+    runtime.block_on(native_batch_write(
+        &native_client(moto),
+        STREAM_TABLE,
+        STREAM_CHANGES,
+    ));
+}
+
+/// The whole stream through `read-stream-changes`, 1,000 records a step, each step's
+/// cursor fed to the next: the number of records.
+fn component_stream_read(host: &Host, moto: &str) -> usize {
+    let (mut count, mut cursor) = (0, Value::Null);
+    loop {
+        let input = json!({"region": "us-east-1", "table-name": STREAM_TABLE,
+            "max-records": 1000, "cursor": cursor});
+        let out = host
+            .run_step(&step_at(moto, "read-stream-changes", &input))
+            .unwrap();
+        count += out["Records"].as_array().unwrap().len();
+        cursor = out["Cursor"].clone();
+        if out["More"] == false {
+            return count;
+        }
+    }
+}
+
+/// The whole stream with native aws-sdk-dynamodbstreams, as `boto3_stream.py` reads it.
+async fn native_stream_read(client: &aws_sdk_dynamodbstreams::Client) -> usize {
+    use aws_sdk_dynamodbstreams::types::ShardIteratorType;
+    let listed = client
+        .list_streams()
+        .table_name(STREAM_TABLE)
+        .send()
+        .await
+        .unwrap();
+    let arn = listed.streams()[0].stream_arn().unwrap().to_string();
+    let described = client
+        .describe_stream()
+        .stream_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let mut count = 0;
+    for shard in described.stream_description().unwrap().shards() {
+        let iterator = client
+            .get_shard_iterator()
+            .stream_arn(&arn)
+            .shard_id(shard.shard_id().unwrap())
+            .shard_iterator_type(ShardIteratorType::TrimHorizon)
+            .send()
+            .await
+            .unwrap();
+        let mut next = iterator.shard_iterator;
+        while let Some(iterator) = next {
+            let page = client
+                .get_records()
+                .shard_iterator(iterator)
+                .limit(1000)
+                .send()
+                .await
+                .unwrap();
+            if page.records().is_empty() {
+                break;
+            }
+            count += page.records().len();
+            next = page.next_shard_iterator;
+        }
+    }
+    count
+}
+
+/// The stream rows: the whole stream of `STREAM_CHANGES` changes read by the component, by
+/// native aws-sdk-dynamodbstreams and by boto3, `n` timed reads each; records per second.
+fn stream_rows(runtime: &tokio::runtime::Runtime, host: &Host, moto: &str, n: usize) {
+    fill_stream(runtime, host, moto);
+    let config = aws_sdk_dynamodbstreams::Config::builder()
+        .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
+        .region(aws_sdk_dynamodbstreams::config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDBENCH",
+            "bench-secret",
+            None,
+            None,
+            "bench",
+        ))
+        .endpoint_url(moto)
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .build();
+    let client = aws_sdk_dynamodbstreams::Client::from_conf(config);
+    let native = time(n, || {
+        assert_eq!(
+            runtime.block_on(native_stream_read(&client)),
+            STREAM_CHANGES
+        )
+    });
+    let component = time(n, || {
+        assert_eq!(component_stream_read(host, moto), STREAM_CHANGES)
+    });
+    let script = test_support::workspace().join("scripts/peers/boto3_stream.py");
+    let out = Command::new(test_support::moto_python())
+        .arg(script)
+        .args([
+            moto,
+            STREAM_TABLE,
+            &STREAM_CHANGES.to_string(),
+            &n.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let figures: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |k: &str| Duration::from_secs_f64(figures[k].as_f64().unwrap() / 1000.0);
+    let boto = Figures {
+        p50: at("p50_ms"),
+        p99: at("p99_ms"),
+    };
+    for (contender, f) in [
+        ("native aws-sdk-dynamodbstreams", &native),
+        ("component, read-stream-changes", &component),
+        ("boto3 (Python trigger)", &boto),
+    ] {
+        println!(
+            "| moto | {STREAM_CHANGES} stream records | {contender} | {} | {} | {:.0} | {:.2}× |",
+            ms(f.p50),
+            ms(f.p99),
+            STREAM_CHANGES as f64 / f.p50.as_secs_f64(),
+            f.p50.as_secs_f64() / native.p50.as_secs_f64()
         );
     }
 }
@@ -827,6 +977,9 @@ fn main() {
         fresh: &fresh_host,
     };
 
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("streams") {
+        return stream_table(&runtime, &host, &moto);
+    }
     println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
     println!("| --- | --- | --- | ---: | ---: | ---: |");
     let mut instantiate = Vec::new();
@@ -854,4 +1007,14 @@ fn main() {
     infer_rows(&fresh_host, ("stub", &stub), 5);
     infer_rows(&fresh_host, ("moto", &moto), 3);
     scan_memory_rows(&runtime, &host);
+
+    println!();
+    stream_table(&runtime, &host, &moto);
+}
+
+/// The change capture table (alone with `BENCH_ONLY=streams`).
+fn stream_table(runtime: &tokio::runtime::Runtime, host: &Host, moto: &str) {
+    println!("| endpoint | work | contender | p50 ms | p99 ms | records/s | p50 / native |");
+    println!("| --- | --- | --- | ---: | ---: | ---: | ---: |");
+    stream_rows(runtime, host, moto, 5);
 }

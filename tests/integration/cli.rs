@@ -138,6 +138,7 @@ fn run_example(name: &str) -> (Value, Vec<Value>) {
     let text = std::fs::read_to_string(workspace().join("examples").join(name)).unwrap();
     let mut flow: Value = serde_json::from_str(&text).unwrap();
     flow["connection"]["endpoint-url"] = json!(moto());
+    flow["connection"]["streams-endpoint-url"] = json!(moto());
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join(name);
     std::fs::write(&file, flow.to_string()).unwrap();
@@ -176,6 +177,24 @@ fn the_bulk_flow_example_writes_scans_transacts_and_reads_back() {
     assert_eq!(snapshot["Responses"][1], json!({"sku": "SKU-3", "qty": 48}));
     let read = &output("batch-get-items")["Responses"]["bulk-orders"];
     assert_eq!(read.as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn the_change_capture_example_reads_each_change_of_its_orders_once() {
+    let (_, record) = run_example("changes-flow.json");
+    let streams = output_of(&record, "list-streams");
+    assert_eq!(streams["Streams"][0]["TableName"], "change-orders");
+    let changes = output_of(&record, "read-stream-changes");
+    let seen: Vec<(&str, u64)> = changes["Records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["EventName"].as_str().unwrap(), r["Keys"]["orderId"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(seen, vec![("INSERT", 1), ("INSERT", 2), ("MODIFY", 1), ("REMOVE", 2)]);
+    let shipped = &changes["Records"][2];
+    assert_eq!((&shipped["OldImage"]["status"], &shipped["NewImage"]["status"]), (&json!("placed"), &json!("shipped")));
+    assert_eq!(changes["More"], false);
 }
 
 #[test]

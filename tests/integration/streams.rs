@@ -611,15 +611,19 @@ fn stream_requests_go_only_to_the_streams_endpoint_the_connection_names() {
     let mut routed = connection(moto());
     routed["streams-endpoint-url"] = json!(proxy.url());
     let step = |connection: &Value| {
-        host().run_step(&json!({"connection": connection, "action": "read-stream-changes",
-                                "input": {"region": region, "table-name": table}}))
+        host().run_step(
+            &json!({"connection": connection, "action": "read-stream-changes",
+                                "input": {"region": region, "table-name": table}}),
+        )
     };
     let out = step(&routed).unwrap();
     assert_eq!(out["Records"].as_array().unwrap().len(), 1);
     let operations = proxy.operations();
     assert!(!operations.is_empty());
     assert!(
-        operations.iter().all(|o| o.starts_with("DynamoDBStreams_20120810.")),
+        operations
+            .iter()
+            .all(|o| o.starts_with("DynamoDBStreams_20120810.")),
         "only stream requests reach the streams endpoint: {operations:?}"
     );
     let mut elsewhere = connection(moto());
@@ -627,7 +631,9 @@ fn stream_requests_go_only_to_the_streams_endpoint_the_connection_names() {
     let error = step(&elsewhere).unwrap_err();
     assert_eq!(error.kind, "network", "{error:?}");
     assert!(
-        error.message.contains("egress policy does not permit connection.streams-endpoint-url"),
+        error
+            .message
+            .contains("egress policy does not permit connection.streams-endpoint-url"),
         "{error:?}"
     );
 }
