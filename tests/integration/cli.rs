@@ -189,11 +189,25 @@ fn the_change_capture_example_reads_each_change_of_its_orders_once() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["EventName"].as_str().unwrap(), r["Keys"]["orderId"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["EventName"].as_str().unwrap(),
+                r["Keys"]["orderId"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(seen, vec![("INSERT", 1), ("INSERT", 2), ("MODIFY", 1), ("REMOVE", 2)]);
+    assert_eq!(
+        seen,
+        vec![("INSERT", 1), ("INSERT", 2), ("MODIFY", 1), ("REMOVE", 2)]
+    );
     let shipped = &changes["Records"][2];
-    assert_eq!((&shipped["OldImage"]["status"], &shipped["NewImage"]["status"]), (&json!("placed"), &json!("shipped")));
+    assert_eq!(
+        (
+            &shipped["OldImage"]["status"],
+            &shipped["NewImage"]["status"]
+        ),
+        (&json!("placed"), &json!("shipped"))
+    );
     assert_eq!(changes["More"], false);
 }
 

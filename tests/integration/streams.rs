@@ -368,6 +368,11 @@ fn the_service_polls_a_trigger_with_the_state_in_and_out() {
 
 /// A `watch` of `step` saving its state at `state`, printing records on a pipe.
 fn watch(step: &Value, state: &std::path::Path) -> Child {
+    watch_with(step, state, &[])
+}
+
+/// [`watch`] with further arguments.
+fn watch_with(step: &Value, state: &std::path::Path, extra: &[&str]) -> Child {
     let file = state.with_extension("step.json");
     std::fs::write(&file, step.to_string()).unwrap();
     Command::new(env!("CARGO_BIN_EXE_connector-host"))
@@ -387,6 +392,7 @@ fn watch(step: &Value, state: &std::path::Path) -> Child {
         ])
         .arg("--manifest")
         .arg(test_support::manifest())
+        .args(extra)
         .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -636,4 +642,127 @@ fn stream_requests_go_only_to_the_streams_endpoint_the_connection_names() {
             .contains("egress policy does not permit connection.streams-endpoint-url"),
         "{error:?}"
     );
+}
+
+#[test]
+fn a_watch_stops_cleanly_on_sigterm_with_its_state_saved() {
+    let (region, table) = ("eu-central-2", "terminated-stream");
+    streamed_table(region, table);
+    put(region, table, 1, 1);
+    let folder = tempfile::tempdir().unwrap();
+    let state = folder.path().join("state.json");
+    let step = json!({"connection": connection(moto()), "action": "read-stream-changes",
+                      "input": {"region": region, "table-name": table}});
+    let mut child = watch(&step, &state);
+    let lines = lines_of(child.stdout.take().unwrap());
+    let first = lines
+        .recv_timeout(Duration::from_mins(1))
+        .expect("a record");
+    assert!(first.contains("INSERT"), "{first}");
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let started = Instant::now();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit {status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "stopped in {:?}",
+        started.elapsed()
+    );
+    // A restarted watch resumes after the saved state: only what came later.
+    put(region, table, 2, 1);
+    let mut again = watch(&step, &state);
+    let lines = lines_of(again.stdout.take().unwrap());
+    let next: Value =
+        serde_json::from_str(&lines.recv_timeout(Duration::from_mins(1)).unwrap()).unwrap();
+    again.kill().ok();
+    again.wait().unwrap();
+    assert_eq!(next["Keys"]["id"], 2, "{next}");
+}
+
+/// A receiver of deliveries: answers 500 to the first `fail` requests, then 200; each
+/// request on a channel (`None` for a refused one, the body for an accepted one).
+fn receiver(fail: usize) -> (String, std::sync::mpsc::Receiver<Option<Value>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                if line == "\r\n" || line.is_empty() {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let status = if n < fail {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
+            let body = (n >= fail).then(|| serde_json::from_slice(&body).unwrap());
+            let answer =
+                format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            stream.write_all(answer.as_bytes()).ok();
+            send.send(body).ok();
+        }
+    });
+    (url, receive)
+}
+
+#[test]
+fn a_watch_posts_each_poll_to_the_delivery_url_and_saves_the_state_only_once_delivered() {
+    let (region, table) = ("il-central-1", "posted-stream");
+    streamed_table(region, table);
+    for id in 0..3 {
+        put(region, table, id, 1);
+    }
+    let (url, bodies) = receiver(2);
+    let folder = tempfile::tempdir().unwrap();
+    let state = folder.path().join("state.json");
+    let step = json!({"connection": connection(moto()), "action": "read-stream-changes",
+                      "input": {"region": region, "table-name": table}});
+    let mut child = watch_with(&step, &state, &["--deliver-to", &url]);
+    let wait = || {
+        bodies
+            .recv_timeout(Duration::from_mins(1))
+            .expect("a delivery")
+    };
+    assert_eq!(wait(), None, "the first delivery is refused");
+    assert!(
+        !state.exists(),
+        "no state is saved while the records are not delivered"
+    );
+    assert_eq!(wait(), None, "the second too");
+    let body = wait().expect("the third is accepted");
+    let ids: Vec<u64> = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Keys"]["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![0, 1, 2]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !state.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the state is saved once delivered"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().ok();
+    child.wait().unwrap();
 }

@@ -3,6 +3,9 @@
 //! in that order, each once ([`crate::model::poll_cursor`]). The index's key type decides
 //! the comparison (numbers as numbers, strings as text), never the value's look.
 //!
+//! A local index is read with strongly consistent reads; a global one is eventually
+//! consistent (docs/triggers.md says what that means for a poll).
+//!
 //! Why an index and not a scan: a `Scan` returns items in no order, so a poll by scan
 //! cannot tell, without keeping every key it returned, whether an item rewritten during the
 //! scan was already passed; a `Query` of an index sorted by the cursor attribute can.
@@ -27,11 +30,13 @@ use std::collections::HashMap;
 const DEFAULT_ITEMS: u32 = 100;
 const MAX_ITEMS: u32 = 1000;
 
-/// The index polled: its hash and range key attributes, and the range key's type.
+/// The index polled: its hash and range key attributes, the range key's type, and
+/// whether it is a local index (read with strongly consistent reads).
 struct Index {
     hash: String,
     range: String,
     kind: TypeCode,
+    local: bool,
 }
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
@@ -74,6 +79,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             .query()
             .table_name(table)
             .index_name(index_name)
+            .consistent_read(index.local)
             .key_condition_expression(condition(&cursor))
             .set_expression_attribute_names(Some(names_of(&cursor, &index)))
             .set_expression_attribute_values(Some(values_of(&cursor, &index, partition.clone())))
@@ -100,15 +106,14 @@ fn index(description: &TableDescription, name: &str) -> Result<Index> {
     let global = description
         .global_secondary_indexes()
         .iter()
-        .map(|i| (i.index_name(), i.key_schema()));
+        .map(|i| (i.index_name(), i.key_schema(), false));
     let local = description
         .local_secondary_indexes()
         .iter()
-        .map(|i| (i.index_name(), i.key_schema()));
-    let schema = global
+        .map(|i| (i.index_name(), i.key_schema(), true));
+    let (_, schema, local) = global
         .chain(local)
-        .find(|(n, _)| *n == Some(name))
-        .map(|(_, schema)| schema)
+        .find(|(n, ..)| *n == Some(name))
         .ok_or_else(|| {
             Error::invalid(
                 "index-name",
@@ -141,7 +146,12 @@ fn index(description: &TableDescription, name: &str) -> Result<Index> {
         }
         kind => kind,
     };
-    Ok(Index { hash, range, kind })
+    Ok(Index {
+        hash,
+        range,
+        kind,
+        local,
+    })
 }
 
 /// The type of key attribute `name`, from the table's attribute definitions.

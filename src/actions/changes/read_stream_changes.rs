@@ -33,18 +33,8 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let given = input::optional(input.cursor.as_deref())
         .map(Cursor::decode)
         .transpose()?;
-    let source = source(&input)?;
-    if let (Source::Arn(arn), Some(cursor)) = (&source, &given) {
-        if cursor.stream != *arn {
-            return Err(another_stream());
-        }
-    }
-    let arn = match source {
-        Source::Arn(arn) => arn.to_string(),
-        Source::Table(table) => latest_stream(connection, &input.region, table).await?,
-    };
-    let mut gaps = Vec::new();
-    let first = given.is_none();
+    let arn = stream_of(connection, &input, given.as_ref()).await?;
+    let (mut gaps, first) = (Vec::new(), given.is_none());
     let cursor = resume(given, &arn, input.start_at, &mut gaps)?;
     let client = client::streams(connection, &input.region).await?;
     let (_, listed) = changes::describe(&client, &arn).await?;
@@ -93,6 +83,19 @@ fn source(input: &Input) -> Result<Source<'_>> {
             "table-name",
             "is required (or give stream-arn)",
         )),
+    }
+}
+
+/// The stream to read: `stream-arn` (a cursor must be of it), or the table's latest.
+async fn stream_of(
+    connection: &Connection,
+    input: &Input,
+    cursor: Option<&Cursor>,
+) -> Result<String> {
+    match source(input)? {
+        Source::Arn(arn) if cursor.is_some_and(|c| c.stream != arn) => Err(another_stream()),
+        Source::Arn(arn) => Ok(arn.to_string()),
+        Source::Table(table) => latest_stream(connection, &input.region, table).await,
     }
 }
 
