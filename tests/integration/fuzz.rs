@@ -51,6 +51,10 @@ fn seeds(region: &str) -> Vec<Value> {
         ("query-items", json!({"region": region, "table-name": "fuzz", "key-condition-expression": "id = :id",
             "expression-attribute-values": {":id": 1}, "expression-attribute-value-types": {":id": "N"}})),
         ("raw-request", json!({"region": region, "statement": "SELECT * FROM fuzz WHERE id = ?", "parameters": [1]})),
+        ("read-stream-changes", json!({"region": region, "table-name": "fuzz", "max-records": 5,
+            "event-names": ["INSERT"], "start-at": "LATEST"})),
+        ("poll-new-items", json!({"region": region, "table-name": "fuzz", "index-name": "by-v",
+            "partition-value": "a", "start-after": 1, "max-items": 3})),
     ]
     .into_iter()
     .map(|(action, input)| json!({"action": action, "input": input}))
