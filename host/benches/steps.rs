@@ -57,6 +57,30 @@ fn stub_scan(request: &Value, items: usize) -> String {
     out.to_string()
 }
 
+/// The stub's stream (of `STREAM_TABLE`).
+const STUB_STREAM: &str = "arn:aws:dynamodb:us-east-1:1:table/bench-stream/stream/stub";
+
+/// One stub `GetRecords` page: `STREAM_CHANGES` inserts in one open shard, from the
+/// iterator's sequence number on (empty once they are read).
+fn stub_records(request: &Value) -> String {
+    let from = request["ShardIterator"]
+        .as_str()
+        .and_then(|i| i.strip_prefix("from-")?.parse::<usize>().ok())
+        .unwrap_or(0);
+    let limit = usize::try_from(request["Limit"].as_u64().unwrap_or(1000)).unwrap_or(1000);
+    let end = (from + limit.min(1000)).min(STREAM_CHANGES);
+    let records: Vec<Value> = (from..end)
+        .map(|i| {
+            let key = json!({"id": {"N": i.to_string()}});
+            json!({"eventID": format!("event-{i}"), "eventName": "INSERT", "dynamodb": {
+                "ApproximateCreationDateTime": 1_764_547_200, "Keys": key,
+                "NewImage": {"id": {"N": i.to_string()}, "name": {"S": format!("item-{i}")}, "total": {"N": "12.50"}},
+                "SequenceNumber": i.to_string(), "SizeBytes": 60, "StreamViewType": "NEW_AND_OLD_IMAGES"}})
+        })
+        .collect();
+    json!({"Records": records, "NextShardIterator": format!("from-{end}")}).to_string()
+}
+
 /// The JSON body the stub answers for an `X-Amz-Target` operation.
 fn stub_answer(operation: &str, body: &[u8], stub: Stub) -> String {
     let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
@@ -78,7 +102,7 @@ fn stub_answer(operation: &str, body: &[u8], stub: Stub) -> String {
             out.to_string()
         }
         "DescribeTable" => json!({"Table": {
-            "TableName": TABLE, "TableStatus": "ACTIVE",
+            "TableName": TABLE, "TableStatus": "ACTIVE", "LatestStreamArn": STUB_STREAM,
             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "N"}]}})
         .to_string(),
@@ -87,6 +111,22 @@ fn stub_answer(operation: &str, body: &[u8], stub: Stub) -> String {
                 .to_string()
         }
         "Scan" => stub_scan(&request, stub.items),
+        "ListStreams" => {
+            json!({"Streams": [{"StreamArn": STUB_STREAM, "TableName": STREAM_TABLE}]}).to_string()
+        }
+        "DescribeStream" => json!({"StreamDescription": {"StreamArn": STUB_STREAM,
+            "StreamStatus": "ENABLED", "StreamViewType": "NEW_AND_OLD_IMAGES", "TableName": STREAM_TABLE,
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "Shards": [{"ShardId": "shard-0", "SequenceNumberRange": {"StartingSequenceNumber": "0"}}]}})
+        .to_string(),
+        "GetShardIterator" => {
+            let from = request["SequenceNumber"]
+                .as_str()
+                .and_then(|s| s.parse::<usize>().ok())
+                .map_or(0, |after| after + 1);
+            json!({"ShardIterator": format!("from-{from}")}).to_string()
+        }
+        "GetRecords" => stub_records(&request),
         _ => "{}".to_string(),
     }
 }
@@ -494,10 +534,11 @@ async fn native_stream_read(client: &aws_sdk_dynamodbstreams::Client) -> usize {
     count
 }
 
-/// The stream rows: the whole stream of `STREAM_CHANGES` changes read by the component, by
-/// native aws-sdk-dynamodbstreams and by boto3, `n` timed reads each; records per second.
-fn stream_rows(runtime: &tokio::runtime::Runtime, host: &Host, moto: &str, n: usize) {
-    fill_stream(runtime, host, moto);
+/// The stream rows on one endpoint: the whole stream of `STREAM_CHANGES` changes read by the
+/// component, by native aws-sdk-dynamodbstreams and by boto3, `n` timed reads each; records
+/// per second.
+fn stream_rows(runtime: &tokio::runtime::Runtime, host: &Host, endpoint: (&str, &str), n: usize) {
+    let (name, url) = endpoint;
     let config = aws_sdk_dynamodbstreams::Config::builder()
         .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
         .region(aws_sdk_dynamodbstreams::config::Region::new("us-east-1"))
@@ -508,7 +549,7 @@ fn stream_rows(runtime: &tokio::runtime::Runtime, host: &Host, moto: &str, n: us
             None,
             "bench",
         ))
-        .endpoint_url(moto)
+        .endpoint_url(url)
         .http_client(aws_smithy_http_client::Builder::new().build_http())
         .build();
     let client = aws_sdk_dynamodbstreams::Client::from_conf(config);
@@ -516,16 +557,16 @@ fn stream_rows(runtime: &tokio::runtime::Runtime, host: &Host, moto: &str, n: us
         assert_eq!(
             runtime.block_on(native_stream_read(&client)),
             STREAM_CHANGES
-        )
+        );
     });
     let component = time(n, || {
-        assert_eq!(component_stream_read(host, moto), STREAM_CHANGES)
+        assert_eq!(component_stream_read(host, url), STREAM_CHANGES);
     });
     let script = test_support::workspace().join("scripts/peers/boto3_stream.py");
     let out = Command::new(test_support::moto_python())
         .arg(script)
         .args([
-            moto,
+            url,
             STREAM_TABLE,
             &STREAM_CHANGES.to_string(),
             &n.to_string(),
@@ -549,7 +590,7 @@ fn stream_rows(runtime: &tokio::runtime::Runtime, host: &Host, moto: &str, n: us
         ("boto3 (Python trigger)", &boto),
     ] {
         println!(
-            "| moto | {STREAM_CHANGES} stream records | {contender} | {} | {} | {:.0} | {:.2}× |",
+            "| {name} | {STREAM_CHANGES} stream records | {contender} | {} | {} | {:.0} | {:.2}× |",
             ms(f.p50),
             ms(f.p99),
             STREAM_CHANGES as f64 / f.p50.as_secs_f64(),
@@ -978,7 +1019,7 @@ fn main() {
     };
 
     if std::env::var("BENCH_ONLY").as_deref() == Ok("streams") {
-        return stream_table(&runtime, &host, &moto);
+        return stream_table(&runtime, &host, (&stub, &moto));
     }
     println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
     println!("| --- | --- | --- | ---: | ---: | ---: |");
@@ -1009,12 +1050,14 @@ fn main() {
     scan_memory_rows(&runtime, &host);
 
     println!();
-    stream_table(&runtime, &host, &moto);
+    stream_table(&runtime, &host, (&stub, &moto));
 }
 
 /// The change capture table (alone with `BENCH_ONLY=streams`).
-fn stream_table(runtime: &tokio::runtime::Runtime, host: &Host, moto: &str) {
+fn stream_table(runtime: &tokio::runtime::Runtime, host: &Host, (stub, moto): (&str, &str)) {
     println!("| endpoint | work | contender | p50 ms | p99 ms | records/s | p50 / native |");
     println!("| --- | --- | --- | ---: | ---: | ---: | ---: |");
-    stream_rows(runtime, host, moto, 5);
+    stream_rows(runtime, host, ("stub", stub), 10);
+    fill_stream(runtime, host, moto);
+    stream_rows(runtime, host, ("moto", moto), 5);
 }
