@@ -117,7 +117,7 @@ fn stub_answer(operation: &str, body: &[u8], stub: Stub) -> String {
         "DescribeStream" => json!({"StreamDescription": {"StreamArn": STUB_STREAM,
             "StreamStatus": "ENABLED", "StreamViewType": "NEW_AND_OLD_IMAGES", "TableName": STREAM_TABLE,
             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-            "Shards": [{"ShardId": "shard-0", "SequenceNumberRange": {"StartingSequenceNumber": "0"}}]}})
+            "Shards": [{"ShardId": "shardId-00000001764547200000-0000beef", "SequenceNumberRange": {"StartingSequenceNumber": "0"}}]}})
         .to_string(),
         "GetShardIterator" => {
             let from = request["SequenceNumber"]
