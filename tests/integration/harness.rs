@@ -42,12 +42,19 @@ pub(crate) fn host() -> &'static Host {
 
 /// An access-key connection to `endpoint` (DynamoDB and DynamoDB Streams).
 pub(crate) fn connection(endpoint: &str) -> Value {
+    let mut connection = plain_connection(endpoint);
+    connection["streams-endpoint-url"] = json!(endpoint);
+    connection
+}
+
+/// An access-key connection with only a DynamoDB endpoint: the fields the hostile guest's
+/// connection has, and one origin.
+pub(crate) fn plain_connection(endpoint: &str) -> Value {
     json!({
         "type": "access-key",
         "access-key-id": ACCESS_KEY,
         "secret-access-key": SECRET,
         "endpoint-url": endpoint,
-        "streams-endpoint-url": endpoint,
     })
 }
 

@@ -34,7 +34,9 @@ fn new_hostile() -> Host {
 }
 
 fn run(action: &str, input: Value) -> Result<Value, StepError> {
-    hostile().run_step(&json!({"connection": connection(moto()), "action": action, "input": input}))
+    hostile().run_step(
+        &json!({"connection": plain_connection(moto()), "action": action, "input": input}),
+    )
 }
 
 fn fetch(url: &str) -> Result<Value, StepError> {
@@ -156,7 +158,7 @@ fn the_connector_reports_a_refused_request_once_without_retrying_it() {
     .unwrap();
     let host = new_host(|options| options.manifest = Some(manifest));
     let proxy = Proxy::start(moto());
-    let step = json!({"connection": connection(proxy.url()), "action": "list-tables",
+    let step = json!({"connection": plain_connection(proxy.url()), "action": "list-tables",
                       "input": {"region": "us-east-1"}});
     let (result, stats) = host.run_step_with_stats(&step);
     let error = result.expect_err("the request is refused");

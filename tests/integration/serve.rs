@@ -187,7 +187,7 @@ fn a_trapping_guest_is_500() {
     let manifest = workspace().join("tests/hostile-guest/connector.toml");
     let (component, manifest) = (hostile.to_str().unwrap(), manifest.to_str().unwrap());
     let server = Server::start(&["--component", component, "--manifest", manifest]);
-    let crash = json!({"connection": connection(moto()), "action": "crash", "input": {"region": "us-east-1"}});
+    let crash = json!({"connection": plain_connection(moto()), "action": "crash", "input": {"region": "us-east-1"}});
     let (status, out) = server.post("/v1/steps", None, &crash);
     assert_eq!(
         (status, out["error"]["kind"].as_str()),

@@ -342,7 +342,7 @@ fn bad_stream_inputs_are_invalid_input_naming_the_field() {
 
 #[test]
 fn the_service_polls_a_trigger_with_the_state_in_and_out() {
-    let (region, table) = ("ca-west-1", "served-stream");
+    let (region, table) = ("eu-west-3", "served-stream");
     streamed_table(region, table);
     for id in 0..3 {
         put(region, table, id, 1);
@@ -415,7 +415,7 @@ fn lines_of(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String>
 
 #[test]
 fn a_watch_killed_mid_delivery_and_restarted_loses_no_event() {
-    let (region, table) = ("sa-east-1", "watched-stream");
+    let (region, table) = ("ap-southeast-4", "watched-stream");
     streamed_table(region, table);
     let total: usize = 120;
     for id in 0..total as u64 {
@@ -610,7 +610,7 @@ fn bad_poll_inputs_are_invalid_input_naming_the_field() {
 
 #[test]
 fn stream_requests_go_only_to_the_streams_endpoint_the_connection_names() {
-    let (region, table) = ("af-south-1", "routed-stream");
+    let (region, table) = ("ap-southeast-3", "routed-stream");
     streamed_table(region, table);
     put(region, table, 1, 1);
     let proxy = test_support::Proxy::start(moto());
