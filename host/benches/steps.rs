@@ -571,19 +571,8 @@ fn stream_rows(runtime: &tokio::runtime::Runtime, host: &Host, endpoint: (&str, 
             &STREAM_CHANGES.to_string(),
             &n.to_string(),
         ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let figures: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let at = |k: &str| Duration::from_secs_f64(figures[k].as_f64().unwrap() / 1000.0);
-    let boto = Figures {
-        p50: at("p50_ms"),
-        p99: at("p99_ms"),
-    };
+        .output();
+    let boto = peer_figures("boto3 stream", out);
     for (contender, f) in [
         ("native aws-sdk-dynamodbstreams", &native),
         ("component, read-stream-changes", &component),
@@ -627,24 +616,24 @@ fn peers(op: Op, endpoint: &str, n: usize) -> Vec<(&'static str, Figures)> {
         runs.push((name, output));
     }
     runs.into_iter()
-        .map(|(name, output)| {
-            let output = output.unwrap();
-            assert!(
-                output.status.success(),
-                "{name}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let figures: Value = serde_json::from_slice(&output.stdout).unwrap();
-            let at = |k: &str| Duration::from_secs_f64(figures[k].as_f64().unwrap() / 1000.0);
-            (
-                name,
-                Figures {
-                    p50: at("p50_ms"),
-                    p99: at("p99_ms"),
-                },
-            )
-        })
+        .map(|(name, output)| (name, peer_figures(name, output)))
         .collect()
+}
+
+/// The figures a peer script printed, `{"p50_ms", "p99_ms"}`; the peer must have succeeded.
+fn peer_figures(name: &str, output: std::io::Result<std::process::Output>) -> Figures {
+    let output = output.unwrap();
+    assert!(
+        output.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let figures: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let at = |k: &str| Duration::from_secs_f64(figures[k].as_f64().unwrap() / 1000.0);
+    Figures {
+        p50: at("p50_ms"),
+        p99: at("p99_ms"),
+    }
 }
 
 // ---------------------------------------------------------------- the distributable build

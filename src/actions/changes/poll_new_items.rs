@@ -59,10 +59,10 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let description = describe::table(&client, table).await?;
     let index = index(&description, index_name)?;
     let keys = KeySchema::of(&description)?;
-    let partition = typed(
+    let partition = values::from_json_typed(
         "partition-value",
         &partition,
-        hash_type(&description, &index.hash),
+        key_type(&description, &index.hash),
     )?;
     let scope = [
         table.to_string(),
@@ -135,7 +135,7 @@ fn index(description: &TableDescription, name: &str) -> Result<Index> {
             )
         })?
         .to_string();
-    let kind = match hash_type(description, &range) {
+    let kind = match key_type(description, &range) {
         TypeCode::B => {
             return Err(Error::invalid(
                 "index-name",
@@ -155,7 +155,7 @@ fn index(description: &TableDescription, name: &str) -> Result<Index> {
 }
 
 /// The type of key attribute `name`, from the table's attribute definitions.
-fn hash_type(description: &TableDescription, name: &str) -> TypeCode {
+fn key_type(description: &TableDescription, name: &str) -> TypeCode {
     let defined = description
         .attribute_definitions()
         .iter()
@@ -167,15 +167,14 @@ fn hash_type(description: &TableDescription, name: &str) -> TypeCode {
     }
 }
 
-/// A plain JSON value in the key type `kind`.
-fn typed(field: &str, value: &Value, kind: TypeCode) -> Result<AttributeValue> {
-    values::from_json_typed(field, value, kind)
-}
-
 /// The first poll's cursor: after `start-after` (exclusive), or before everything.
 fn first_cursor(scope: [String; 3], index: &Index, start: Option<&Value>) -> Result<PollCursor> {
     let mark = match start {
-        Some(value) => Some(text_of(&typed("start-after", value, index.kind)?)),
+        Some(value) => Some(text_of(&values::from_json_typed(
+            "start-after",
+            value,
+            index.kind,
+        )?)),
         None => None,
     };
     Ok(PollCursor {
