@@ -9,6 +9,7 @@ fn on_dynalite(action: &str, input: Value) -> Result<Value, connector_host::Step
     step_at(dynalite(), action, input)
 }
 
+/// A table `name` on dynalite, ACTIVE before its first write (dynalite creates tables asynchronously).
 fn table(name: &str) {
     on_dynalite(
         "create-table",
@@ -17,7 +18,7 @@ fn table(name: &str) {
                                          {"AttributeName": "sk", "AttributeType": "S"}],
                "key-schema": [{"AttributeName": "id", "KeyType": "HASH"},
                               {"AttributeName": "sk", "KeyType": "RANGE"}],
-               "billing-mode": "PAY_PER_REQUEST"}),
+               "billing-mode": "PAY_PER_REQUEST", "wait": true}),
     )
     .unwrap();
 }
