@@ -31,7 +31,10 @@ fn group_of(actions: &Path, name: &str) -> String {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: a build script compiled for another checkout sharing the target
+    // directory must still read this one's files.
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&dir);
     let (wit, actions) = (root.join("wit/connector.wit"), root.join("src/actions"));
     println!("cargo:rerun-if-changed={}", wit.display());
     println!("cargo:rerun-if-changed={}", actions.display());

@@ -15,6 +15,9 @@ pub struct Expressions {
     pub values: Option<Item>,
     /// `ExpressionAttributeNames`.
     pub names: Option<HashMap<String, String>>,
+    /// The expressions generated from plain inputs, by request field
+    /// (`ConditionExpression`, ...), in the order they were rendered.
+    pub generated: Vec<(&'static str, String)>,
 }
 
 /// Parse the expression inputs; every value needs a type, every placeholder its prefix.
@@ -44,6 +47,7 @@ pub fn parse(
     Ok(Expressions {
         values,
         names: attribute_names("expression-attribute-names", names)?,
+        generated: Vec::new(),
     })
 }
 
@@ -80,6 +84,7 @@ pub fn of_entry(entry: &input::Params) -> Result<Expressions> {
     Ok(Expressions {
         values,
         names: names.map(|n| names_of(&names_at, n)).transpose()?,
+        generated: Vec::new(),
     })
 }
 

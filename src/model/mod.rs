@@ -15,6 +15,7 @@ pub mod input;
 pub mod keys;
 pub mod number;
 pub mod partiql;
+pub mod plain;
 pub mod poll_cursor;
 pub mod shape;
 pub mod stream_cursor;

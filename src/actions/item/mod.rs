@@ -174,3 +174,15 @@ pub(crate) fn items_output(
         .opt("LastEvaluatedKey", next.map(values::item_to_json_plain))
         .build())
 }
+
+/// A read's `output` with `Expression` (what was sent) when expressions were generated
+/// from plain JSON.
+pub(crate) fn with_expression(output: Value, sent: Option<Value>) -> Value {
+    match (output, sent) {
+        (Value::Object(mut members), Some(sent)) => {
+            members.insert("Expression".into(), sent);
+            Value::Object(members)
+        }
+        (output, _) => output,
+    }
+}

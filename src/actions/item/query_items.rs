@@ -5,7 +5,13 @@ pub(crate) use crate::component::wit::QueryItemsInput as Input;
 use crate::aws::describe;
 use crate::aws::paging::{self, Want};
 use crate::component::wit::Connection;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::model::expressions::Expressions;
+use crate::model::keys;
+use crate::model::plain::{
+    self,
+    condition::{self, Condition},
+};
 use crate::model::Item;
 use crate::{actions::item, aws::client, model::expressions, model::input};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
@@ -34,44 +40,122 @@ const PARAMETERS: [&str; 9] = [
     "ExpressionAttributeNames",
 ];
 
-/// The checked `Query` request, without its start key.
+/// The key condition and filter given as plain JSON, parsed.
+struct Plain {
+    key_condition: Option<Condition>,
+    filter: Option<Condition>,
+}
+
+impl Plain {
+    /// The plain inputs, each refused beside the expression it stands for; a key
+    /// condition is required one way or the other.
+    fn parse(input: &Input) -> Result<Plain> {
+        let written = input::optional(input.key_condition_expression.as_deref());
+        let key_condition = plain::either_input(
+            ("key-condition-expression", written),
+            ("key-condition", input.key_condition.as_deref()),
+        )?
+        .map(|v| Condition::parse("key-condition", &v))
+        .transpose()?;
+        match &key_condition {
+            Some(condition) => condition::check_key_condition(condition, None)?,
+            None if written.is_none() => {
+                return Err(Error::invalid(
+                    "key-condition-expression",
+                    "is required (or give key-condition)",
+                ))
+            }
+            None => {}
+        }
+        let filter = plain::either_input(
+            ("filter-expression", input.filter_expression.as_deref()),
+            ("filter", input.filter.as_deref()),
+        )?
+        .map(|v| Condition::parse("filter", &v))
+        .transpose()?;
+        Ok(Plain {
+            key_condition,
+            filter,
+        })
+    }
+
+    /// With a plain filter, check it and the key condition against the key of the table
+    /// (or of `index`) the query reads: a filter may not read a key attribute.
+    async fn check_keys(&self, client: &Client, table: &str, index: Option<&str>) -> Result<()> {
+        let Some(filter) = &self.filter else {
+            return Ok(());
+        };
+        let description = describe::table(client, table).await?;
+        let Some((hash, range)) = keys::query_key(&description, index) else {
+            return Ok(());
+        };
+        let mut key = vec![hash.as_str()];
+        key.extend(range.as_deref());
+        condition::refuse_keys(filter, &key)?;
+        let key = condition::QueryKey {
+            hash: &hash,
+            range: range.as_deref(),
+        };
+        match &self.key_condition {
+            Some(condition) => condition::check_key_condition(condition, Some(&key)),
+            None => Ok(()),
+        }
+    }
+
+    /// Render the plain inputs into `expr`: the key condition, then the filter.
+    fn render(&self, expr: &mut Expressions) -> Result<(Option<String>, Option<String>)> {
+        let key = self
+            .key_condition
+            .as_ref()
+            .map(|c| expr.generate("KeyConditionExpression", "key-condition", |b| c.render(b)));
+        let key = key.transpose()?;
+        let filter = self
+            .filter
+            .as_ref()
+            .map(|c| expr.generate("FilterExpression", "filter", |b| c.render(b)));
+        Ok((key, filter.transpose()?))
+    }
+}
+
+/// The checked `Query` request, without its start key, and the expressions generated for
+/// it from plain JSON.
 async fn request(
     connection: &Connection,
     input: &Input,
     params: &input::Params,
-) -> Result<(Client, QueryFluentBuilder)> {
+) -> Result<(Client, QueryFluentBuilder, Option<Value>)> {
     let table = input::required("table-name", &input.table_name)?;
-    let condition = input::required("key-condition-expression", &input.key_condition_expression)?;
-    let expr = expressions::parse(
+    let plain = Plain::parse(input)?;
+    let mut expr = expressions::parse(
         input.expression_attribute_values.as_deref(),
         input.expression_attribute_value_types.as_deref(),
         input.expression_attribute_names.as_deref(),
     )?;
-    let mut names = expr.names.unwrap_or_default();
     if let Some(extra) = params.value("ExpressionAttributeNames") {
-        names.extend(expressions::names_of(
-            "query-parameters.ExpressionAttributeNames",
-            extra,
-        )?);
+        let extra = expressions::names_of("query-parameters.ExpressionAttributeNames", extra)?;
+        expr.names.get_or_insert_default().extend(extra);
     }
     let select = params.choice("Select", &SELECT)?;
     let capacity = params.consumed_capacity()?;
+    let index = params.string("IndexName")?;
     let client = client::dynamodb(connection, &input.region).await?;
+    plain.check_keys(&client, table, index.as_deref()).await?;
+    let (key, filter) = plain.render(&mut expr)?;
     let request = client
         .query()
         .table_name(table)
-        .key_condition_expression(condition)
-        .set_filter_expression(input::text(&input.filter_expression))
-        .set_expression_attribute_values(expr.values)
-        .set_expression_attribute_names((!names.is_empty()).then_some(names))
-        .set_index_name(params.string("IndexName")?)
+        .set_key_condition_expression(key.or_else(|| input::text(&input.key_condition_expression)))
+        .set_filter_expression(filter.or_else(|| input::text(&input.filter_expression)))
+        .set_expression_attribute_values(expr.values.clone())
+        .set_expression_attribute_names(expr.names.clone())
+        .set_index_name(index)
         .set_limit(params.positive("Limit")?)
         .set_scan_index_forward(params.bool("ScanIndexForward")?)
         .set_projection_expression(params.string("ProjectionExpression")?)
         .set_consistent_read(params.bool("ConsistentRead")?)
         .set_select(select.as_deref().map(Select::from))
         .set_return_consumed_capacity(capacity);
-    Ok(((*client).clone(), request))
+    Ok(((*client).clone(), request, expr.sent()))
 }
 
 /// `query-parameters.ExclusiveStartKey` as a typed key (plain JSON typed by the table's
@@ -96,7 +180,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         input.query_parameters.as_deref(),
         &PARAMETERS,
     )?;
-    let (client, request) = request(connection, &input, &params).await?;
+    let (client, request, sent) = request(connection, &input, &params).await?;
     let index = request.get_index_name().clone();
     let table = input.table_name.trim();
     let cursor = describe::check_cursor_projection(
@@ -128,10 +212,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         want.max,
     )
     .await?;
-    item::items_output(
-        item::format(input.item_format),
-        &items,
-        scanned,
-        next.as_ref(),
-    )
+    let format = item::format(input.item_format);
+    let output = item::items_output(format, &items, scanned, next.as_ref())?;
+    Ok(item::with_expression(output, sent))
 }

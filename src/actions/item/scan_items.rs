@@ -7,6 +7,7 @@ use crate::aws::describe;
 use crate::aws::paging::Want;
 use crate::component::wit::Connection;
 use crate::error::{Error, Result};
+use crate::model::plain::{self, condition::Condition};
 use crate::model::Item;
 use crate::{actions::item, aws::client, aws::scan, model::expressions, model::input};
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
@@ -61,14 +62,30 @@ fn split(input: &Input) -> Result<Split> {
     }
 }
 
-/// The checked `Scan` request, without its segment and start key.
-async fn request(connection: &Connection, input: &Input) -> Result<(Client, ScanFluentBuilder)> {
+/// The checked `Scan` request, without its segment and start key, and the expressions
+/// generated for it from plain JSON.
+async fn request(
+    connection: &Connection,
+    input: &Input,
+) -> Result<(Client, ScanFluentBuilder, Option<Value>)> {
     let table = input::required("table-name", &input.table_name)?;
-    let expr = expressions::parse(
+    let mut expr = expressions::parse(
         input.expression_attribute_values.as_deref(),
         input.expression_attribute_value_types.as_deref(),
         input.expression_attribute_names.as_deref(),
     )?;
+    let written = input::text(&input.filter_expression);
+    let plain = plain::either_input(
+        ("filter-expression", written.as_deref()),
+        ("filter", input.filter.as_deref()),
+    )?;
+    let filter = match plain {
+        Some(plain) => {
+            let filter = Condition::parse("filter", &plain)?;
+            Some(expr.generate("FilterExpression", "filter", |b| filter.render(b))?)
+        }
+        None => written,
+    };
     let limit = match input.limit {
         Some(0) => return Err(Error::invalid("limit", "must be at least 1")),
         other => other.map(|n| i32::try_from(n).unwrap_or(i32::MAX)),
@@ -78,13 +95,13 @@ async fn request(connection: &Connection, input: &Input) -> Result<(Client, Scan
         .scan()
         .table_name(table)
         .set_index_name(input::text(&input.index_name))
-        .set_filter_expression(input::text(&input.filter_expression))
+        .set_filter_expression(filter)
         .set_projection_expression(input::text(&input.projection_expression))
-        .set_expression_attribute_values(expr.values)
-        .set_expression_attribute_names(expr.names)
+        .set_expression_attribute_values(expr.values.clone())
+        .set_expression_attribute_names(expr.names.clone())
         .set_consistent_read(input.consistent_read)
         .set_limit(limit);
-    Ok(((*client).clone(), request))
+    Ok(((*client).clone(), request, expr.sent()))
 }
 
 /// `exclusive-start-key` as a typed key (plain JSON typed by the table's attributes).
@@ -103,7 +120,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         all: input.fetch_all.unwrap_or(false),
         max: input::max_items(input.max_items)?,
     };
-    let (client, request) = request(connection, &input).await?;
+    let (client, request, sent) = request(connection, &input).await?;
     let index = input::text(&input.index_name);
     let table = input.table_name.trim();
     let cursor = describe::check_cursor_projection(
@@ -151,5 +168,6 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         want.max,
     )
     .await?;
-    item::items_output(format, &items, scanned, next.as_ref())
+    let output = item::items_output(format, &items, scanned, next.as_ref())?;
+    Ok(item::with_expression(output, sent))
 }

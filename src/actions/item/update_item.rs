@@ -1,4 +1,5 @@
-//! `update-item`: change an item's attributes with an update expression.
+//! `update-item`: change an item's attributes with an update expression, or with an update
+//! in plain JSON (docs/expressions.md).
 
 pub(crate) use crate::component::wit::UpdateItemInput as Input;
 
@@ -10,8 +11,7 @@ use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     item::table(&input)?;
-    let update = input::required("update-expression", &input.update_expression)?;
-    let write = Write::check(
+    let mut write = Write::check(
         &input,
         ReturnValues::AllNew,
         &[
@@ -22,9 +22,16 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             ReturnValues::UpdatedNew,
         ],
     )?;
+    let update = write.condition_inputs().update(
+        ("update-expression", input.update_expression.as_deref()),
+        (
+            "update",
+            input::opt_json("update", input.update.as_deref())?.as_ref(),
+        ),
+    )?;
     let target = item::target(connection, &input).await?;
     if write.token().is_some() {
-        let op = Op::Update(target.key, update.to_string());
+        let op = Op::Update(target.key, update);
         return write.transact(&target.client, &target.table, op).await;
     }
     let out = target

@@ -15,6 +15,7 @@ use crate::component::wit::{
 };
 use crate::error::{Error, Kind, Result};
 use crate::model::expressions::{self, Expressions};
+use crate::model::plain::{self, condition::Condition, update};
 use crate::model::shape::Obj;
 use crate::model::Access;
 use crate::model::Item;
@@ -37,6 +38,7 @@ use serde_json::Value;
 /// The fields of an input record of a conditional write.
 pub(crate) struct WriteFields<'a> {
     pub(crate) condition_expression: Option<&'a str>,
+    pub(crate) condition: Option<&'a str>,
     pub(crate) expression_attribute_values: Option<&'a str>,
     pub(crate) expression_attribute_value_types: Option<&'a str>,
     pub(crate) expression_attribute_names: Option<&'a str>,
@@ -58,6 +60,7 @@ macro_rules! write_input {
             fn write_fields(&self) -> WriteFields<'_> {
                 WriteFields {
                     condition_expression: self.condition_expression.as_deref(),
+                    condition: self.condition.as_deref(),
                     expression_attribute_values: self.expression_attribute_values.as_deref(),
                     expression_attribute_value_types: self
                         .expression_attribute_value_types
@@ -92,8 +95,9 @@ pub(crate) struct Conditions {
 }
 
 /// The members of a transaction's action that hold its condition inputs.
-pub(crate) const CONDITION_MEMBERS: [&str; 5] = [
+pub(crate) const CONDITION_MEMBERS: [&str; 6] = [
     "condition-expression",
+    "condition",
     "expression-attribute-names",
     "expression-attribute-values",
     "expression-attribute-value-types",
@@ -105,11 +109,62 @@ impl Conditions {
     /// `PartiQL` statement takes only the last): expression values in their natural types
     /// unless typed by `expression-attribute-value-types`.
     pub(crate) fn of_entry(entry: &input::Params) -> Result<Conditions> {
+        let mut expressions = expressions::of_entry(entry)?;
+        let written = entry.string("condition-expression")?;
+        let plain = plain::either(
+            &entry.at("condition-expression"),
+            written.is_some(),
+            &entry.at("condition"),
+            entry.value("condition"),
+        )?;
         Ok(Conditions {
-            condition: entry.string("condition-expression")?,
-            expressions: expressions::of_entry(entry)?,
+            condition: generate(&mut expressions, &entry.at("condition"), plain)?.or(written),
+            expressions,
             on_condition_failure: entry.on_condition_failure()?,
         })
+    }
+
+    /// The expressions sent, when any was generated from plain JSON (`Expression` of the
+    /// output).
+    pub(crate) fn sent(&self) -> Option<Value> {
+        self.expressions.sent()
+    }
+}
+
+/// The `ConditionExpression` rendered from the plain condition at `field`, when given.
+fn generate(
+    expressions: &mut Expressions,
+    field: &str,
+    plain: Option<Value>,
+) -> Result<Option<String>> {
+    let Some(plain) = plain else {
+        return Ok(None);
+    };
+    let condition = Condition::parse(field, &plain)?;
+    let text = expressions.generate("ConditionExpression", field, |b| condition.render(b))?;
+    Ok(Some(text))
+}
+
+impl Conditions {
+    /// The `UpdateExpression`: `written` (`update-expression` at `written_at`) or rendered
+    /// from the plain update at `plain_at`; one of them is required.
+    pub(crate) fn update(
+        &mut self,
+        (written_at, written): (&str, Option<&str>),
+        (plain_at, plain): (&str, Option<&Value>),
+    ) -> Result<String> {
+        let written = input::optional(written);
+        match plain::either(written_at, written.is_some(), plain_at, plain)? {
+            Some(value) => {
+                let update = update::Update::parse(plain_at, &value)?;
+                let generated = |b: &mut plain::Builder| update.render(b);
+                self.expressions
+                    .generate("UpdateExpression", plain_at, generated)
+            }
+            None => written.map(str::to_string).ok_or_else(|| {
+                Error::invalid(written_at, format!("is required (or give {plain_at})"))
+            }),
+        }
     }
 }
 
@@ -128,13 +183,20 @@ impl Write {
             Some(_) => (ReturnValues::None, &[ReturnValues::None][..]),
             None => (default, allowed),
         };
+        let mut expressions = expressions::parse(
+            f.expression_attribute_values,
+            f.expression_attribute_value_types,
+            f.expression_attribute_names,
+        )?;
+        let written = input::optional(f.condition_expression);
+        let plain = plain::either_input(
+            ("condition-expression", written),
+            ("condition", f.condition),
+        )?;
         let conditions = Conditions {
-            condition: input::optional(f.condition_expression).map(str::to_string),
-            expressions: expressions::parse(
-                f.expression_attribute_values,
-                f.expression_attribute_value_types,
-                f.expression_attribute_names,
-            )?,
+            condition: generate(&mut expressions, "condition", plain)?
+                .or(written.map(str::to_string)),
+            expressions,
             on_condition_failure: match f.return_values_on_condition_failure {
                 Some(ConditionFailureValues::AllOld) => {
                     Some(ReturnValuesOnConditionCheckFailure::AllOld)
@@ -150,11 +212,18 @@ impl Write {
         })
     }
 
-    /// `{"Attributes": ...}` when the write returned attributes, else `{}`.
+    /// `{"Attributes": ...}` when the write returned attributes, else `{}`; with
+    /// `Expression` when an expression was generated from plain JSON.
     pub(crate) fn output(&self, attributes: Option<&Item>) -> Value {
         Obj::new()
             .opt("Attributes", attributes.map(|a| self.format.item(a)))
+            .opt("Expression", self.conditions.sent())
             .build()
+    }
+
+    /// The write's condition inputs, e.g. for its update expression to join.
+    pub(crate) fn condition_inputs(&mut self) -> &mut Conditions {
+        &mut self.conditions
     }
 }
 
@@ -264,7 +333,7 @@ impl Write {
             .send()
             .await
             .map_err(transaction_error)?;
-        Ok(Obj::new().build())
+        Ok(self.output(None))
     }
 }
 

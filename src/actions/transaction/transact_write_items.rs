@@ -56,10 +56,11 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .collect::<Result<Vec<_>>>()?;
     let entries = typed
         .iter()
-        .map(|(table, at, key, _)| (table.as_str(), at.as_str(), key));
+        .map(|(table, at, key, ..)| (table.as_str(), at.as_str(), key));
     keys::no_duplicate_keys(entries, "one transaction")?;
     let count = typed.len();
-    let items: Vec<TransactWriteItem> = typed.into_iter().map(|(.., item)| item).collect();
+    let sent: Vec<Option<Value>> = typed.iter().map(|t| t.4.clone()).collect();
+    let items: Vec<TransactWriteItem> = typed.into_iter().map(|t| t.3).collect();
     client
         .transact_write_items()
         .set_transact_items(Some(items))
@@ -67,11 +68,17 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .send()
         .await
         .map_err(|e| transaction::error(e, "client-request-token", Access::Write))?;
-    Ok(Obj::new().set("Actions", count).build())
+    let generated = sent.iter().any(Option::is_some);
+    let sent =
+        generated.then(|| Value::Array(sent.into_iter().map(Option::unwrap_or_default).collect()));
+    Ok(Obj::new()
+        .set("Actions", count)
+        .opt("Expressions", sent)
+        .build())
 }
 
 /// The members besides the operation and its conditions.
-const OTHER_MEMBERS: [&str; 3] = ["table-name", "types", "update-expression"];
+const OTHER_MEMBERS: [&str; 4] = ["table-name", "types", "update-expression", "changes"];
 
 /// Check one entry of `actions`.
 fn action(entry: &Params) -> Result<Action> {
@@ -88,16 +95,24 @@ fn action(entry: &Params) -> Result<Action> {
     };
     only_with(entry, "types", operation, "put")?;
     only_with(entry, "update-expression", operation, "update")?;
-    let conditions = Conditions::of_entry(entry)?;
+    only_with(entry, "changes", operation, "update")?;
+    let mut conditions = Conditions::of_entry(entry)?;
     let value = entry.value(operation).cloned().unwrap_or_default();
     let what = match operation {
         "put" => What::Put(item::put(entry.field(), &value, entry.value("types"))?),
-        "update" => What::Update(value, entry.required("update-expression")?),
+        "update" => {
+            let written = entry.string("update-expression")?;
+            let expression = conditions.update(
+                (&entry.at("update-expression"), written.as_deref()),
+                (&entry.at("changes"), entry.value("changes")),
+            )?;
+            What::Update(value, expression)
+        }
         "delete" => What::Delete(value),
         _ if conditions.condition.is_none() => {
             return Err(Error::invalid(
                 entry.at("condition-expression"),
-                "is required for a condition-check",
+                "is required for a condition-check (or give condition)",
             ))
         }
         _ => What::Check(value),
@@ -121,9 +136,12 @@ fn only_with(entry: &Params, member: &str, operation: &str, owner: &str) -> Resu
     Ok(())
 }
 
-/// The action with its key typed by `schema`: its table, where it stood, the key it
-/// addresses and the transaction item.
-fn typed(action: Action, schema: &KeySchema) -> Result<(String, String, Item, TransactWriteItem)> {
+/// An action ready to send: its table, where it stood, the key it addresses, the
+/// transaction item and the expressions generated for it.
+type Typed = (String, String, Item, TransactWriteItem, Option<Value>);
+
+/// The action with its key typed by `schema`, as [`Typed`].
+fn typed(action: Action, schema: &KeySchema) -> Result<Typed> {
     let at = |member: &str| format!("{}.{member}", action.at);
     let (op, key) = match action.what {
         What::Put(item) => {
@@ -145,5 +163,6 @@ fn typed(action: Action, schema: &KeySchema) -> Result<(String, String, Item, Tr
     };
     let item = write::transact_item(&action.table, op, &action.conditions)
         .map_err(|e| Error::invalid(&action.at, e))?;
-    Ok((action.table, action.at, key, item))
+    let sent = action.conditions.sent();
+    Ok((action.table, action.at, key, item, sent))
 }
