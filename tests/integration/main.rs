@@ -29,6 +29,7 @@ mod fuzz;
 mod items;
 mod manifest;
 mod node;
+mod plain;
 mod reuse;
 mod sandbox;
 mod scans;

@@ -1,0 +1,370 @@
+//! Plain JSON conditions, filters, key conditions and updates (docs/expressions.md) through
+//! the host, on moto and on dynalite: random filter and update trees (proptest, fixed seed)
+//! against a reference evaluator, and the names the expression syntax trips on.
+//!
+//! More cases: `PLAIN_CASES=2000 cargo test -p connector-host --test integration plain::`
+//! (`PLAIN_SEED=<n>` for another fixed seed).
+
+mod reference;
+
+use crate::harness::*;
+use proptest::prelude::*;
+use proptest::sample::{select, subsequence};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{json, Map, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const REGION: &str = "eu-west-1";
+
+/// moto and dynalite, by name.
+fn servers() -> [(&'static str, &'static str); 2] {
+    [("moto", moto()), ("dynalite", dynalite())]
+}
+
+/// A runner with the fixed seed (or `PLAIN_SEED`) and `PLAIN_CASES` cases (default `cases`).
+fn runner(cases: u32) -> TestRunner {
+    let cases = std::env::var("PLAIN_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(cases);
+    let seed: u64 = std::env::var("PLAIN_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(21);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 64,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
+}
+
+/// Create table `name` (hash key `id`, N; range key `sk`, S when `range`) on `server`.
+fn table(server: &str, name: &str, range: bool) {
+    let mut defs = vec![json!({"AttributeName": "id", "AttributeType": "N"})];
+    let mut keys = vec![json!({"AttributeName": "id", "KeyType": "HASH"})];
+    if range {
+        defs.push(json!({"AttributeName": "sk", "AttributeType": "S"}));
+        keys.push(json!({"AttributeName": "sk", "KeyType": "RANGE"}));
+    }
+    step_at(
+        server,
+        "create-table",
+        json!({"region": REGION, "table-name": name,
+        "attribute-definitions": defs, "key-schema": keys,
+        "billing-mode": "PAY_PER_REQUEST", "wait": true}),
+    )
+    .unwrap_or_else(|e| panic!("create {name}: {e:?}"));
+}
+
+fn on(server: &str, action: &str, input: Value) -> Value {
+    step_at(server, action, input.clone())
+        .unwrap_or_else(|e| panic!("{action} {input} on {server}: {e:?}"))
+}
+
+// ---- the items a filter is tried on ----
+
+/// Item `i` of the filter table, with its value types: every kind of attribute, some
+/// missing, names that are reserved words or hold a dot or a dash.
+fn filter_item(i: u64) -> (Value, Value) {
+    let pick = |list: &[&str], k: u64| list[usize::try_from(k).unwrap() % list.len()].to_string();
+    let mut value = Map::new();
+    let mut types = Map::new();
+    let mut put = |name: &str, v: Value, t: &str| {
+        value.insert(name.into(), v);
+        types.insert(name.into(), t.into());
+    };
+    put("id", json!(i), "N");
+    put(
+        "status",
+        json!(pick(&["open", "closed", "new", "Open"], i)),
+        "S",
+    );
+    put(
+        "name",
+        json!(pick(&["ann", "bob", "anna", "an", "bo"], i * 3)),
+        "S",
+    );
+    put("count", json!(i64::try_from(i * 7 % 9).unwrap() - 3), "N");
+    if i % 3 != 0 {
+        put(
+            "order-total",
+            serde_json::from_str(&format!("{}.5", i % 5)).unwrap(),
+            "N",
+        );
+    }
+    if i % 4 != 1 {
+        put(
+            "a.b",
+            json!(pick(&["x", "open", "anna", "2026-03"], i)),
+            "S",
+        );
+    }
+    if i % 5 != 2 {
+        put(
+            "date",
+            json!(format!("2026-0{}-1{}", i % 9 + 1, i % 3)),
+            "S",
+        );
+    }
+    // Every item has info, list and tags: moto fails a filter that measures the size of a
+    // missing attribute (the service and dynalite evaluate it false).
+    let mut info = json!({"b": pick(&["a", "an", "bob"], i)});
+    if i % 2 == 0 {
+        info["a"] = json!(i % 4);
+    }
+    put("info", info, "M");
+    let list: Vec<u64> = [i % 4, i % 5]
+        .into_iter()
+        .take(usize::try_from(i % 3).unwrap())
+        .collect();
+    put("list", json!(list), "L");
+    let tags: Vec<&str> = ["x", "y", "z"]
+        .into_iter()
+        .take(usize::try_from(i % 3).unwrap() + 1)
+        .collect();
+    put("tags", json!(tags), "SS");
+    match i % 3 {
+        // Only true: dynalite finds no type in a false BOOL (attribute_type(flag, :BOOL) is false).
+        0 => put("flag", json!(true), "BOOL"),
+        1 => put("flag", Value::Null, "NULL"),
+        _ => {}
+    }
+    (Value::Object(value), Value::Object(types))
+}
+
+// ---- the filter generator ----
+
+const COMPARISONS: [&str; 6] = ["eq", "ne", "lt", "lte", "gt", "gte"];
+const S_PATHS: [&str; 5] = ["status", "name", "\"a.b\"", "date", "info.b"];
+const N_PATHS: [&str; 5] = ["count", "order-total", "info.a", "list[0]", "list[1]"];
+const ALL_PATHS: [&str; 8] = [
+    "status", "info", "list", "tags", "flag", "ghost", "info.a", "\"a.b\"",
+];
+const S_VALUES: [&str; 12] = [
+    "open",
+    "closed",
+    "new",
+    "Open",
+    "a",
+    "an",
+    "ann",
+    "anna",
+    "bob",
+    "x",
+    "2026-03",
+    "2026-05-1",
+];
+const TYPES: [&str; 9] = ["S", "N", "B", "SS", "NS", "L", "M", "BOOL", "NULL"];
+
+fn leaf(path: &str, operator: &str, argument: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("attr".into(), json!(path));
+    m.insert(operator.into(), argument);
+    Value::Object(m)
+}
+
+fn s_value() -> impl Strategy<Value = Value> + Clone {
+    select(&S_VALUES[..]).prop_map(Value::from)
+}
+
+fn n_value() -> impl Strategy<Value = Value> + Clone {
+    (-4i64..10, any::<bool>()).prop_map(|(n, half)| {
+        let text = if half {
+            format!("{n}.5")
+        } else {
+            n.to_string()
+        };
+        serde_json::from_str(&text).unwrap()
+    })
+}
+
+fn number(v: &Value) -> f64 {
+    v.to_string().parse().unwrap()
+}
+
+/// `[low, high]` in order (the service refuses a reversed `between`).
+fn ordered(a: Value, b: Value) -> Value {
+    let swap = match (&a, &b) {
+        (Value::String(x), Value::String(y)) => x > y,
+        _ => number(&a) > number(&b),
+    };
+    if swap {
+        json!([b, a])
+    } else {
+        json!([a, b])
+    }
+}
+
+/// A value, or another attribute of the same type that every item has (never the subject).
+fn operand(
+    path: &'static str,
+    value: BoxedStrategy<Value>,
+    always: &'static str,
+) -> BoxedStrategy<Value> {
+    if path == always {
+        return value;
+    }
+    prop_oneof![3 => value, 1 => Just(json!({"attr": always}))].boxed()
+}
+
+fn string_leaf() -> BoxedStrategy<Value> {
+    let path = select(&S_PATHS[..]);
+    prop_oneof![
+        (path.clone(), select(&COMPARISONS[..])).prop_flat_map(|(p, op)| {
+            let other = if p == "status" { "name" } else { "status" };
+            operand(p, s_value().boxed(), other).prop_map(move |v| leaf(p, op, v))
+        }),
+        (path.clone(), s_value(), s_value()).prop_map(|(p, a, b)| leaf(
+            p,
+            "between",
+            ordered(a, b)
+        )),
+        (path.clone(), prop::collection::vec(s_value(), 1..4)).prop_map(|(p, v)| leaf(
+            p,
+            "in",
+            json!(v)
+        )),
+        (path.clone(), select(&["a", "an", "o", "2026-0", "x"][..])).prop_map(|(p, v)| leaf(
+            p,
+            "begins-with",
+            json!(v)
+        )),
+        (path.clone(), select(&["n", "o", "2", "-0", "bo"][..])).prop_map(|(p, v)| leaf(
+            p,
+            "contains",
+            json!(v)
+        )),
+        (
+            select(&["status", "name", "info.b"][..]),
+            select(&COMPARISONS[..]),
+            0i64..6
+        )
+            .prop_map(|(p, op, n)| size_leaf(p, op, n)),
+    ]
+    .boxed()
+}
+
+fn number_leaf() -> BoxedStrategy<Value> {
+    let path = select(&N_PATHS[..]);
+    prop_oneof![
+        (path.clone(), select(&COMPARISONS[..])).prop_flat_map(|(p, op)| operand(
+            p,
+            n_value().boxed(),
+            "count"
+        )
+        .prop_map(move |v| leaf(p, op, v))),
+        (path.clone(), n_value(), n_value()).prop_map(|(p, a, b)| leaf(
+            p,
+            "between",
+            ordered(a, b)
+        )),
+        (path, prop::collection::vec(n_value(), 1..4)).prop_map(|(p, v)| leaf(p, "in", json!(v))),
+    ]
+    .boxed()
+}
+
+/// `{"attr": path, "size": {op: n}}`.
+fn size_leaf(path: &str, operator: &str, n: i64) -> Value {
+    let mut inner = Map::new();
+    inner.insert(operator.into(), json!(n));
+    leaf(path, "size", Value::Object(inner))
+}
+
+fn other_leaf() -> BoxedStrategy<Value> {
+    let size = |p: &'static str| {
+        (select(&COMPARISONS[..]), 0i64..4).prop_map(move |(op, n)| size_leaf(p, op, n))
+    };
+    prop_oneof![
+        s_value().prop_map(|v| leaf("tags", "contains", v)),
+        (0i64..5).prop_map(|n| leaf("list", "contains", json!(n))),
+        size("tags"),
+        size("list"),
+        size("info"),
+        (select(&ALL_PATHS[..]), any::<bool>()).prop_map(|(p, b)| leaf(p, "exists", json!(b))),
+        (select(&ALL_PATHS[..]), any::<bool>()).prop_map(|(p, b)| leaf(p, "not-exists", json!(b))),
+        (select(&ALL_PATHS[..]), select(&TYPES[..])).prop_map(|(p, t)| leaf(p, "type", json!(t))),
+        any::<bool>().prop_map(|b| leaf("flag", "eq", json!(b))),
+        s_value().prop_map(|v| leaf("ghost", "ne", v)),
+    ]
+    .boxed()
+}
+
+fn condition() -> impl Strategy<Value = Value> {
+    let leaves = prop_oneof![string_leaf(), number_leaf(), other_leaf()];
+    leaves.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|c| json!({"and": c})),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(|c| json!({"or": c})),
+            inner.prop_map(|c| json!({"not": c})),
+        ]
+    })
+}
+
+/// The ids of `items` (DynamoDB JSON), sorted.
+fn ids(items: &[Value]) -> Vec<u64> {
+    let mut ids: Vec<u64> = items
+        .iter()
+        .map(|i| i["id"]["N"].as_str().unwrap().parse().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+#[test]
+fn filters_keep_the_items_the_reference_evaluator_keeps_on_moto_and_dynalite() {
+    let stored: Vec<(&str, Vec<Value>)> = servers()
+        .into_iter()
+        .map(|(name, server)| {
+            table(server, "plain-filters", false);
+            for i in 0..18 {
+                let (value, types) = filter_item(i);
+                on(server, "upsert-item", json!({"region": REGION, "table-name": "plain-filters", "value": value, "value-types": types}));
+            }
+            let all = on(server, "scan-items", json!({"region": REGION, "table-name": "plain-filters", "fetch-all": true, "item-format": "dynamodb-json"}));
+            let items = all["Items"].as_array().unwrap().clone();
+            assert_eq!(items.len(), 18, "{name}");
+            (server, items)
+        })
+        .collect();
+    let names = ["moto", "dynalite"];
+    let kept_some = AtomicU64::new(0);
+    runner(48)
+        .run(&condition(), |filter| {
+            for ((server, items), name) in stored.iter().zip(names) {
+                let wanted: Vec<Value> = items
+                    .iter()
+                    .filter(|item| reference::holds(&filter, &json!({"M": item})))
+                    .cloned()
+                    .collect();
+                let got = step_at(
+                    server,
+                    "scan-items",
+                    json!({"region": REGION, "table-name": "plain-filters",
+                    "fetch-all": true, "item-format": "dynamodb-json", "filter": filter}),
+                )
+                .map_err(|e| TestCaseError::fail(format!("{name}: {filter} failed: {e:?}")))?;
+                let got = got["Items"].as_array().unwrap();
+                prop_assert_eq!(
+                    ids(got),
+                    ids(&wanted),
+                    "{} kept other items for {}",
+                    name,
+                    filter
+                );
+                if !wanted.is_empty() && wanted.len() < items.len() {
+                    kept_some.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    let kept_some = kept_some.into_inner();
+    assert!(
+        kept_some > 10,
+        "the filters must split the items, not keep all or none: {kept_some}"
+    );
+}
