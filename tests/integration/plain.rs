@@ -539,3 +539,355 @@ fn updates_leave_what_the_reference_evaluator_leaves_on_moto_and_dynalite() {
         })
         .unwrap();
 }
+
+// ---- the names expressions trip on, and the refusals ----
+
+/// A table whose key attributes are a reserved word with a dash and a reserved word:
+/// `user-id` (S) and `date` (S).
+fn odd_table(server: &str, name: &str) {
+    step_at(
+        server,
+        "create-table",
+        json!({"region": REGION, "table-name": name,
+        "attribute-definitions": [{"AttributeName": "user-id", "AttributeType": "S"},
+                                  {"AttributeName": "date", "AttributeType": "S"}],
+        "key-schema": [{"AttributeName": "user-id", "KeyType": "HASH"},
+                       {"AttributeName": "date", "KeyType": "RANGE"}],
+        "billing-mode": "PAY_PER_REQUEST", "wait": true}),
+    )
+    .unwrap_or_else(|e| panic!("create {name}: {e:?}"));
+}
+
+#[test]
+fn reserved_words_and_odd_names_work_in_every_plain_input_on_moto_and_dynalite() {
+    for (name, server) in servers() {
+        let t = "plain-odd-names";
+        odd_table(server, t);
+        let at = |more: Value| {
+            let mut input = json!({"region": REGION, "table-name": t});
+            input
+                .as_object_mut()
+                .unwrap()
+                .extend(more.as_object().unwrap().clone());
+            input
+        };
+        let item = json!({"user-id": "u-1", "date": "2026-12-01", "status": "new", "name": "Ann",
+            "count": 1, "order.total": 10, "größe": "M", "comment": "first"});
+        let types = json!({"user-id": "S", "date": "S", "status": "S", "name": "S", "count": "N",
+            "order.total": "N", "größe": "S", "comment": "S"});
+        let put = on(
+            server,
+            "upsert-item",
+            at(json!({"value": item, "value-types": types,
+            "condition": {"attr": "user-id", "not-exists": true}})),
+        );
+        assert_eq!(
+            put["Expression"]["ConditionExpression"], "attribute_not_exists(#n0)",
+            "{name}"
+        );
+        let again = step_at(
+            server,
+            "upsert-item",
+            at(json!({"value": item, "value-types": types,
+            "condition": {"attr": "user-id", "not-exists": true}})),
+        )
+        .unwrap_err();
+        assert_eq!(again.kind, "conditional-check-failed", "{name}: {again:?}");
+        let updated = on(
+            server,
+            "update-item",
+            at(
+                json!({"hash-key-value": "u-1", "range-key-value": "2026-12-01",
+            "condition": {"and": [{"attr": "status", "eq": "new"}, {"attr": "\"order.total\"", "gte": 10},
+                                  {"attr": "größe", "in": ["S", "M"]}]},
+            "update": {"set": {"status": "shipped", "name": {"attr": "comment"}}, "increment": {"count": 2},
+                       "remove": ["comment"], "append": {"date-log": ["shipped"]}}}),
+            ),
+        );
+        let attributes = &updated["Attributes"];
+        assert_eq!(attributes["status"], "shipped", "{name}");
+        assert_eq!(attributes["name"], "first", "{name}");
+        assert_eq!(attributes["count"], 3, "{name}");
+        assert_eq!(attributes["date-log"], json!(["shipped"]), "{name}");
+        assert!(attributes.get("comment").is_none(), "{name}");
+        let queried = on(
+            server,
+            "query-items",
+            at(json!({
+            "key-condition": {"and": [{"attr": "user-id", "eq": "u-1"}, {"attr": "date", "begins-with": "2026-"}]},
+            "filter": {"attr": "status", "eq": "shipped"}})),
+        );
+        assert_eq!(queried["Count"], 1, "{name}: {queried}");
+        let names = queried["Expression"]["ExpressionAttributeNames"]
+            .as_object()
+            .unwrap();
+        assert_eq!(
+            names.values().collect::<Vec<_>>(),
+            ["user-id", "date", "status"],
+            "{name}"
+        );
+        let scanned = on(
+            server,
+            "scan-items",
+            at(json!({"filter": {"or": [
+            {"attr": "date", "between": ["2026-01-01", "2026-12-31"]}, {"attr": "count", "gt": 100}]}})),
+        );
+        assert_eq!(scanned["Count"], 1, "{name}");
+        let deleted = step_at(
+            server,
+            "delete-item",
+            at(
+                json!({"hash-key-value": "u-1", "range-key-value": "2026-12-01",
+            "condition": {"attr": "status", "eq": "new"}}),
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(deleted.kind, "conditional-check-failed", "{name}");
+        let deleted = on(
+            server,
+            "delete-item",
+            at(
+                json!({"hash-key-value": "u-1", "range-key-value": "2026-12-01",
+            "condition": {"not": {"attr": "status", "eq": "new"}}}),
+            ),
+        );
+        assert_eq!(deleted["Attributes"]["status"], "shipped", "{name}");
+    }
+}
+
+#[test]
+fn a_plain_input_beside_its_expression_is_refused_before_any_request() {
+    let proxy = Proxy::start(moto());
+    let t = json!("plain-refused");
+    let key = json!({"region": REGION, "table-name": t, "hash-key-value": "1"});
+    let with = |base: &Value, more: Value| {
+        let mut input = base.clone();
+        input
+            .as_object_mut()
+            .unwrap()
+            .extend(more.as_object().unwrap().clone());
+        input
+    };
+    let condition = json!({"attr": "a", "eq": 1});
+    let cases = [
+        (
+            "upsert-item",
+            with(
+                &json!({"region": REGION, "table-name": t, "value": {"id": 1}, "value-types": {"id": "N"}}),
+                json!({"condition": condition, "condition-expression": "a = :a"}),
+            ),
+            "condition",
+        ),
+        (
+            "delete-item",
+            with(
+                &key,
+                json!({"condition": condition, "condition-expression": "a = :a"}),
+            ),
+            "condition",
+        ),
+        (
+            "update-item",
+            with(
+                &key,
+                json!({"update": {"set": {"a": 1}}, "update-expression": "SET a = :a"}),
+            ),
+            "update",
+        ),
+        ("update-item", key.clone(), "update-expression"),
+        (
+            "update-item",
+            with(&key, json!({"update": {"set": {"a": 1}, "remove": ["a"]}})),
+            "update.remove[0]",
+        ),
+        (
+            "query-items",
+            json!({"region": REGION, "table-name": t, "key-condition": condition,
+            "key-condition-expression": "id = :id"}),
+            "key-condition",
+        ),
+        (
+            "query-items",
+            json!({"region": REGION, "table-name": t}),
+            "key-condition-expression",
+        ),
+        (
+            "query-items",
+            json!({"region": REGION, "table-name": t,
+            "key-condition": {"or": [condition]}}),
+            "key-condition",
+        ),
+        (
+            "query-items",
+            json!({"region": REGION, "table-name": t, "key-condition": condition,
+            "filter": condition, "filter-expression": "b = :b"}),
+            "filter",
+        ),
+        (
+            "scan-items",
+            json!({"region": REGION, "table-name": t, "filter": condition,
+            "filter-expression": "b = :b"}),
+            "filter",
+        ),
+        (
+            "scan-items",
+            json!({"region": REGION, "table-name": t,
+            "filter": {"attr": "a..b", "eq": 1}}),
+            "filter.attr",
+        ),
+        (
+            "transact-write-items",
+            json!({"region": REGION, "actions": [
+            {"table-name": t, "update": {"id": 1}, "changes": {"set": {"a": 1}}, "update-expression": "SET a = :a"}]}),
+            "actions[0].changes",
+        ),
+        (
+            "transact-write-items",
+            json!({"region": REGION, "actions": [
+            {"table-name": t, "delete": {"id": 1}, "condition": condition, "condition-expression": "a = :a"}]}),
+            "actions[0].condition",
+        ),
+        (
+            "transact-write-items",
+            json!({"region": REGION, "actions": [
+            {"table-name": t, "delete": {"id": 1}, "changes": {"set": {"a": 1}}}]}),
+            "actions[0].changes",
+        ),
+    ];
+    for (action, input, field) in cases {
+        let request =
+            json!({"connection": connection(proxy.url()), "action": action, "input": input});
+        let error = host().run_step(&request).unwrap_err();
+        assert_eq!(error.kind, "invalid-input", "{action} {input}: {error:?}");
+        assert_eq!(
+            error.field.as_deref(),
+            Some(field),
+            "{action} {input}: {error:?}"
+        );
+    }
+    assert_eq!(
+        proxy.operations(),
+        Vec::<String>::new(),
+        "no request was sent"
+    );
+}
+
+#[test]
+fn a_query_filter_reading_a_key_attribute_is_refused_naming_the_leaf() {
+    odd_table(moto(), "plain-key-filter");
+    let error = fails(
+        "query-items",
+        json!({"region": REGION, "table-name": "plain-key-filter",
+        "key-condition": {"attr": "user-id", "eq": "u"},
+        "filter": {"and": [{"attr": "status", "eq": "x"}, {"attr": "date", "gt": "2026"}]}}),
+    );
+    assert_eq!(error.kind, "invalid-input");
+    assert_eq!(error.field.as_deref(), Some("filter.and[1]"));
+    let error = fails(
+        "query-items",
+        json!({"region": REGION, "table-name": "plain-key-filter",
+        "key-condition": {"and": [{"attr": "user-id", "eq": "u"}, {"attr": "status", "eq": "x"}]},
+        "filter": {"attr": "status", "eq": "x"}}),
+    );
+    assert_eq!(
+        error.field.as_deref(),
+        Some("key-condition.and[1].attr"),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn transactions_take_plain_conditions_and_changes() {
+    let t = "plain-transactions";
+    table(moto(), t, false);
+    ok(
+        "upsert-item",
+        json!({"region": REGION, "table-name": t,
+        "value": {"id": 1, "qty": 2, "status": "open"}, "value-types": {"id": "N", "qty": "N", "status": "S"}}),
+    );
+    let actions = json!([
+        {"table-name": t, "update": {"id": 1}, "changes": {"increment": {"qty": -1}},
+         "condition": {"attr": "qty", "gte": 1}},
+        {"table-name": t, "put": {"id": 2, "status": "new"}, "condition": {"attr": "id", "not-exists": true}},
+        {"table-name": t, "condition-check": {"id": 3}, "condition": {"attr": "id", "not-exists": true}},
+    ]);
+    let done = ok(
+        "transact-write-items",
+        json!({"region": REGION, "actions": actions}),
+    );
+    assert_eq!(done["Actions"], 3);
+    let sent = done["Expressions"].as_array().unwrap();
+    // One placeholder per name: the condition and the update share `#n0` (qty).
+    assert_eq!(
+        sent[0]["UpdateExpression"],
+        "SET #n0 = if_not_exists(#n0, :v1) + :v2"
+    );
+    assert_eq!(sent[0]["ConditionExpression"], "#n0 >= :v0");
+    assert_eq!(sent[2]["ConditionExpression"], "attribute_not_exists(#n0)");
+    let stock = ok(
+        "get-item",
+        json!({"region": REGION, "table-name": t, "hash-key-value": "1"}),
+    );
+    assert_eq!(stock["Item"]["qty"], 1);
+    let again = fails(
+        "transact-write-items",
+        json!({"region": REGION, "actions": actions}),
+    );
+    assert_eq!(again.kind, "transaction-canceled", "{again:?}");
+    let codes: Vec<&str> = again.reasons.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["None", "ConditionalCheckFailed", "None"]);
+}
+
+#[test]
+fn an_idempotent_write_takes_a_plain_condition_and_update() {
+    let t = "plain-idempotent";
+    table(moto(), t, false);
+    let input = json!({"region": REGION, "table-name": t, "hash-key-value": "7",
+        "update": {"increment": {"visits": 1}}, "condition": {"attr": "visits", "not-exists": true},
+        "idempotency-token": "plain-token-1"});
+    let first = ok("update-item", input);
+    let sent = &first["Expression"];
+    assert_eq!(sent["ConditionExpression"], "attribute_not_exists(#n0)");
+    assert_eq!(
+        sent["UpdateExpression"],
+        "SET #n0 = if_not_exists(#n0, :v0) + :v1"
+    );
+    let item = ok(
+        "get-item",
+        json!({"region": REGION, "table-name": t, "hash-key-value": "7"}),
+    );
+    assert_eq!(item["Item"]["visits"], 1);
+}
+
+#[test]
+fn the_expression_sent_can_be_reused_by_another_client() {
+    let t = "plain-reuse";
+    table(moto(), t, false);
+    for (id, status) in [(1, "open"), (2, "closed"), (3, "open")] {
+        ok(
+            "upsert-item",
+            json!({"region": REGION, "table-name": t,
+            "value": {"id": id, "status": status}, "value-types": {"id": "N", "status": "S"}}),
+        );
+    }
+    let scanned = ok(
+        "scan-items",
+        json!({"region": REGION, "table-name": t,
+        "filter": {"and": [{"attr": "status", "eq": "open"}, {"attr": "id", "gt": 1}]}}),
+    );
+    let sent = &scanned["Expression"];
+    let boto_scan = boto(REGION, &format!(
+        "sent = json.loads({:?})\nresult = client.scan(TableName={t:?}, FilterExpression=sent['FilterExpression'], \
+         ExpressionAttributeNames=sent['ExpressionAttributeNames'], \
+         ExpressionAttributeValues=sent['ExpressionAttributeValues'])['Items']",
+        sent.to_string()
+    ));
+    let ids: Vec<&str> = boto_scan
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"]["N"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["3"]);
+    assert_eq!(scanned["Items"], json!([{"id": 3, "status": "open"}]));
+}
