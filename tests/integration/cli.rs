@@ -171,7 +171,11 @@ fn the_bulk_flow_example_writes_scans_transacts_and_reads_back() {
         .collect();
     ids.sort_unstable();
     assert_eq!(ids, (1..=300).collect::<Vec<_>>(), "each order once");
-    assert_eq!(output("transact-write-items"), json!({"Actions": 2}));
+    let transaction = output("transact-write-items");
+    assert_eq!(transaction["Actions"], 2);
+    let stock = &transaction["Expressions"][1];
+    assert_eq!(stock["ConditionExpression"], "#n0 >= :v0");
+    assert_eq!(stock["ExpressionAttributeNames"], json!({"#n0": "qty"}));
     let snapshot = output("transact-get-items");
     assert_eq!(snapshot["Responses"][0]["total"], "12.50");
     assert_eq!(snapshot["Responses"][1], json!({"sku": "SKU-3", "qty": 48}));
