@@ -89,7 +89,7 @@ fn filter_item(i: u64) -> (Value, Value) {
         "S",
     );
     put("count", json!(i64::try_from(i * 7 % 9).unwrap() - 3), "N");
-    if i % 3 != 0 {
+    if !i.is_multiple_of(3) {
         put(
             "order-total",
             serde_json::from_str(&format!("{}.5", i % 5)).unwrap(),
@@ -113,7 +113,7 @@ fn filter_item(i: u64) -> (Value, Value) {
     // Every item has info, list and tags: moto fails a filter that measures the size of a
     // missing attribute (the service and dynalite evaluate it false).
     let mut info = json!({"b": pick(&["a", "an", "bob"], i)});
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         info["a"] = json!(i % 4);
     }
     put("info", info, "M");
@@ -655,9 +655,8 @@ fn reserved_words_and_odd_names_work_in_every_plain_input_on_moto_and_dynalite()
     }
 }
 
-#[test]
-fn a_plain_input_beside_its_expression_is_refused_before_any_request() {
-    let proxy = Proxy::start(moto());
+/// Steps refused before any request: `(action, input, the field named)`.
+fn refusals() -> Vec<(&'static str, Value, &'static str)> {
     let t = json!("plain-refused");
     let key = json!({"region": REGION, "table-name": t, "hash-key-value": "1"});
     let with = |base: &Value, more: Value| {
@@ -754,7 +753,13 @@ fn a_plain_input_beside_its_expression_is_refused_before_any_request() {
             "actions[0].changes",
         ),
     ];
-    for (action, input, field) in cases {
+    cases.to_vec()
+}
+
+#[test]
+fn a_plain_input_beside_its_expression_is_refused_before_any_request() {
+    let proxy = Proxy::start(moto());
+    for (action, input, field) in refusals() {
         let request =
             json!({"connection": connection(proxy.url()), "action": action, "input": input});
         let error = host().run_step(&request).unwrap_err();

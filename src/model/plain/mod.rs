@@ -112,7 +112,11 @@ impl Builder {
                     }
                     out.push_str(&self.name(name));
                 }
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+                Segment::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
             }
         }
         out
@@ -132,9 +136,10 @@ impl Builder {
     }
 }
 
-/// `{prefix}{letter}{k}` for the first `k` from `start` that `taken` does not refuse.
+/// `{prefix}{letter}{k}` for the first `k` from `start` (the number of placeholders
+/// taken) that `taken` does not refuse: one of the `start + 1` candidates is free.
 fn fresh(prefix: char, letter: char, start: usize, taken: impl Fn(&str) -> bool) -> String {
-    (start..)
+    (start..=2 * start)
         .map(|k| format!("{prefix}{letter}{k}"))
         .find(|p| !taken(p))
         .unwrap_or_default()

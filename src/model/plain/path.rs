@@ -28,10 +28,10 @@ impl Path {
         let mut segments = Vec::new();
         let mut chars = text.chars().peekable();
         loop {
-            segments.push(Segment::Name(name(&mut chars).map_err(|why| bad(why))?));
+            segments.push(Segment::Name(name(&mut chars).map_err(&bad)?));
             while chars.peek() == Some(&'[') {
                 chars.next();
-                segments.push(Segment::Index(index(&mut chars).map_err(|why| bad(why))?));
+                segments.push(Segment::Index(index(&mut chars).map_err(&bad)?));
             }
             match chars.next() {
                 None => break,

@@ -7,8 +7,8 @@ use crate::model::expressions::Expressions;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{json, Value};
 
-fn condition(value: Value) -> (String, Expressions) {
-    let parsed = Condition::parse("condition", &value).unwrap();
+fn condition(value: &Value) -> (String, Expressions) {
+    let parsed = Condition::parse("condition", value).unwrap();
     let mut expr = Expressions::default();
     let text = expr
         .generate("ConditionExpression", "condition", |b| parsed.render(b))
@@ -16,8 +16,8 @@ fn condition(value: Value) -> (String, Expressions) {
     (text, expr)
 }
 
-fn update(value: Value) -> (String, Expressions) {
-    let parsed = Update::parse("update", &value).unwrap();
+fn update(value: &Value) -> (String, Expressions) {
+    let parsed = Update::parse("update", value).unwrap();
     let mut expr = Expressions::default();
     let text = expr
         .generate("UpdateExpression", "update", |b| parsed.render(b))
@@ -25,13 +25,13 @@ fn update(value: Value) -> (String, Expressions) {
     (text, expr)
 }
 
-fn refused_condition(value: Value) -> String {
-    let err = Condition::parse("condition", &value).unwrap_err();
+fn refused_condition(value: &Value) -> String {
+    let err = Condition::parse("condition", value).unwrap_err();
     err.field.unwrap_or_default()
 }
 
-fn refused_update(value: Value) -> String {
-    let err = Update::parse("update", &value).unwrap_err();
+fn refused_update(value: &Value) -> String {
+    let err = Update::parse("update", value).unwrap_err();
     err.field.unwrap_or_default()
 }
 
@@ -91,7 +91,7 @@ fn malformed_paths_are_refused_naming_the_field() {
 
 #[test]
 fn every_name_and_value_becomes_a_placeholder() {
-    let (text, expr) = condition(json!({"and": [
+    let (text, expr) = condition(&json!({"and": [
         {"attr": "status", "eq": "open"},
         {"attr": "order.total", "gte": serde_json::from_str::<Value>("100.50").unwrap()},
         {"attr": "\"first.name\"", "begins-with": "A"},
@@ -148,28 +148,28 @@ fn every_operator_renders() {
         ),
     ];
     for (input, expected) in cases {
-        assert_eq!(condition(input.clone()).0, expected, "{input}");
+        assert_eq!(condition(&input).0, expected, "{input}");
     }
 }
 
 #[test]
 fn values_keep_their_digits_and_take_types_from_as() {
     let exact = r#"{"attr": "n", "eq": 12345678901234567890.123456789}"#;
-    let (_, expr) = condition(serde_json::from_str(exact).unwrap());
+    let (_, expr) = condition(&serde_json::from_str(exact).unwrap());
     assert_eq!(
         value(&expr, ":v0"),
         AttributeValue::N("12345678901234567890.123456789".into())
     );
-    let (_, expr) = condition(json!({"attr": "tags", "eq": ["b", "a"], "as": "SS"}));
+    let (_, expr) = condition(&json!({"attr": "tags", "eq": ["b", "a"], "as": "SS"}));
     assert_eq!(
         value(&expr, ":v0"),
         AttributeValue::Ss(vec!["b".into(), "a".into()])
     );
-    let (_, expr) = condition(json!({"attr": "m", "eq": {"attr": "x"}, "as": "M"}));
+    let (_, expr) = condition(&json!({"attr": "m", "eq": {"attr": "x"}, "as": "M"}));
     assert!(matches!(value(&expr, ":v0"), AttributeValue::M(_)));
-    let (_, expr) = condition(json!({"attr": "id", "in": ["1", "2"], "as": "N"}));
+    let (_, expr) = condition(&json!({"attr": "id", "in": ["1", "2"], "as": "N"}));
     assert_eq!(value(&expr, ":v1"), AttributeValue::N("2".into()));
-    let (_, expr) = condition(json!({"attr": "a", "type": "BOOL"}));
+    let (_, expr) = condition(&json!({"attr": "a", "type": "BOOL"}));
     assert_eq!(value(&expr, ":v0"), AttributeValue::S("BOOL".into()));
 }
 
@@ -216,13 +216,13 @@ fn malformed_conditions_are_refused_naming_their_path() {
         ),
     ];
     for (input, field) in cases {
-        assert_eq!(refused_condition(input.clone()), field, "{input}");
+        assert_eq!(refused_condition(&input), field, "{input}");
     }
 }
 
 #[test]
 fn updates_render_every_clause() {
-    let (text, expr) = update(json!({
+    let (text, expr) = update(&json!({
         "set": {"status": "shipped", "copy": {"attr": "status"}},
         "remove": ["draft", "items[2]"],
         "add": {"tags": ["a", "b"], "visits": 1},
@@ -250,7 +250,7 @@ fn updates_render_every_clause() {
 
 #[test]
 fn update_values_take_types_by_path() {
-    let (text, expr) = update(json!({
+    let (text, expr) = update(&json!({
         "set": {"ids": ["1", "2"], "blob": "AAE="},
         "types": {"ids": "NS", "blob": "B"}
     }));
@@ -302,7 +302,7 @@ fn malformed_updates_are_refused_naming_their_path() {
         (json!({"set": {"a": 1}, "types": []}), "update.types"),
     ];
     for (input, field) in cases {
-        assert_eq!(refused_update(input.clone()), field, "{input}");
+        assert_eq!(refused_update(&input), field, "{input}");
     }
     assert!(Update::parse("u", &json!({"set": {"a[0]": 1, "a[1]": 2}})).is_ok());
 }

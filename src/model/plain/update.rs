@@ -81,7 +81,7 @@ impl Update {
         }
         let types = types(at, members.get("types"))?;
         let mut actions = Vec::new();
-        let mut typed = Vec::new();
+        let mut typed_paths = Vec::new();
         for (clause, entries) in members.iter().filter(|(k, _)| *k != "types") {
             let field = format!("{at}.{clause}");
             if clause == "remove" {
@@ -98,12 +98,12 @@ impl Update {
                 let at = format!("{field}.{text}");
                 let path = Path::parse(&at, text)?;
                 let code = types.iter().find(|(p, _)| p == text).map(|(_, c)| *c);
-                typed.extend(code.map(|_| text.as_str()));
+                typed_paths.extend(code.map(|_| text.as_str()));
                 let kind = kind(&at, clause, value, code)?;
                 actions.push(Action { at, path, kind });
             }
         }
-        if let Some((unused, _)) = types.iter().find(|(p, _)| !typed.contains(&p.as_str())) {
+        if let Some((unused, _)) = types.iter().find(|(p, _)| !typed_paths.contains(&p.as_str())) {
             return Err(Error::invalid(
                 format!("{at}.types.{unused}"),
                 "names no path given a value in this update",
