@@ -103,7 +103,10 @@ impl Update {
                 actions.push(Action { at, path, kind });
             }
         }
-        if let Some((unused, _)) = types.iter().find(|(p, _)| !typed_paths.contains(&p.as_str())) {
+        if let Some((unused, _)) = types
+            .iter()
+            .find(|(p, _)| !typed_paths.contains(&p.as_str()))
+        {
             return Err(Error::invalid(
                 format!("{at}.types.{unused}"),
                 "names no path given a value in this update",
