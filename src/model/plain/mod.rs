@@ -47,6 +47,10 @@ impl Operand {
             Value::Object(members) if members.len() == 1 && members.contains_key("attr") => Ok(
                 Operand::Attr(path_at(&format!("{field}.attr"), &members["attr"])?),
             ),
+            Value::Object(members) if members.contains_key("attr") => Err(Error::invalid(
+                field,
+                "an attribute is {\"attr\": PATH} alone; a map value holding \"attr\" is typed M with as",
+            )),
             other => values::from_json_natural(field, other).map(Operand::Value),
         }
     }

@@ -211,6 +211,10 @@ fn malformed_conditions_are_refused_naming_their_path() {
             "condition.eq.attr",
         ),
         (
+            json!({"attr": "a", "eq": {"attr": "b", "as": "S"}}),
+            "condition.eq",
+        ),
+        (
             json!({"and": [{"attr": "a", "eq": 1}], "or": []}),
             "condition",
         ),
