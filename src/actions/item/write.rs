@@ -129,23 +129,7 @@ impl Conditions {
     pub(crate) fn sent(&self) -> Option<Value> {
         self.expressions.sent()
     }
-}
 
-/// The `ConditionExpression` rendered from the plain condition at `field`, when given.
-fn generate(
-    expressions: &mut Expressions,
-    field: &str,
-    plain: Option<Value>,
-) -> Result<Option<String>> {
-    let Some(plain) = plain else {
-        return Ok(None);
-    };
-    let condition = Condition::parse(field, &plain)?;
-    let text = expressions.generate("ConditionExpression", field, |b| condition.render(b))?;
-    Ok(Some(text))
-}
-
-impl Conditions {
     /// The `UpdateExpression`: `written` (`update-expression` at `written_at`) or rendered
     /// from the plain update at `plain_at`; one of them is required.
     pub(crate) fn update(
@@ -166,6 +150,20 @@ impl Conditions {
             }),
         }
     }
+}
+
+/// The `ConditionExpression` rendered from the plain condition at `field`, when given.
+fn generate(
+    expressions: &mut Expressions,
+    field: &str,
+    plain: Option<Value>,
+) -> Result<Option<String>> {
+    let Some(plain) = plain else {
+        return Ok(None);
+    };
+    let condition = Condition::parse(field, &plain)?;
+    let text = expressions.generate("ConditionExpression", field, |b| condition.render(b))?;
+    Ok(Some(text))
 }
 
 impl Write {
