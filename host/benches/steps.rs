@@ -1007,8 +1007,10 @@ fn main() {
         fresh: &fresh_host,
     };
 
-    if std::env::var("BENCH_ONLY").as_deref() == Ok("streams") {
-        return stream_table(&runtime, &host, (&stub, &moto));
+    match std::env::var("BENCH_ONLY").as_deref() {
+        Ok("streams") => return stream_table(&runtime, &host, (&stub, &moto)),
+        Ok("expressions") => return expression_table(&runtime, &host, (&stub, &moto)),
+        _ => {}
     }
     println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
     println!("| --- | --- | --- | ---: | ---: | ---: |");
@@ -1040,6 +1042,100 @@ fn main() {
 
     println!();
     stream_table(&runtime, &host, (&stub, &moto));
+    println!();
+    expression_table(&runtime, &host, (&stub, &moto));
+}
+
+/// Conditional updates and filtered queries: the SDK with hand-written expressions, the
+/// component with expression inputs, and with plain JSON (alone with
+/// `BENCH_ONLY=expressions`).
+fn expression_table(runtime: &tokio::runtime::Runtime, host: &Host, (stub, moto): (&str, &str)) {
+    println!("| endpoint | work | contender | p50 ms | p99 ms | p50 / native |");
+    println!("| --- | --- | --- | ---: | ---: | ---: |");
+    for (name, endpoint, n) in [("stub", stub, 300), ("moto", moto, 100)] {
+        let client = native_client(endpoint);
+        for work in ["update-item", "query-items"] {
+            let native = time(n, || runtime.block_on(native_expression(&client, work)));
+            let written = step_at(endpoint, work, &expression_input(work, false));
+            let plain = step_at(endpoint, work, &expression_input(work, true));
+            let rows = [
+                ("native, hand-written expressions", native),
+                (
+                    "component, expression inputs",
+                    time(n, || drop(host.run_step(&written).unwrap())),
+                ),
+                (
+                    "component, plain JSON",
+                    time(n, || drop(host.run_step(&plain).unwrap())),
+                ),
+            ];
+            for (contender, f) in &rows {
+                let ratio = f.p50.as_secs_f64() / rows[0].1.p50.as_secs_f64();
+                let (p50, p99) = (ms(f.p50), ms(f.p99));
+                println!("| {name} | {work}, condition and update / key condition and filter | {contender} | {p50} | {p99} | {ratio:.2}× |");
+            }
+        }
+    }
+}
+
+/// The conditional update, or the filtered query, by hand through the SDK.
+async fn native_expression(client: &aws_sdk_dynamodb::Client, work: &str) {
+    let id = AttributeValue::N("1".into());
+    let open = AttributeValue::S("open".into());
+    if work == "update-item" {
+        client
+            .update_item()
+            .table_name(TABLE)
+            .key("id", id)
+            .update_expression("SET #s = :open, #c = if_not_exists(#c, :zero) + :one")
+            .condition_expression("#s <> :deleted")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_names("#c", "count")
+            .expression_attribute_values(":open", open)
+            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":deleted", AttributeValue::S("deleted".into()))
+            .send()
+            .await
+            .unwrap();
+    } else {
+        client
+            .query()
+            .table_name(TABLE)
+            .key_condition_expression("id = :id")
+            .filter_expression("#s = :open")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":id", id)
+            .expression_attribute_values(":open", open)
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// The input of `work` with expressions written out, or as plain JSON.
+fn expression_input(work: &str, plain: bool) -> Value {
+    let key_schema = json!([{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"}]);
+    match (work, plain) {
+        ("update-item", false) => json!({"region": "us-east-1", "table-name": TABLE,
+            "hash-key-value": 1, "key-schema": key_schema,
+            "update-expression": "SET #s = :open, #c = if_not_exists(#c, :zero) + :one",
+            "condition-expression": "#s <> :deleted",
+            "expression-attribute-names": {"#s": "status", "#c": "count"},
+            "expression-attribute-values": {":open": "open", ":zero": 0, ":one": 1, ":deleted": "deleted"},
+            "expression-attribute-value-types": {":open": "S", ":zero": "N", ":one": "N", ":deleted": "S"}}),
+        ("update-item", true) => json!({"region": "us-east-1", "table-name": TABLE,
+            "hash-key-value": 1, "key-schema": key_schema,
+            "update": {"set": {"status": "open"}, "increment": {"count": 1}},
+            "condition": {"attr": "status", "ne": "deleted"}}),
+        (_, false) => json!({"region": "us-east-1", "table-name": TABLE,
+            "key-condition-expression": "id = :id", "filter-expression": "#s = :open",
+            "expression-attribute-names": {"#s": "status"},
+            "expression-attribute-values": {":id": 1, ":open": "open"},
+            "expression-attribute-value-types": {":id": "N", ":open": "S"}}),
+        (_, true) => json!({"region": "us-east-1", "table-name": TABLE,
+            "key-condition": {"attr": "id", "eq": 1}, "filter": {"attr": "status", "eq": "open"}}),
+    }
 }
 
 /// The change capture table (alone with `BENCH_ONLY=streams`).

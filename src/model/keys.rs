@@ -209,35 +209,6 @@ pub fn cursor_attributes(description: &TableDescription, index: Option<&str>) ->
     names
 }
 
-/// The hash key and the range key (if any) a query of the described table, or of its
-/// `index`, reads by; `None` when the index is not one of the table's.
-pub fn query_key(
-    description: &TableDescription,
-    index: Option<&str>,
-) -> Option<(String, Option<String>)> {
-    let schema = match index {
-        None => description.key_schema(),
-        Some(index) => {
-            let global = description
-                .global_secondary_indexes()
-                .iter()
-                .map(|i| (i.index_name(), i.key_schema()));
-            let local = description
-                .local_secondary_indexes()
-                .iter()
-                .map(|i| (i.index_name(), i.key_schema()));
-            global.chain(local).find(|(n, _)| *n == Some(index))?.1
-        }
-    };
-    let named = |kind: KeyType| {
-        schema
-            .iter()
-            .find(|k| *k.key_type() == kind)
-            .map(|k| k.attribute_name().to_string())
-    };
-    Some((named(KeyType::Hash)?, named(KeyType::Range)))
-}
-
 /// The cursor that resumes after `last`: its attributes `names`; `invalid-input` when the
 /// projection left one out.
 pub fn cursor_of(names: &[String], last: &Item) -> Result<Key> {

@@ -7,7 +7,6 @@ use crate::aws::paging::{self, Want};
 use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::expressions::Expressions;
-use crate::model::keys;
 use crate::model::plain::{
     self,
     condition::{self, Condition},
@@ -48,7 +47,8 @@ struct Plain {
 
 impl Plain {
     /// The plain inputs, each refused beside the expression it stands for; a key
-    /// condition is required one way or the other.
+    /// condition is required one way or the other, and a plain filter may not read an
+    /// attribute a plain key condition names (a key attribute).
     fn parse(input: &Input) -> Result<Plain> {
         let written = input::optional(input.key_condition_expression.as_deref());
         let key_condition = plain::either_input(
@@ -57,49 +57,29 @@ impl Plain {
         )?
         .map(|v| Condition::parse("key-condition", &v))
         .transpose()?;
-        match &key_condition {
-            Some(condition) => condition::check_key_condition(condition, None)?,
+        let keys = match &key_condition {
+            Some(condition) => condition::check_key_condition(condition)?,
             None if written.is_none() => {
                 return Err(Error::invalid(
                     "key-condition-expression",
                     "is required (or give key-condition)",
                 ))
             }
-            None => {}
-        }
+            None => Vec::new(),
+        };
         let filter = plain::either_input(
             ("filter-expression", input.filter_expression.as_deref()),
             ("filter", input.filter.as_deref()),
         )?
         .map(|v| Condition::parse("filter", &v))
         .transpose()?;
+        if let Some(filter) = &filter {
+            condition::refuse_keys(filter, &keys)?;
+        }
         Ok(Plain {
             key_condition,
             filter,
         })
-    }
-
-    /// With a plain filter, check it and the key condition against the key of the table
-    /// (or of `index`) the query reads: a filter may not read a key attribute.
-    async fn check_keys(&self, client: &Client, table: &str, index: Option<&str>) -> Result<()> {
-        let Some(filter) = &self.filter else {
-            return Ok(());
-        };
-        let description = describe::table(client, table).await?;
-        let Some((hash, range)) = keys::query_key(&description, index) else {
-            return Ok(());
-        };
-        let mut key = vec![hash.as_str()];
-        key.extend(range.as_deref());
-        condition::refuse_keys(filter, &key)?;
-        let key = condition::QueryKey {
-            hash: &hash,
-            range: range.as_deref(),
-        };
-        match &self.key_condition {
-            Some(condition) => condition::check_key_condition(condition, Some(&key)),
-            None => Ok(()),
-        }
     }
 
     /// Render the plain inputs into `expr`: the key condition, then the filter.
@@ -139,7 +119,6 @@ async fn request(
     let capacity = params.consumed_capacity()?;
     let index = params.string("IndexName")?;
     let client = client::dynamodb(connection, &input.region).await?;
-    plain.check_keys(&client, table, index.as_deref()).await?;
     let (key, filter) = plain.render(&mut expr)?;
     let request = client
         .query()

@@ -348,18 +348,10 @@ impl Leaf {
     }
 }
 
-/// The key attributes a query reads by: the hash key, and the range key if there is one.
-pub struct QueryKey<'a> {
-    /// The hash (partition) key attribute.
-    pub hash: &'a str,
-    /// The range (sort) key attribute.
-    pub range: Option<&'a str>,
-}
-
 /// Check a key condition: the hash key's equality, and at most one range-key comparison
-/// (`eq`, `lt`, `lte`, `gt`, `gte`, `between`, `begins-with`), all against values; the
-/// attributes are the key's when it is known.
-pub fn check_key_condition(condition: &Condition, key: Option<&QueryKey<'_>>) -> Result<()> {
+/// (`eq`, `lt`, `lte`, `gt`, `gte`, `between`, `begins-with`), all against values. Returns
+/// the key attributes it names.
+pub fn check_key_condition(condition: &Condition) -> Result<Vec<&str>> {
     let leaves: Vec<&Leaf> = match condition {
         Condition::Leaf(leaf) => vec![leaf],
         Condition::And(children) if children.len() <= 2 => children
@@ -380,38 +372,24 @@ pub fn check_key_condition(condition: &Condition, key: Option<&QueryKey<'_>>) ->
             ))
         }
     };
-    let hash = leaves
-        .iter()
-        .position(|l| is_hash_leaf(l, key))
-        .ok_or_else(|| {
-            let which = key.map_or(String::new(), |k| format!(" {:?}", k.hash));
-            Error::invalid(
-                &leaves[0].at,
-                format!("a key condition needs the hash key{which} compared with eq to a value"),
-            )
-        })?;
-    let mut others = leaves.iter().enumerate().filter(|(i, _)| *i != hash);
-    others.try_for_each(|(_, leaf)| check_range_leaf(leaf, key))
-}
-
-fn is_hash_leaf(leaf: &Leaf, key: Option<&QueryKey<'_>>) -> bool {
-    let names_hash = key.is_none_or(|k| leaf.subject.0.len() == 1 && leaf.subject.top() == k.hash);
-    names_hash
-        && !leaf.size
-        && matches!(leaf.test, Test::Compare(Comparator::Eq, Operand::Value(_)))
-}
-
-fn check_range_leaf(leaf: &Leaf, key: Option<&QueryKey<'_>>) -> Result<()> {
-    if let Some(key) = key {
-        let is_range = leaf.subject.0.len() == 1 && Some(leaf.subject.top()) == key.range;
-        if !is_range {
-            let why = match key.range {
-                Some(range) => format!("must name the range key {range:?}"),
-                None => "names no key attribute: the key has no range key".to_string(),
-            };
-            return Err(Error::invalid(format!("{}.attr", leaf.at), why));
-        }
+    let hash = leaves.iter().position(|l| is_hash_leaf(l)).ok_or_else(|| {
+        Error::invalid(
+            &leaves[0].at,
+            "a key condition needs the hash key compared with eq to a value",
+        )
+    })?;
+    for (_, leaf) in leaves.iter().enumerate().filter(|(i, _)| *i != hash) {
+        check_range_leaf(leaf)?;
     }
+    Ok(leaves.iter().map(|l| l.subject.top()).collect())
+}
+
+fn is_hash_leaf(leaf: &Leaf) -> bool {
+    let top_level = leaf.subject.0.len() == 1 && !leaf.size;
+    top_level && matches!(leaf.test, Test::Compare(Comparator::Eq, Operand::Value(_)))
+}
+
+fn check_range_leaf(leaf: &Leaf) -> Result<()> {
     let values_only = |o: &Operand| matches!(o, Operand::Value(_));
     let allowed = match &leaf.test {
         Test::Compare(Comparator::Ne, _) => false,
@@ -419,12 +397,12 @@ fn check_range_leaf(leaf: &Leaf, key: Option<&QueryKey<'_>>) -> Result<()> {
         Test::Between(a, b) => values_only(a) && values_only(b),
         _ => false,
     };
-    if allowed && !leaf.size {
+    if allowed && !leaf.size && leaf.subject.0.len() == 1 {
         return Ok(());
     }
     Err(Error::invalid(
         &leaf.at,
-        "a range-key comparison is one of eq, lt, lte, gt, gte, between, begins-with, with values",
+        "a range-key comparison is one of eq, lt, lte, gt, gte, between, begins-with, of a top-level attribute with values",
     ))
 }
 
