@@ -1,9 +1,11 @@
 //! Development tools of the connector, apart from the runtime a platform embeds: the
-//! reference docs generated from `connector.toml` ([`docs`]), and `connector.toml` checked
-//! against the component's WIT ([`check`]).
+//! reference docs generated from `connector.toml` ([`docs`]), the JSON Schemas of the
+//! connections and inputs ([`schema`]), and `connector.toml` checked against the
+//! component's WIT ([`check`]).
 
 #![deny(unsafe_code)]
 
 pub mod check;
 pub mod docs;
 pub mod manifest;
+pub mod schema;

@@ -1,7 +1,8 @@
 //! `connector-docs`: regenerate `docs/` from `connector.toml` and the demo's recorded run
-//! (`examples/demo-output.json`). `--check` only reports stale pages (exit 1).
+//! (`examples/demo-output.json`), and the JSON Schemas under `schemas/` from
+//! `connector.toml`. `--check` only reports stale files (exit 1).
 
-use connector_tools::{docs, manifest::Manifest};
+use connector_tools::{docs, manifest::Manifest, schema};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,21 +17,27 @@ fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
     let examples = serde_json::from_str(&read(root, "examples/demo-output.json")?)
         .map_err(|e| format!("examples/demo-output.json: {e}"))?;
     let guides = docs::guides(&root.join("docs")).map_err(|e| format!("docs/: {e}"))?;
+    let pages = docs::render(&manifest, &examples, &guides)
+        .into_iter()
+        .map(|(path, text)| (format!("docs/{path}"), text));
+    let schemas = schema::render(&manifest)
+        .into_iter()
+        .map(|(path, text)| (format!("schemas/{path}"), text));
     let mut stale = 0;
-    for (path, text) in docs::render(&manifest, &examples, &guides) {
-        let file = root.join("docs").join(&path);
+    for (path, text) in pages.chain(schemas) {
+        let file = root.join(&path);
         if std::fs::read_to_string(&file).ok().as_deref() == Some(text.as_str()) {
             continue;
         }
         stale += 1;
         if check {
-            eprintln!("stale: docs/{path}");
+            eprintln!("stale: {path}");
             continue;
         }
         let written = std::fs::create_dir_all(file.parent().unwrap_or(root))
             .and_then(|()| std::fs::write(&file, text));
-        written.map_err(|e| format!("cannot write docs/{path}: {e}"))?;
-        eprintln!("wrote docs/{path}");
+        written.map_err(|e| format!("cannot write {path}: {e}"))?;
+        eprintln!("wrote {path}");
     }
     Ok(stale)
 }

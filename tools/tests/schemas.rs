@@ -1,0 +1,83 @@
+//! The generated JSON Schemas: valid 2020-12 documents, and every step input of the
+//! examples valid against its action's schema (a validator from the registries, resolving
+//! the shared shapes from `schemas/shapes.json`).
+
+use jsonschema::{Retrieve, Uri};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(path: &str) -> Value {
+    let text = std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Resolves the documents' `$id`s to the files under `schemas/`.
+struct Files;
+
+impl Retrieve for Files {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let path = uri.path().as_str().trim_start_matches('/');
+        Ok(read(path))
+    }
+}
+
+fn validator(path: &str) -> jsonschema::Validator {
+    jsonschema::options()
+        .with_retriever(Files)
+        .build(&read(path))
+        .unwrap_or_else(|e| panic!("{path} does not compile: {e}"))
+}
+
+#[test]
+fn every_schema_is_a_valid_2020_12_document() {
+    let mut files = vec!["schemas/shapes.json".to_string()];
+    for dir in ["schemas/connections", "schemas/actions"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            files.push(format!("{dir}/{name}"));
+        }
+    }
+    assert!(files.len() > 30, "{files:?}");
+    for file in &files {
+        let schema = read(file);
+        if let Err(error) = jsonschema::meta::validate(&schema) {
+            panic!("{file}: {error}");
+        }
+        validator(file);
+    }
+}
+
+#[test]
+fn every_example_step_input_is_valid_against_its_action_schema() {
+    let mut checked = 0;
+    for flow in [
+        "demo-flow.json",
+        "bulk-flow.json",
+        "catalog-flow.json",
+        "changes-flow.json",
+    ] {
+        let flow = read(&format!("examples/{flow}"));
+        let connection = &flow["connection"];
+        let kind = connection["type"].as_str().unwrap();
+        let check = validator(&format!("schemas/connections/{kind}.json"));
+        assert!(check.is_valid(connection), "{connection}");
+        for step in flow["steps"].as_array().unwrap() {
+            let action = step["action"].as_str().unwrap();
+            let check = validator(&format!("schemas/actions/{action}.input.json"));
+            let errors: Vec<String> = check
+                .iter_errors(&step["input"])
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{action}: {errors:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "{checked}");
+}
