@@ -81,3 +81,23 @@ fn every_example_step_input_is_valid_against_its_action_schema() {
     }
     assert!(checked > 30, "{checked}");
 }
+
+#[test]
+fn generated_schemas_are_fresh() {
+    let text = std::fs::read_to_string(root().join("connector.toml")).unwrap();
+    let manifest = connector_tools::manifest::Manifest::parse(&text).unwrap();
+    let stale: Vec<String> = connector_tools::schema::render(&manifest)
+        .into_iter()
+        .filter(|(path, text)| {
+            std::fs::read_to_string(root().join("schemas").join(path))
+                .ok()
+                .as_ref()
+                != Some(text)
+        })
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "stale schemas {stale:?}: run `cargo run -p connector-tools --bin connector-docs`"
+    );
+}
