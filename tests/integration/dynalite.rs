@@ -11,16 +11,7 @@ fn on_dynalite(action: &str, input: Value) -> Result<Value, connector_host::Step
 
 /// A table `name` on dynalite, ACTIVE before its first write (dynalite creates tables asynchronously).
 fn table(name: &str) {
-    on_dynalite(
-        "create-table",
-        json!({"region": "us-east-1", "table-name": name,
-               "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"},
-                                         {"AttributeName": "sk", "AttributeType": "S"}],
-               "key-schema": [{"AttributeName": "id", "KeyType": "HASH"},
-                              {"AttributeName": "sk", "KeyType": "RANGE"}],
-               "billing-mode": "PAY_PER_REQUEST", "wait": true}),
-    )
-    .unwrap();
+    create_active_table(dynalite(), "us-east-1", name, true);
 }
 
 #[test]

@@ -84,18 +84,30 @@ pub(crate) fn fails(action: &str, input: Value) -> StepError {
     error
 }
 
-/// A simple table with a numeric hash key `id` (and a string range key `sk` when asked).
-pub(crate) fn create_table(region: &str, name: &str, range: bool) -> Value {
+/// The `create-table` input of a simple table: a numeric hash key `id` (and a string range
+/// key `sk` when asked).
+pub(crate) fn simple_table(region: &str, name: &str, range: bool) -> Value {
     let mut defs = vec![json!({"AttributeName": "id", "AttributeType": "N"})];
     let mut keys = vec![json!({"AttributeName": "id", "KeyType": "HASH"})];
     if range {
         defs.push(json!({"AttributeName": "sk", "AttributeType": "S"}));
         keys.push(json!({"AttributeName": "sk", "KeyType": "RANGE"}));
     }
-    ok(
-        "create-table",
-        json!({"region": region, "table-name": name, "attribute-definitions": defs, "key-schema": keys}),
-    )
+    json!({"region": region, "table-name": name, "attribute-definitions": defs, "key-schema": keys})
+}
+
+/// [`simple_table`] on `endpoint`, on demand, ACTIVE before the step returns (dynalite
+/// creates tables asynchronously).
+pub(crate) fn create_active_table(endpoint: &str, region: &str, name: &str, range: bool) {
+    let mut input = simple_table(region, name, range);
+    input["billing-mode"] = json!("PAY_PER_REQUEST");
+    input["wait"] = json!(true);
+    step_at(endpoint, "create-table", input).unwrap_or_else(|e| panic!("create {name}: {e:?}"));
+}
+
+/// A simple table on moto (see [`simple_table`]).
+pub(crate) fn create_table(region: &str, name: &str, range: bool) -> Value {
+    ok("create-table", simple_table(region, name, range))
 }
 
 /// Run the `connector-host` CLI with `args`, feeding `stdin`; returns (exit code, stdout, stderr).

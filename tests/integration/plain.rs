@@ -44,20 +44,7 @@ fn runner(cases: u32) -> TestRunner {
 
 /// Create table `name` (hash key `id`, N; range key `sk`, S when `range`) on `server`.
 fn table(server: &str, name: &str, range: bool) {
-    let mut defs = vec![json!({"AttributeName": "id", "AttributeType": "N"})];
-    let mut keys = vec![json!({"AttributeName": "id", "KeyType": "HASH"})];
-    if range {
-        defs.push(json!({"AttributeName": "sk", "AttributeType": "S"}));
-        keys.push(json!({"AttributeName": "sk", "KeyType": "RANGE"}));
-    }
-    step_at(
-        server,
-        "create-table",
-        json!({"region": REGION, "table-name": name,
-        "attribute-definitions": defs, "key-schema": keys,
-        "billing-mode": "PAY_PER_REQUEST", "wait": true}),
-    )
-    .unwrap_or_else(|e| panic!("create {name}: {e:?}"));
+    create_active_table(server, REGION, name, range);
 }
 
 fn on(server: &str, action: &str, input: Value) -> Value {
