@@ -28,6 +28,7 @@
 
 mod cache;
 mod call;
+pub mod contract;
 pub mod convert;
 pub mod egress;
 mod engine;
@@ -37,6 +38,7 @@ mod hooks;
 mod instance;
 mod listener;
 pub mod manifest;
+pub mod mcp;
 mod metrics;
 mod options;
 mod pool;
@@ -48,6 +50,7 @@ mod step;
 pub mod trigger;
 
 pub use call::StepStats;
+pub use contract::Contract;
 pub use egress::Egress;
 pub use error::{CancellationReason, ErrorKind, StepError};
 pub use options::{default_cache_dir, Limits, Options, Reuse};
@@ -294,6 +297,16 @@ impl Host {
                 Err(e) => return Err(StepError::trap(format!("{e:#}"))),
             }
         }
+    }
+
+    /// The connector's key in its manifest, e.g. `dynamodb`.
+    pub fn connector_key(&self) -> &str {
+        &self.manifest.key
+    }
+
+    /// The connector's schemas and OpenAPI document, shipped beside the manifest.
+    pub fn contract(&self) -> Contract {
+        Contract::beside(&self.manifest_path)
     }
 
     /// The whole manifest as JSON (what platforms read: actions, inputs, labels, defaults).

@@ -11,7 +11,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use connector_host::serve::{self, ServeOptions};
-use connector_host::trigger;
+use connector_host::{mcp, trigger};
 use connector_host::{ErrorKind, Host, Limits, Options, Reuse, StepError};
 use serde_json::Value;
 use std::io::Read;
@@ -99,6 +99,15 @@ enum Command {
         #[command(flatten)]
         host: HostArgs,
     },
+    /// Serve the actions as Model Context Protocol tools on standard input and output,
+    /// until the client closes them (over HTTP: `serve --mcp-connection`).
+    #[command(args_override_self = true)]
+    Mcp {
+        #[command(flatten)]
+        mcp: McpArgs,
+        #[command(flatten)]
+        host: HostArgs,
+    },
     /// Answer steps over HTTP until SIGTERM or Ctrl-C.
     #[command(args_override_self = true)]
     Serve {
@@ -141,6 +150,47 @@ struct HostArgs {
     no_reuse: bool,
 }
 
+/// The MCP server's connection and tools: the operator's choice, never the model's.
+#[derive(Args)]
+struct McpArgs {
+    /// A JSON file of the connection every tool call uses.
+    #[arg(
+        long = "connection",
+        value_name = "FILE",
+        conflicts_with = "connection_env"
+    )]
+    connection_file: Option<PathBuf>,
+    /// An environment variable holding that connection as JSON.
+    #[arg(long = "connection-env", value_name = "VAR")]
+    connection_env: Option<String>,
+    /// The actions exposed as tools, comma-separated; the read-only actions when absent.
+    #[arg(long, value_delimiter = ',', value_name = "ACTIONS")]
+    actions: Vec<String>,
+}
+
+impl McpArgs {
+    /// The setup, once the connection is read; `None` when no connection is named.
+    fn setup(self) -> Result<Option<mcp::Setup>, StepError> {
+        let connection = match (self.connection_file, self.connection_env) {
+            (Some(file), _) => read_document(&file.to_string_lossy())?,
+            (None, Some(var)) => {
+                let text = std::env::var(&var).map_err(|_| {
+                    StepError::invalid("--connection-env", format!("{var} is not set"))
+                })?;
+                serde_json::from_str(&text).map_err(|e| {
+                    StepError::invalid("--connection-env", format!("{var} is not JSON: {e}"))
+                })?
+            }
+            (None, None) => return Ok(None),
+        };
+        let actions = self.actions;
+        Ok(Some(mcp::Setup {
+            connection,
+            actions,
+        }))
+    }
+}
+
 /// The service's options.
 #[derive(Args)]
 struct ServeArgs {
@@ -176,10 +226,32 @@ struct ServeArgs {
     #[arg(long, value_name = "SECONDS",
           default_value_t = ServeOptions::DEFAULT_SHUTDOWN_GRACE.as_secs())]
     shutdown_grace: u64,
+    /// Also serve the actions as MCP tools at /mcp (streamable HTTP), each call with this
+    /// connection: --mcp-connection FILE or --mcp-connection-env VAR, --mcp-actions.
+    #[command(flatten)]
+    mcp: McpServeArgs,
     /// Serve without a token on an address other than loopback (anyone who reaches it
     /// runs steps with this host's egress allowances).
     #[arg(long)]
     allow_unauthenticated: bool,
+}
+
+/// [`McpArgs`] under `serve`'s `--mcp-` names.
+#[derive(Args)]
+struct McpServeArgs {
+    /// A JSON file of the connection every MCP tool call uses (enables /mcp).
+    #[arg(
+        long = "mcp-connection",
+        value_name = "FILE",
+        conflicts_with = "variable"
+    )]
+    file: Option<PathBuf>,
+    /// An environment variable holding that connection as JSON (enables /mcp).
+    #[arg(long = "mcp-connection-env", value_name = "VAR")]
+    variable: Option<String>,
+    /// The actions exposed at /mcp, comma-separated; the read-only actions when absent.
+    #[arg(long = "mcp-actions", value_delimiter = ',', value_name = "ACTIONS")]
+    actions: Vec<String>,
 }
 
 impl HostArgs {
@@ -213,7 +285,7 @@ impl HostArgs {
 
 impl ServeArgs {
     /// The service's options and the token file.
-    fn options(self) -> (ServeOptions, Option<PathBuf>) {
+    fn options(self) -> (ServeOptions, Option<PathBuf>, McpArgs) {
         let mut options = ServeOptions::new(self.listen);
         options.max_body_bytes = self.max_body_bytes;
         options.queue = self.queue;
@@ -225,7 +297,12 @@ impl ServeArgs {
         options.max_connections = self.max_connections.max(1);
         options.shutdown_grace = Duration::from_secs(self.shutdown_grace);
         options.allow_unauthenticated = self.allow_unauthenticated;
-        (options, self.token_file)
+        let mcp = McpArgs {
+            connection_file: self.mcp.file,
+            connection_env: self.mcp.variable,
+            actions: self.mcp.actions,
+        };
+        (options, self.token_file, mcp)
     }
 }
 
@@ -285,8 +362,15 @@ fn run(command: Command) -> Result<(), StepError> {
             };
             run_watch(&host, &watch)?;
         }
+        Command::Mcp { mcp, host } => {
+            let setup = mcp.setup()?.ok_or_else(|| {
+                StepError::invalid("--connection", "name the connection (or --connection-env)")
+            })?;
+            run_mcp(Host::new(host.options(true))?, setup)?;
+        }
         Command::Serve { serve, host } => {
-            let (options, token_file) = serve.options();
+            let (mut options, token_file, mcp) = serve.options();
+            options.mcp = mcp.setup()?;
             let mut host = host.options(true);
             host.pooled_steps = instance_slots(options.concurrency, &host.reuse);
             run_service(Host::new(host)?, options, token_file)?;
@@ -354,6 +438,16 @@ fn run_service(
             stop_signal(),
         ))
         .map_err(|e| host_error(format!("cannot serve on the address: {e}")))
+}
+
+/// Serve MCP on standard input and output until the client closes them.
+fn run_mcp(host: Host, setup: mcp::Setup) -> Result<(), StepError> {
+    let tools = mcp::Tools::new(Arc::new(host), setup)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| StepError::new(ErrorKind::Host, format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(mcp::serve_stdio(tools))
 }
 
 /// Run a trigger until SIGTERM or Ctrl-C; a poll under way finishes, is delivered and its

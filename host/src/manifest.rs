@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 /// The parts of a connector manifest the host enforces.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Manifest {
+    /// The connector's key, e.g. `dynamodb`.
+    #[serde(default)]
+    pub key: String,
     /// The component section.
     pub component: ComponentSection,
     /// The connection types, by their `type` key in a step's connection.

@@ -60,6 +60,9 @@ pub struct ServeOptions {
     /// From SIGTERM to exit: steps in flight finish within it, connections still open
     /// after it are cut.
     pub shutdown_grace: Duration,
+    /// The MCP server at `/mcp` (streamable HTTP, behind the same token and limits), when
+    /// the operator gives its connection; `/mcp` answers 404 otherwise.
+    pub mcp: Option<crate::mcp::Setup>,
 }
 
 impl ServeOptions {
@@ -89,6 +92,7 @@ impl ServeOptions {
             body_timeout: Self::DEFAULT_BODY_TIMEOUT,
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
             shutdown_grace: Self::DEFAULT_SHUTDOWN_GRACE,
+            mcp: None,
         }
     }
 
@@ -208,17 +212,34 @@ pub async fn serve(
         metrics: Metrics::default(),
         next_id: AtomicU64::new(1),
     });
-    let api = Router::new()
-        .route("/v1/steps", post(steps))
-        .route("/v1/flows", post(flows))
-        .route("/v1/triggers/{action}/poll", post(poll))
-        .route("/v1/actions", get(actions))
-        .route_layer(middleware::from_fn_with_state(service.clone(), authorize));
-    let app = Router::new()
+    let mcp = match options.mcp {
+        Some(setup) => {
+            let tools = crate::mcp::Tools::new(service.host.clone(), setup)
+                .map_err(|e| std::io::Error::other(e.message))?;
+            // The listener may be reached by any name: the bearer token guards it.
+            Some(crate::mcp::http_service(
+                tools,
+                options.max_body_bytes,
+                Vec::new(),
+            ))
+        }
+        None => None,
+    };
+    let (mut api, mut open) = (Router::new(), Router::new());
+    for route in ROUTES {
+        let handler = match (&mcp, route.path) {
+            (Some(mcp), "/mcp") => axum::routing::any_service(mcp.clone()),
+            _ => handler(route.path),
+        };
+        if route.authorized {
+            api = api.route(route.path, handler);
+        } else {
+            open = open.route(route.path, handler);
+        }
+    }
+    let api = api.route_layer(middleware::from_fn_with_state(service.clone(), authorize));
+    let app = open
         .merge(api)
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
-        .route("/metrics", get(metrics))
         .layer(middleware::from_fn_with_state(service.clone(), log))
         .with_state(service.clone());
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
@@ -239,6 +260,65 @@ pub async fn serve(
 }
 
 /// `Authorization: Bearer TOKEN` when the service has a token (compared in constant time).
+/// One route of the service.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// `get` or `post`.
+    pub method: &'static str,
+    /// The path, with `{param}` segments.
+    pub path: &'static str,
+    /// Whether it takes the bearer token (when the service has one).
+    pub authorized: bool,
+}
+
+const fn route(method: &'static str, path: &'static str, authorized: bool) -> Route {
+    Route {
+        method,
+        path,
+        authorized,
+    }
+}
+
+/// Every route the service answers; its router is built from this list, and the OpenAPI
+/// document (`schemas/openapi.json`) describes the same routes (the tests check both).
+pub const ROUTES: [Route; 10] = [
+    route("post", "/v1/steps", true),
+    route("post", "/v1/flows", true),
+    route("post", "/v1/triggers/{action}/poll", true),
+    route("get", "/v1/actions", true),
+    route("get", "/v1/actions/{name}", true),
+    route("get", "/openapi.json", false),
+    route("get", "/healthz", false),
+    route("get", "/readyz", false),
+    route("get", "/metrics", false),
+    route("post", "/mcp", true),
+];
+
+/// The handler of the route at `path` (one of [`ROUTES`]).
+fn handler(path: &str) -> axum::routing::MethodRouter<Arc<Service>> {
+    match path {
+        "/v1/steps" => post(steps),
+        "/v1/flows" => post(flows),
+        "/v1/triggers/{action}/poll" => post(poll),
+        "/v1/actions" => get(actions),
+        "/v1/actions/{name}" => get(action_schemas),
+        "/openapi.json" => get(openapi),
+        "/healthz" => get(|| async { "ok" }),
+        "/readyz" => get(ready),
+        "/metrics" => get(metrics),
+        _ => axum::routing::any(mcp_off),
+    }
+}
+
+/// `/mcp` of a service started without an MCP connection.
+async fn mcp_off() -> Response {
+    let error = StepError::new(
+        ErrorKind::Component("resource-not-found".into()),
+        "this service has no MCP server: start it with --mcp-connection",
+    );
+    (StatusCode::NOT_FOUND, json_body(&error.to_json())).into_response()
+}
+
 async fn authorize(State(service): State<Arc<Service>>, request: Request, next: Next) -> Response {
     let Some(token) = &service.token else {
         return next.run(request).await;
@@ -342,6 +422,33 @@ async fn metrics(State(service): State<Arc<Service>>) -> Response {
 async fn actions(State(service): State<Arc<Service>>) -> Response {
     let body = json!({"manifest": service.manifest, "signatures": service.host.signatures()});
     json_body(&body).into_response()
+}
+
+/// `GET /v1/actions/{name}`: the action's input and output schemas; 404 for an action the
+/// component does not export.
+async fn action_schemas(
+    State(service): State<Arc<Service>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Response {
+    if !service.host.has_action(&name) {
+        let error = StepError::new(
+            ErrorKind::Component("resource-not-found".into()),
+            format!("no action {name:?}: GET /v1/actions lists them"),
+        );
+        return (StatusCode::NOT_FOUND, json_body(&error.to_json())).into_response();
+    }
+    match service.host.contract().action(&name) {
+        Ok(schemas) => json_body(&schemas).into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// `GET /openapi.json`: the service's OpenAPI document, as shipped beside the manifest.
+async fn openapi(State(service): State<Arc<Service>>) -> Response {
+    match service.host.contract().openapi() {
+        Ok(document) => json_body(&document).into_response(),
+        Err(error) => error_response(&error),
+    }
 }
 
 async fn steps(State(service): State<Arc<Service>>, request: Request) -> Response {

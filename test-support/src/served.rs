@@ -26,6 +26,16 @@ impl Served {
 
     /// [`Served::start`] under a wrapping command, e.g. `["prlimit", "--nofile=256"]`.
     pub fn start_under(wrapper: &[&str], binary: &Path, args: &[&str]) -> Served {
+        Served::start_with_env(wrapper, binary, args, &[])
+    }
+
+    /// [`Served::start_under`] with `env` set for the service.
+    pub fn start_with_env(
+        wrapper: &[&str],
+        binary: &Path,
+        args: &[&str],
+        env: &[(&str, String)],
+    ) -> Served {
         let listen = format!("127.0.0.1:{}", crate::free_port());
         let log = tempfile::NamedTempFile::new().expect("a log file");
         let mut command = match wrapper.split_first() {
@@ -46,6 +56,7 @@ impl Served {
             ])
             .args(args)
             .env("CONNECTOR_HOST_CACHE_DIR", crate::cache_dir())
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(log.reopen().expect("the log file"))
             .spawn()

@@ -3,13 +3,13 @@
 //! is checked before connecting.
 
 use crate::harness::*;
-use connector_host::{Egress, Host};
+use connector_host::Egress;
 use serde_json::{json, Value};
 use test_support::Proxy;
 
 /// A host of the connector with `egress` and, when given, extra service hosts in its
 /// manifest.
-fn host_with(egress: Egress, extra_service_hosts: &[&str]) -> Host {
+fn host_with(egress: Egress, extra_service_hosts: &[&str]) -> Checked {
     let mut manifest = test_support::manifest();
     if !extra_service_hosts.is_empty() {
         let text = std::fs::read_to_string(&manifest).unwrap();
@@ -32,7 +32,7 @@ fn host_with(egress: Egress, extra_service_hosts: &[&str]) -> Host {
     })
 }
 
-fn list_tables(host: &Host, endpoint: &str) -> Result<Value, connector_host::StepError> {
+fn list_tables(host: &Checked, endpoint: &str) -> Result<Value, connector_host::StepError> {
     host.run_step(
         &json!({"connection": connection(endpoint), "action": "list-tables",
                           "input": {"region": "us-east-1"}}),

@@ -3,7 +3,7 @@
 //! outputs too large for the host's caps.
 
 use crate::harness::*;
-use connector_host::{Host, Limits};
+use connector_host::Limits;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 use test_support::{Fault, Proxy};
@@ -108,8 +108,8 @@ fn an_item_over_400_kb_is_refused_before_sending() {
     assert!(proxy.operations().is_empty(), "nothing sent");
 }
 
-fn small_host() -> &'static Host {
-    static HOST: OnceLock<Host> = OnceLock::new();
+fn small_host() -> &'static Checked {
+    static HOST: OnceLock<Checked> = OnceLock::new();
     HOST.get_or_init(|| {
         new_host(|options| {
             options.limits = Limits {

@@ -1,7 +1,7 @@
 //! Shared set-up for the integration tests: one host of the connector component (built
 //! once per run by `test_support`), servers from `test_support`, and step helpers.
 
-use connector_host::{Egress, Host, Options, StepError};
+use connector_host::{Egress, Host, Options, StepError, StepStats};
 use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -21,8 +21,44 @@ pub(crate) fn loopback() -> Egress {
     }
 }
 
+/// A host of the connector component whose every answer is checked against the
+/// connector's schemas (`test_support::contract`): its `run_step` and
+/// `run_step_with_stats` shadow the host's, everything else is the host's.
+pub(crate) struct Checked(Host);
+
+impl std::ops::Deref for Checked {
+    type Target = Host;
+    fn deref(&self) -> &Host {
+        &self.0
+    }
+}
+
+impl Checked {
+    pub(crate) fn run_step(&self, step: &Value) -> Result<Value, StepError> {
+        self.run_step_with_stats(step).0
+    }
+
+    pub(crate) fn run_step_with_stats(
+        &self,
+        step: &Value,
+    ) -> (Result<Value, StepError>, StepStats) {
+        let (result, stats) = self.0.run_step_with_stats(step);
+        check_result(step, &result);
+        (result, stats)
+    }
+}
+
+/// Check a step's result against its schemas (see [`Checked`]).
+pub(crate) fn check_result(step: &Value, result: &Result<Value, StepError>) {
+    let answer = match result {
+        Ok(output) => output.clone(),
+        Err(error) => error.to_json(),
+    };
+    test_support::contract::check_answer(step["action"].as_str(), &answer);
+}
+
 /// A host of the connector component with the tests' loopback allowance, after `adjust`.
-pub(crate) fn new_host(adjust: impl FnOnce(&mut Options)) -> Host {
+pub(crate) fn new_host(adjust: impl FnOnce(&mut Options)) -> Checked {
     let mut options = Options {
         component: component().to_path_buf(),
         manifest: Some(test_support::manifest()),
@@ -31,12 +67,12 @@ pub(crate) fn new_host(adjust: impl FnOnce(&mut Options)) -> Host {
         ..Options::default()
     };
     adjust(&mut options);
-    Host::new(options).expect("the host loads the component")
+    Checked(Host::new(options).expect("the host loads the component"))
 }
 
 /// The one host of this test process.
-pub(crate) fn host() -> &'static Host {
-    static HOST: OnceLock<Host> = OnceLock::new();
+pub(crate) fn host() -> &'static Checked {
+    static HOST: OnceLock<Checked> = OnceLock::new();
     HOST.get_or_init(|| new_host(|_| {}))
 }
 
@@ -140,11 +176,24 @@ pub(crate) fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
         .unwrap();
     let out = child.wait_with_output().expect("the CLI ends");
     let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8 output");
-    (
-        out.status.code().unwrap_or(-1),
-        text(out.stdout),
-        text(out.stderr),
-    )
+    let (code, stdout) = (out.status.code().unwrap_or(-1), text(out.stdout));
+    if verb == ["step"] && matches!(code, 0 | 1) {
+        check_printed_step(rest, stdin, &stdout);
+    }
+    (code, stdout, text(out.stderr))
+}
+
+/// Check what `connector-host step ARGS` printed against its schemas: the step comes from
+/// standard input (`-`) or the file named last.
+fn check_printed_step(args: &[&str], stdin: &str, stdout: &str) {
+    let source = match args.last() {
+        Some(&"-") => stdin.to_string(),
+        Some(path) => std::fs::read_to_string(path).unwrap_or_default(),
+        None => String::new(),
+    };
+    let step: Value = serde_json::from_str(&source).unwrap_or(Value::Null);
+    let answer: Value = serde_json::from_str(stdout).expect("the CLI prints JSON");
+    test_support::contract::check_answer(step["action"].as_str(), &answer);
 }
 
 /// Run a Python snippet with boto3 (moto's own dependency) as an independent `DynamoDB`

@@ -3,7 +3,7 @@
 //! is dropped after a timeout; reuse can be turned off.
 
 use crate::harness::*;
-use connector_host::{Host, Reuse};
+use connector_host::Reuse;
 use serde_json::{json, Value};
 use std::time::Duration;
 use test_support::{Fault, Proxy};
@@ -15,7 +15,7 @@ fn role(sts: &Proxy, dynamodb: &str) -> Value {
            "endpoint-url": dynamodb, "sts-endpoint-url": sts.url()})
 }
 
-fn list(host: &Host, connection: &Value) -> Result<Value, connector_host::StepError> {
+fn list(host: &Checked, connection: &Value) -> Result<Value, connector_host::StepError> {
     host.run_step(&json!({"connection": connection, "action": "list-tables",
                           "input": {"region": "mx-central-1"}}))
 }

@@ -28,6 +28,15 @@ impl Server {
 
     /// [`Server::start`] under a wrapping command (see [`Served::start_under`]).
     pub(crate) fn start_under(wrapper: &[&str], args: &[&str]) -> Server {
+        Server::start_env(wrapper, args, &[])
+    }
+
+    /// [`Server::start`] with `env` set for the service.
+    pub(crate) fn start_with_env(args: &[&str], env: &[(&str, String)]) -> Server {
+        Server::start_env(&[], args, env)
+    }
+
+    fn start_env(wrapper: &[&str], args: &[&str], env: &[(&str, String)]) -> Server {
         let component = component().to_str().unwrap().to_string();
         let manifest = test_support::manifest();
         let mut all = vec![
@@ -37,11 +46,8 @@ impl Server {
             manifest.to_str().unwrap(),
         ];
         all.extend_from_slice(args);
-        Server(Served::start_under(
-            wrapper,
-            Path::new(env!("CARGO_BIN_EXE_connector-host")),
-            &all,
-        ))
+        let binary = Path::new(env!("CARGO_BIN_EXE_connector-host"));
+        Server(Served::start_with_env(wrapper, binary, &all, env))
     }
 
     /// POST `body` to `path` with an optional bearer token: (status, JSON answer).
@@ -72,10 +78,11 @@ impl Server {
             .expect("an HTTP answer");
         let status = response.status().as_u16();
         let text = response.body_mut().read_to_string().unwrap_or_default();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        let answer = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if path == "/v1/steps" && answer.is_object() {
+            test_support::contract::check_answer(body["action"].as_str(), &answer);
+        }
+        (status, answer)
     }
 
     pub(crate) fn step(&self, endpoint: &str, action: &str, input: Value) -> (u16, Value) {

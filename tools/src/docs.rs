@@ -21,8 +21,24 @@ fn default_cell(input: &Input) -> String {
     }
 }
 
-fn inputs_table(inputs: &[Input]) -> String {
-    let mut out = String::from("| Input | Comments | Default |\n| --- | --- | --- |\n");
+/// The input's type as a form sees it; a JSON input names its shape in the action's schema.
+fn type_cell(action: &str, input: &Input) -> String {
+    match input.kind.as_str() {
+        "json" => format!("JSON: `{}`", crate::schema::shape(action, &input.key)),
+        "enum" => "one of the options".to_string(),
+        "integer" => match (input.minimum, input.maximum) {
+            (Some(low), Some(high)) => format!("whole number, {low} to {high}"),
+            (Some(low), None) => format!("whole number, at least {low}"),
+            _ => "whole number".to_string(),
+        },
+        "connection" => "connection".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn inputs_table(action: &str, inputs: &[Input]) -> String {
+    let mut out =
+        String::from("| Input | Type | Comments | Default |\n| --- | --- | --- | --- |\n");
     for i in inputs {
         let mut comments = cell(&i.comments);
         if i.required {
@@ -36,9 +52,10 @@ fn inputs_table(inputs: &[Input]) -> String {
         }
         let _ = writeln!(
             out,
-            "| {} (`{}`) | {} | {} |",
+            "| {} (`{}`) | {} | {} | {} |",
             i.label,
             i.key,
+            type_cell(action, i),
             comments,
             default_cell(i)
         );
@@ -59,7 +76,10 @@ fn connection_page(c: &Group) -> String {
         c.label,
         c.key,
         c.description,
-        inputs_table(&c.inputs),
+        inputs_table("", &c.inputs),
+        c.key
+    ) + &format!(
+        "\nJSON Schema: [`schemas/connections/{0}.json`](../../schemas/connections/{0}.json).\n",
         c.key
     )
 }
@@ -70,7 +90,15 @@ fn action_page(a: &Group, example: Option<&Value>) -> String {
         a.label,
         a.key,
         a.description,
-        inputs_table(&a.inputs)
+        inputs_table(&a.key, &a.inputs)
+    );
+    let _ = write!(
+        page,
+        "\nJSON Schemas (JSON Schema 2020-12, self-contained; also `GET /v1/actions/{0}` and \
+         the MCP tool `{0}`): input [`schemas/actions/{0}.input.json`](../../schemas/actions/{0}.input.json), \
+         output [`schemas/actions/{0}.output.json`](../../schemas/actions/{0}.output.json). A JSON \
+         input's shape is defined there under `$defs`.\n",
+        a.key
     );
     if let Some(t) = &a.trigger {
         let _ = write!(

@@ -1,6 +1,6 @@
 //! Development tools of the connector, apart from the runtime a platform embeds: the
 //! reference docs generated from `connector.toml` ([`docs`]), the JSON Schemas of the
-//! connections and inputs ([`schema`]), and `connector.toml` checked against the
+//! connections, inputs and outputs ([`schema`]), the service's OpenAPI document ([`openapi`]), and `connector.toml` checked against the
 //! component's WIT ([`check`]).
 
 #![deny(unsafe_code)]
@@ -8,4 +8,5 @@
 pub mod check;
 pub mod docs;
 pub mod manifest;
+pub mod openapi;
 pub mod schema;

@@ -77,6 +77,12 @@ pub struct Input {
     /// A secret is never echoed: not in outputs, errors, logs or docs examples.
     #[serde(default)]
     pub secret: bool,
+    /// The least value of an `integer` input.
+    #[serde(default)]
+    pub minimum: Option<u64>,
+    /// The greatest value of an `integer` input.
+    #[serde(default)]
+    pub maximum: Option<u64>,
 }
 
 impl Manifest {

@@ -1,8 +1,10 @@
-//! JSON Schema 2020-12 documents of the connections and of every action's input, generated
-//! from `connector.toml`: each input's type, title, description, default, enum values and
-//! form order from the manifest, secrets `writeOnly` with `format: password`, table names
-//! with dynamic options from `list-tables`, and the structure of every JSON-valued input
-//! referenced from the shapes written once in `schemas/shapes.json`.
+//! JSON Schema 2020-12 documents of the connections and of every action's input and output,
+//! generated from `connector.toml`: each input's type, title, description, default, enum
+//! values and form order from the manifest, secrets `writeOnly` with `format: password`,
+//! table names with dynamic options from `list-tables`, and the structure of every
+//! JSON-valued input referenced from the shapes written once in `schemas/shapes.json`. Each
+//! action's output (and the error object) is its shape written once in
+//! `schemas/outputs.json`, under the action's own `$id`.
 
 use crate::manifest::{Group, Input, Manifest};
 use serde_json::{json, Map, Value};
@@ -15,7 +17,7 @@ const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 const BASE: &str = "https://dynamodb-connector.local/schemas/";
 
 /// The shape (a `$defs` entry of `shapes.json`) of the JSON-valued input `key` of `action`.
-fn shape(action: &str, key: &str) -> &'static str {
+pub fn shape(action: &str, key: &str) -> &'static str {
     match (action, key) {
         ("query-items", "query-parameters") => "query-parameters",
         ("raw-request", "query-parameters") => "statement-parameters",
@@ -51,7 +53,8 @@ fn accepted(action: &str, input: &Input) -> Vec<Value> {
             json!({"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"}),
         ],
         "integer" => vec![
-            json!({"type": "integer", "minimum": 0, "maximum": u32::MAX}),
+            json!({"type": "integer", "minimum": input.minimum.unwrap_or(0),
+                "maximum": input.maximum.unwrap_or(u32::MAX.into())}),
             json!({"type": "string", "pattern": "^\\s*[0-9]+\\s*$"}),
         ],
         "enum" => {
@@ -68,7 +71,7 @@ fn accepted(action: &str, input: &Input) -> Vec<Value> {
             vec![json!({"enum": names})]
         }
         "json" => {
-            let shape = format!("../shapes.json#/$defs/{}", shape(action, &input.key));
+            let shape = format!("#/$defs/{}", shape(action, &input.key));
             let text = json!({"type": "string", "contentMediaType": "application/json"});
             vec![json!({"$ref": shape}), text]
         }
@@ -120,7 +123,7 @@ fn default_value(input: &Input, default: &toml::Value) -> Value {
 
 /// The object schema of `group`'s inputs (the connection input left out: a step carries
 /// its connection beside the input).
-fn object(id: &str, action: &str, group: &Group) -> Value {
+fn object(action: &str, group: &Group) -> Value {
     let inputs: Vec<&Input> = group
         .inputs
         .iter()
@@ -136,32 +139,161 @@ fn object(id: &str, action: &str, group: &Group) -> Value {
         .filter(|i| i.required)
         .map(|i| i.key.as_str())
         .collect();
-    json!({"$schema": DIALECT, "$id": format!("{BASE}{id}"), "title": group.label,
+    json!({"title": group.label,
         "description": group.description, "type": "object", "properties": properties,
         "required": required, "additionalProperties": false})
 }
 
-/// Every generated document by its path under `schemas/`.
-pub fn render(manifest: &Manifest) -> BTreeMap<String, String> {
+/// The hand-written shapes the documents draw on — `schemas/shapes.json` (the JSON-valued
+/// inputs) and `schemas/outputs.json` (every action's output and the error) — as one
+/// namespace of definitions, each `$ref` made local (`#/$defs/NAME`).
+pub struct Shapes {
+    defs: Map<String, Value>,
+}
+
+impl Shapes {
+    /// The shapes of the two source documents; their definitions' names must not overlap.
+    pub fn new(shapes: &Value, outputs: &Value) -> Result<Shapes, String> {
+        let mut defs = Map::new();
+        for (file, doc) in [("shapes.json", shapes), ("outputs.json", outputs)] {
+            let Some(Value::Object(own)) = doc.get("$defs") else {
+                return Err(format!("schemas/{file} has no $defs"));
+            };
+            for (name, def) in own {
+                if defs.insert(name.clone(), localized(def.clone())).is_some() {
+                    return Err(format!("schemas/{file}: {name} is defined twice"));
+                }
+            }
+        }
+        Ok(Shapes { defs })
+    }
+
+    /// Every definition, by name.
+    pub fn defs(&self) -> &Map<String, Value> {
+        &self.defs
+    }
+
+    /// The definitions `root` needs, directly or through others.
+    fn closure(&self, root: &Value) -> Map<String, Value> {
+        let mut needed = Map::new();
+        let mut pending = refs(root);
+        while let Some(name) = pending.pop() {
+            if needed.contains_key(&name) {
+                continue;
+            }
+            if let Some(def) = self.defs.get(&name) {
+                pending.extend(refs(def));
+                needed.insert(name, def.clone());
+            }
+        }
+        needed.sort_keys();
+        needed
+    }
+
+    /// `root` as a self-contained document `schemas/ID`: the dialect, its `$id`, and the
+    /// definitions it needs.
+    fn document(&self, id: &str, root: Value) -> Value {
+        let defs = self.closure(&root);
+        let mut doc = json!({"$schema": DIALECT, "$id": format!("{BASE}{id}")});
+        let members = doc.as_object_mut().expect("an object");
+        if let Value::Object(root) = root {
+            members.extend(root);
+        }
+        if !defs.is_empty() {
+            members.insert("$defs".into(), Value::Object(defs));
+        }
+        doc
+    }
+}
+
+/// `value` with every `$ref` to a definition (`FILE#/$defs/NAME`) made local.
+fn localized(mut value: Value) -> Value {
+    walk_refs(&mut value, &mut |r| {
+        if let Some((_, name)) = r.split_once("#/$defs/") {
+            *r = format!("#/$defs/{name}");
+        }
+    });
+    value
+}
+
+/// Call `f` on every `$ref` string within `value`.
+pub fn walk_refs(value: &mut Value, f: &mut impl FnMut(&mut String)) {
+    match value {
+        Value::Object(members) => {
+            for (key, member) in members.iter_mut() {
+                match member {
+                    Value::String(r) if key == "$ref" => f(r),
+                    other => walk_refs(other, f),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| walk_refs(i, f)),
+        _ => {}
+    }
+}
+
+/// The definitions `value` refers to.
+fn refs(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    walk_refs(&mut value.clone(), &mut |r| {
+        if let Some(name) = r.strip_prefix("#/$defs/") {
+            found.push(name.to_string());
+        }
+    });
+    found
+}
+
+/// The input schema of `action` (its object, without the document frame).
+pub fn input(action: &Group) -> Value {
+    object(&action.key, action)
+}
+
+/// The title and reference of `action`'s output shape (`output-ACTION` of
+/// `schemas/outputs.json`); every output is an object, which the root says for clients
+/// that read only the root (MCP's `outputSchema` must be of type object).
+pub fn output(action: &Group) -> Value {
+    json!({"title": format!("{} output", action.label), "type": "object",
+        "$ref": format!("#/$defs/output-{}", action.key)})
+}
+
+/// The object schema of `connection`'s fields, with its `type` discriminator.
+pub fn connection(connection: &Group) -> Value {
+    let mut schema = object("", connection);
+    let required = schema["required"].as_array_mut().expect("required");
+    required.insert(0, "type".into());
+    schema["properties"]
+        .as_object_mut()
+        .expect("properties")
+        .insert("type".into(), json!({"const": connection.key}));
+    schema
+}
+
+/// Every generated document by its path under `schemas/`: self-contained (each carries
+/// the shapes it needs), so a form renderer or an MCP client reads one file.
+pub fn render(manifest: &Manifest, shapes: &Shapes) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for connection in &manifest.connections {
-        let id = format!("connections/{}.json", connection.key);
-        let mut schema = object(&id, "", connection);
-        let required = schema["required"].as_array_mut().expect("required");
-        required.insert(0, "type".into());
-        schema["properties"]
-            .as_object_mut()
-            .expect("properties")
-            .insert("type".into(), json!({"const": connection.key}));
-        out.insert(id, pretty(&schema));
+    let mut add = |id: String, root: Value| {
+        let doc = shapes.document(&id, root);
+        out.insert(id, pretty(&doc));
+    };
+    for group in &manifest.connections {
+        add(format!("connections/{}.json", group.key), connection(group));
     }
     for action in &manifest.actions {
-        let id = format!("actions/{}.input.json", action.key);
-        out.insert(id.clone(), pretty(&object(&id, &action.key, action)));
+        add(format!("actions/{}.input.json", action.key), input(action));
+        add(
+            format!("actions/{}.output.json", action.key),
+            output(action),
+        );
     }
+    add(
+        "error.json".into(),
+        json!({"title": "A failed step", "type": "object", "$ref": "#/$defs/error"}),
+    );
     out
 }
 
-fn pretty(value: &Value) -> String {
+/// A document as the checked-in files have it: pretty JSON and a final newline.
+pub fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }

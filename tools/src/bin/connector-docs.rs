@@ -2,7 +2,7 @@
 //! (`examples/demo-output.json`), and the JSON Schemas under `schemas/` from
 //! `connector.toml`. `--check` only reports stale files (exit 1).
 
-use connector_tools::{docs, manifest::Manifest, schema};
+use connector_tools::{docs, manifest::Manifest, openapi, schema};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -20,7 +20,17 @@ fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
     let pages = docs::render(&manifest, &examples, &guides)
         .into_iter()
         .map(|(path, text)| (format!("docs/{path}"), text));
-    let schemas = schema::render(&manifest)
+    let source = |file: &str| -> Result<serde_json::Value, String> {
+        serde_json::from_str(&read(root, file)?).map_err(|e| format!("{file}: {e}"))
+    };
+    let shapes = schema::Shapes::new(
+        &source("schemas/shapes.json")?,
+        &source("schemas/outputs.json")?,
+    )?;
+    let mut schemas = schema::render(&manifest, &shapes);
+    let openapi = openapi::render(&manifest, &shapes);
+    schemas.insert("openapi.json".into(), schema::pretty(&openapi));
+    let schemas = schemas
         .into_iter()
         .map(|(path, text)| (format!("schemas/{path}"), text));
     let mut stale = 0;

@@ -1,0 +1,235 @@
+//! The Model Context Protocol server of the host (`connector-host mcp`, on the official
+//! Rust SDK `rmcp`): each action the operator allows is a tool whose input and output
+//! schemas are the action's generated schemas (`schemas/actions/`, shipped beside the
+//! manifest). A call runs one step, in the same sandbox, egress policy and limits as every
+//! other mode, with the operator's connection — never one the model gives — and answers
+//! the step's output as structured content, or its error object (with its `kind`) as a
+//! tool error. Over stdio, or streamable HTTP at `/mcp` behind a bearer token.
+
+use crate::{ErrorKind, Host, StepError};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// The actions that only read: exposed when the operator names none.
+pub const READ_ONLY: [&str; 18] = [
+    "test-connection",
+    "list-tables",
+    "describe-table",
+    "describe-time-to-live",
+    "describe-limits",
+    "wait-for-table",
+    "get-item",
+    "query-items",
+    "scan-items",
+    "batch-get-items",
+    "transact-get-items",
+    "list-streams",
+    "describe-stream",
+    "read-stream-changes",
+    "poll-new-items",
+    "infer-schema",
+    "profile-table",
+    "classify-columns",
+];
+
+/// The writes that only add (every other write may overwrite or delete: destructive).
+const ADDITIVE: [&str; 1] = ["create-table"];
+
+/// The writes that change nothing more when repeated with the same input, whatever it is.
+/// The item writes and transactions are idempotent only when the call gives their token
+/// (`idempotency-token`, `client-request-token`), which a per-tool hint cannot say: their
+/// input schemas do.
+const IDEMPOTENT: [&str; 5] = [
+    "upsert-item",
+    "delete-item",
+    "delete-table",
+    "batch-write-items",
+    "update-time-to-live",
+];
+
+/// What the operator decides for an MCP server: the connection every call uses and the
+/// actions exposed (the read-only ones when empty).
+#[derive(Clone)]
+pub struct Setup {
+    /// The connection object, from the operator's file or environment.
+    pub connection: Value,
+    /// The exposed actions.
+    pub actions: Vec<String>,
+}
+
+impl std::fmt::Debug for Setup {
+    /// The actions; never the connection, which holds secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Setup")
+            .field("connection", &"[not shown]")
+            .field("actions", &self.actions)
+            .finish()
+    }
+}
+
+/// The tools of one MCP session: the host, the operator's connection and the exposed
+/// actions.
+#[derive(Clone)]
+pub struct Tools {
+    host: Arc<Host>,
+    connection: Arc<Value>,
+    listed: Arc<Vec<Tool>>,
+    /// Calls running at once (the host's instance slots, when pooled).
+    calls: Arc<Semaphore>,
+}
+
+fn object(value: Value, what: &str) -> Result<Arc<Map<String, Value>>, StepError> {
+    match value {
+        Value::Object(members) => Ok(Arc::new(members)),
+        _ => Err(StepError::new(
+            ErrorKind::Host,
+            format!("{what} is not a JSON object"),
+        )),
+    }
+}
+
+/// The tool of `action`, with both schemas and its annotations.
+fn tool(host: &Host, action: &str) -> Result<Tool, StepError> {
+    let contract = host.contract();
+    let input = contract.input(action)?;
+    let description = input["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let title = input["title"].as_str().map(str::to_string);
+    let mut tool = Tool::new(
+        action.to_string(),
+        description,
+        object(input, "an input schema")?,
+    );
+    tool.output_schema = Some(object(contract.output(action)?, "an output schema")?);
+    tool.title.clone_from(&title);
+    let read_only = READ_ONLY.contains(&action);
+    let mut annotations = ToolAnnotations::new()
+        .read_only(read_only)
+        .destructive(!read_only && !ADDITIVE.contains(&action))
+        .idempotent(read_only || IDEMPOTENT.contains(&action));
+    annotations.title = title;
+    tool.annotations = Some(annotations);
+    Ok(tool)
+}
+
+impl Tools {
+    /// The tools of `setup`, run by `host`; `invalid-input` naming `--actions` for an
+    /// action the component does not have.
+    pub fn new(host: Arc<Host>, setup: Setup) -> Result<Tools, StepError> {
+        let names: Vec<String> = if setup.actions.is_empty() {
+            READ_ONLY.iter().map(|n| (*n).to_string()).collect()
+        } else {
+            setup.actions
+        };
+        let mut tools = Vec::new();
+        for name in names {
+            if !host.has_action(&name) {
+                let message = format!("the component has no action {name}");
+                return Err(StepError::invalid("--actions", message));
+            }
+            tools.push(tool(&host, &name)?);
+        }
+        let slots = host.instance_slots().unwrap_or(16).max(1);
+        Ok(Tools {
+            host,
+            connection: Arc::new(setup.connection),
+            listed: Arc::new(tools),
+            calls: Arc::new(Semaphore::new(slots)),
+        })
+    }
+
+    /// Run the step of one call: its output, or its error object.
+    async fn run(&self, action: &str, input: Value) -> Result<Value, Value> {
+        let step = json!({"connection": *self.connection, "action": action, "input": input});
+        let host = Arc::clone(&self.host);
+        let _slot = self.calls.acquire().await;
+        let ran = tokio::task::spawn_blocking(move || host.run_step(&step)).await;
+        match ran {
+            Ok(Ok(output)) => Ok(output),
+            Ok(Err(error)) => Err(error.to_json()),
+            Err(_) => Err(StepError::trap("the step's thread failed").to_json()),
+        }
+    }
+}
+
+impl ServerHandler for Tools {
+    fn get_info(&self) -> ServerConfig {
+        let name = self.host.connector_key().to_string();
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new(name, env!("CARGO_PKG_VERSION")))
+            .with_instructions(
+                "Each tool is one action of the connector, run with the operator's connection.",
+            )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.listed.to_vec()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        if !self.listed.iter().any(|t| t.name == request.name) {
+            let message = format!("no tool {} is exposed", request.name);
+            return Err(ErrorData::invalid_params(message, None));
+        }
+        let input = Value::Object(request.arguments.unwrap_or_default());
+        let result = match self.run(&request.name, input).await {
+            Ok(output) => CallToolResult::structured(output),
+            Err(error) => CallToolResult::structured_error(error),
+        };
+        Ok(result.into())
+    }
+}
+
+fn session_error(e: impl std::fmt::Display) -> StepError {
+    StepError::new(ErrorKind::Host, format!("MCP session: {e}"))
+}
+
+/// Serve `tools` on standard input and output until the client closes them.
+pub async fn serve_stdio(tools: Tools) -> Result<(), StepError> {
+    use rmcp::ServiceExt as _;
+    let running = tools
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(session_error)?;
+    running.waiting().await.map_err(session_error)?;
+    Ok(())
+}
+
+/// The streamable HTTP service of `tools`, mounted at `/mcp` by the caller: sessions kept
+/// in memory, requests bounded to `max_body_bytes`, `Host` headers checked against
+/// `allowed_hosts` (DNS rebinding) unless it is empty.
+pub fn http_service(
+    tools: Tools,
+    max_body_bytes: usize,
+    allowed_hosts: Vec<String>,
+) -> rmcp::transport::StreamableHttpService<
+    Tools,
+    rmcp::transport::streamable_http_server::session::local::LocalSessionManager,
+> {
+    use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
+    let mut config =
+        StreamableHttpServerConfig::default().with_max_request_body_bytes(max_body_bytes);
+    config = if allowed_hosts.is_empty() {
+        config.disable_allowed_hosts()
+    } else {
+        config.with_allowed_hosts(allowed_hosts)
+    };
+    rmcp::transport::StreamableHttpService::new(move || Ok(tools.clone()), Arc::default(), config)
+}

@@ -1,0 +1,215 @@
+//! The MCP server driven by a real MCP client from the registries (the Python `mcp`
+//! package, `tests/integration/mcp_client.py`), over stdio (`connector-host mcp`) and
+//! streamable HTTP (`connector-host serve --mcp-connection`), against moto. Every result's
+//! structured content is checked against the tool's output schema and the connector's.
+
+use crate::harness::*;
+use crate::serve::Server;
+use serde_json::{json, Value};
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+/// Run the client with `argv` (its transport), making `calls`; `env` is set for the
+/// client and the server it starts.
+fn client(argv: &[&str], env: &[(&str, String)], calls: &Value) -> Value {
+    let mut client = Command::new(test_support::moto_python())
+        .arg(workspace().join("tests/integration/mcp_client.py"))
+        .args(argv)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    let mut stdin = client.stdin.take().unwrap();
+    stdin.write_all(calls.to_string().as_bytes()).unwrap();
+    drop(stdin);
+    let out = client.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the MCP client failed: {stderr}");
+    assert!(!stderr.contains(SECRET), "a log line carries the secret");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !stdout.contains(SECRET),
+        "a tool or result carries the secret"
+    );
+    let session: Value = serde_json::from_str(&stdout).expect("JSON from the client");
+    check_results(&session, calls);
+    session
+}
+
+/// Every result is valid against the connector's schemas, and the tool lists its output
+/// schema.
+fn check_results(session: &Value, calls: &Value) {
+    let tools = session["tools"].as_array().unwrap();
+    for (call, result) in calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(session["results"].as_array().unwrap())
+    {
+        let Some(content) = result.get("structuredContent") else {
+            continue;
+        };
+        let action = call[0].as_str().unwrap();
+        test_support::contract::check_answer(Some(action), content);
+        let tool = tools.iter().find(|t| t["name"] == action).unwrap();
+        assert!(tool["outputSchema"]["$defs"].is_object(), "{tool}");
+    }
+}
+
+/// `connector-host mcp` over stdio with the connection in a file, plus `extra` arguments.
+fn stdio_session(extra: &[&str], calls: &Value) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let connection = dir.path().join("connection.json");
+    std::fs::write(&connection, plain_connection(moto()).to_string()).unwrap();
+    let (host, manifest) = (
+        env!("CARGO_BIN_EXE_connector-host"),
+        test_support::manifest(),
+    );
+    let mut argv = vec!["stdio", host, "mcp", "--allow-endpoint", "127.0.0.1"];
+    argv.extend(["--connection", connection.to_str().unwrap()]);
+    argv.extend(["--component", component().to_str().unwrap()]);
+    argv.extend(["--manifest", manifest.to_str().unwrap()]);
+    argv.extend(extra);
+    client(&argv, &[], calls)
+}
+
+fn names(session: &Value) -> Vec<&str> {
+    let tools = session["tools"].as_array().unwrap();
+    tools.iter().map(|t| t["name"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_registry_mcp_client_lists_and_calls_only_the_read_only_tools_by_default() {
+    create_table("me-south-1", "mcp-orders", false);
+    let calls = json!([
+        ["list-tables", {"region": "me-south-1"}],
+        ["get-item", {"region": "me-south-1"}],
+        ["delete-table", {"region": "me-south-1", "table-name": "mcp-orders"}],
+    ]);
+    let session = stdio_session(&[], &calls);
+    assert_eq!(
+        session["server"]["name"], "aws-dynamodb",
+        "the manifest's key"
+    );
+    let names = names(&session);
+    assert_eq!(names.len(), 18, "{names:?}");
+    assert!(names.contains(&"query-items") && names.contains(&"wait-for-table"));
+    assert!(!names.contains(&"delete-table") && !names.contains(&"upsert-item"));
+    let tools = session["tools"].as_array().unwrap();
+    let get = tools.iter().find(|t| t["name"] == "get-item").unwrap();
+    assert_eq!(get["annotations"]["readOnlyHint"], true);
+    assert_eq!(get["annotations"]["destructiveHint"], false);
+    let required = &get["inputSchema"]["required"];
+    assert_eq!(*required, json!(["region", "table-name", "hash-key-value"]));
+    assert!(!get["inputSchema"]["properties"]
+        .as_object()
+        .unwrap()
+        .contains_key("connection"));
+    let results = session["results"].as_array().unwrap();
+    assert_eq!(results[0]["isError"], false);
+    let listed = &results[0]["structuredContent"]["TableNames"];
+    assert!(listed.as_array().unwrap().contains(&json!("mcp-orders")));
+    assert_eq!(results[1]["isError"], true, "a bad input is a tool error");
+    let error = &results[1]["structuredContent"]["error"];
+    assert_eq!(
+        (&error["kind"], &error["field"]),
+        (&json!("invalid-input"), &json!("table-name"))
+    );
+    let refused = results[2]["protocolError"].as_str().unwrap();
+    assert!(refused.contains("delete-table"), "{refused}");
+    let still = ok("list-tables", json!({"region": "me-south-1"}));
+    assert!(still["TableNames"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("mcp-orders")));
+}
+
+#[test]
+fn an_mcp_operator_may_expose_a_write_with_its_hints() {
+    create_table("me-south-1", "mcp-writes", false);
+    let calls = json!([["upsert-item", {"region": "me-south-1", "table-name": "mcp-writes",
+        "value": {"id": 1, "note": "from a model"}, "value-types": {"id": "N", "note": "S"}}]]);
+    let session = stdio_session(&["--actions", "upsert-item,get-item,create-table"], &calls);
+    assert_eq!(names(&session), ["upsert-item", "get-item", "create-table"]);
+    let tools = session["tools"].as_array().unwrap();
+    let hints =
+        |name: &str| tools.iter().find(|t| t["name"] == name).unwrap()["annotations"].clone();
+    assert_eq!(
+        hints("upsert-item")["destructiveHint"],
+        true,
+        "it overwrites"
+    );
+    assert_eq!(hints("upsert-item")["idempotentHint"], true);
+    assert_eq!(
+        hints("create-table")["destructiveHint"],
+        false,
+        "it only adds"
+    );
+    assert_eq!(hints("create-table")["idempotentHint"], false);
+    assert_eq!(session["results"][0]["isError"], false, "{session}");
+    let item = ok(
+        "get-item",
+        json!({"region": "me-south-1", "table-name": "mcp-writes", "hash-key-value": "1"}),
+    );
+    assert_eq!(item["Item"]["note"], "from a model");
+}
+
+#[test]
+fn an_unknown_action_in_the_allow_list_stops_the_server_naming_it() {
+    let (code, stdout, _) = cli(
+        &[
+            "mcp",
+            "--connection-env",
+            "NO_SUCH_VAR_FOR_MCP",
+            "--actions",
+            "get-item",
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.contains("--connection-env"), "{stdout}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.json");
+    std::fs::write(&file, plain_connection(moto()).to_string()).unwrap();
+    let file = file.to_str().unwrap();
+    let (code, stdout, _) = cli(&["mcp", "--connection", file, "--actions", "drop-all"], "");
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("--actions") && stdout.contains("drop-all"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_service_serves_mcp_over_streamable_http_behind_its_token() {
+    create_table("me-south-1", "mcp-http", false);
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "mcp-token-123456\n").unwrap();
+    let server = Server::start_with_env(
+        &[
+            "--token-file",
+            token_file.to_str().unwrap(),
+            "--mcp-connection-env",
+            "MCP_CONNECTION",
+        ],
+        &[("MCP_CONNECTION", plain_connection(moto()).to_string())],
+    );
+    let url = format!("{}/mcp", server.url);
+    let calls = json!([["describe-table", {"region": "me-south-1", "table-name": "mcp-http"}],
+        ["describe-table", {"region": "me-south-1", "table-name": "mcp-none"}]]);
+    let session = client(&["http", &url, "mcp-token-123456"], &[], &calls);
+    assert_eq!(names(&session).len(), 18);
+    let described = &session["results"][0]["structuredContent"]["Table"];
+    assert_eq!(described["TableName"], "mcp-http");
+    let missing = &session["results"][1];
+    assert_eq!(missing["isError"], true);
+    assert_eq!(
+        missing["structuredContent"]["error"]["kind"],
+        "resource-not-found"
+    );
+    let (status, answer) = server.post("/mcp", Some("wrong"), &json!({"jsonrpc": "2.0"}));
+    assert_eq!(status, 401, "{answer}");
+}
