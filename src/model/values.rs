@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// A `DynamoDB` attribute type, as its code (`S N B BOOL NULL M L SS NS BS`) names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,16 +170,18 @@ fn set_of<T, K: Eq + std::hash::Hash>(
     if items.is_empty() {
         return Err(Error::invalid(field, "a set must have at least one member"));
     }
-    let mut seen = HashSet::new();
+    // Members by their key, to name the first of two equal ones (never the value: item
+    // data stays out of error messages).
+    let mut seen = HashMap::new();
     items
         .iter()
         .enumerate()
         .map(|(i, item)| {
             let m = member(&format!("{field}[{i}]"), item)?;
-            if !seen.insert(key(&m)) {
+            if let Some(first) = seen.insert(key(&m), i) {
                 return Err(Error::invalid(
                     format!("{field}[{i}]"),
-                    format!("duplicates another member of the set ({item})"),
+                    format!("duplicates {field}[{first}]: a set's members are distinct"),
                 ));
             }
             Ok(m)
@@ -457,6 +459,15 @@ impl ItemFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duplicate_set_member_is_named_by_position_never_by_value() {
+        let set = json!(["alice@example.com", "bob", "alice@example.com"]);
+        let err = from_json_typed("tags", &set, TypeCode::Ss).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("tags[2]"));
+        assert!(err.message.contains("tags[0]"), "{}", err.message);
+        assert!(!err.message.contains("alice"), "{}", err.message);
+    }
 
     #[test]
     fn item_size_counts_names_and_values() {

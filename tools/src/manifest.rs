@@ -83,6 +83,9 @@ pub struct Input {
     /// The greatest value of an `integer` input.
     #[serde(default)]
     pub maximum: Option<u64>,
+    /// A value a step may give, as the example flows do (JSON text for a `json` input).
+    #[serde(default)]
+    pub example: Option<String>,
 }
 
 impl Manifest {

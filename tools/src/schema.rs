@@ -80,7 +80,9 @@ fn accepted(action: &str, input: &Input) -> Vec<Value> {
 }
 
 /// The schema of one input: what it accepts (and `null` when it is optional), with the
-/// manifest's title, description, form order, default and secrecy.
+/// manifest's title, description, form order (`order`, as Airbyte's specifications have it),
+/// default, example, bounds and secrecy (`writeOnly`, `format: password` and Airbyte's
+/// `airbyte_secret`).
 fn property(action: &str, input: &Input, order: usize) -> Value {
     let mut accepted = accepted(action, input);
     if !input.required {
@@ -93,13 +95,17 @@ fn property(action: &str, input: &Input, order: usize) -> Value {
     let members = schema.as_object_mut().expect("an object schema");
     members.insert("title".into(), input.label.clone().into());
     members.insert("description".into(), input.comments.clone().into());
-    members.insert("x-order".into(), order.into());
+    members.insert("order".into(), order.into());
     if let Some(default) = &input.default {
         members.insert("default".into(), default_value(input, default));
+    }
+    if let Some(example) = &input.example {
+        members.insert("examples".into(), json!([example_value(input, example)]));
     }
     if input.secret {
         members.insert("writeOnly".into(), true.into());
         members.insert("format".into(), "password".into());
+        members.insert("airbyte_secret".into(), true.into());
     }
     if input.key == "table-name" && action != "create-table" {
         let options = json!({"action": "list-tables", "input": {"fetch-all": true},
@@ -107,6 +113,17 @@ fn property(action: &str, input: &Input, order: usize) -> Value {
         members.insert("x-options".into(), options);
     }
     schema
+}
+
+/// A manifest example as the JSON the input takes: a JSON input's text parsed, a number or
+/// boolean input's text read as one, any other text as it is.
+fn example_value(input: &Input, example: &str) -> Value {
+    match input.kind.as_str() {
+        "json" | "integer" | "boolean" => {
+            serde_json::from_str(example).unwrap_or_else(|_| Value::from(example))
+        }
+        _ => Value::from(example),
+    }
 }
 
 /// A manifest default as the JSON the input takes (a JSON-valued input's default is text).
@@ -276,9 +293,19 @@ pub fn render(manifest: &Manifest, shapes: &Shapes) -> BTreeMap<String, String> 
         let doc = shapes.document(&id, root);
         out.insert(id, pretty(&doc));
     };
+    let mut kinds = Map::new();
     for group in &manifest.connections {
         add(format!("connections/{}.json", group.key), connection(group));
+        kinds.insert(format!("connection-{}", group.key), connection(group));
     }
+    let choices: Vec<Value> = kinds
+        .keys()
+        .map(|k| json!({"$ref": format!("#/$defs/{k}")}))
+        .collect();
+    let any = json!({"title": "A connection", "description":
+        "One of the connection types, told apart by its type (a const discriminator).",
+        "oneOf": choices, "$defs": kinds});
+    add("connection.json".into(), any);
     for action in &manifest.actions {
         add(format!("actions/{}.input.json", action.key), input(action));
         add(

@@ -37,9 +37,14 @@ fn validator(path: &str) -> jsonschema::Validator {
 
 #[test]
 fn every_schema_is_a_valid_2020_12_document() {
-    let mut files: Vec<String> = ["shapes.json", "outputs.json", "error.json"]
-        .map(|f| format!("schemas/{f}"))
-        .into();
+    let mut files: Vec<String> = [
+        "shapes.json",
+        "outputs.json",
+        "error.json",
+        "connection.json",
+    ]
+    .map(|f| format!("schemas/{f}"))
+    .into();
     for dir in ["schemas/connections", "schemas/actions"] {
         for entry in std::fs::read_dir(root().join(dir)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
@@ -82,6 +87,36 @@ fn every_example_step_input_is_valid_against_its_action_schema() {
         }
     }
     assert!(checked > 30, "{checked}");
+}
+
+#[test]
+fn every_example_and_default_is_valid_against_its_input() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root().join("schemas/actions")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if !name.ends_with(".input.json") {
+            continue;
+        }
+        let schema = read(&format!("schemas/actions/{name}"));
+        let properties = schema["properties"].as_object().unwrap();
+        for (key, property) in properties {
+            let samples = property["examples"].as_array().cloned().unwrap_or_default();
+            for sample in samples.iter().chain(property.get("default")) {
+                let mut input = serde_json::Map::new();
+                input.insert(key.clone(), sample.clone());
+                let mut one = schema.clone();
+                one["required"] = serde_json::json!([]);
+                let check = jsonschema::validator_for(&one).unwrap();
+                let errors: Vec<String> = check
+                    .iter_errors(&Value::Object(input))
+                    .map(|e| e.to_string())
+                    .collect();
+                assert!(errors.is_empty(), "{name} {key}: {errors:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
 }
 
 #[test]
