@@ -18,9 +18,10 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 /// The actions that only read: exposed when the operator names none.
-pub const READ_ONLY: [&str; 18] = [
+pub const READ_ONLY: [&str; 19] = [
     "test-connection",
     "list-tables",
+    "list-tags",
     "describe-table",
     "describe-time-to-live",
     "describe-limits",
@@ -46,7 +47,9 @@ const ADDITIVE: [&str; 1] = ["create-table"];
 /// The item writes and transactions are idempotent only when the call gives their token
 /// (`idempotency-token`, `client-request-token`), which a per-tool hint cannot say: their
 /// input schemas do.
-const IDEMPOTENT: [&str; 5] = [
+const IDEMPOTENT: [&str; 7] = [
+    "tag-resource",
+    "untag-resource",
     "upsert-item",
     "delete-item",
     "delete-table",

@@ -1,7 +1,7 @@
 //! The AWS side of a step: the SDK clients a step uses ([`client`], sending through
 //! [`transport`] and checked by [`endpoint`]), the delivery rules of writes
 //! ([`delivery`]), `DescribeTable` reads ([`describe`]), paging ([`paging`]), scans
-//! ([`scan`]), reading streams ([`stream`]), waiting for a table ([`wait`]), the jittered backoff of batch retries
+//! ([`scan`]), reading streams ([`stream`]), a table's tags ([`tags`]), waiting for a table ([`wait`]), the jittered backoff of batch retries
 //! ([`backoff`]) and the errors of transactions ([`transaction`]).
 
 pub mod backoff;
@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod paging;
 pub mod scan;
 pub mod stream;
+pub mod tags;
 pub mod transaction;
 pub mod transport;
 pub mod wait;

@@ -1,5 +1,6 @@
 //! The catalog's view of sampled items: attribute paths and their types ([`columns`]),
-//! column profiles ([`profile`]) and personal-data detectors ([`classify`]). Pure: the
+//! column profiles ([`profile`]), personal-data detectors ([`classify`]) and OpenMetadata's
+//! shapes of them ([`openmetadata`]). Pure: the
 //! catalog actions read the sample (`actions::catalog`) and hand its items here.
 
 use crate::catalog::classify::Matches;
@@ -8,6 +9,7 @@ use std::collections::HashSet;
 
 pub mod classify;
 pub mod columns;
+pub mod openmetadata;
 pub mod profile;
 
 /// Which sampled values a catalog output may show: none unless the input asks

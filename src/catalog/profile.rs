@@ -196,6 +196,53 @@ pub fn output(path: &str, column: &Column<Profile>, sampled: u64, shown: &Shown)
         .build()
 }
 
+/// The profile of the top-level column `name` as OpenMetadata's `ColumnProfile` taken at
+/// `timestamp` (ms): an item without the attribute counts as a null, as OpenMetadata's
+/// `DataFrame` makes it; number extremes only where `shown` allows, statistics only where
+/// nothing looked like personal data; string lengths.
+pub fn openmetadata(
+    name: &str,
+    column: &Column<Profile>,
+    sampled: u64,
+    shown: &Shown,
+    timestamp: u64,
+) -> Value {
+    let p = &column.gathered;
+    let nulls = p.nulls + (sampled - column.items);
+    let present = column.values - p.nulls;
+    let distinct = p.distinct.len() as u64 - u64::from(p.nulls > 0);
+    let numbers = &p.numbers;
+    let statistics = numbers.count > 0 && !p.matches.any();
+    let extremes = numbers
+        .min
+        .as_deref()
+        .zip(numbers.max.as_deref())
+        .filter(|(min, max)| {
+            shown.allows(&p.matches, Some(min)) && shown.allows(&p.matches, Some(max))
+        });
+    let stddev = (numbers.m2 / numbers.count.max(1) as f64).sqrt();
+    let lengths = (p.strings.count > 0).then_some(&p.strings);
+    Obj::new()
+        .set("name", name)
+        .set("timestamp", timestamp)
+        .set("valuesCount", present)
+        .set("nullCount", nulls)
+        .set("nullProportion", share(nulls, sampled))
+        .set("distinctCount", distinct)
+        .set("distinctProportion", share(distinct, present))
+        .opt("min", extremes.map(|(min, _)| number::to_json(min)))
+        .opt("max", extremes.map(|(_, max)| number::to_json(max)))
+        .opt("mean", statistics.then(|| finite(numbers.mean)))
+        .opt(
+            "sum",
+            statistics.then(|| finite(numbers.mean * numbers.count as f64)),
+        )
+        .opt("stddev", statistics.then(|| finite(stddev)))
+        .opt("minLength", lengths.map(|l| l.min))
+        .opt("maxLength", lengths.map(|l| l.max))
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

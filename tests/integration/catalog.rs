@@ -6,7 +6,7 @@ use crate::harness::*;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-const ITEMS: u64 = 240;
+pub(crate) const ITEMS: u64 = 240;
 const NAMES: [&str; 6] = ["Rose", "Ada", "Grace", "Alan", "Edsger", "Barbara"];
 
 /// Card numbers the card networks publish for testing (valid Luhn check digits).
@@ -24,7 +24,7 @@ fn card(i: u64) -> String {
 }
 
 /// The seeded items, each with its value types (for the typed puts).
-fn items() -> Vec<(Value, Value)> {
+pub(crate) fn items() -> Vec<(Value, Value)> {
     let mut rng = Rng(0x5eed_cafe);
     (0..ITEMS)
         .map(|i| {
@@ -103,7 +103,7 @@ fn items() -> Vec<(Value, Value)> {
 }
 
 /// Create the table on `endpoint` and write the items through the connector.
-fn seeded(endpoint: &str, table: &str) -> Vec<(Value, Value)> {
+pub(crate) fn seeded(endpoint: &str, table: &str) -> Vec<(Value, Value)> {
     let items = items();
     step_at(
         endpoint,

@@ -31,6 +31,7 @@ mod items;
 mod manifest;
 mod mcp;
 mod node;
+mod openmetadata;
 mod plain;
 mod reuse;
 mod sandbox;

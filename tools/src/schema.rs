@@ -38,6 +38,8 @@ pub fn shape(action: &str, key: &str) -> &'static str {
         (_, "requests") => "batch-requests",
         (_, "global-secondary-index-updates") => "index-updates",
         (_, "event-names") => "event-names",
+        (_, "tags") => "tag-map",
+        (_, "tag-keys") => "tag-keys",
         _ => "plain-value",
     }
 }

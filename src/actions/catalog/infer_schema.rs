@@ -5,16 +5,19 @@
 //! withheld as [`Shown`] says: when any sampled value of the column looks like personal
 //! data ([`crate::catalog::classify`]), or the example itself does anywhere in the sample.
 
-pub(crate) use crate::component::wit::SampleInput as Input;
+pub(crate) use crate::component::wit::InferSchemaInput as Input;
 
 use super::Header;
+use crate::aws::scan::Sample;
+use crate::aws::{client, tags};
 use crate::catalog::classify::{self, Matches};
 use crate::catalog::columns::{share, Column, Columns, Gather};
+use crate::catalog::openmetadata::{self as om, Tree};
 use crate::catalog::Shown;
-use crate::component::wit::Connection;
+use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::Result;
 use crate::model::shape::{self, Obj};
-use crate::model::values;
+use crate::model::{input, values};
 use aws_sdk_dynamodb::types::{AttributeValue, TableDescription};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -73,6 +76,9 @@ fn example(value: &AttributeValue) -> Value {
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let (description, sample) = super::table_sample(connection, &input).await?;
     let columns = Columns::<Inferred>::of(&sample.items);
+    if input.output_format == Some(CatalogFormat::Openmetadata) {
+        return openmetadata(connection, &input, &description, &sample, &columns).await;
+    }
     let all = columns.columns.values();
     let shown = Shown::new(
         input.show_values.unwrap_or(false),
@@ -94,6 +100,44 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         out = out.opt(key, described.get(key).cloned());
     }
     Ok(out.set("Columns", rows).build())
+}
+
+/// The table as OpenMetadata's `CreateTableRequest`: its columns as a tree with
+/// OpenMetadata's types, its key as constraints, its own tags under the classification the
+/// input names.
+async fn openmetadata(
+    connection: &Connection,
+    input: &Input,
+    description: &TableDescription,
+    sample: &Sample,
+    columns: &Columns<Inferred>,
+) -> Result<Value> {
+    let rows = columns.columns.iter();
+    let paths = rows.map(|(path, c)| (path.as_str(), c.items, &c.gathered.types));
+    let tree = Tree::of(paths, columns.items).with_keys(description);
+    let classification = input::optional(input.tag_classification.as_deref())
+        .unwrap_or(om::DEFAULT_TAG_CLASSIFICATION);
+    let tags = match description.table_arn() {
+        Some(arn) => {
+            let client = client::dynamodb(connection, &input.region).await?;
+            tags::list(&client, arn).await?
+        }
+        None => Vec::new(),
+    };
+    let labels: Vec<Value> = tags
+        .iter()
+        .map(|(key, value)| om::table_tag(classification, key, value))
+        .collect();
+    let schema = super::database_schema(input.database_schema.as_deref());
+    let rest = Obj::new()
+        .set("tableConstraints", om::constraints(description))
+        .opt("tags", (!labels.is_empty()).then_some(labels));
+    let table = om::create_table(&input.table_name, schema, tree.columns(), rest);
+    Ok(
+        super::openmetadata_header(sample, schema, &input.table_name)
+            .set("Table", table)
+            .build(),
+    )
 }
 
 fn row(

@@ -3,7 +3,7 @@
 
 use crate::aws::scan::{self, Sample};
 use crate::catalog::sample_sizes;
-use crate::component::wit::{ClassifyColumnsInput, Connection, SampleInput};
+use crate::component::wit::{ClassifyColumnsInput, Connection, InferSchemaInput, SampleInput};
 use crate::error::Result;
 use crate::model::shape::Obj;
 use aws_sdk_dynamodb::types::TableDescription;
@@ -41,7 +41,7 @@ macro_rules! sampled {
         }
     )*};
 }
-sampled!(SampleInput, ClassifyColumnsInput);
+sampled!(SampleInput, InferSchemaInput, ClassifyColumnsInput);
 
 /// A table's description and a sample of its items, as the input asks: what the catalog
 /// actions start from.
@@ -77,4 +77,19 @@ impl Header for Sample {
             .set("SampledItems", self.items.len())
             .set("WholeTable", self.whole_table)
     }
+}
+
+/// The OpenMetadata database schema the input names, or the default.
+pub(crate) fn database_schema(given: Option<&str>) -> &str {
+    crate::model::input::optional(given).unwrap_or(crate::catalog::openmetadata::DEFAULT_SCHEMA)
+}
+
+/// The header of a catalog output in the OpenMetadata format: the table's fully qualified
+/// name in OpenMetadata (for its API's paths) and what was sampled.
+pub(crate) fn openmetadata_header(sample: &Sample, schema: &str, table: &str) -> Obj {
+    let fqn = format!("{schema}.{}", crate::catalog::openmetadata::fqn_part(table));
+    Obj::new()
+        .set("TableFQN", fqn)
+        .set("SampledItems", sample.items.len())
+        .set("WholeTable", sample.whole_table)
 }

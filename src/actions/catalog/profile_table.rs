@@ -5,12 +5,16 @@
 pub(crate) use crate::component::wit::SampleInput as Input;
 
 use super::Header;
+use crate::aws::scan::Sample;
 use crate::catalog::columns::Columns;
+use crate::catalog::openmetadata as om;
 use crate::catalog::profile::{self, Profile};
 use crate::catalog::Shown;
-use crate::component::wit::Connection;
+use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::Result;
-use serde_json::Value;
+use crate::model::shape::Obj;
+use aws_sdk_dynamodb::types::TableDescription;
+use serde_json::{json, Value};
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let (description, sample) = super::table_sample(connection, &input).await?;
@@ -20,6 +24,15 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         input.show_values.unwrap_or(false),
         all.map(|c| &c.gathered.matches),
     );
+    if input.output_format == Some(CatalogFormat::Openmetadata) {
+        return Ok(openmetadata(
+            &input,
+            &description,
+            &sample,
+            &columns,
+            &shown,
+        ));
+    }
     let rows: Vec<Value> = columns
         .columns
         .iter()
@@ -30,4 +43,43 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .opt("TableSizeBytes", description.table_size_bytes())
         .set("Columns", rows)
         .build())
+}
+
+/// The profile as OpenMetadata's `CreateTableProfileRequest`: the table's (its row count
+/// the sample's when it is the whole table, else the description's), and each top-level
+/// column's (OpenMetadata profiles columns, not their nested members).
+fn openmetadata(
+    input: &Input,
+    description: &TableDescription,
+    sample: &Sample,
+    columns: &Columns<Profile>,
+    shown: &Shown,
+) -> Value {
+    let timestamp = om::now_millis();
+    let sampled = columns.items;
+    let top = columns
+        .columns
+        .iter()
+        .filter(|(path, _)| !path.contains('.') && !path.contains("[]"));
+    let profiles: Vec<Value> = top
+        .map(|(path, column)| profile::openmetadata(path, column, sampled, shown, timestamp))
+        .collect();
+    let rows = if sample.whole_table {
+        Some(sampled.cast_signed())
+    } else {
+        description.item_count()
+    };
+    let table = Obj::new()
+        .set("timestamp", timestamp)
+        .set("columnCount", profiles.len())
+        .opt("rowCount", rows)
+        .opt("sizeInByte", description.table_size_bytes())
+        .set("profileSample", sampled)
+        .set("profileSampleType", "ROWS")
+        .build();
+    let schema = super::database_schema(input.database_schema.as_deref());
+    let request = json!({"tableProfile": table, "columnProfile": profiles});
+    super::openmetadata_header(sample, schema, &input.table_name)
+        .set("Profile", request)
+        .build()
 }

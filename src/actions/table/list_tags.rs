@@ -1,0 +1,24 @@
+//! `list-tags`: a table's tags (`DescribeTable` for its ARN, then `ListTagsOfResource` to
+//! its last page).
+
+pub(crate) use crate::component::wit::TableInput as Input;
+
+use crate::aws::{client, tags};
+use crate::component::wit::Connection;
+use crate::error::Result;
+use crate::model::shape::Obj;
+use serde_json::{json, Value};
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let client = client::dynamodb(connection, &input.region).await?;
+    let arn = super::table_arn(&client, &input.table_name).await?;
+    let listed = tags::list(&client, &arn).await?;
+    let shown: Vec<Value> = listed
+        .iter()
+        .map(|(key, value)| json!({"Key": key, "Value": value}))
+        .collect();
+    Ok(Obj::new()
+        .set("ResourceArn", arn)
+        .set("Tags", shown)
+        .build())
+}
