@@ -36,6 +36,26 @@ pub enum Kind {
     TransactionCanceled,
 }
 
+impl Kind {
+    /// The documented name of the kind (docs/errors.md), as the WIT case is spelt.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::InvalidInput => "invalid-input",
+            Kind::ConditionalCheckFailed => "conditional-check-failed",
+            Kind::ResourceNotFound => "resource-not-found",
+            Kind::ResourceInUse => "resource-in-use",
+            Kind::Validation => "validation",
+            Kind::Throttled => "throttled",
+            Kind::AccessDenied => "access-denied",
+            Kind::Network => "network",
+            Kind::Timeout => "timeout",
+            Kind::Service => "service",
+            Kind::OutcomeUnknown => "outcome-unknown",
+            Kind::TransactionCanceled => "transaction-canceled",
+        }
+    }
+}
+
 /// Why one action of a cancelled transaction failed (code `None` when it did not).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
@@ -121,6 +141,25 @@ impl Error {
             let _ = write!(self.message, "… ({cut} bytes cut)");
         }
         self
+    }
+}
+
+impl Error {
+    /// The error as an output shows it when a step goes on past it (a table of a sweep, a
+    /// step of a connection test): `{"Kind", "Message", "Code"}`, with every one of
+    /// `secrets` taken out of the message, whatever the server echoed.
+    pub fn shown(&self, secrets: &[&str]) -> serde_json::Value {
+        let message = secrets
+            .iter()
+            .filter(|s| s.len() >= 4)
+            .fold(self.message.clone(), |text, s| {
+                text.replace(s, "[redacted]")
+            });
+        crate::model::shape::Obj::new()
+            .set("Kind", self.kind.name())
+            .set("Message", message)
+            .opt("Code", self.code.clone())
+            .build()
     }
 }
 

@@ -252,6 +252,20 @@ async fn kept_or_new(connection: &Connection, region: &str) -> Result<Session> {
     }
 }
 
+/// The connection's secrets (its secret key, session token and external ID), which no
+/// output may show.
+pub fn secrets(connection: &Connection) -> Vec<&str> {
+    let given = match connection {
+        Connection::AccessKey(c) => [Some(&c.secret_access_key), c.session_token.as_ref(), None],
+        Connection::RoleArn(c) => [
+            Some(&c.secret_access_key),
+            c.session_token.as_ref(),
+            c.external_id.as_ref(),
+        ],
+    };
+    given.into_iter().flatten().map(String::as_str).collect()
+}
+
 /// Check the connection, assume its role when it has one, and build the `DynamoDB` client: a
 /// new session, always (what `test-connection` checks), kept for the steps after.
 pub async fn session(connection: &Connection, region: &str) -> Result<Session> {

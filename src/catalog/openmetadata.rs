@@ -4,6 +4,7 @@
 //! its data types (nested map members as `children`, never dotted names), the key as table
 //! constraints, tags as tag labels. Pure; the catalog actions hand it what they gathered.
 
+use crate::catalog::classify::Matches;
 use crate::model::shape::Obj;
 use aws_sdk_dynamodb::types::TableDescription;
 use serde_json::{json, Value};
@@ -253,18 +254,96 @@ pub fn pii_tag(tag: &str, reason: &str) -> Value {
         "state": "Suggested", "reason": reason})
 }
 
-/// A `CreateTableRequest` of `name` in `schema`.
-pub fn create_table(name: &str, schema: &str, columns: Vec<Value>, rest: Obj) -> Value {
-    let mut request = Obj::new()
+/// The `CreateTableRequest` of the table `name` in `schema`: the columns of `tree`, the
+/// key as constraints, its own `tags` under `classification`.
+pub fn table_request(
+    name: &str,
+    schema: &str,
+    description: &TableDescription,
+    tree: &Tree,
+    tags: &[(String, String)],
+    classification: &str,
+) -> Value {
+    let labels: Vec<Value> = tags
+        .iter()
+        .map(|(key, value)| table_tag(classification, key, value))
+        .collect();
+    Obj::new()
         .set("name", name)
         .set("tableType", "Regular")
-        .set("columns", columns)
+        .set("columns", tree.columns())
+        .set("tableConstraints", constraints(description))
         .set("databaseSchema", schema)
+        .opt("tags", (!labels.is_empty()).then_some(labels))
+        .build()
+}
+
+/// The `CreateTableProfileRequest` of a sample of `sampled` items (the whole table when
+/// `whole`, whose row count is then exact; else the description's) with the top-level
+/// columns' `profiles`, taken at `timestamp`.
+pub fn profile_request(
+    description: &TableDescription,
+    sampled: u64,
+    whole: bool,
+    profiles: &[Value],
+    timestamp: u64,
+) -> Value {
+    let rows = if whole {
+        Some(sampled.cast_signed())
+    } else {
+        description.item_count()
+    };
+    let table = Obj::new()
+        .set("timestamp", timestamp)
+        .set("columnCount", profiles.len())
+        .opt("rowCount", rows)
+        .opt("sizeInByte", description.table_size_bytes())
+        .set("profileSample", sampled)
+        .set("profileSampleType", "ROWS")
         .build();
-    if let (Value::Object(members), Value::Object(extra)) = (&mut request, rest.build()) {
-        members.extend(extra);
+    json!({"tableProfile": table, "columnProfile": profiles})
+}
+
+/// Whether `path` is a top-level attribute (OpenMetadata profiles columns, not their
+/// nested members).
+pub fn top_level(path: &str) -> bool {
+    !path.contains('.') && !path.contains("[]")
+}
+
+/// Each column's suggested PII tags, `[{"Column", "Tags"}]`: per OpenMetadata column (list
+/// members are the list column's children, a data-keyed map's members the map column), the
+/// most confident tag matched by at least `least` (0 to 1) of its values, at most one.
+pub fn column_tags<'a>(
+    columns: impl IntoIterator<Item = (&'a str, &'a Matches)>,
+    least: f64,
+) -> Vec<Value> {
+    let mut best: BTreeMap<String, Option<Value>> = BTreeMap::new();
+    for (path, matches) in columns {
+        let name = path.replace("[]", "");
+        let name = name.strip_suffix(".*").unwrap_or(&name).to_string();
+        let slot = best.entry(name).or_default();
+        let Some(tag) = matches.tags(least).into_iter().next() else {
+            continue;
+        };
+        let stronger = slot
+            .as_ref()
+            .is_none_or(|held| held["Confidence"].as_f64() < tag["Confidence"].as_f64());
+        if stronger {
+            *slot = Some(tag);
+        }
     }
-    request
+    best.into_iter()
+        .map(|(column, tag)| {
+            let labels: Vec<Value> = tag
+                .iter()
+                .map(|t| {
+                    let name = t["Tag"].as_str().unwrap_or_default();
+                    pii_tag(name, t["Reason"].as_str().unwrap_or_default())
+                })
+                .collect();
+            json!({"Column": column, "Tags": labels})
+        })
+        .collect()
 }
 
 /// Milliseconds since the Unix epoch, as OpenMetadata's timestamps are.

@@ -123,6 +123,13 @@ pub struct Profile {
     pub matches: Matches,
 }
 
+impl Profile {
+    /// The values' type codes and how many of each.
+    pub fn types(&self) -> &BTreeMap<&'static str, u64> {
+        &self.types
+    }
+}
+
 impl Gather for Profile {
     fn add(&mut self, path: &str, value: &AttributeValue) {
         self.matches.add(path, value);

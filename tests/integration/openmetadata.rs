@@ -305,3 +305,91 @@ fn bad_tags_are_refused_naming_the_field_with_nothing_sent() {
         proxy.operations()
     );
 }
+
+/// Three small tables in a region of their own.
+fn sweep_region(endpoint: &str) -> &'static str {
+    let region = "mx-central-1";
+    for (name, n) in [("sweep-a", 3), ("sweep-b", 1), ("sweep-c", 2)] {
+        let mut input = simple_table(region, name, false);
+        input["billing-mode"] = json!("PAY_PER_REQUEST");
+        step_at(endpoint, "create-table", input).unwrap();
+        let puts: Vec<Value> = (0..n)
+            .map(|i| json!({"put": {"id": i, "owner": format!("user{i}@example.com")}}))
+            .collect();
+        let requests = json!({"region": region, "requests": {name: puts}});
+        step_at(endpoint, "batch-write-items", requests).unwrap();
+    }
+    region
+}
+
+#[test]
+fn a_sweep_walks_every_table_in_openmetadata_shapes_and_reports_the_one_it_could_not_read() {
+    let proxy = Proxy::start(moto());
+    let region = sweep_region(moto());
+    proxy.inject_on(
+        "DescribeTable",
+        [test_support::Fault::Refuse("AccessDeniedException")],
+    );
+    let sweep = |cursor: Value| {
+        let input = json!({"region": region, "max-tables": 2, "cursor": cursor});
+        step_at(proxy.url(), "catalog-sweep", input).unwrap()
+    };
+    let first = sweep(Value::Null);
+    assert_eq!(
+        (&first["More"], &first["Cursor"]),
+        (&json!(true), &json!("sweep-b"))
+    );
+    let failed = first["Failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{first}");
+    assert_eq!(
+        (&failed[0]["TableName"], &failed[0]["Error"]["Kind"]),
+        (&json!("sweep-a"), &json!("access-denied"))
+    );
+    let second = sweep(first["Cursor"].clone());
+    assert_eq!(second["More"], false);
+    assert!(second.get("Cursor").is_none());
+    let tables: Vec<&Value> = [&first, &second]
+        .iter()
+        .flat_map(|out| out["Tables"].as_array().unwrap())
+        .collect();
+    let names: Vec<&str> = tables
+        .iter()
+        .map(|t| t["Table"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["sweep-b", "sweep-c"],
+        "every table but the refused one, in order"
+    );
+    let mut documents = Vec::new();
+    for table in &tables {
+        documents.push(("CreateTableRequest", &table["Table"]));
+        documents.push(("CreateTableProfileRequest", &table["Profile"]));
+        let columns = table["ColumnTags"].as_array().unwrap();
+        documents.extend(
+            columns
+                .iter()
+                .flat_map(|c| c["Tags"].as_array().unwrap())
+                .map(|t| ("TagLabel", t)),
+        );
+    }
+    assert_parses(&documents);
+    let c = tables[1];
+    assert_eq!(c["SampledItems"], 2);
+    assert_eq!(c["Profile"]["tableProfile"]["rowCount"], 2);
+    assert_eq!(
+        named(&c["ColumnTags"], "owner")["Tags"][0]["tagFQN"],
+        "PII.Sensitive"
+    );
+    assert!(
+        !format!("{first}{second}").contains("user0@example.com"),
+        "no value shown"
+    );
+    let error = step_at(
+        moto(),
+        "catalog-sweep",
+        json!({"region": region, "max-tables": 21}),
+    )
+    .unwrap_err();
+    assert_eq!(error.field.as_deref(), Some("max-tables"));
+}

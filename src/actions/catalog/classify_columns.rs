@@ -12,8 +12,7 @@ use crate::catalog::openmetadata as om;
 use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::{Error, Result};
 use crate::model::shape::Obj;
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let confidence @ 1..=100 = input.min_confidence.unwrap_or(DEFAULT_MIN_CONFIDENCE) else {
@@ -45,9 +44,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .build())
 }
 
-/// The tags as OpenMetadata's: per column (its OpenMetadata name: list members are the
-/// list column's children, a data-keyed map's members the map column), the most confident
-/// PII tag at or above `confidence` as a suggested `TagLabel`, at most one per column.
+/// The tags as OpenMetadata's: each column's suggested PII `TagLabel`, at most one.
 fn openmetadata(
     input: &Input,
     sample: &Sample,
@@ -55,30 +52,13 @@ fn openmetadata(
     confidence: u32,
 ) -> Value {
     let least = f64::from(confidence) / 100.0;
-    let mut best: BTreeMap<String, Value> = BTreeMap::new();
-    for (path, column) in &columns.columns {
-        let name = path.replace("[]", "");
-        let name = name.strip_suffix(".*").unwrap_or(&name).to_string();
-        let tags = column.gathered.tags(least);
-        let slot = best.entry(name).or_insert(Value::Null);
-        let Some(tag) = tags.first() else { continue };
-        if slot.is_null() || slot["Confidence"].as_f64() < tag["Confidence"].as_f64() {
-            *slot = tag.clone();
-        }
-    }
-    let rows: Vec<Value> = best
-        .into_iter()
-        .map(|(column, tag)| {
-            let labels: Vec<Value> = tag.get("Tag").map_or_else(Vec::new, |name| {
-                let reason = tag["Reason"].as_str().unwrap_or_default();
-                vec![om::pii_tag(name.as_str().unwrap_or_default(), reason)]
-            });
-            json!({"Column": column, "Tags": labels})
-        })
-        .collect();
+    let paths = columns
+        .columns
+        .iter()
+        .map(|(p, c)| (p.as_str(), &c.gathered));
     let schema = super::database_schema(input.database_schema.as_deref());
     super::openmetadata_header(sample, schema, &input.table_name)
         .set("MinConfidence", confidence)
-        .set("Columns", rows)
+        .set("Columns", om::column_tags(paths, least))
         .build()
 }

@@ -9,7 +9,6 @@ pub(crate) use crate::component::wit::InferSchemaInput as Input;
 
 use super::Header;
 use crate::aws::scan::Sample;
-use crate::aws::{client, tags};
 use crate::catalog::classify::{self, Matches};
 use crate::catalog::columns::{share, Column, Columns, Gather};
 use crate::catalog::openmetadata::{self as om, Tree};
@@ -17,7 +16,7 @@ use crate::catalog::Shown;
 use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::Result;
 use crate::model::shape::{self, Obj};
-use crate::model::{input, values};
+use crate::model::values;
 use aws_sdk_dynamodb::types::{AttributeValue, TableDescription};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -115,29 +114,13 @@ async fn openmetadata(
     let rows = columns.columns.iter();
     let paths = rows.map(|(path, c)| (path.as_str(), c.items, &c.gathered.types));
     let tree = Tree::of(paths, columns.items).with_keys(description);
-    let classification = input::optional(input.tag_classification.as_deref())
-        .unwrap_or(om::DEFAULT_TAG_CLASSIFICATION);
-    let tags = match description.table_arn() {
-        Some(arn) => {
-            let client = client::dynamodb(connection, &input.region).await?;
-            tags::list(&client, arn).await?
-        }
-        None => Vec::new(),
-    };
-    let labels: Vec<Value> = tags
-        .iter()
-        .map(|(key, value)| om::table_tag(classification, key, value))
-        .collect();
+    let tags = super::table_tags(connection, &input.region, description).await?;
+    let classification = super::tag_classification(input.tag_classification.as_deref());
     let schema = super::database_schema(input.database_schema.as_deref());
-    let rest = Obj::new()
-        .set("tableConstraints", om::constraints(description))
-        .opt("tags", (!labels.is_empty()).then_some(labels));
-    let table = om::create_table(&input.table_name, schema, tree.columns(), rest);
-    Ok(
-        super::openmetadata_header(sample, schema, &input.table_name)
-            .set("Table", table)
-            .build(),
-    )
+    let name = &input.table_name;
+    let table = om::table_request(name, schema, description, &tree, &tags, classification);
+    let header = super::openmetadata_header(sample, schema, name);
+    Ok(header.set("Table", table).build())
 }
 
 fn row(

@@ -1,5 +1,6 @@
 //! The catalog's actions: a table's inferred schema, column profiles and personal-data
-//! classification, each over a bounded sample.
+//! classification, each over a bounded sample, and a sweep of every table of a region in
+//! OpenMetadata's shapes.
 
 use crate::aws::scan::{self, Sample};
 use crate::catalog::sample_sizes;
@@ -8,6 +9,7 @@ use crate::error::Result;
 use crate::model::shape::Obj;
 use aws_sdk_dynamodb::types::TableDescription;
 
+pub(crate) mod catalog_sweep;
 pub(crate) mod classify_columns;
 pub(crate) mod infer_schema;
 pub(crate) mod profile_table;
@@ -92,4 +94,23 @@ pub(crate) fn openmetadata_header(sample: &Sample, schema: &str, table: &str) ->
         .set("TableFQN", fqn)
         .set("SampledItems", sample.items.len())
         .set("WholeTable", sample.whole_table)
+}
+
+/// The classification of the table's own tags the input names, or the default.
+pub(crate) fn tag_classification(given: Option<&str>) -> &str {
+    crate::model::input::optional(given)
+        .unwrap_or(crate::catalog::openmetadata::DEFAULT_TAG_CLASSIFICATION)
+}
+
+/// The table's own tags (none for a description without an ARN).
+pub(crate) async fn table_tags(
+    connection: &Connection,
+    region: &str,
+    description: &TableDescription,
+) -> Result<Vec<(String, String)>> {
+    let Some(arn) = description.table_arn() else {
+        return Ok(Vec::new());
+    };
+    let client = crate::aws::client::dynamodb(connection, region).await?;
+    crate::aws::tags::list(&client, arn).await
 }

@@ -12,9 +12,8 @@ use crate::catalog::profile::{self, Profile};
 use crate::catalog::Shown;
 use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::Result;
-use crate::model::shape::Obj;
 use aws_sdk_dynamodb::types::TableDescription;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let (description, sample) = super::table_sample(connection, &input).await?;
@@ -45,9 +44,8 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .build())
 }
 
-/// The profile as OpenMetadata's `CreateTableProfileRequest`: the table's (its row count
-/// the sample's when it is the whole table, else the description's), and each top-level
-/// column's (OpenMetadata profiles columns, not their nested members).
+/// The profile as OpenMetadata's `CreateTableProfileRequest`: the table's, and each
+/// top-level column's.
 fn openmetadata(
     input: &Input,
     description: &TableDescription,
@@ -60,25 +58,18 @@ fn openmetadata(
     let top = columns
         .columns
         .iter()
-        .filter(|(path, _)| !path.contains('.') && !path.contains("[]"));
+        .filter(|(path, _)| om::top_level(path));
     let profiles: Vec<Value> = top
         .map(|(path, column)| profile::openmetadata(path, column, sampled, shown, timestamp))
         .collect();
-    let rows = if sample.whole_table {
-        Some(sampled.cast_signed())
-    } else {
-        description.item_count()
-    };
-    let table = Obj::new()
-        .set("timestamp", timestamp)
-        .set("columnCount", profiles.len())
-        .opt("rowCount", rows)
-        .opt("sizeInByte", description.table_size_bytes())
-        .set("profileSample", sampled)
-        .set("profileSampleType", "ROWS")
-        .build();
+    let request = om::profile_request(
+        description,
+        sampled,
+        sample.whole_table,
+        &profiles,
+        timestamp,
+    );
     let schema = super::database_schema(input.database_schema.as_deref());
-    let request = json!({"tableProfile": table, "columnProfile": profiles});
     super::openmetadata_header(sample, schema, &input.table_name)
         .set("Profile", request)
         .build()
