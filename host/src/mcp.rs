@@ -18,7 +18,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 /// The actions that only read: exposed when the operator names none.
-pub const READ_ONLY: [&str; 19] = [
+pub const READ_ONLY: [&str; 20] = [
     "test-connection",
     "list-tables",
     "list-tags",
@@ -38,6 +38,7 @@ pub const READ_ONLY: [&str; 19] = [
     "infer-schema",
     "profile-table",
     "classify-columns",
+    "catalog-sweep",
 ];
 
 /// The writes that only add (every other write may overwrite or delete: destructive).

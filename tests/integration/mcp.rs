@@ -94,7 +94,7 @@ fn a_registry_mcp_client_lists_and_calls_only_the_read_only_tools_by_default() {
         "the manifest's key"
     );
     let names = names(&session);
-    assert_eq!(names.len(), 19, "{names:?}");
+    assert_eq!(names.len(), 20, "{names:?}");
     assert!(names.contains(&"query-items") && names.contains(&"wait-for-table"));
     assert!(!names.contains(&"delete-table") && !names.contains(&"upsert-item"));
     let tools = session["tools"].as_array().unwrap();
@@ -201,7 +201,7 @@ fn the_service_serves_mcp_over_streamable_http_behind_its_token() {
     let calls = json!([["describe-table", {"region": "me-south-1", "table-name": "mcp-http"}],
         ["describe-table", {"region": "me-south-1", "table-name": "mcp-none"}]]);
     let session = client(&["http", &url, "mcp-token-123456"], &[], &calls);
-    assert_eq!(names(&session).len(), 19);
+    assert_eq!(names(&session).len(), 20);
     let described = &session["results"][0]["structuredContent"]["Table"];
     assert_eq!(described["TableName"], "mcp-http");
     let missing = &session["results"][1];

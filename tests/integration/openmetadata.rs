@@ -55,14 +55,12 @@ fn having(attribute: &str) -> u64 {
         .count() as u64
 }
 
-fn catalog_in_openmetadata_shapes(endpoint: &str, table: &str, tagged: bool) {
+fn catalog_in_openmetadata_shapes(endpoint: &str, table: &str) {
     seeded(endpoint, table);
     let region = "ap-southeast-7";
-    if tagged {
-        let tags = json!({"team": "data.platform", "env": "prod"});
-        let input = json!({"region": region, "table-name": table, "tags": tags});
-        step_at(endpoint, "tag-resource", input).unwrap();
-    }
+    let tags = json!({"team": "data.platform", "env": "prod"});
+    let input = json!({"region": region, "table-name": table, "tags": tags});
+    step_at(endpoint, "tag-resource", input).unwrap();
     let input =
         json!({"region": region, "table-name": table, "database-schema": "shop.default.default"});
     let schema = om_step(endpoint, "infer-schema", input.clone());
@@ -81,7 +79,7 @@ fn catalog_in_openmetadata_shapes(endpoint: &str, table: &str, tagged: bool) {
     let columns = profile["Profile"]["columnProfile"].as_array().unwrap();
     documents.extend(columns.iter().map(|c| ("ColumnProfile", c)));
     assert_parses(&documents);
-    check_table(&schema, table, tagged);
+    check_table(&schema, table);
     check_profile(&profile);
     check_tags(&classified);
     let result = &tested["TestConnectionResult"];
@@ -97,7 +95,7 @@ fn catalog_in_openmetadata_shapes(endpoint: &str, table: &str, tagged: bool) {
 
 /// The `CreateTableRequest`: schema, constraints, columns with OpenMetadata's types and
 /// nested children, the table's tags.
-fn check_table(schema: &Value, table: &str, tagged: bool) {
+fn check_table(schema: &Value, table: &str) {
     let table_request = &schema["Table"];
     assert_eq!(schema["TableFQN"], format!("shop.default.default.{table}"));
     assert_eq!(table_request["databaseSchema"], "shop.default.default");
@@ -135,22 +133,20 @@ fn check_table(schema: &Value, table: &str, tagged: bool) {
         (&json!("ARRAY"), &json!("STRUCT"))
     );
     assert_eq!(named(&lines["children"], "qty")["dataType"], "NUMBER");
-    if tagged {
-        let mut fqns: Vec<&str> = table_request["tags"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["tagFQN"].as_str().unwrap())
-            .collect();
-        fqns.sort_unstable();
-        assert_eq!(
-            fqns,
-            [
-                "DynamoDBTags.env.prod",
-                "DynamoDBTags.team.\"data.platform\""
-            ]
-        );
-    }
+    let mut fqns: Vec<&str> = table_request["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tagFQN"].as_str().unwrap())
+        .collect();
+    fqns.sort_unstable();
+    assert_eq!(
+        fqns,
+        [
+            "DynamoDBTags.env.prod",
+            "DynamoDBTags.team.\"data.platform\""
+        ]
+    );
 }
 
 /// The profile: the whole table sampled, absent attributes counted as nulls.
@@ -197,12 +193,12 @@ fn check_tags(classified: &Value) {
 
 #[test]
 fn catalog_outputs_parse_with_openmetadatas_own_models_on_moto() {
-    catalog_in_openmetadata_shapes(moto(), "om-catalog", true);
+    catalog_in_openmetadata_shapes(moto(), "om-catalog");
 }
 
 #[test]
 fn catalog_outputs_parse_with_openmetadatas_own_models_on_dynalite() {
-    catalog_in_openmetadata_shapes(dynalite(), "om-catalog-dynalite", false);
+    catalog_in_openmetadata_shapes(dynalite(), "om-catalog-dynalite");
 }
 
 #[test]
