@@ -180,7 +180,18 @@ pub(crate) fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
     if verb == ["step"] && matches!(code, 0 | 1) {
         check_printed_step(rest, stdin, &stdout);
     }
+    if verb == ["flow"] && rest.contains(&"--json") && code == 0 {
+        let record: Value = serde_json::from_str(&stdout).expect("the CLI prints JSON");
+        check_flow_steps(record.as_array().expect("an array of steps"));
+    }
     (code, stdout, text(out.stderr))
+}
+
+/// Check every step output of a flow's record (`[{"name", "action", "output"}]`).
+pub(crate) fn check_flow_steps(steps: &[Value]) {
+    for step in steps {
+        test_support::contract::check_answer(step["action"].as_str(), &step["output"]);
+    }
 }
 
 /// Check what `connector-host step ARGS` printed against its schemas: the step comes from

@@ -40,6 +40,10 @@ fn the_node_example_runs_the_component_transpiled_by_jco() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    for step in &outputs {
+        let action = kebab(step["action"].as_str().unwrap());
+        test_support::contract::check_answer(Some(&action), &step["output"]);
+    }
     let output = |action: &str| {
         let step = outputs.iter().find(|o| o["action"] == action);
         step.map(|o| o["output"].clone()).unwrap()
@@ -57,4 +61,15 @@ fn the_node_example_runs_the_component_transpiled_by_jco() {
         .unwrap()
         .iter()
         .any(|t| t == "node-example"));
+}
+
+/// A JS export name as the action it is (`getItem` is `get-item`).
+fn kebab(name: &str) -> String {
+    name.chars().fold(String::new(), |mut out, c| {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+        out
+    })
 }

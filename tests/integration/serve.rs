@@ -82,6 +82,9 @@ impl Server {
         if path == "/v1/steps" && answer.is_object() {
             test_support::contract::check_answer(body["action"].as_str(), &answer);
         }
+        if let Some(steps) = answer.get("steps").and_then(Value::as_array) {
+            check_flow_steps(steps);
+        }
         (status, answer)
     }
 
