@@ -217,12 +217,13 @@ pub async fn serve_stdio(tools: Tools) -> Result<(), StepError> {
 }
 
 /// The streamable HTTP service of `tools`, mounted at `/mcp` by the caller: sessions kept
-/// in memory, requests bounded to `max_body_bytes`, `Host` headers checked against
-/// `allowed_hosts` (DNS rebinding) unless it is empty.
+/// in memory, requests bounded to `max_body_bytes`. Without a bearer token in front of it
+/// (`check_hosts`), only the loopback names are taken as the `Host` (a page in a browser
+/// that rebinds its own name to 127.0.0.1 is refused); behind a token, any name.
 pub fn http_service(
     tools: Tools,
     max_body_bytes: usize,
-    allowed_hosts: Vec<String>,
+    check_hosts: bool,
 ) -> rmcp::transport::StreamableHttpService<
     Tools,
     rmcp::transport::streamable_http_server::session::local::LocalSessionManager,
@@ -230,10 +231,10 @@ pub fn http_service(
     use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
     let mut config =
         StreamableHttpServerConfig::default().with_max_request_body_bytes(max_body_bytes);
-    config = if allowed_hosts.is_empty() {
-        config.disable_allowed_hosts()
+    config = if check_hosts {
+        config.with_allowed_hosts(["localhost", "127.0.0.1", "::1"])
     } else {
-        config.with_allowed_hosts(allowed_hosts)
+        config.disable_allowed_hosts()
     };
     rmcp::transport::StreamableHttpService::new(move || Ok(tools.clone()), Arc::default(), config)
 }

@@ -216,11 +216,11 @@ pub async fn serve(
         Some(setup) => {
             let tools = crate::mcp::Tools::new(service.host.clone(), setup)
                 .map_err(|e| std::io::Error::other(e.message))?;
-            // The listener may be reached by any name: the bearer token guards it.
+            let guarded = options.token.is_some();
             Some(crate::mcp::http_service(
                 tools,
                 options.max_body_bytes,
-                Vec::new(),
+                !guarded,
             ))
         }
         None => None,

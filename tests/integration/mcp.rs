@@ -213,3 +213,39 @@ fn the_service_serves_mcp_over_streamable_http_behind_its_token() {
     let (status, answer) = server.post("/mcp", Some("wrong"), &json!({"jsonrpc": "2.0"}));
     assert_eq!(status, 401, "{answer}");
 }
+
+/// The status of a raw `POST /mcp` carrying `host` as its `Host` header.
+fn status_with_host(server: &Server, host: &str) -> u16 {
+    use std::io::Read as _;
+    let address = server.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+    let request = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let status = answer.split_whitespace().nth(1).unwrap_or_default();
+    status
+        .parse()
+        .unwrap_or_else(|_| panic!("no status in {answer:?}"))
+}
+
+#[test]
+fn an_unguarded_loopback_mcp_endpoint_refuses_a_rebound_host_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("connection.json");
+    std::fs::write(&file, plain_connection(moto()).to_string()).unwrap();
+    let server = Server::start(&["--mcp-connection", file.to_str().unwrap()]);
+    assert_eq!(status_with_host(&server, "rebound.attacker.example"), 403);
+    let own = server.url.trim_start_matches("http://").to_string();
+    assert_ne!(
+        status_with_host(&server, &own),
+        403,
+        "its own address is served"
+    );
+}
