@@ -225,6 +225,12 @@ fn a_failed_openmetadata_connection_test_reports_the_step_and_no_secret() {
     assert_eq!(result["steps"][0]["passed"], false);
     let text = out.to_string();
     assert!(!text.contains(token) && !text.contains(SECRET), "{text}");
+    let mut bad = step;
+    bad["input"]["region"] = json!("");
+    let error = host()
+        .run_step(&bad)
+        .expect_err("a malformed input is no test result");
+    assert_eq!(error.field.as_deref(), Some("region"), "{error:?}");
 }
 
 #[test]

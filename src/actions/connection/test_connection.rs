@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     if input.output_format == Some(CatalogFormat::Openmetadata) {
-        return Ok(openmetadata(connection, &input.region).await);
+        return openmetadata(connection, &input.region).await;
     }
     let session = client::session(connection, &input.region).await?;
     session.client.list_tables().limit(1).send().await?;
@@ -52,8 +52,10 @@ fn step(name: &str, mandatory: bool, result: &Result<String>, secrets: &[&str]) 
 
 /// The connection test as OpenMetadata's `TestConnectionResult`: its DynamoDB step
 /// `ListTables` (mandatory), then the other calls its ingestion makes on the first table —
-/// `DescribeTable`, `Scan` (one item) and `ListTagsOfResource` — each passed or failed.
-async fn openmetadata(connection: &Connection, region: &str) -> Value {
+/// `DescribeTable`, `Scan` (one item) and `ListTagsOfResource` — each passed or failed. A
+/// malformed input (the region, a connection field) is the step's `invalid-input`, not a
+/// failed test: nothing was tried.
+async fn openmetadata(connection: &Connection, region: &str) -> Result<Value> {
     let secrets = client::secrets(connection);
     let listed: Result<(client::Session, Option<String>)> = async {
         let session = client::session(connection, region).await?;
@@ -62,6 +64,11 @@ async fn openmetadata(connection: &Connection, region: &str) -> Value {
         Ok((session, first))
     }
     .await;
+    if let Err(e) = &listed {
+        if e.kind == crate::error::Kind::InvalidInput {
+            return Err(e.clone());
+        }
+    }
     let mut steps = Vec::new();
     let listing = listed.as_ref().map(|_| "ListTables answered".to_string());
     steps.push(step(
@@ -80,8 +87,10 @@ async fn openmetadata(connection: &Connection, region: &str) -> Value {
     } else {
         "Failed"
     };
-    json!({"TestConnectionResult": {"lastUpdatedAt": om::now_millis(), "status": status,
-        "steps": steps}})
+    Ok(
+        json!({"TestConnectionResult": {"lastUpdatedAt": om::now_millis(), "status": status,
+        "steps": steps}}),
+    )
 }
 
 /// `DescribeTable`, `Scan` and `ListTagsOfResource` of `table`, each with its outcome;
