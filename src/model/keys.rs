@@ -129,8 +129,27 @@ impl KeySchema {
         Ok(key)
     }
 
-    /// The key attributes of `item`; `invalid-input` naming `field` when one is missing.
+    /// The key attributes of `item`; `invalid-input` naming `field` when one is missing,
+    /// and naming the attribute (`field.NAME`) when a key attribute of the table or of one
+    /// of its indexes has another type than the table defines, so a write the service
+    /// would refuse is refused before anything is sent.
     pub fn key_of(&self, field: &str, item: &Item) -> Result<Item> {
+        for (name, defined) in &self.types {
+            let Some(value) = item.get(name) else {
+                continue;
+            };
+            let given = TypeCode::of(value).as_str();
+            if given != defined.as_str() {
+                return Err(Error::invalid(
+                    format!("{field}.{name}"),
+                    format!(
+                        "is of type {given}, but {name} is a key attribute of type {} \
+                         (of the table or an index)",
+                        defined.as_str()
+                    ),
+                ));
+            }
+        }
         std::iter::once(&self.hash)
             .chain(self.range.as_ref())
             .map(|name| match item.get(name) {
@@ -261,6 +280,23 @@ mod tests {
                 ("sk".into(), ScalarAttributeType::B),
             ]),
         }
+    }
+
+    #[test]
+    fn an_item_whose_key_attribute_has_another_type_is_refused_naming_it() {
+        let schema = schema(true);
+        let item = Item::from([
+            ("id".to_string(), AttributeValue::S("42".into())),
+            ("sk".to_string(), AttributeValue::B(Blob::new(vec![1]))),
+        ]);
+        let error = schema.key_of("requests.t[3].put", &item).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("requests.t[3].put.id"));
+        assert!(!error.message.contains("42"), "no value: {}", error.message);
+        let good = Item::from([
+            ("id".to_string(), AttributeValue::N("42".into())),
+            ("sk".to_string(), AttributeValue::B(Blob::new(vec![1]))),
+        ]);
+        assert_eq!(schema.key_of("p", &good).unwrap().len(), 2);
     }
 
     #[test]

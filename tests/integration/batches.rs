@@ -68,7 +68,7 @@ fn typed_and_natural_puts_and_deletes_in_two_tables() {
 }
 
 #[test]
-fn a_duplicate_key_in_one_batch_is_refused_before_anything_is_sent() {
+fn a_duplicate_key_or_a_key_of_the_wrong_type_is_refused_before_anything_is_sent() {
     let region = "eu-south-1";
     create_table(region, "batch-dup", false);
     let proxy = Proxy::start(moto());
@@ -92,7 +92,27 @@ fn a_duplicate_key_in_one_batch_is_refused_before_anything_is_sent() {
         json!({"region": region,
         "requests": {"batch-dup": [{"put": {"name": "no key"}}]}}),
     );
-    assert_eq!(error.field.as_deref(), Some("requests.batch-dup[0]"));
+    assert_eq!(error.field.as_deref(), Some("requests.batch-dup[0].put"));
+    let mut puts: Vec<Value> = (0..40).map(|i| json!({"put": {"id": i}})).collect();
+    puts[30] = json!({"put": {"id": "thirty"}});
+    let error = step_at(
+        proxy.url(),
+        "batch-write-items",
+        json!({"region": region, "requests": {"batch-dup": puts}}),
+    )
+    .unwrap_err();
+    assert_eq!(error.kind, "invalid-input", "{error:?}");
+    assert_eq!(
+        error.field.as_deref(),
+        Some("requests.batch-dup[30].put.id"),
+        "a key of the wrong type, in the second batch"
+    );
+    assert!(!error.message.contains("thirty"), "no item data: {error:?}");
+    assert_eq!(
+        proxy.count("BatchWriteItem"),
+        0,
+        "nothing sent, not even batch one"
+    );
 }
 
 #[test]

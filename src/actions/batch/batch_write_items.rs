@@ -102,7 +102,7 @@ fn write_request(at: &str, entry: &Value, schema: &KeySchema) -> Result<(WriteRe
     let built = match (entry.get("put"), entry.get("delete")) {
         (Some(item), None) if fields.iter().all(|f| ["put", "types"].contains(f)) => {
             let item = item::put(at, item, entry.get("types"))?;
-            let key = schema.key_of(at, &item)?;
+            let key = schema.key_of(&format!("{at}.put"), &item)?;
             let item = values::within_item_size(at, item)?;
             let put = PutRequest::builder().set_item(Some(item)).build();
             put.map(|p| (WriteRequest::builder().put_request(p).build(), key))
