@@ -22,11 +22,6 @@ impl Contract {
         }
     }
 
-    /// The contract in `dir`.
-    pub fn at(dir: PathBuf) -> Contract {
-        Contract { dir }
-    }
-
     fn read(&self, file: &str) -> Result<Value, StepError> {
         let path = self.dir.join(file);
         let unreadable = |e: &dyn std::fmt::Display| {

@@ -89,16 +89,6 @@ impl Tree {
         })
         .collect()
     }
-
-    /// How many top-level columns there are.
-    pub fn len(&self) -> usize {
-        self.root.children.len()
-    }
-
-    /// Whether there is no column.
-    pub fn is_empty(&self) -> bool {
-        self.root.children.is_empty()
-    }
 }
 
 /// OpenMetadata's type of one DynamoDB type code, its display name, and for a set the
