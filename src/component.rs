@@ -46,6 +46,7 @@ fn into_wit(err: Error) -> ConnectorError {
         request_id: err.request_id,
         item: err.item,
         reasons: err.reasons.into_iter().map(reason).collect(),
+        progress: err.progress,
     };
     match err.kind {
         Kind::InvalidInput => ConnectorError::InvalidInput(info),

@@ -86,6 +86,8 @@ pub struct Error {
     pub item: Option<String>,
     /// For `transaction-canceled`: one reason per action of the transaction, in order.
     pub reasons: Vec<Reason>,
+    /// For a bulk step that ended early: what it did and what is left, as JSON text.
+    pub progress: Option<String>,
 }
 
 /// The result of anything that can fail with an [`Error`].
@@ -101,6 +103,7 @@ impl Error {
             code: None,
             request_id: None,
             item: None,
+            progress: None,
             reasons: Vec::new(),
         }
     }

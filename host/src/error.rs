@@ -112,6 +112,10 @@ pub struct StepError {
     /// For `transaction-canceled`: why each action of the transaction failed, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<CancellationReason>,
+    /// For a bulk step that ended early: what it did and what is left (the component sends
+    /// it as JSON text; the host parses it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Box<Value>>,
 }
 
 /// Why one action of a cancelled transaction failed.
@@ -140,6 +144,7 @@ impl StepError {
             request_id: None,
             item: None,
             reasons: Vec::new(),
+            progress: None,
         }
     }
 
@@ -183,9 +188,11 @@ impl StepError {
                 *item = serde_json::from_str(text).ok();
             }
         };
-        let mut item = self.item.take().map(|i| *i);
-        parse(&mut item);
-        self.item = item.map(Box::new);
+        for boxed in [&mut self.item, &mut self.progress] {
+            let mut value = boxed.take().map(|i| *i);
+            parse(&mut value);
+            *boxed = value.map(Box::new);
+        }
         for reason in &mut self.reasons {
             parse(&mut reason.item);
         }

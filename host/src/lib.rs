@@ -238,7 +238,9 @@ impl Host {
     ) -> Result<Value, StepError> {
         let step = Step::parse(document)?;
         let action = self.action_of(&step)?;
-        let params = step.params(action)?;
+        let time_limit = self.manifest.component.time_limit_input.as_deref();
+        let seconds = self.limits.timeout.as_secs().max(1);
+        let params = step.params(action, time_limit.map(|field| (field, seconds)))?;
         let outbound = Outbound {
             origins: self.permitted_origins(&step)?,
             egress: self.egress.clone(),

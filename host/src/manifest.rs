@@ -78,6 +78,11 @@ pub struct ComponentSection {
     /// may name these without the operator's allowance ([`crate::egress`]).
     #[serde(default, rename = "endpoint-hosts")]
     pub endpoint_hosts: Vec<String>,
+    /// The input field (of any action's input record) that takes the most seconds a step
+    /// may spend: the host sets it to its own step deadline, or keeps the step's when
+    /// smaller, so that the component stops in time to report what it did.
+    #[serde(default, rename = "time-limit-input")]
+    pub time_limit_input: Option<String>,
 }
 
 /// One connection type and the endpoints its steps may reach.

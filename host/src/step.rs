@@ -6,6 +6,7 @@ use crate::call::Action;
 use crate::{convert, StepError};
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
+use wasmtime::component::Type;
 
 /// The fields a step document may have.
 const STEP_FIELDS: [&str; 4] = ["connection", "action", "input", "name"];
@@ -63,16 +64,28 @@ impl<'a> Step<'a> {
     /// The action's parameters from the step's `connection` and `input`, converted to the
     /// component's types. Field paths name the input key (`fetch-all`), or the connection
     /// field after `connection.` (docs/errors.md).
+    ///
+    /// `time_limit` is the manifest's time-limit input and the host's step deadline in
+    /// seconds: an input record with that field gets it set to the deadline, or kept when
+    /// the step gives less.
     pub(crate) fn params(
         &self,
         action: &Action,
+        time_limit: Option<(&str, u64)>,
     ) -> Result<Vec<wasmtime::component::Val>, StepError> {
         action
             .params
             .iter()
             .map(|(name, ty)| {
+                let limited;
                 let (value, path) = match name.as_str() {
-                    "input" => (self.input, ""),
+                    "input" => match time_limit.and_then(|l| limit_time(self.input, ty, l)) {
+                        Some(input) => {
+                            limited = input;
+                            (&limited, "")
+                        }
+                        None => (self.input, ""),
+                    },
                     "connection" => (self.connection, "connection"),
                     other => (self.document.get(other).unwrap_or(&Value::Null), other),
                 };
@@ -83,6 +96,24 @@ impl<'a> Step<'a> {
             })
             .collect()
     }
+}
+
+/// `input` with its `field` lowered to `seconds` (set when absent), when `ty` is a record
+/// with that field and the input gives no smaller whole number; `None` when nothing changes.
+fn limit_time(input: &Value, ty: &Type, (field, seconds): (&str, u64)) -> Option<Value> {
+    let Type::Record(record) = ty else {
+        return None;
+    };
+    if !record.fields().any(|f| f.name == field) {
+        return None;
+    }
+    let given = input.get(field).filter(|v| !v.is_null());
+    if given.is_some_and(|v| v.as_u64().is_none_or(|g| g <= seconds)) {
+        return None;
+    }
+    let mut limited = input.as_object().cloned().unwrap_or_default();
+    limited.insert(field.to_string(), Value::from(seconds));
+    Some(Value::Object(limited))
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! [`transport`] and checked by [`endpoint`]), the delivery rules of writes
 //! ([`delivery`]), `DescribeTable` reads ([`describe`]), paging ([`paging`]), scans
 //! ([`scan`]), reading streams ([`stream`]), a table's tags ([`tags`]), waiting for a table ([`wait`]), the jittered backoff of batch retries
-//! ([`backoff`]) and the errors of transactions ([`transaction`]).
+//! ([`backoff`]), bulk work in flight together ([`bulk`]) and the errors of transactions ([`transaction`]).
 
 pub mod backoff;
+pub mod bulk;
 pub mod client;
 pub mod delivery;
 pub mod describe;

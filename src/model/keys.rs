@@ -245,6 +245,12 @@ pub fn cursor_of(names: &[String], last: &Item) -> Result<Key> {
         .collect()
 }
 
+/// A key's identity: equal for equal keys, whatever the order of their attributes.
+pub fn identity(key: &Item) -> String {
+    let ordered: std::collections::BTreeMap<_, _> = key.iter().collect();
+    format!("{ordered:?}")
+}
+
 /// `invalid-input` naming the second of two entries of one batch (or transaction) that
 /// address the same key of the same table (`DynamoDB` refuses such a request); entries are
 /// `(table, field, key)`, `within` names the request in the message.
@@ -254,8 +260,7 @@ pub fn no_duplicate_keys<'a>(
 ) -> Result<()> {
     let mut seen: HashMap<(&str, String), &str> = HashMap::new();
     for (table, field, key) in entries {
-        let ordered: std::collections::BTreeMap<_, _> = key.iter().collect();
-        if let Some(first) = seen.insert((table, format!("{ordered:?}")), field) {
+        if let Some(first) = seen.insert((table, identity(key)), field) {
             return Err(Error::invalid(
                 field,
                 format!("has the same key as {first} within {within}"),

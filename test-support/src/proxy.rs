@@ -48,6 +48,11 @@ struct State {
     seen: Mutex<Vec<(String, Bytes)>>,
     /// Queued faults, each for any request (`None`) or one operation.
     faults: Mutex<VecDeque<(Option<String>, Fault)>>,
+    /// Standing faults: every request of the operation whose body holds the text meets
+    /// the fault, every time (after the queued ones).
+    standing: Mutex<Vec<(String, String, Fault)>>,
+    /// Requests being handled now, and the most at once so far.
+    in_flight: Mutex<(usize, usize)>,
 }
 
 /// A running proxy; it serves until the process ends.
@@ -73,6 +78,8 @@ impl Proxy {
             upstream: upstream.trim_start_matches("http://").to_string(),
             seen: Mutex::default(),
             faults: Mutex::default(),
+            standing: Mutex::default(),
+            in_flight: Mutex::default(),
         });
         let listener = std::net::TcpListener::bind(bind).expect("a free port");
         let url = format!("http://{}", listener.local_addr().expect("an address"));
@@ -102,6 +109,17 @@ impl Proxy {
     pub fn inject_on(&self, operation: &str, faults: impl IntoIterator<Item = Fault>) {
         let queued = faults.into_iter().map(|f| (Some(operation.to_string()), f));
         lock(&self.state.faults).extend(queued);
+    }
+
+    /// From now on, every request of `operation` whose body contains `text` meets `fault`
+    /// (a batch holding one particular item, say), each time it is sent.
+    pub fn inject_always(&self, operation: &str, text: &str, fault: Fault) {
+        lock(&self.state.standing).push((operation.to_string(), text.to_string(), fault));
+    }
+
+    /// The most requests the proxy was handling at once so far.
+    pub fn most_in_flight(&self) -> usize {
+        lock(&self.state.in_flight).1
     }
 
     /// How many requests for `operation` (the part after the dot of `X-Amz-Target`, e.g.
@@ -164,8 +182,37 @@ fn aws_error(status: u16, kind: &str, message: &str) -> Answer {
     answer(status, body.to_string())
 }
 
-/// Record the request, then meet the next queued fault or forward it.
+/// Handle a request, counting it in flight meanwhile.
 async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
+    {
+        let mut in_flight = lock(&state.in_flight);
+        in_flight.0 += 1;
+        in_flight.1 = in_flight.1.max(in_flight.0);
+    }
+    let answer = faulted(request, &state).await;
+    lock(&state.in_flight).0 -= 1;
+    answer
+}
+
+/// The fault a request meets: the next queued one for it, else a standing one whose text
+/// its body holds.
+fn fault_for(state: &State, operation: &str, body: &[u8]) -> Option<Fault> {
+    let mut faults = lock(&state.faults);
+    let next = faults
+        .iter()
+        .position(|(only, _)| only.as_ref().is_none_or(|o| *o == operation));
+    if let Some((_, fault)) = next.and_then(|i| faults.remove(i)) {
+        return Some(fault);
+    }
+    let body = String::from_utf8_lossy(body);
+    lock(&state.standing)
+        .iter()
+        .find(|(o, text, _)| o == operation && body.contains(text.as_str()))
+        .map(|(_, _, fault)| fault.clone())
+}
+
+/// Record the request, then meet its fault or forward it.
+async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
     let target = request
         .headers()
         .get("x-amz-target")
@@ -177,14 +224,7 @@ async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
     lock(&state.seen).push((target.clone(), body.clone()));
     let request = Request::from_parts(parts, body);
     let operation = target.rsplit('.').next().unwrap_or_default().to_string();
-    let fault = {
-        let mut faults = lock(&state.faults);
-        let next = faults
-            .iter()
-            .position(|(only, _)| only.as_ref().is_none_or(|o| *o == operation));
-        next.and_then(|i| faults.remove(i)).map(|(_, fault)| fault)
-    };
-    match fault {
+    match fault_for(state, &operation, request.body()) {
         None => forward(request, &state.upstream).await,
         Some(Fault::Throttle) => aws_error(400, "ThrottlingException", "Rate exceeded"),
         Some(Fault::ServerErrorBefore(status)) => {

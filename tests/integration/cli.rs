@@ -159,7 +159,7 @@ fn the_bulk_flow_example_writes_scans_transacts_and_reads_back() {
     let output = |action: &str| output_of(&record, action);
     assert_eq!(
         output("batch-write-items"),
-        json!({"Written": 313, "Unprocessed": {}})
+        json!({"Written": 313, "Unprocessed": {}, "NotSent": {}, "Unknown": {}, "Remainder": {}})
     );
     let scan = output("scan-items");
     assert_eq!(scan["Count"], 300);

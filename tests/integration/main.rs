@@ -15,6 +15,7 @@ mod harness;
 
 mod admin;
 mod batches;
+mod bulk;
 mod cache;
 mod capacity;
 mod catalog;

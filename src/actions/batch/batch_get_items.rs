@@ -1,13 +1,16 @@
 //! `batch-get-items`: items by key from one or more tables, any number, in batches of 100
-//! (`BatchGetItem`); `UnprocessedKeys` are retried with jittered exponential backoff up to
-//! [`backoff::MAX_ATTEMPTS`], and keys still unread are returned, never dropped. A key
-//! with no item is simply absent from `Responses`.
+//! (`BatchGetItem`) with up to `concurrency` batches in flight ([`bulk`]);
+//! `UnprocessedKeys` (and throttling errors) are retried per batch with jittered
+//! exponential backoff up to [`backoff::MAX_ATTEMPTS`], and keys still unread are returned,
+//! never dropped. A key with no item is simply absent from `Responses`. A step that ends
+//! early is an error whose `progress` holds what was read and the keys left.
 
 pub(crate) use crate::component::wit::BatchGetItemsInput as Input;
 
+use crate::aws::bulk::{self, Fate};
 use crate::aws::describe;
 use crate::component::wit::Connection;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::model::keys::{self};
 use crate::model::shape::Obj;
 use crate::model::Item;
@@ -15,10 +18,18 @@ use crate::{actions::item, aws::backoff, aws::client, model::input, model::value
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Keys per `BatchGetItem` (the service's limit).
 pub(crate) const BATCH: usize = 100;
+
+/// A key to read: its table, its input field and the key.
+type Key = (String, String, Item);
+
+/// The items read so far, by table.
+type Found = RefCell<HashMap<String, Vec<Item>>>;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let Value::Object(tables) = input::json("keys", &input.keys)? else {
@@ -27,88 +38,187 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             "must be a JSON object of table name to keys",
         ));
     };
+    let mut window = bulk::Window::new(bulk::concurrency(input.concurrency)?);
+    let deadline = bulk::Deadline::new(input.time_limit_seconds)?;
     let client = client::dynamodb(connection, &input.region).await?;
+    let keys = checked(&client, &tables).await?;
+    let batches: Vec<Range<usize>> = (0..keys.len())
+        .step_by(BATCH)
+        .map(|start| start..keys.len().min(start + BATCH))
+        .collect();
+    for batch in &batches {
+        let entries = keys[batch.clone()]
+            .iter()
+            .map(|(table, at, key)| (table.as_str(), at.as_str(), key));
+        keys::no_duplicate_keys(entries, &format!("one batch of {BATCH}"))?;
+    }
+    let ledger = bulk::Ledger::new(keys.len(), batches.len());
+    let found = Found::default();
+    let start = |b: usize| {
+        let (ledger, keys, found, client) = (&ledger, &keys, &found, &client);
+        let (deadline, batch) = (&deadline, batches[b].clone());
+        let consistent = input.consistent_read;
+        async move {
+            let go = batch.collect();
+            let (throttled, error) =
+                read(client, keys, go, consistent, (ledger, found), deadline).await;
+            ledger.end(b, throttled, error)
+        }
+    };
+    bulk::run(batches.len(), &mut window, &deadline, |_| true, start).await;
+    let (fates, error) = ledger.close(&deadline);
+    let format = item::format(input.item_format);
+    let progress = progress(&keys, &fates, found.into_inner(), |i| format.item(i));
+    match error {
+        None => Ok(progress),
+        Some(cause) => Err(bulk::ended_early(cause, &counts(&fates), &progress)),
+    }
+}
+
+/// Every key of `tables` checked against its table's key schema, in input order.
+async fn checked(client: &Client, tables: &Map<String, Value>) -> Result<Vec<Key>> {
     let mut keys = Vec::new();
-    for (table, list) in &tables {
+    for (table, list) in tables {
         let Value::Array(list) = list else {
             return Err(Error::invalid(
                 format!("keys.{table}"),
                 "must be an array of keys",
             ));
         };
-        let schema = describe::key_schema(&client, table).await?;
+        let schema = describe::key_schema(client, table).await?;
         for (i, key) in list.iter().enumerate() {
             let at = format!("keys.{table}[{i}]");
             keys.push((table.clone(), at.clone(), schema.exact_key(&at, key)?));
         }
     }
-    let batches: Vec<_> = keys.chunks(BATCH).collect();
-    for batch in &batches {
-        let entries = batch
-            .iter()
-            .map(|(table, at, key)| (table.as_str(), at.as_str(), key));
-        keys::no_duplicate_keys(entries, &format!("one batch of {BATCH}"))?;
-    }
-    let format = item::format(input.item_format);
-    let (mut found, mut unread) = (Map::new(), Map::new());
-    for batch in batches {
-        let (items, left) = read(&client, batch, input.consistent_read).await?;
-        append(&mut found, items, |i| format.item(i));
-        append(&mut unread, left, values::item_to_json_plain);
-    }
-    Ok(Obj::new()
-        .set("Responses", Value::Object(found))
-        .set("UnprocessedKeys", Value::Object(unread))
-        .build())
+    Ok(keys)
 }
 
-/// Read one batch, retrying its unprocessed keys: the items read and the keys left.
+/// Read the keys `go` as one batch, retrying those that come back unprocessed (or
+/// throttled); the items go to `found`, the keys' fates to the ledger. Returns whether the
+/// batch was throttled, and the error that stopped it (the deadline's included).
 async fn read(
     client: &Client,
-    batch: &[(String, String, Item)],
+    keys: &[Key],
+    go: Vec<usize>,
     consistent: Option<bool>,
-) -> Result<(HashMap<String, Vec<Item>>, HashMap<String, Vec<Item>>)> {
-    let mut pending: HashMap<String, Vec<Item>> = HashMap::new();
-    for (table, _, key) in batch {
-        pending.entry(table.clone()).or_default().push(key.clone());
-    }
-    let mut found: HashMap<String, Vec<Item>> = HashMap::new();
+    (ledger, found): (&bulk::Ledger, &Found),
+    deadline: &bulk::Deadline,
+) -> (bool, Option<Error>) {
+    let (mut pending, mut throttled) = (go, false);
     for attempt in 0..backoff::MAX_ATTEMPTS {
-        if attempt > 0 {
-            backoff::pause(attempt).await;
-        }
-        let request = pending
-            .drain()
-            .map(|(table, keys)| {
-                let wanted = KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .set_consistent_read(consistent);
-                Ok((
-                    table,
-                    wanted.build().map_err(|e| Error::invalid("keys", e))?,
-                ))
-            })
-            .collect::<Result<HashMap<_, _>>>()?;
-        let out = client
-            .batch_get_item()
-            .set_request_items(Some(request))
-            .send()
-            .await?;
-        for (table, items) in out.responses.unwrap_or_default() {
-            found.entry(table).or_default().extend(items);
-        }
-        pending = out
-            .unprocessed_keys
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(table, left)| (table, left.keys))
-            .filter(|(_, keys)| !keys.is_empty())
-            .collect();
         if pending.is_empty() {
             break;
         }
+        if attempt > 0 && deadline.within(backoff::pause(attempt)).await.is_none() {
+            ledger.settle(pending, Fate::Unprocessed);
+            return (throttled, Some(bulk::Deadline::error()));
+        }
+        let out = match deadline
+            .within(send(client, keys, &pending, consistent))
+            .await
+        {
+            None => Err(bulk::Deadline::error()),
+            Some(answer) => answer,
+        };
+        let out = match out {
+            Ok(out) => out,
+            Err(error) if error.kind == Kind::Throttled => {
+                throttled = true;
+                continue;
+            }
+            Err(error) => {
+                ledger.settle(pending, Fate::Unprocessed);
+                return (throttled, Some(error));
+            }
+        };
+        let mut found = found.borrow_mut();
+        for (table, items) in out.responses.unwrap_or_default() {
+            found.entry(table).or_default().extend(items);
+        }
+        let left = out.unprocessed_keys.unwrap_or_default();
+        let (still, done): (Vec<usize>, Vec<usize>) = pending.into_iter().partition(|&k| {
+            let (table, _, key) = &keys[k];
+            left.get(table).is_some_and(|l| l.keys.contains(key))
+        });
+        throttled |= !still.is_empty();
+        ledger.settle(done, Fate::Done);
+        pending = still;
     }
-    Ok((found, pending))
+    ledger.settle(pending, Fate::Unprocessed);
+    (throttled, None)
+}
+
+/// One `BatchGetItem` of the keys `pending`.
+async fn send(
+    client: &Client,
+    keys: &[Key],
+    pending: &[usize],
+    consistent: Option<bool>,
+) -> Result<aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemOutput> {
+    let mut by_table: HashMap<String, Vec<Item>> = HashMap::new();
+    for &k in pending {
+        let (table, _, key) = &keys[k];
+        by_table.entry(table.clone()).or_default().push(key.clone());
+    }
+    let request = by_table
+        .into_iter()
+        .map(|(table, keys)| {
+            let wanted = KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .set_consistent_read(consistent);
+            Ok((
+                table,
+                wanted.build().map_err(|e| Error::invalid("keys", e))?,
+            ))
+        })
+        .collect::<Result<HashMap<_, _>>>()?;
+    let sent = client.batch_get_item().set_request_items(Some(request));
+    Ok(sent.send().await?)
+}
+
+/// What was read and what was not, as the output (or an early end's `progress`) shows it:
+/// `Responses` (each table → its items), `UnprocessedKeys` and `NotSent` (each table → its
+/// keys) and `Remainder`, both together in input order: a `keys` input.
+fn progress(
+    keys: &[Key],
+    fates: &[Fate],
+    found: HashMap<String, Vec<Item>>,
+    render: impl Fn(&Item) -> Value,
+) -> Value {
+    let mut responses = Map::new();
+    append(&mut responses, found, render);
+    let by_table = |keep: &dyn Fn(Fate) -> bool| {
+        let mut tables = Map::new();
+        for ((table, _, key), fate) in keys.iter().zip(fates) {
+            if keep(*fate) {
+                let list = tables
+                    .entry(table.clone())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = list {
+                    list.push(values::item_to_json_plain(key));
+                }
+            }
+        }
+        Value::Object(tables)
+    };
+    Obj::new()
+        .set("Responses", Value::Object(responses))
+        .set("UnprocessedKeys", by_table(&|f| f == Fate::Unprocessed))
+        .set("NotSent", by_table(&|f| f == Fate::NotSent))
+        .set("Remainder", by_table(&|f| f != Fate::Done))
+        .build()
+}
+
+/// The counts of an early end's message.
+fn counts(fates: &[Fate]) -> String {
+    format!(
+        "{} of {} keys read, {} unprocessed, {} not sent",
+        bulk::count(fates, Fate::Done),
+        fates.len(),
+        bulk::count(fates, Fate::Unprocessed),
+        bulk::count(fates, Fate::NotSent),
+    )
 }
 
 /// Add `items` by table to `into`, each rendered by `render`.

@@ -1,13 +1,19 @@
 //! `batch-write-items`: puts and deletes for one or more tables, any number, in batches of
-//! 25 (`BatchWriteItem`); `UnprocessedItems` are retried with jittered exponential backoff
-//! up to [`backoff::MAX_ATTEMPTS`], and what is still unprocessed is returned, never dropped.
-//! Puts and deletes are idempotent, so a retried batch never changes the outcome.
+//! 25 (`BatchWriteItem`) with up to `concurrency` batches in flight ([`bulk`]: fewer while
+//! throttled, none started once the time limit nears). `UnprocessedItems` (and throttling
+//! errors) are retried per batch with jittered exponential backoff up to
+//! [`backoff::MAX_ATTEMPTS`]. Two writes of one key land in input order: the later one's
+//! batch starts when the earlier one's has ended, and is held back (not sent) when the
+//! earlier write did not land. Every request is accounted for: written, unprocessed, not
+//! sent or of unknown outcome; a step that ends early is an error whose `progress` says
+//! which. Puts and deletes are idempotent, so a retried batch never changes the outcome.
 
 pub(crate) use crate::component::wit::BatchWriteItemsInput as Input;
 
-use crate::aws::describe;
+use crate::aws::bulk::{self, Fate};
+use crate::aws::{delivery, describe};
 use crate::component::wit::Connection;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::model::keys::KeySchema;
 use crate::model::shape::Obj;
 use crate::model::Item;
@@ -16,6 +22,7 @@ use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 /// Requests per `BatchWriteItem` (the service's limit).
 pub(crate) const BATCH: usize = 25;
@@ -31,10 +38,56 @@ struct Request {
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let tables = requested(&input::json("requests", &input.requests)?)?;
+    let mut window = bulk::Window::new(bulk::concurrency(input.concurrency)?);
+    let deadline = bulk::Deadline::new(input.time_limit_seconds)?;
     let client = client::dynamodb(connection, &input.region).await?;
+    let requests = checked(&client, &tables).await?;
+    let batches: Vec<Range<usize>> = (0..requests.len())
+        .step_by(BATCH)
+        .map(|start| start..requests.len().min(start + BATCH))
+        .collect();
+    for batch in &batches {
+        let entries = requests[batch.clone()]
+            .iter()
+            .map(|r| (r.table.as_str(), r.at.as_str(), &r.key));
+        keys::no_duplicate_keys(entries, &format!("one batch of {BATCH}"))?;
+    }
+    let earlier = earlier_writes(&requests);
+    let ledger = bulk::Ledger::new(requests.len(), batches.len());
+    let batch_of = |r: usize| r / BATCH;
+    let ready = |b: usize| {
+        batches[b]
+            .clone()
+            .filter_map(|r| earlier[r])
+            .all(|e| ledger.has_ended(batch_of(e)))
+    };
+    let start = |b: usize| {
+        let (ledger, requests, earlier) = (&ledger, &requests, &earlier);
+        let (client, deadline, batch) = (&client, &deadline, batches[b].clone());
+        async move {
+            // A write whose key's earlier write did not land is held back: sent now, it
+            // could land before that one when the caller sends the remainder again.
+            let (go, held): (Vec<usize>, Vec<usize>) =
+                batch.partition(|r| earlier[*r].is_none_or(|e| ledger.fate(e) == Fate::Done));
+            ledger.settle(held, Fate::NotSent);
+            let (throttled, error) = send(client, requests, go, ledger, deadline).await;
+            ledger.end(b, throttled, error)
+        }
+    };
+    bulk::run(batches.len(), &mut window, &deadline, ready, start).await;
+    let (fates, error) = ledger.close(&deadline);
+    let progress = progress(&requests, &fates);
+    match error {
+        None => Ok(progress),
+        Some(cause) => Err(bulk::ended_early(cause, &counts(&fates), &progress)),
+    }
+}
+
+/// Every request of `tables` checked against its table's key schema, in input order.
+async fn checked(client: &Client, tables: &BTreeMap<String, Vec<Value>>) -> Result<Vec<Request>> {
     let mut requests = Vec::new();
-    for (table, entries) in &tables {
-        let schema = describe::key_schema(&client, table).await?;
+    for (table, entries) in tables {
+        let schema = describe::key_schema(client, table).await?;
         for (i, entry) in entries.iter().enumerate() {
             let at = format!("requests.{table}[{i}]");
             let (write, key) = write_request(&at, entry, &schema)?;
@@ -47,30 +100,123 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             });
         }
     }
-    let batches: Vec<&[Request]> = requests.chunks(BATCH).collect();
-    for batch in &batches {
-        let entries = batch
-            .iter()
-            .map(|r| (r.table.as_str(), r.at.as_str(), &r.key));
-        keys::no_duplicate_keys(entries, &format!("one batch of {BATCH}"))?;
+    Ok(requests)
+}
+
+/// For each request, the request before it that writes the same key of the same table.
+fn earlier_writes(requests: &[Request]) -> Vec<Option<usize>> {
+    let mut last: HashMap<(&str, String), usize> = HashMap::new();
+    requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| last.insert((r.table.as_str(), keys::identity(&r.key)), i))
+        .collect()
+}
+
+/// Send the requests `go` as one batch, retrying those that come back unprocessed (or
+/// throttled) with the jittered backoff; their fates go to the ledger. Returns whether the
+/// batch was throttled, and the error that stopped it (the deadline's included).
+async fn send(
+    client: &Client,
+    requests: &[Request],
+    go: Vec<usize>,
+    ledger: &bulk::Ledger,
+    deadline: &bulk::Deadline,
+) -> (bool, Option<Error>) {
+    let (mut pending, mut throttled) = (go, false);
+    for attempt in 0..backoff::MAX_ATTEMPTS {
+        if pending.is_empty() {
+            break;
+        }
+        if attempt > 0 && deadline.within(backoff::pause(attempt)).await.is_none() {
+            ledger.settle(pending, Fate::Unprocessed);
+            return (throttled, Some(bulk::Deadline::error()));
+        }
+        let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::new();
+        for &r in &pending {
+            let request = &requests[r];
+            items
+                .entry(request.table.clone())
+                .or_default()
+                .push(request.write.clone());
+        }
+        let sent = client
+            .batch_write_item()
+            .set_request_items(Some(items))
+            .send();
+        let left = match deadline.within(sent).await {
+            None => {
+                ledger.settle(pending, Fate::Unknown);
+                return (throttled, Some(bulk::Deadline::error()));
+            }
+            Some(Ok(out)) => out.unprocessed_items.unwrap_or_default(),
+            Some(Err(e)) => {
+                let fate = if delivery::may_have_been_applied(&e) {
+                    Fate::Unknown
+                } else {
+                    Fate::Unprocessed
+                };
+                let error = delivery::write(e);
+                if error.kind == Kind::Throttled {
+                    throttled = true;
+                    continue;
+                }
+                ledger.settle(pending, fate);
+                return (throttled, Some(error));
+            }
+        };
+        let (still, done): (Vec<usize>, Vec<usize>) = pending.into_iter().partition(|&r| {
+            let request = &requests[r];
+            left.get(&request.table)
+                .is_some_and(|writes| writes.contains(&request.write))
+        });
+        throttled |= !still.is_empty();
+        ledger.settle(done, Fate::Done);
+        pending = still;
     }
-    let (mut written, mut unprocessed) = (0usize, Map::new());
-    for batch in batches {
-        let left = send(&client, batch).await?;
-        written += batch.len() - left.values().map(Vec::len).sum::<usize>();
-        for (table, writes) in left {
-            let entry = unprocessed
-                .entry(table)
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(list) = entry {
-                list.extend(writes.iter().map(render));
+    ledger.settle(pending, Fate::Unprocessed);
+    (throttled, None)
+}
+
+/// What became of the requests, as the output (or an early end's `progress`) shows it:
+/// `Written` (a count), `Unprocessed`, `NotSent` and `Unknown` (each table → its requests,
+/// as the caller can send them again) and `Remainder`, all three together in input order:
+/// a `requests` input. Puts and deletes are idempotent: sending an unknown one again is
+/// safe.
+fn progress(requests: &[Request], fates: &[Fate]) -> Value {
+    let by_table = |keep: &dyn Fn(Fate) -> bool| {
+        let mut tables = Map::new();
+        for (request, fate) in requests.iter().zip(fates) {
+            if keep(*fate) {
+                let list = tables
+                    .entry(request.table.clone())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = list {
+                    list.push(render(&request.write));
+                }
             }
         }
-    }
-    Ok(Obj::new()
-        .set("Written", written)
-        .set("Unprocessed", Value::Object(unprocessed))
-        .build())
+        Value::Object(tables)
+    };
+    Obj::new()
+        .set("Written", bulk::count(fates, Fate::Done))
+        .set("Unprocessed", by_table(&|f| f == Fate::Unprocessed))
+        .set("NotSent", by_table(&|f| f == Fate::NotSent))
+        .set("Unknown", by_table(&|f| f == Fate::Unknown))
+        .set("Remainder", by_table(&|f| f != Fate::Done))
+        .build()
+}
+
+/// The counts of an early end's message.
+fn counts(fates: &[Fate]) -> String {
+    format!(
+        "{} of {} requests written, {} unprocessed, {} with an unknown outcome, {} not sent",
+        bulk::count(fates, Fate::Done),
+        fates.len(),
+        bulk::count(fates, Fate::Unprocessed),
+        bulk::count(fates, Fate::Unknown),
+        bulk::count(fates, Fate::NotSent),
+    )
 }
 
 /// The `requests` input: table name → its array of requests.
@@ -120,33 +266,6 @@ fn write_request(at: &str, entry: &Value, schema: &KeySchema) -> Result<(WriteRe
         }
     };
     built.map_err(|e| Error::invalid(at, e))
-}
-
-/// Send one batch, retrying its unprocessed items; what is left after the attempts.
-async fn send(client: &Client, batch: &[Request]) -> Result<HashMap<String, Vec<WriteRequest>>> {
-    let mut pending: HashMap<String, Vec<WriteRequest>> = HashMap::new();
-    for request in batch {
-        pending
-            .entry(request.table.clone())
-            .or_default()
-            .push(request.write.clone());
-    }
-    for attempt in 0..backoff::MAX_ATTEMPTS {
-        if attempt > 0 {
-            backoff::pause(attempt).await;
-        }
-        let out = client
-            .batch_write_item()
-            .set_request_items(Some(pending))
-            .send()
-            .await?;
-        pending = out.unprocessed_items.unwrap_or_default();
-        pending.retain(|_, writes| !writes.is_empty());
-        if pending.is_empty() {
-            break;
-        }
-    }
-    Ok(pending)
 }
 
 /// The type code of every attribute of `item`, as a `types` object.
