@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
 cargo bench -p connector-host --bench steps
+cargo bench -p connector-host --bench bulk

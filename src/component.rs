@@ -17,6 +17,7 @@ mod bindings {
 /// The WIT types the actions use, under short names.
 pub(crate) mod wit {
     pub(crate) use super::bindings::exports::dynamodb::connector::actions::*;
+    pub(crate) use super::bindings::exports::dynamodb::connector::session::Guest as SessionGuest;
     pub(crate) use super::bindings::exports::dynamodb::connector::types::{
         CancellationReason, Connection, ConnectorError, ErrorInfo, RoleArnConnection,
     };
@@ -24,8 +25,19 @@ pub(crate) mod wit {
 
 use wit::{CancellationReason, ConnectorError, ErrorInfo};
 
-/// The type the WIT exports are implemented on (`actions` implements its `Guest` trait).
+/// The type the WIT exports are implemented on (`actions` implements its `Guest` trait,
+/// `session` its own here).
 pub(crate) struct Component;
+
+impl wit::SessionGuest for Component {
+    fn save() -> Option<Vec<u8>> {
+        crate::aws::kept_state::save()
+    }
+
+    fn restore(connection: wit::Connection, state: Vec<u8>) {
+        crate::aws::kept_state::restore(&connection, &state);
+    }
+}
 
 /// Run one action on the executor and turn its result into the WIT shape.
 pub(crate) fn step(

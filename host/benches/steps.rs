@@ -18,6 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use test_support::bench::{figures, ms, time, Figures};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TABLE: &str = "bench";
@@ -710,41 +711,6 @@ fn service_throughput(replicas: usize, endpoint: &str, component: &Path) -> f64 
 }
 
 // ---------------------------------------------------------------- measuring
-
-struct Figures {
-    p50: Duration,
-    p99: Duration,
-}
-
-fn figures(mut samples: Vec<Duration>) -> Figures {
-    samples.sort();
-    // The nearest-rank percentile of at most a few thousand samples.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
-    Figures {
-        p50: at(0.50),
-        p99: at(0.99),
-    }
-}
-
-fn time(iterations: usize, mut f: impl FnMut()) -> Figures {
-    for _ in 0..iterations.div_ceil(10) {
-        f();
-    }
-    figures(
-        (0..iterations)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect(),
-    )
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3}", d.as_secs_f64() * 1000.0)
-}
 
 fn cold_step(component: &Path, cache: &Path, step: &Value) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))

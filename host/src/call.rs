@@ -61,11 +61,21 @@ pub(crate) struct Call {
     pub(crate) stderr: String,
 }
 
+/// The component's `save` and `restore` of its kept state, when it exports them.
+struct SessionFuncs {
+    save: ComponentExportIndex,
+    restore: ComponentExportIndex,
+}
+
+/// Most time a `save` or `restore` call may take.
+const SESSION_CALL_TIME: Duration = Duration::from_secs(1);
+
 /// The engine, the pre-linked component and its actions; shared by every step.
 pub(crate) struct Runtime {
     pub(crate) engine: Engine,
     pub(crate) pre: InstancePre<StepState>,
     actions: HashMap<String, Action>,
+    session: Option<SessionFuncs>,
     stop_ticker: Arc<AtomicBool>,
 }
 
@@ -77,11 +87,11 @@ impl Drop for Runtime {
 
 impl Runtime {
     /// Load the component at `path`, link it against WASI and `wasi:http`, and find the
-    /// actions in its export `interface`; `pooled_steps` instance slots (0: allocate each
-    /// step's instance on demand).
+    /// actions in its export `interface` (and `save`/`restore` in `session`, when given);
+    /// `pooled_steps` instance slots (0: allocate each step's instance on demand).
     pub(crate) fn load(
         path: &Path,
-        interface: &str,
+        (interface, session): (&str, Option<&str>),
         cache_dir: Option<&Path>,
         pooled_steps: u32,
     ) -> wasmtime::Result<Runtime> {
@@ -92,11 +102,15 @@ impl Runtime {
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         let pre = linker.instantiate_pre(&component)?;
         let actions = actions_of(&engine, &component, interface)?;
+        let session = session
+            .map(|name| session_of(&engine, &component, name))
+            .transpose()?;
         Ok(Runtime {
             stop_ticker: start_epoch_ticker(&engine),
             engine,
             pre,
             actions,
+            session,
         })
     }
 
@@ -161,6 +175,71 @@ impl Runtime {
         Ok((call, warm))
     }
 }
+/// `save` and `restore` in the component's export `interface`.
+fn session_of(
+    engine: &Engine,
+    component: &Component,
+    interface: &str,
+) -> wasmtime::Result<SessionFuncs> {
+    let funcs = actions_of(engine, component, interface)?;
+    let index = |name: &str| {
+        funcs
+            .get(name)
+            .map(|f| f.index)
+            .ok_or_else(|| format_err!("{interface} has no {name} function"))
+    };
+    Ok(SessionFuncs {
+        save: index("save")?,
+        restore: index("restore")?,
+    })
+}
+
+impl Runtime {
+    /// The state `warm`'s guest keeps for its connection (`save`), if it exports one and
+    /// has any; `None` too when the call fails or takes too long.
+    pub(crate) async fn save(&self, warm: &mut Warm) -> Option<Vec<u8>> {
+        let save = self.session.as_ref()?.save;
+        let func = warm.instance.get_func(&mut warm.store, save)?;
+        let mut results = [Val::Bool(false)];
+        let call = func.call_async(&mut warm.store, &[], &mut results);
+        tokio::time::timeout(SESSION_CALL_TIME, call)
+            .await
+            .ok()?
+            .ok()?;
+        let Val::Option(Some(state)) = &results[0] else {
+            return None;
+        };
+        let Val::List(bytes) = &**state else {
+            return None;
+        };
+        let byte = |v: &Val| match v {
+            Val::U8(b) => Some(*b),
+            _ => None,
+        };
+        bytes.iter().map(byte).collect()
+    }
+
+    /// Hand `state` back to `warm`'s guest (`restore`) with the step's `connection`; whether
+    /// the guest took it without failing.
+    pub(crate) async fn restore(&self, warm: &mut Warm, connection: &Val, state: &[u8]) -> bool {
+        let Some(restore) = self.session.as_ref().map(|s| s.restore) else {
+            return false;
+        };
+        let Some(func) = warm.instance.get_func(&mut warm.store, restore) else {
+            return false;
+        };
+        let params = [
+            connection.clone(),
+            Val::List(state.iter().map(|b| Val::U8(*b)).collect()),
+        ];
+        let call = func.call_async(&mut warm.store, &params, &mut []);
+        matches!(
+            tokio::time::timeout(SESSION_CALL_TIME, call).await,
+            Ok(Ok(()))
+        )
+    }
+}
+
 /// The functions of the component's export `interface`, by name.
 fn actions_of(
     engine: &Engine,

@@ -59,7 +59,7 @@ use call::{Action, CallOutcome, Runtime};
 use hooks::Outbound;
 use instance::Warm;
 use manifest::Manifest;
-use reuse::Kept;
+use reuse::{ConnectionKey, Kept};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -137,7 +137,10 @@ impl Host {
         };
         let runtime = Runtime::load(
             &component,
-            &manifest.component.interface,
+            (
+                &manifest.component.interface,
+                manifest.component.session_interface.as_deref(),
+            ),
             cache_dir.as_deref(),
             pooled_steps,
         )
@@ -247,19 +250,18 @@ impl Host {
             pool: pool.clone(),
         };
         let key = self.kept.key(&step);
-        let warm = match key.and_then(|key| self.kept.take(key)) {
-            Some(mut warm) => {
-                warm.prepare(outbound, self.limits);
-                warm
-            }
-            None => self.fresh(outbound, stats).await?,
-        };
-        let (call, warm) = self
+        let warm = self
+            .instance(key, (action, &params), outbound, stats)
+            .await?;
+        let (call, mut warm) = self
             .runtime
             .call(action, &params, self.limits, warm, stats.instantiate)
             .await
             .map_err(|e| StepError::trap(format!("{e:#}")))?;
         if let (Some(key), CallOutcome::Returned(_)) = (key, &call.outcome) {
+            if let Some(state) = self.runtime.save(&mut warm).await {
+                self.kept.keep_state(key, state);
+            }
             self.kept.keep(key, warm);
         }
         *stats = call.stats;
@@ -267,6 +269,45 @@ impl Host {
         log_guest_output(&error::redact(&call.stderr, &secrets));
         call.into_result(self.limits.timeout)
             .map_err(|e| e.redacted(&secrets))
+    }
+
+    /// The instance for a step of the connection of `key`: its kept instance, else a fresh
+    /// one given the state an earlier instance of the connection left.
+    async fn instance(
+        &self,
+        key: Option<ConnectionKey>,
+        (action, params): (&Action, &[wasmtime::component::Val]),
+        outbound: Outbound,
+        stats: &mut StepStats,
+    ) -> Result<Warm, StepError> {
+        if let Some(mut warm) = key.and_then(|key| self.kept.take(key)) {
+            warm.prepare(outbound, self.limits);
+            return Ok(warm);
+        }
+        let mut warm = self.fresh(outbound, stats).await?;
+        self.restore_state(key, action, params, &mut warm).await;
+        Ok(warm)
+    }
+
+    /// Give a fresh instance the state an earlier instance of the step's connection left
+    /// (kept by the connection's key), before its step.
+    async fn restore_state(
+        &self,
+        key: Option<ConnectionKey>,
+        action: &Action,
+        params: &[wasmtime::component::Val],
+        warm: &mut Warm,
+    ) {
+        let Some(state) = key.and_then(|key| self.kept.state(key)) else {
+            return;
+        };
+        let connection = action
+            .params
+            .iter()
+            .position(|(name, _)| name == "connection");
+        if let Some(connection) = connection.and_then(|i| params.get(i)) {
+            self.runtime.restore(warm, connection, &state).await;
+        }
     }
 
     /// A fresh instance for a step. When every pooled slot is taken, kept instances give
@@ -329,6 +370,11 @@ impl Host {
     /// How many instances are kept for reuse now.
     pub fn kept_instances(&self) -> usize {
         self.kept.len()
+    }
+
+    /// How many connections have kept state (a component's `save`) now, and its bytes.
+    pub fn kept_states(&self) -> (usize, usize) {
+        self.kept.states()
     }
 
     /// The values of the step's connection fields the manifest marks secret.

@@ -148,6 +148,17 @@ struct HostArgs {
     /// share one, which keeps its clients and assumed credentials).
     #[arg(long)]
     no_reuse: bool,
+    /// Most instances kept for reuse at once (each holds an instance slot).
+    #[arg(long, value_name = "N", default_value_t = Reuse::default().max_instances)]
+    kept_instances: usize,
+    /// Most guest memory the kept instances hold together, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = Reuse::default().max_kept_memory_bytes >> 20)]
+    kept_memory_mib: usize,
+    /// Most memory for the state connections' last instances handed over (a role's
+    /// temporary credentials, about 1 KiB each), in MiB: a connection whose instance is gone
+    /// gets it back instead of assuming its role again.
+    #[arg(long, value_name = "MIB", default_value_t = Reuse::default().max_state_bytes >> 20)]
+    kept_state_mib: usize,
 }
 
 /// The MCP server's connection and tools: the operator's choice, never the model's.
@@ -273,6 +284,9 @@ impl HostArgs {
         options.egress.allow_any = self.allow_any_endpoint;
         options.limits.output_bytes = self.max_output_bytes;
         options.limits.timeout = Duration::from_secs(self.step_timeout.max(1));
+        options.reuse.max_instances = self.kept_instances;
+        options.reuse.max_kept_memory_bytes = self.kept_memory_mib << 20;
+        options.reuse.max_state_bytes = self.kept_state_mib << 20;
         if self.no_reuse {
             options.reuse = Reuse::off();
         }

@@ -83,6 +83,10 @@ pub struct ComponentSection {
     /// smaller, so that the component stops in time to report what it did.
     #[serde(default, rename = "time-limit-input")]
     pub time_limit_input: Option<String>,
+    /// The exported interface whose `save` and `restore` hand the state an instance keeps
+    /// between a connection's steps to the host and back ([`crate::Reuse`]'s state budget).
+    #[serde(default, rename = "session-interface")]
+    pub session_interface: Option<String>,
 }
 
 /// One connection type and the endpoints its steps may reach.

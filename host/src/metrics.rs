@@ -1,5 +1,5 @@
 //! The service's metrics in the Prometheus text format (`GET /metrics`): steps by action and
-//! outcome, step latency, steps in flight, kept instances and refused egress.
+//! outcome, step latency, steps in flight, kept instances and state, and refused egress.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -29,6 +29,10 @@ pub(crate) struct Metrics {
     latency: Family<ActionLabel, Histogram>,
     pub(crate) in_flight: Gauge,
     pub(crate) instances: Gauge,
+    /// Connections with kept state.
+    pub(crate) states: Gauge,
+    /// Bytes of kept state.
+    pub(crate) state_bytes: Gauge,
     refused: Counter,
 }
 
@@ -45,6 +49,7 @@ impl Default for Metrics {
             Family::<ActionLabel, Histogram>::new_with_constructor(|| Histogram::new(buckets()));
         let (in_flight, instances, refused) =
             (Gauge::default(), Gauge::default(), Counter::default());
+        let (states, state_bytes) = (Gauge::default(), Gauge::default());
         registry.register("steps", "Steps run, by action and outcome", steps.clone());
         registry.register(
             "step_duration_seconds",
@@ -58,6 +63,16 @@ impl Default for Metrics {
             instances.clone(),
         );
         registry.register(
+            "kept_states",
+            "Connections whose kept state (a role's credentials) the host holds",
+            states.clone(),
+        );
+        registry.register(
+            "kept_state_bytes",
+            "Bytes of kept state the host holds",
+            state_bytes.clone(),
+        );
+        registry.register(
             "egress_refused",
             "Requests the sandbox refused",
             refused.clone(),
@@ -68,6 +83,8 @@ impl Default for Metrics {
             latency,
             in_flight,
             instances,
+            states,
+            state_bytes,
             refused,
         }
     }

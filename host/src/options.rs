@@ -45,10 +45,18 @@ pub struct Reuse {
     pub max_memory_bytes: usize,
     /// Most instances kept at once (each holds an instance slot).
     pub max_instances: usize,
+    /// Most guest memory the kept instances hold together; the least recently used go
+    /// first.
+    pub max_kept_memory_bytes: usize,
+    /// Most bytes of kept state (what a component's `save` hands over: a role connection's
+    /// temporary credentials) held for connections whose instance is gone; the least
+    /// recently used go first.
+    pub max_state_bytes: usize,
 }
 
 impl Default for Reuse {
-    /// On: 10,000 steps, 60 s idle, 64 MiB, 16 instances.
+    /// On: 10,000 steps, 60 s idle, 64 MiB per instance, 16 instances in 512 MiB, 16 MiB of
+    /// kept state (about 16,000 role connections' credentials).
     fn default() -> Self {
         Reuse {
             enabled: true,
@@ -56,6 +64,8 @@ impl Default for Reuse {
             max_idle: Duration::from_mins(1),
             max_memory_bytes: 64 << 20,
             max_instances: 16,
+            max_kept_memory_bytes: 512 << 20,
+            max_state_bytes: 16 << 20,
         }
     }
 }

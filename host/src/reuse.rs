@@ -1,15 +1,19 @@
 //! Instances kept between the steps of one connection: keyed by a keyed hash of the
 //! connection (whichever thread runs its next step takes one: a taken instance is out of the
 //! list, so it runs one step at a time; a connection whose steps run several at once keeps
-//! several), capped in steps, idle time, memory and count (the least recently used goes
-//! first).
+//! several), capped in steps, idle time, memory (each, and all together) and count (the
+//! least recently used goes first). And, for many more connections than instances, the
+//! state each connection's last instance handed over (`save`), by the same key, within a
+//! byte budget: a fresh instance of that connection gets it back, no other ever does.
 
 use crate::instance::Warm;
 use crate::options::Reuse;
 use crate::pool::lock;
 use crate::step::Step;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Instant;
 
 /// A connection's keyed hash.
 pub(crate) type ConnectionKey = [u8; 32];
@@ -21,6 +25,8 @@ pub(crate) struct Kept {
     /// instance holds no I/O of its own between steps (each step gives it that step's
     /// outbound connections), so any thread may run it next.
     instances: Mutex<Vec<(ConnectionKey, Warm)>>,
+    /// Kept state by connection, with when it was last kept or used.
+    states: Mutex<States>,
     /// The key of the connection hash: random per host (from the operating system), so
     /// hashes are not comparable across processes and cannot be precomputed.
     salt: [u8; 32],
@@ -34,6 +40,7 @@ impl Kept {
         Ok(Kept {
             caps,
             instances: Mutex::default(),
+            states: Mutex::default(),
             salt,
         })
     }
@@ -89,7 +96,67 @@ impl Kept {
         let mut kept = lock(&self.instances);
         kept.retain(|(_, w)| w.last_used.elapsed() <= self.caps.max_idle);
         while kept.len() >= self.caps.max_instances && remove_oldest(&mut kept) {}
-        kept.push((key, warm));
+        let budget = self.caps.max_kept_memory_bytes;
+        let held = |kept: &Vec<(ConnectionKey, Warm)>| -> usize {
+            kept.iter().map(|(_, w)| w.memory_bytes()).sum()
+        };
+        while held(&kept) + warm.memory_bytes() > budget && remove_oldest(&mut kept) {}
+        if warm.memory_bytes() <= budget {
+            kept.push((key, warm));
+        }
+    }
+
+    /// The state kept for this connection, if any.
+    pub(crate) fn state(&self, key: ConnectionKey) -> Option<Vec<u8>> {
+        let mut states = lock(&self.states);
+        let (state, used) = states.by_key.get_mut(&key)?;
+        *used = Instant::now();
+        Some(state.clone())
+    }
+
+    /// Keep `state` for this connection (replacing what it had), within the byte budget:
+    /// the least recently used states go first; a state larger than the budget is not kept.
+    pub(crate) fn keep_state(&self, key: ConnectionKey, state: Vec<u8>) {
+        let mut states = lock(&self.states);
+        states.remove(&key);
+        if state.len() > self.caps.max_state_bytes {
+            return;
+        }
+        while states.bytes + state.len() > self.caps.max_state_bytes && states.remove_oldest() {}
+        states.bytes += state.len();
+        states.by_key.insert(key, (state, Instant::now()));
+    }
+
+    /// How many connections have kept state, and its bytes.
+    pub(crate) fn states(&self) -> (usize, usize) {
+        let states = lock(&self.states);
+        (states.by_key.len(), states.bytes)
+    }
+}
+
+/// Kept state by connection key, and its bytes in all.
+#[derive(Default)]
+struct States {
+    by_key: HashMap<ConnectionKey, (Vec<u8>, Instant)>,
+    bytes: usize,
+}
+
+impl States {
+    /// Drop the state of `key`, if any.
+    fn remove(&mut self, key: &ConnectionKey) {
+        if let Some((state, _)) = self.by_key.remove(key) {
+            self.bytes -= state.len();
+        }
+    }
+
+    /// Drop the least recently used state; whether there was one.
+    fn remove_oldest(&mut self) -> bool {
+        let oldest = self.by_key.iter().min_by_key(|(_, (_, used))| *used);
+        let Some(key) = oldest.map(|(key, _)| *key) else {
+            return false;
+        };
+        self.remove(&key);
+        true
     }
 }
 

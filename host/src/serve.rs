@@ -414,6 +414,10 @@ async fn metrics(State(service): State<Arc<Service>>) -> Response {
         .metrics
         .instances
         .set(i64::try_from(service.host.kept_instances()).unwrap_or(i64::MAX));
+    let (states, bytes) = service.host.kept_states();
+    let gauge = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    service.metrics.states.set(gauge(states));
+    service.metrics.state_bytes.set(gauge(bytes));
     let text = service.metrics.render();
     let kind = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     ([(header::CONTENT_TYPE, kind)], text).into_response()

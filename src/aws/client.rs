@@ -289,17 +289,7 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
         }
         Connection::RoleArn(c) => assume_role(c, region).await?,
     };
-    KEPT.with_borrow_mut(|kept| {
-        if kept.as_ref().is_none_or(|k| &k.connection != connection) {
-            *kept = Some(Kept {
-                connection: connection.clone(),
-                sessions: HashMap::new(),
-            });
-        }
-        if let Some(kept) = kept.as_mut() {
-            kept.sessions.insert(region.to_string(), session.clone());
-        }
-    });
+    keep(connection, region, session.clone());
     Ok(session)
 }
 
@@ -318,7 +308,8 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         endpoint::optional_credential("connection.external-id", c.external_id.as_deref())?;
     let source_identity =
         endpoint::optional_credential("connection.source-identity", c.source_identity.as_deref())?;
-    let (signing, endpoint) = signing(
+    // The endpoints are checked before STS is called (`with_assumed` uses them).
+    let (signing, _) = signing(
         &c.access_key_id,
         &c.secret_access_key,
         c.session_token.as_deref(),
@@ -326,7 +317,7 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         "role-arn",
     )?;
     let sts_endpoint = endpoint::url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
-    let streams = streams_url(c.streams_endpoint_url.as_deref())?;
+    streams_url(c.streams_endpoint_url.as_deref())?;
     if let Some(seconds) = c.duration_seconds.filter(|s| !(900..=43200).contains(s)) {
         return Err(Error::invalid(
             "connection.duration-seconds",
@@ -361,12 +352,97 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         None,
         "assumed-role",
     );
+    let assumed = Assumed {
+        credentials,
+        role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
+        expires: SystemTime::try_from(*temporary.expiration()).ok(),
+    };
+    with_assumed(c, region, assumed)
+}
+
+/// What assuming a role gave: the temporary credentials, the assumed role's ARN and when
+/// the credentials expire.
+#[derive(Clone, Debug)]
+pub struct Assumed {
+    /// The temporary credentials.
+    pub credentials: Credentials,
+    /// The ARN of the assumed role (its session).
+    pub role: Option<String>,
+    /// When the credentials expire.
+    pub expires: Option<SystemTime>,
+}
+
+/// The session of role connection `c` in `region` signing with credentials assumed before.
+fn with_assumed(c: &RoleArnConnection, region: &str, assumed: Assumed) -> Result<Session> {
+    let endpoint = endpoint::url("connection.endpoint-url", c.endpoint_url.as_deref())?;
+    let streams = streams_url(c.streams_endpoint_url.as_deref())?;
+    let credentials = assumed.credentials;
     Ok(Session {
         streams: StreamsClient::new(region, &credentials, streams),
         client: dynamodb_client(&sdk_config(region, credentials, endpoint)).into(),
-        assumed_role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
-        expires: SystemTime::try_from(*temporary.expiration()).ok(),
+        assumed_role: assumed.role,
+        expires: assumed.expires,
     })
+}
+
+/// The role of the connection this instance keeps sessions for, and its fresh assumed
+/// credentials by region: what is worth handing to the host between steps. `None` for an
+/// access-key connection, or when nothing is kept.
+pub fn kept_assumed() -> Option<(String, Vec<(String, Assumed)>)> {
+    KEPT.with_borrow(|kept| {
+        let kept = kept.as_ref()?;
+        let Connection::RoleArn(c) = &kept.connection else {
+            return None;
+        };
+        let assumed = kept
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.expires.is_some() && s.fresh());
+        let assumed = assumed.map(|(region, s)| {
+            let credentials = s.streams.credentials.clone();
+            let (role, expires) = (s.assumed_role.clone(), s.expires);
+            (
+                region.clone(),
+                Assumed {
+                    credentials,
+                    role,
+                    expires,
+                },
+            )
+        });
+        let assumed: Vec<_> = assumed.collect();
+        (!assumed.is_empty()).then(|| (c.role_arn.clone(), assumed))
+    })
+}
+
+/// Keep the credentials `assumed` of role connection `c` in `region`, from an earlier
+/// instance, for its next steps (while fresh). Another connection's kept sessions go.
+pub fn keep_assumed(connection: &Connection, region: &str, assumed: Assumed) -> Result<()> {
+    let Connection::RoleArn(c) = connection else {
+        return Ok(());
+    };
+    let region = input::region(region)?;
+    let session = with_assumed(c, region, assumed)?;
+    if !session.fresh() {
+        return Ok(());
+    }
+    keep(connection, region, session);
+    Ok(())
+}
+
+/// Keep `session` as `connection`'s in `region`, dropping another connection's sessions.
+fn keep(connection: &Connection, region: &str, session: Session) {
+    KEPT.with_borrow_mut(|kept| {
+        if kept.as_ref().is_none_or(|k| &k.connection != connection) {
+            *kept = Some(Kept {
+                connection: connection.clone(),
+                sessions: HashMap::new(),
+            });
+        }
+        if let Some(kept) = kept.as_mut() {
+            kept.sessions.insert(region.to_string(), session);
+        }
+    });
 }
 
 /// `clients`' client with retries of possibly applied attempts forbidden, for a

@@ -1,4 +1,5 @@
-//! The AWS side of a step: the SDK clients a step uses ([`client`], sending through
+//! The AWS side of a step: the SDK clients a step uses ([`client`], whose assumed
+//! credentials an instance hands its host between steps as [`kept_state`], sending through
 //! [`transport`] and checked by [`endpoint`]), the delivery rules of writes
 //! ([`delivery`]), `DescribeTable` reads ([`describe`]), paging ([`paging`]), scans
 //! ([`scan`]), reading streams ([`stream`]), a table's tags ([`tags`]), waiting for a table ([`wait`]), the jittered backoff of batch retries
@@ -10,6 +11,7 @@ pub mod client;
 pub mod delivery;
 pub mod describe;
 pub mod endpoint;
+pub mod kept_state;
 pub mod paging;
 pub mod scan;
 pub mod stream;

@@ -1,6 +1,7 @@
 //! Instance reuse: consecutive steps of one connection share an instance, which keeps its
 //! clients and assumed credentials; steps of different connections never do; an instance
-//! is dropped after a timeout; reuse can be turned off.
+//! is dropped after a timeout; reuse can be turned off. A tenant whose instance is gone
+//! gets its assumed credentials back from the host's kept state, within its byte budget.
 
 use crate::harness::*;
 use connector_host::Reuse;
@@ -63,7 +64,11 @@ fn steps_of_two_connections_never_share_an_instance() {
 
 #[test]
 fn an_instance_is_dropped_after_a_timeout() {
-    let host = new_host(|o| o.limits.timeout = Duration::from_secs(2));
+    // No kept state: a fresh instance shows as a new AssumeRole.
+    let host = new_host(|o| {
+        o.limits.timeout = Duration::from_secs(2);
+        o.reuse.max_state_bytes = 0;
+    });
     let sts = Proxy::start(moto());
     let dynamodb = Proxy::start(moto());
     let connection = role(&sts, dynamodb.url());
@@ -90,6 +95,7 @@ fn an_instance_runs_at_most_max_steps() {
     let host = new_host(|o| {
         o.reuse = Reuse {
             max_steps: 3,
+            max_state_bytes: 0,
             ..Reuse::default()
         }
     });
@@ -99,4 +105,60 @@ fn an_instance_runs_at_most_max_steps() {
         list(&host, &connection).unwrap();
     }
     assert_eq!(sts.operations().len(), 3, "instances of 3, 3 and 1 steps");
+}
+
+/// `tenants` role connections, each with its own key and role, all through `sts`.
+fn tenants(sts: &Proxy, tenants: usize) -> Vec<Value> {
+    (0..tenants)
+        .map(|t| {
+            let mut connection = role(sts, moto());
+            connection["access-key-id"] = json!(format!("AKIDTENANT{t:04}"));
+            connection["role-arn"] = json!(format!("arn:aws:iam::123456789012:role/tenant-{t}"));
+            connection
+        })
+        .collect()
+}
+
+#[test]
+fn tenants_whose_instances_were_evicted_get_their_kept_credentials_back() {
+    // Two kept instances for 20 tenants, round robin: every step finds its instance gone.
+    let host = new_host(|o| o.reuse.max_instances = 2);
+    let sts = Proxy::start(moto());
+    let connections = tenants(&sts, 20);
+    for _ in 0..3 {
+        for connection in &connections {
+            list(&host, connection).unwrap();
+        }
+    }
+    assert_eq!(
+        sts.operations().len(),
+        20,
+        "one AssumeRole per tenant for 60 steps"
+    );
+    let (states, bytes) = host.kept_states();
+    assert_eq!(states, 20);
+    assert!(bytes < 20 * 2048, "about a kilobyte each: {bytes}");
+}
+
+#[test]
+fn kept_state_stays_within_its_byte_budget_least_recently_used_first() {
+    let budget = 4096;
+    let host = new_host(|o| {
+        o.reuse.max_instances = 1;
+        o.reuse.max_state_bytes = budget;
+    });
+    let sts = Proxy::start(moto());
+    let connections = tenants(&sts, 12);
+    for connection in connections.iter().chain(&connections) {
+        list(&host, connection).unwrap();
+        assert!(host.kept_states().1 <= budget);
+    }
+    let (states, _) = host.kept_states();
+    assert!(
+        (1..12).contains(&states),
+        "{states} states within {budget} bytes"
+    );
+    // Round robin over more tenants than the budget holds: each state went before its
+    // tenant came back, so every second step assumed its role again.
+    assert_eq!(sts.operations().len(), 24);
 }

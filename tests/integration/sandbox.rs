@@ -3,7 +3,7 @@
 //! crash or an endless loop fails its step and the host goes on serving.
 
 use crate::harness::*;
-use connector_host::{Host, Limits, Options, StepError};
+use connector_host::{Host, Limits, Options, Reuse, StepError};
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -12,11 +12,11 @@ use std::time::Duration;
 /// reach only the step's `endpoint-url`), shared by the tests.
 fn hostile() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
-    HOST.get_or_init(new_hostile)
+    HOST.get_or_init(|| new_hostile(Reuse::default()))
 }
 
-/// A host of the hostile guest.
-fn new_hostile() -> Host {
+/// A host of the hostile guest that keeps instances and state as `reuse` says.
+fn new_hostile(reuse: Reuse) -> Host {
     let component = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
     Host::new(Options {
         component,
@@ -28,6 +28,7 @@ fn new_hostile() -> Host {
             memory_bytes: 64 << 20,
             ..Limits::default()
         },
+        reuse,
         ..Options::default()
     })
     .expect("the host loads the hostile guest")
@@ -123,13 +124,8 @@ fn an_endless_loop_hits_the_deadline_and_the_host_goes_on() {
 
 #[test]
 fn a_kept_instance_never_serves_another_connection() {
-    let host = new_hostile();
-    let remember = |key: &str, secret: &str| -> Value {
-        let connection = json!({"type": "access-key", "access-key-id": key,
-                                "secret-access-key": secret, "endpoint-url": moto()});
-        let step = json!({"connection": connection, "action": "remember", "input": {"region": "us-east-1"}});
-        host.run_step(&step).unwrap()
-    };
+    let host = new_hostile(Reuse::default());
+    let remember = |key: &str, secret: &str| remember(&host, key, secret);
     assert_eq!(remember("AKIDFIRST", "first-secret"), json!([]));
     assert_eq!(remember("AKIDSECOND", "second-secret"), json!([]));
     // The same connection again: its kept instance (what it left there is its own).
@@ -140,6 +136,40 @@ fn a_kept_instance_never_serves_another_connection() {
     );
     // The same key ID with another secret is another connection: a fresh instance.
     assert_eq!(remember("AKIDFIRST", "other-secret"), json!([]));
+}
+
+/// The hostile guest's `remember` step for the connection of `key` and `secret`: the keys
+/// its instance remembered before.
+fn remember(host: &Host, key: &str, secret: &str) -> Value {
+    let connection = json!({"type": "access-key", "access-key-id": key,
+                            "secret-access-key": secret, "endpoint-url": moto()});
+    let step =
+        json!({"connection": connection, "action": "remember", "input": {"region": "us-east-1"}});
+    host.run_step(&step).unwrap()
+}
+
+#[test]
+fn kept_state_goes_back_only_to_the_connection_that_left_it() {
+    // One kept instance: each step of the other connection evicts it, and its state (all
+    // the hostile guest remembered, handed over by `save`) is all that is left of it.
+    let host = new_hostile(Reuse {
+        max_instances: 1,
+        ..Reuse::default()
+    });
+    assert_eq!(remember(&host, "AKIDFIRST", "first-secret"), json!([]));
+    assert_eq!(remember(&host, "AKIDSECOND", "second-secret"), json!([]));
+    assert_eq!(host.kept_states().0, 2, "both left state");
+    // A fresh instance of the first connection gets its own state back, and only that.
+    assert_eq!(
+        remember(&host, "AKIDFIRST", "first-secret"),
+        json!(["AKIDFIRST"])
+    );
+    assert_eq!(
+        remember(&host, "AKIDSECOND", "second-secret"),
+        json!(["AKIDSECOND"])
+    );
+    // The same key ID with another secret is another connection: nothing comes back.
+    assert_eq!(remember(&host, "AKIDFIRST", "other-secret"), json!([]));
 }
 
 #[test]

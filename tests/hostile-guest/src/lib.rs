@@ -67,14 +67,30 @@ mod guest {
         }
 
         fn remember(connection: Connection, _: ProbeInput) -> Result<String, ConnectorError> {
-            static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
             let Connection::AccessKey(c) = connection;
-            let mut seen = SEEN
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut seen = seen();
             let before = format!("{:?}", *seen);
             seen.push(c.access_key_id);
             Ok(before)
+        }
+    }
+
+    /// The access key IDs this instance remembers.
+    fn seen() -> std::sync::MutexGuard<'static, Vec<String>> {
+        static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        SEEN.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    impl exports::test::hostile::session::Guest for Hostile {
+        fn save() -> Option<Vec<u8>> {
+            let seen = seen();
+            (!seen.is_empty()).then(|| seen.join("\n").into_bytes())
+        }
+
+        fn restore(_: Connection, state: Vec<u8>) {
+            let text = String::from_utf8_lossy(&state).into_owned();
+            seen().extend(text.lines().map(str::to_string));
         }
     }
 
