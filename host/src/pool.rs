@@ -26,8 +26,9 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 /// Idle connections older than this are dropped rather than reused (servers close idle
 /// keep-alive connections after some seconds, AWS services after about a minute).
 const MAX_IDLE: Duration = Duration::from_secs(20);
-/// Idle connections kept per origin.
-const MAX_IDLE_PER_ORIGIN: usize = 8;
+/// Idle connections kept per origin: as many as a bulk step keeps requests in flight (its
+/// `concurrency`, at most 32), so that none of them opens a new connection per request.
+const MAX_IDLE_PER_ORIGIN: usize = 32;
 /// Connect, first-byte and between-bytes timeouts when the guest sets none.
 const DEFAULT_TIMEOUT: Duration = Duration::from_mins(1);
 
@@ -186,7 +187,9 @@ impl Pool {
             .map_err(Error::Connect))
     }
 
-    async fn connect(
+    /// A new connection to `host` made on [`io_runtime`]; a denial is recorded in
+    /// `refusals`.
+    async fn open(
         host: &str,
         port: u16,
         tls: bool,
@@ -194,14 +197,33 @@ impl Pool {
         egress: &Egress,
         refusals: &Mutex<Vec<String>>,
     ) -> Result<SendRequest<Full<Bytes>>, Error> {
-        let connect = Pool::connect_permitted(host, port, egress);
-        let tcp = match tokio::time::timeout(timeout, connect).await {
-            Err(_) => return Err(Error::ConnectionTimeout),
-            Ok(Err(denied)) => {
+        let connecting = Pool::connect(host.to_string(), port, tls, timeout, egress.clone());
+        match io_runtime().spawn(connecting).await {
+            Ok(Ok(sender)) => Ok(sender),
+            Ok(Err(Refused::Denied(denied))) => {
                 lock(refusals).push(denied);
-                return Err(Error::HttpRequestDenied);
+                Err(Error::HttpRequestDenied)
             }
-            Ok(Ok(tcp)) => tcp?,
+            Ok(Err(Refused::Failed(error))) => Err(error),
+            Err(_) => Err(Error::ConnectionTerminated),
+        }
+    }
+
+    /// A new connection to `host`, run on [`io_runtime`] (its socket, TLS and HTTP/1.1
+    /// connection task live there, off the thread that runs the guest).
+    async fn connect(
+        host: String,
+        port: u16,
+        tls: bool,
+        timeout: Duration,
+        egress: Egress,
+    ) -> Result<SendRequest<Full<Bytes>>, Refused> {
+        let host = host.as_str();
+        let connect = Pool::connect_permitted(host, port, &egress);
+        let tcp = match tokio::time::timeout(timeout, connect).await {
+            Err(_) => return Err(Refused::Failed(Error::ConnectionTimeout)),
+            Ok(Err(denied)) => return Err(Refused::Denied(denied)),
+            Ok(Ok(tcp)) => tcp.map_err(Refused::Failed)?,
         };
         tcp.set_nodelay(true).ok();
         let handshake = hyper::client::conn::http1::Builder::new();
@@ -209,17 +231,24 @@ impl Pool {
             let bare = host.trim_start_matches('[').trim_end_matches(']');
             let name = match bare.parse::<std::net::IpAddr>() {
                 Ok(ip) => rustls::pki_types::ServerName::from(ip),
-                Err(_) => rustls::pki_types::ServerName::try_from(bare.to_string())?,
+                Err(_) => rustls::pki_types::ServerName::try_from(bare.to_string())
+                    .map_err(|e| Refused::Failed(e.into()))?,
             };
             let stream = tokio_rustls::TlsConnector::from(tls_config())
                 .connect(name, tcp)
                 .await
-                .map_err(Error::Tls)?;
-            let (sender, connection) = handshake.handshake(TokioIo::new(stream)).await?;
+                .map_err(|e| Refused::Failed(Error::Tls(e)))?;
+            let (sender, connection) = handshake
+                .handshake(TokioIo::new(stream))
+                .await
+                .map_err(|e| Refused::Failed(e.into()))?;
             tokio::spawn(connection);
             sender
         } else {
-            let (sender, connection) = handshake.handshake(TokioIo::new(tcp)).await?;
+            let (sender, connection) = handshake
+                .handshake(TokioIo::new(tcp))
+                .await
+                .map_err(|e| Refused::Failed(e.into()))?;
             tokio::spawn(connection);
             sender
         };
@@ -258,7 +287,7 @@ impl Pool {
             let reused = pooled.is_some();
             let mut sender = match pooled.take() {
                 Some(sender) => sender,
-                None => Pool::connect(&host, port, tls, connect_timeout, egress, refusals).await?,
+                None => Pool::open(&host, port, tls, connect_timeout, egress, refusals).await?,
             };
             let mut request = http::Request::builder()
                 .method(parts.method.clone())
@@ -279,6 +308,28 @@ impl Pool {
             }
         }
     }
+}
+
+/// Why a new connection was not made: the egress policy denied every address (named), or
+/// connecting failed.
+enum Refused {
+    Denied(String),
+    Failed(Error),
+}
+
+/// The runtime every outgoing connection of the process lives on: two threads that read and
+/// write the sockets while the threads that run guests run guests (a bulk step keeps many
+/// requests in flight; their I/O would otherwise share the guest's thread).
+fn io_runtime() -> &'static tokio::runtime::Runtime {
+    static IO: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    IO.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("connector-io")
+            .enable_all()
+            .build()
+            .expect("the outgoing I/O runtime starts")
+    })
 }
 
 /// `response` with its body read under the between-bytes timeout, and its I/O future.
