@@ -354,19 +354,14 @@ fn work_rows(
 ) {
     let requests = u32::try_from(work.requests()).unwrap();
     // A scan's pages follow one another within a segment: its limit is its segment's pages.
-    let (limits, fastest) = match work {
-        Work::Scan(s) => {
-            let pages = requests.div_ceil(u32::try_from(s).unwrap()) * delay;
-            (
-                vec![(format!("limit: {s} segment(s) in flight"), pages)],
-                pages,
-            )
-        }
-        _ => {
-            let limit = |n: u32| delay * requests.div_ceil(n);
-            let rows = [1, 8, 16].map(|n| (format!("limit: {n} in flight"), limit(n)));
-            (rows.to_vec(), limit(16))
-        }
+    let (limits, fastest) = if let Work::Scan(s) = work {
+        let pages = requests.div_ceil(u32::try_from(s).unwrap()) * delay;
+        let label = format!("limit: {s} segment(s) in flight");
+        (vec![(label, pages)], pages)
+    } else {
+        let limit = |n: u32| delay * requests.div_ceil(n);
+        let rows = [1, 8, 16].map(|n| (format!("limit: {n} in flight"), limit(n)));
+        (rows.to_vec(), limit(16))
     };
     for (label, limit) in limits {
         let f = Figures {
