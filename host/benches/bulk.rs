@@ -541,8 +541,16 @@ fn main() {
         "| work | contender | p50 ms | p99 ms | p50 / limit (16 in flight; a scan's segments) |"
     );
     println!("| --- | --- | ---: | ---: | ---: |");
+    // `BENCH_ONLY=write` (or get, scan1, scan4, tenants) runs that part alone.
+    let only = std::env::var("BENCH_ONLY").ok();
+    let chosen = |name: &str| only.as_deref().is_none_or(|o| o == name);
     for work in [Work::Write, Work::Get, Work::Scan(1), Work::Scan(4)] {
-        work_rows(&runtime, &host, &url, work, delay);
+        if chosen(work.peer_name()) {
+            work_rows(&runtime, &host, &url, work, delay);
+        }
+    }
+    if !chosen("tenants") {
+        return;
     }
     println!(
         "\n| tenants | service options | steps/s | p50 ms | p99 ms | RSS MiB | AssumeRole calls |"

@@ -4,7 +4,9 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ProfilingStrategy,
+};
 
 /// How often the epoch ticks; the step deadline is counted in ticks.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
@@ -20,6 +22,11 @@ const KEEP_RESIDENT: usize = 4 << 20;
 pub(crate) fn engine(pooled_steps: u32) -> wasmtime::Result<Engine> {
     let mut config = Config::new();
     config.epoch_interruption(true);
+    // `CONNECTOR_PERF_MAP=1`: the compiled guest's functions are written to
+    // /tmp/perf-PID.map, so that `perf` names them (docs/performance.md, profiling).
+    if std::env::var_os("CONNECTOR_PERF_MAP").is_some_and(|v| v == "1") {
+        config.profiler(ProfilingStrategy::PerfMap);
+    }
     if pooled_steps > 0 {
         let mut pooling = PoolingAllocationConfig::default();
         pooling.linear_memory_keep_resident(KEEP_RESIDENT);

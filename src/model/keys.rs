@@ -245,10 +245,28 @@ pub fn cursor_of(names: &[String], last: &Item) -> Result<Key> {
         .collect()
 }
 
-/// A key's identity: equal for equal keys, whatever the order of their attributes.
-pub fn identity(key: &Item) -> String {
-    let ordered: std::collections::BTreeMap<_, _> = key.iter().collect();
-    format!("{ordered:?}")
+/// A key's identity: equal for equal keys, whatever the order of their attributes. Each
+/// attribute (by name) is its name, its type and its value, each length-prefixed, so no
+/// two keys share one; a key's scalars (S, N, B) are copied as they are, anything else as
+/// its debug text.
+pub fn identity(key: &Item) -> Vec<u8> {
+    let mut names: Vec<&String> = key.keys().collect();
+    names.sort_unstable();
+    let mut out = Vec::with_capacity(64);
+    let mut field = |bytes: &[u8]| {
+        out.extend_from_slice(&bytes.len().to_le_bytes());
+        out.extend_from_slice(bytes);
+    };
+    for name in names {
+        field(name.as_bytes());
+        match &key[name] {
+            AttributeValue::S(s) => (field(b"S"), field(s.as_bytes())),
+            AttributeValue::N(n) => (field(b"N"), field(n.as_bytes())),
+            AttributeValue::B(b) => (field(b"B"), field(b.as_ref())),
+            other => (field(b"?"), field(format!("{other:?}").as_bytes())),
+        };
+    }
+    out
 }
 
 /// `invalid-input` naming the second of two entries of one batch (or transaction) that
@@ -258,7 +276,7 @@ pub fn no_duplicate_keys<'a>(
     entries: impl IntoIterator<Item = (&'a str, &'a str, &'a Item)>,
     within: &str,
 ) -> Result<()> {
-    let mut seen: HashMap<(&str, String), &str> = HashMap::new();
+    let mut seen: HashMap<(&str, Vec<u8>), &str> = HashMap::new();
     for (table, field, key) in entries {
         if let Some(first) = seen.insert((table, identity(key)), field) {
             return Err(Error::invalid(
@@ -349,5 +367,30 @@ mod tests {
         assert_eq!(extra.field.as_deref(), Some("range-key-value"));
         let bad_number = schema(false).key("one", None).unwrap_err();
         assert_eq!(bad_number.field.as_deref(), Some("hash-key-value"));
+    }
+
+    /// A key of up to three attributes named from `names`, each an S, N or B of `value`.
+    fn key_strategy() -> impl proptest::strategy::Strategy<Value = Item> {
+        use proptest::prelude::*;
+        let value = (0..3u8, "[a-c]{0,3}").prop_map(|(t, v)| match t {
+            0 => AttributeValue::S(v),
+            1 => AttributeValue::N(v),
+            _ => AttributeValue::B(Blob::new(v.into_bytes())),
+        });
+        proptest::collection::hash_map("[a-b]{1,2}", value, 1..=3)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn identities_are_equal_exactly_when_the_keys_are(
+            a in key_strategy(),
+            b in key_strategy(),
+        ) {
+            proptest::prop_assert_eq!(identity(&a) == identity(&b), a == b);
+            let mut entries: Vec<_> = a.clone().into_iter().collect();
+            entries.reverse();
+            let reordered: Item = entries.into_iter().collect();
+            proptest::prop_assert_eq!(identity(&a), identity(&reordered));
+        }
     }
 }

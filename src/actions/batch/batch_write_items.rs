@@ -37,7 +37,7 @@ struct Request {
 }
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let tables = requested(&input::json("requests", &input.requests)?)?;
+    let tables = requested(input::json("requests", &input.requests)?)?;
     let mut window = bulk::Window::new(bulk::concurrency(input.concurrency)?);
     let deadline = bulk::Deadline::new(input.time_limit_seconds)?;
     let client = client::dynamodb(connection, &input.region).await?;
@@ -105,7 +105,7 @@ async fn checked(client: &Client, tables: &BTreeMap<String, Vec<Value>>) -> Resu
 
 /// For each request, the request before it that writes the same key of the same table.
 fn earlier_writes(requests: &[Request]) -> Vec<Option<usize>> {
-    let mut last: HashMap<(&str, String), usize> = HashMap::new();
+    let mut last: HashMap<(&str, Vec<u8>), usize> = HashMap::new();
     requests
         .iter()
         .enumerate()
@@ -220,7 +220,7 @@ fn counts(fates: &[Fate]) -> String {
 }
 
 /// The `requests` input: table name → its array of requests.
-fn requested(value: &Value) -> Result<BTreeMap<String, Vec<Value>>> {
+fn requested(value: Value) -> Result<BTreeMap<String, Vec<Value>>> {
     let Value::Object(tables) = value else {
         return Err(Error::invalid(
             "requests",
@@ -228,9 +228,9 @@ fn requested(value: &Value) -> Result<BTreeMap<String, Vec<Value>>> {
         ));
     };
     tables
-        .iter()
+        .into_iter()
         .map(|(table, entries)| match entries {
-            Value::Array(list) => Ok((table.clone(), list.clone())),
+            Value::Array(list) => Ok((table, list)),
             _ => Err(Error::invalid(
                 format!("requests.{table}"),
                 "must be an array of requests",
