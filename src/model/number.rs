@@ -66,6 +66,11 @@ pub fn compare(a: &str, b: &str) -> std::cmp::Ordering {
 /// Check a `DynamoDB` number given as text; returns the text unchanged (every digit kept).
 pub fn checked(field: &str, text: &str) -> Result<String> {
     let text = text.trim();
+    // Up to 38 digits (with a `-`) are always a number DynamoDB keeps: no need to look closer.
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if (1..=MAX_DIGITS).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(text.to_string());
+    }
     let (_, digits, exponent) = canonical(text)
         .ok_or_else(|| Error::invalid(field, format!("{text:?} is not a number")))?;
     if digits.len() > MAX_DIGITS {
@@ -87,7 +92,46 @@ pub fn checked(field: &str, text: &str) -> Result<String> {
 }
 
 /// A stored number as a JSON number with exactly its digits (a string if it cannot be one).
+/// Plain integers (what most stored numbers are) and texts already in JSON's grammar take
+/// the short ways; the others are repaired first (`+1`, `.5`, `1.`, `1.e3`).
 pub fn to_json(text: &str) -> Value {
+    if let Some(n) = plain_integer(text) {
+        return Value::Number(n.into());
+    }
+    let parsed = if needs_repair(text) {
+        serde_json::from_str::<Number>(&repaired(text))
+    } else {
+        serde_json::from_str::<Number>(text)
+    };
+    parsed.map_or_else(|_| Value::String(text.to_string()), Value::Number)
+}
+
+/// `text` as an `i64` when it is one written as JSON writes it (no sign but `-`, no leading
+/// zero, not `-0`), so that the number's digits are exactly `text`'s.
+fn plain_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let first = *digits.as_bytes().first()?;
+    let plain = digits.bytes().all(|b| b.is_ascii_digit()) && (b'1'..=b'9').contains(&first);
+    if plain || text == "0" {
+        text.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Whether `text` needs [`repaired`] to be read as JSON (when it does not, repairing
+/// leaves it as it is).
+fn needs_repair(text: &str) -> bool {
+    let edge = |c: char| c.is_whitespace() || c == '.' || c == '+';
+    text.starts_with(edge)
+        || text.ends_with(edge)
+        || ["-.", ".e", ".E"].iter().any(|p| text.contains(p))
+}
+
+/// A number's text in JSON's grammar where it was only a little off: outer whitespace and
+/// a leading `+` dropped, a missing zero before or after the point added, a trailing point
+/// dropped.
+fn repaired(text: &str) -> String {
     let candidate = text.trim().trim_start_matches('+');
     let candidate = match candidate.strip_prefix('.') {
         Some(rest) => format!("0.{rest}"),
@@ -96,14 +140,10 @@ pub fn to_json(text: &str) -> Value {
             .replace(".e", ".0e")
             .replace(".E", ".0E"),
     };
-    let candidate = candidate
+    candidate
         .strip_suffix('.')
         .map(str::to_string)
-        .unwrap_or(candidate);
-    match serde_json::from_str::<Number>(&candidate) {
-        Ok(n) => Value::Number(n),
-        Err(_) => Value::String(text.to_string()),
-    }
+        .unwrap_or(candidate)
 }
 
 #[cfg(test)]
@@ -138,5 +178,26 @@ mod tests {
         assert_eq!(to_json("1E+2").to_string(), "1e+2");
         assert_eq!(to_json(".5").to_string(), "0.5");
         assert_eq!(to_json("+5.").to_string(), "5");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_short_ways_give_what_repairing_gives(
+            text in "[ +-]?[0-9]{0,4}(\\.[0-9]{0,2})?([eE][+-]?[0-9]{1,2})?[ .]?"
+        ) {
+            let repaired = serde_json::from_str::<Number>(&repaired(&text))
+                .map_or_else(|_| Value::String(text.clone()), Value::Number);
+            proptest::prop_assert_eq!(to_json(&text), repaired);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn short_integers_are_checked_as_closely_as_any_number(
+            text in "-?[0-9]{1,40}"
+        ) {
+            let close = canonical(&text).is_some_and(|(_, d, _)| d.len() <= MAX_DIGITS);
+            proptest::prop_assert_eq!(checked("n", &text).is_ok(), close);
+        }
     }
 }
