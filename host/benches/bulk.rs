@@ -24,7 +24,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use test_support::bench::{ms, time, Figures};
+use test_support::bench::{ms, peer_figures, time, Figures};
 
 /// Items written, read and scanned.
 const ITEMS: usize = 10_000;
@@ -329,19 +329,8 @@ fn peer(program: &str, script: &str, endpoint: &str, work: Work, style: &str) ->
     let output = Command::new(program)
         .arg(path)
         .args([endpoint, work.peer_name(), &RUNS.to_string(), style])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{script} {style}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let figures: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let at = |k: &str| Duration::from_secs_f64(figures[k].as_f64().unwrap() / 1000.0);
-    Figures {
-        p50: at("p50_ms"),
-        p99: at("p99_ms"),
-    }
+        .output();
+    peer_figures(&format!("{script} {style}"), output)
 }
 
 /// The rows of one work: its limits, the component, native, boto3 and the JS SDK.

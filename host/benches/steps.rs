@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use test_support::bench::{figures, ms, time, Figures};
+use test_support::bench::{figures, ms, peer_figures, time, Figures};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TABLE: &str = "bench";
@@ -619,22 +619,6 @@ fn peers(op: Op, endpoint: &str, n: usize) -> Vec<(&'static str, Figures)> {
     runs.into_iter()
         .map(|(name, output)| (name, peer_figures(name, output)))
         .collect()
-}
-
-/// The figures a peer script printed, `{"p50_ms", "p99_ms"}`; the peer must have succeeded.
-fn peer_figures(name: &str, output: std::io::Result<std::process::Output>) -> Figures {
-    let output = output.unwrap();
-    assert!(
-        output.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let figures: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let at = |k: &str| Duration::from_secs_f64(figures[k].as_f64().unwrap() / 1000.0);
-    Figures {
-        p50: at("p50_ms"),
-        p99: at("p99_ms"),
-    }
 }
 
 // ---------------------------------------------------------------- the distributable build

@@ -6,13 +6,13 @@ STYLE: sequential (the Table resource's batch_writer for writes; one request aft
 otherwise) or threads (a pool of 8 threads, one request each; one thread per scan segment).
 """
 
-import json
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 from botocore.config import Config
+
+from timing import measure
 
 TABLE = "bulk"
 ITEMS = 10_000
@@ -79,15 +79,7 @@ def main():
     resource = boto3.resource("dynamodb", **session_args(endpoint))
     client = boto3.client("dynamodb", **session_args(endpoint))
     with ThreadPoolExecutor(THREADS) as pool:
-        run(resource, client, pool, work, style)
-        samples = []
-        for _ in range(iterations):
-            started = time.perf_counter()
-            run(resource, client, pool, work, style)
-            samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    at = lambda q: samples[round((len(samples) - 1) * q)]
-    print(json.dumps({"p50_ms": at(0.5), "p99_ms": at(0.99)}))
+        measure(lambda: run(resource, client, pool, work, style), iterations)
 
 
 if __name__ == "__main__":

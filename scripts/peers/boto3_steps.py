@@ -2,11 +2,11 @@
 long-lived client. Usage: boto3_steps.py ENDPOINT OPERATION ITERATIONS -> {"p50_ms",
 "p99_ms"} (warm-up excluded)."""
 
-import json
 import sys
-import time
 
 import boto3
+
+from timing import measure
 
 TABLE = "bench"
 
@@ -27,16 +27,7 @@ def main():
     endpoint, operation, iterations = sys.argv[1], sys.argv[2], int(sys.argv[3])
     client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=endpoint,
                           aws_access_key_id="AKIDBENCH", aws_secret_access_key="bench-secret")
-    for _ in range(max(1, iterations // 10)):
-        call(client, operation)
-    samples = []
-    for _ in range(iterations):
-        started = time.perf_counter()
-        call(client, operation)
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    at = lambda q: samples[round((len(samples) - 1) * q)]
-    print(json.dumps({"p50_ms": at(0.5), "p99_ms": at(0.99)}))
+    measure(lambda: call(client, operation), iterations, max(1, iterations // 10))
 
 
 if __name__ == "__main__":

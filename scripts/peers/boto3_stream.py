@@ -3,11 +3,11 @@ stream, its shards, and GetRecords of 1,000 from TRIM_HORIZON until a page comes
 Usage: boto3_stream.py ENDPOINT TABLE RECORDS ITERATIONS -> {"p50_ms", "p99_ms"} (one
 warm-up read excluded; every read must see RECORDS records)."""
 
-import json
 import sys
-import time
 
 import boto3
+
+from timing import measure
 
 
 def read_all(streams, table):
@@ -30,16 +30,12 @@ def main():
     endpoint, table, records, iterations = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     streams = boto3.client("dynamodbstreams", region_name="us-east-1", endpoint_url=endpoint,
                            aws_access_key_id="AKIDBENCH", aws_secret_access_key="bench-secret")
-    assert read_all(streams, table) == records
-    samples = []
-    for _ in range(iterations):
-        started = time.perf_counter()
+
+    def run():
         count = read_all(streams, table)
-        samples.append((time.perf_counter() - started) * 1000)
         assert count == records, count
-    samples.sort()
-    at = lambda q: samples[round((len(samples) - 1) * q)]
-    print(json.dumps({"p50_ms": at(0.5), "p99_ms": at(0.99)}))
+
+    measure(run, iterations)
 
 
 if __name__ == "__main__":

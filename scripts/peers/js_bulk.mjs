@@ -4,6 +4,7 @@
 // (one request after another) or inflight (8 requests in flight; scan segments together).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { measure } from "./timing.mjs";
 
 const [endpoint, work, iterationsText, style] = process.argv.slice(2);
 const TABLE = "bulk";
@@ -86,13 +87,4 @@ async function run() {
   }
 }
 
-await run();
-const samples = [];
-for (let i = 0; i < Number(iterationsText); i++) {
-  const started = process.hrtime.bigint();
-  await run();
-  samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-}
-samples.sort((a, b) => a - b);
-const at = (q) => samples[Math.round((samples.length - 1) * q)];
-console.log(JSON.stringify({ p50_ms: at(0.5), p99_ms: at(0.99) }));
+await measure(run, Number(iterationsText));

@@ -3,6 +3,7 @@
 // Usage: node js_steps.mjs ENDPOINT OPERATION ITERATIONS [doc] -> {"p50_ms", "p99_ms"}.
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { measure } from "./timing.mjs";
 
 const [endpoint, operation, iterationsText, flavour] = process.argv.slice(2);
 const iterations = Number(iterationsText);
@@ -38,13 +39,4 @@ async function call() {
   await sender.send(cmd);
 }
 
-for (let i = 0; i < Math.max(1, Math.floor(iterations / 10)); i++) await call();
-const samples = [];
-for (let i = 0; i < iterations; i++) {
-  const started = process.hrtime.bigint();
-  await call();
-  samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-}
-samples.sort((a, b) => a - b);
-const at = (q) => samples[Math.round((samples.length - 1) * q)];
-console.log(JSON.stringify({ p50_ms: at(0.5), p99_ms: at(0.99) }));
+await measure(call, iterations, Math.max(1, Math.floor(iterations / 10)));

@@ -11,6 +11,7 @@
 //! - Time: a [`Deadline`] is the step's time limit less a reserve; jobs race their requests
 //!   against it, and the runner starts none after it.
 
+use crate::aws::backoff;
 use crate::error::{Error, Kind, Result};
 use futures_util::future::{select, Either};
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -124,6 +125,12 @@ impl Deadline {
              every request was sent",
         )
     }
+}
+
+/// Before attempt `attempt` of a batch (from 0): the jittered backoff pause after the first,
+/// within `deadline`. False when the deadline came first: the batch must stop there.
+pub async fn pause_before(attempt: u32, deadline: &Deadline) -> bool {
+    attempt == 0 || deadline.within(backoff::pause(attempt)).await.is_some()
 }
 
 /// The part of a time limit a bulk step spends sending.

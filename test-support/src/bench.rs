@@ -1,5 +1,7 @@
 //! Measuring for the benchmarks: nearest-rank percentiles of timed runs.
 
+use serde_json::Value;
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 /// The median and 99th percentile of some timed runs.
@@ -41,4 +43,21 @@ pub fn time(iterations: usize, mut f: impl FnMut()) -> Figures {
 /// Milliseconds with three decimals.
 pub fn ms(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+/// The figures a peer script (`scripts/peers`) printed, `{"p50_ms", "p99_ms"}`; the peer,
+/// named `name` in the message, must have succeeded.
+pub fn peer_figures(name: &str, output: std::io::Result<Output>) -> Figures {
+    let output = output.unwrap();
+    assert!(
+        output.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let figures: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let at = |k: &str| Duration::from_secs_f64(figures[k].as_f64().unwrap() / 1000.0);
+    Figures {
+        p50: at("p50_ms"),
+        p99: at("p99_ms"),
+    }
 }

@@ -128,7 +128,7 @@ async fn send(
         if pending.is_empty() {
             break;
         }
-        if attempt > 0 && deadline.within(backoff::pause(attempt)).await.is_none() {
+        if !bulk::pause_before(attempt, deadline).await {
             ledger.settle(pending, Fate::Unprocessed);
             return (throttled, Some(bulk::Deadline::error()));
         }

@@ -1,0 +1,16 @@
+// The peers' measuring: untimed warm-up runs, then timed ones, printed as the benchmarks
+// read them: {"p50_ms", "p99_ms"} (nearest-rank percentiles, as test_support::bench).
+
+/** Await `run()` `warmups` times, then `iterations` times timed; print the figures. */
+export async function measure(run, iterations, warmups = 1) {
+  for (let i = 0; i < warmups; i++) await run();
+  const samples = [];
+  for (let i = 0; i < iterations; i++) {
+    const started = process.hrtime.bigint();
+    await run();
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q) => samples[Math.round((samples.length - 1) * q)];
+  console.log(JSON.stringify({ p50_ms: at(0.5), p99_ms: at(0.99) }));
+}
