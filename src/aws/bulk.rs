@@ -258,13 +258,21 @@ impl Ledger {
     }
 }
 
+/// How a batch step's `progress` is sent again.
+pub const REMAINDER: &str = "error.progress lists them, and its Remainder is ready to send again";
+
 /// The error of a bulk step that ended early: `cause`'s kind and message, with `counts`
-/// (what became of the requests, no request's content) and the `progress` document.
-pub fn ended_early(cause: Error, counts: &str, progress: &serde_json::Value) -> Error {
+/// (what became of the requests, no request's content), how the rest is done (`resume`)
+/// and the `progress` document.
+pub fn ended_early(
+    cause: Error,
+    counts: &str,
+    resume: &str,
+    progress: &serde_json::Value,
+) -> Error {
     Error {
         message: format!(
-            "{}; the step stopped early: {counts} (error.progress lists them, and its \
-             Remainder is ready to send again)",
+            "{}; the step stopped early: {counts} ({resume})",
             cause.message
         ),
         progress: Some(progress.to_string()),

@@ -1,13 +1,16 @@
 //! Scanning: one segment's pages as [`crate::aws::paging`] fetches them (what `scan-items`
-//! runs, once or per segment), and a bounded sample of a table read in parallel segments
-//! (what the catalog actions read).
+//! runs, once or per segment); parallel segments on the bulk runner (what `scan-items`
+//! with `segments` runs); and a bounded sample of a table read so (what the catalog
+//! actions read).
 
 use crate::actions::item;
+use crate::aws::bulk;
 use crate::aws::paging::{self, Want};
+use crate::error::Error;
 use crate::error::Result;
 use crate::model::Item;
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
-use futures_util::future::try_join_all;
+use std::cell::RefCell;
 
 /// Fetch one segment (or the whole scan) as `want` says: its items, how many the service
 /// read, and its cursor.
@@ -28,6 +31,92 @@ pub async fn segment(
     Ok((items, scanned, fetched.next))
 }
 
+/// One segment of a parallel scan as far as it was read: its items, how many the service
+/// read (before the filter), the key it resumes from and whether it was read to its end
+/// (or to its share).
+#[derive(Debug, Default)]
+pub struct Segment {
+    /// The items read, in order.
+    pub items: Vec<Item>,
+    /// How many items the service read.
+    pub scanned: i64,
+    /// Where the segment resumes (`None` when it ended, or when it was not started).
+    pub next: Option<Item>,
+    /// Whether it was read to its end, or to its share.
+    pub ended: bool,
+}
+
+/// Read `total` segments of `request`, all in flight ([`bulk::run`]: none started once
+/// `deadline` has passed, and no further page of any segment), each up to `share` items
+/// (every page when `None`). Returns each segment as far as it was read and the first error
+/// that stopped one (the deadline's, when it left a segment unfinished), so the caller can
+/// say exactly what was read and what is left.
+pub async fn parallel(
+    request: &ScanFluentBuilder,
+    total: i32,
+    share: Option<usize>,
+    deadline: &bulk::Deadline,
+) -> (Vec<Segment>, Option<Error>) {
+    let count = usize::try_from(total).unwrap_or(1).max(1);
+    let segments: Vec<RefCell<Segment>> = (0..count).map(|_| RefCell::default()).collect();
+    let error: RefCell<Option<Error>> = RefCell::default();
+    let start = |s: usize| {
+        let (segment, error) = (&segments[s], &error);
+        let request = match total {
+            1 => request.clone(),
+            n => request
+                .clone()
+                .segment(i32::try_from(s).unwrap_or(0))
+                .total_segments(n),
+        };
+        async move {
+            let failed = pages(request, share, deadline, segment).await.err();
+            let stop = failed.is_some();
+            if let Some(failed) = failed {
+                error.borrow_mut().get_or_insert(failed);
+            }
+            bulk::Ended {
+                throttled: false,
+                stop,
+            }
+        }
+    };
+    let mut window = bulk::Window::new(count);
+    bulk::run(count, &mut window, deadline, |_| true, start).await;
+    let segments: Vec<Segment> = segments.into_iter().map(RefCell::into_inner).collect();
+    let late = segments.iter().any(|s| !s.ended);
+    let error = error
+        .into_inner()
+        .or_else(|| late.then(bulk::Deadline::error));
+    (segments, error)
+}
+
+/// Read the pages of one segment into `segment` until it ends, has `share` items or the
+/// deadline comes (then `ended` stays false and `next` is where it resumes).
+async fn pages(
+    request: ScanFluentBuilder,
+    share: Option<usize>,
+    deadline: &bulk::Deadline,
+    segment: &RefCell<Segment>,
+) -> Result<()> {
+    loop {
+        let start = segment.borrow().next.clone();
+        let sent = request.clone().set_exclusive_start_key(start).send();
+        let Some(page) = deadline.within(sent).await else {
+            return Ok(());
+        };
+        let page = page?;
+        let mut segment = segment.borrow_mut();
+        segment.items.extend(page.items.unwrap_or_default());
+        segment.scanned += i64::from(page.scanned_count);
+        segment.next = page.last_evaluated_key;
+        if segment.next.is_none() || share.is_some_and(|share| segment.items.len() >= share) {
+            segment.ended = true;
+            return Ok(());
+        }
+    }
+}
+
 /// A sample of a table: up to `size` items, and whether they are the whole table.
 pub struct Sample {
     /// The sampled items.
@@ -40,24 +129,18 @@ pub struct Sample {
 /// share; the sample is the whole table when every segment ran out within its share.
 pub async fn sample(request: ScanFluentBuilder, size: usize, segments: i32) -> Result<Sample> {
     let share = size.div_ceil(usize::try_from(segments).unwrap_or(1).max(1));
-    let want = Want {
-        all: true,
-        max: Some(share),
-    };
     // Pages of at most the share: a sample never reads (and parses) a page it cuts away.
-    let page = i32::try_from(share).unwrap_or(i32::MAX);
-    let parts = (0..segments).map(|s| {
-        let request = match segments {
-            1 => request.clone().limit(page),
-            n => request.clone().limit(page).segment(s).total_segments(n),
-        };
-        segment(request, want, None)
-    });
+    let request = request.limit(i32::try_from(share).unwrap_or(i32::MAX));
+    let deadline = bulk::Deadline::new(None)?;
+    let (read, error) = parallel(&request, segments, Some(share), &deadline).await;
+    if let Some(error) = error {
+        return Err(error);
+    }
     let (mut items, mut whole_table) = (Vec::new(), true);
-    for (mut part, _, next) in try_join_all(parts).await? {
-        whole_table &= next.is_none() && part.len() <= share;
-        part.truncate(share);
-        items.extend(part);
+    for mut part in read {
+        whole_table &= part.next.is_none() && part.items.len() <= share;
+        part.items.truncate(share);
+        items.extend(part.items);
     }
     if items.len() > size {
         items.truncate(size);

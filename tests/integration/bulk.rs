@@ -293,3 +293,39 @@ fn a_batch_get_whose_answers_are_lost_ends_early_with_what_it_read_and_the_keys_
     );
     assert!(read.is_disjoint(&remainder));
 }
+
+#[test]
+fn a_parallel_scan_at_its_time_limit_returns_what_it_read_and_where_each_segment_resumes() {
+    let table = "bulk-scan-late";
+    let proxy = table_behind_proxy(table);
+    ok(
+        "batch-write-items",
+        json!({"region": REGION, "requests": {table: puts(0..200)}}),
+    );
+    // Every segment's first page (10 items) comes back; every later page stalls.
+    proxy.inject_always(
+        "Scan",
+        "ExclusiveStartKey",
+        Fault::Stall(Duration::from_secs(6)),
+    );
+    let scan = json!({"region": REGION, "table-name": table, "segments": 4, "limit": 10,
+        "time-limit-seconds": 2});
+    let error = step_at(proxy.url(), "scan-items", scan).expect_err("the scan ends early");
+    assert_eq!(error.kind, "timeout", "{error:?}");
+    let progress = error.progress.as_deref().expect("its progress");
+    let mut read = ids(progress, "Items");
+    assert_eq!(read.len(), 40, "one page of each segment: {progress:#}");
+    let remaining = progress["Remaining"].as_array().expect("Remaining");
+    assert_eq!(remaining.len(), 4, "{progress:#}");
+    for resume in remaining {
+        assert!(resume["exclusive-start-key"].is_object(), "{resume}");
+        let mut input = resume.clone();
+        input["region"] = json!(REGION);
+        input["table-name"] = json!(table);
+        input["fetch-all"] = json!(true);
+        read.extend(ids(&ok("scan-items", input), "Items"));
+    }
+    let once: BTreeSet<u64> = read.iter().copied().collect();
+    assert_eq!(once.len(), read.len(), "no item twice");
+    assert_eq!(once, stored(table), "the resumed segments read the rest");
+}

@@ -71,7 +71,12 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let progress = progress(&keys, &fates, found.into_inner(), |i| format.item(i));
     match error {
         None => Ok(progress),
-        Some(cause) => Err(bulk::ended_early(cause, &counts(&fates), &progress)),
+        Some(cause) => Err(bulk::ended_early(
+            cause,
+            &counts(&fates),
+            bulk::REMAINDER,
+            &progress,
+        )),
     }
 }
 

@@ -21,19 +21,22 @@ use crate::{actions::item, aws::backoff, aws::client, model::input, model::keys,
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 /// Requests per `BatchWriteItem` (the service's limit).
 pub(crate) const BATCH: usize = 25;
 
-/// One checked request: its table, where it stood in the input, what it does and the
-/// key it addresses.
+/// One checked request: its table, where it stood in the input, the entry as given, the
+/// write to send (taken when its batch is first sent: a batch is sent without a copy) and
+/// the identity of the key it addresses.
 struct Request {
     table: String,
     at: String,
-    write: WriteRequest,
-    key: Item,
+    entry: Value,
+    write: Cell<Option<WriteRequest>>,
+    key: Vec<u8>,
 }
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
@@ -41,141 +44,241 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let mut window = bulk::Window::new(bulk::concurrency(input.concurrency)?);
     let deadline = bulk::Deadline::new(input.time_limit_seconds)?;
     let client = client::dynamodb(connection, &input.region).await?;
-    let requests = checked(&client, &tables).await?;
+    let (requests, schemas) = checked(&client, tables).await?;
     let batches: Vec<Range<usize>> = (0..requests.len())
         .step_by(BATCH)
         .map(|start| start..requests.len().min(start + BATCH))
         .collect();
-    for batch in &batches {
-        let entries = requests[batch.clone()]
-            .iter()
-            .map(|r| (r.table.as_str(), r.at.as_str(), &r.key));
-        keys::no_duplicate_keys(entries, &format!("one batch of {BATCH}"))?;
-    }
-    let earlier = earlier_writes(&requests);
-    let ledger = bulk::Ledger::new(requests.len(), batches.len());
     let batch_of = |r: usize| r / BATCH;
+    let earlier = earlier_writes(&requests);
+    for (r, e) in earlier.iter().enumerate() {
+        if let Some(e) = e.filter(|e| batch_of(*e) == batch_of(r)) {
+            return Err(Error::invalid(
+                &requests[r].at,
+                format!(
+                    "has the same key as {} within one batch of {BATCH}",
+                    requests[e].at
+                ),
+            ));
+        }
+    }
+    let ledger = bulk::Ledger::new(requests.len(), batches.len());
     let ready = |b: usize| {
         batches[b]
             .clone()
             .filter_map(|r| earlier[r])
             .all(|e| ledger.has_ended(batch_of(e)))
     };
+    let batch = Batch {
+        client: &client,
+        requests: &requests,
+        schemas: &schemas,
+        ledger: &ledger,
+        deadline: &deadline,
+    };
     let start = |b: usize| {
-        let (ledger, requests, earlier) = (&ledger, &requests, &earlier);
-        let (client, deadline, batch) = (&client, &deadline, batches[b].clone());
+        let (batch, earlier, range) = (&batch, &earlier, batches[b].clone());
         async move {
             // A write whose key's earlier write did not land is held back: sent now, it
             // could land before that one when the caller sends the remainder again.
             let (go, held): (Vec<usize>, Vec<usize>) =
-                batch.partition(|r| earlier[*r].is_none_or(|e| ledger.fate(e) == Fate::Done));
-            ledger.settle(held, Fate::NotSent);
-            let (throttled, error) = send(client, requests, go, ledger, deadline).await;
-            ledger.end(b, throttled, error)
+                range.partition(|r| earlier[*r].is_none_or(|e| batch.ledger.fate(e) == Fate::Done));
+            batch.ledger.settle(held, Fate::NotSent);
+            let (throttled, error) = batch.send(go).await;
+            batch.ledger.end(b, throttled, error)
         }
     };
     bulk::run(batches.len(), &mut window, &deadline, ready, start).await;
     let (fates, error) = ledger.close(&deadline);
-    let progress = progress(&requests, &fates);
+    let progress = progress(&requests, &schemas, &fates)?;
     match error {
         None => Ok(progress),
-        Some(cause) => Err(bulk::ended_early(cause, &counts(&fates), &progress)),
+        Some(cause) => Err(bulk::ended_early(
+            cause,
+            &counts(&fates),
+            bulk::REMAINDER,
+            &progress,
+        )),
     }
 }
 
-/// Every request of `tables` checked against its table's key schema, in input order.
-async fn checked(client: &Client, tables: &BTreeMap<String, Vec<Value>>) -> Result<Vec<Request>> {
-    let mut requests = Vec::new();
+/// Each table's key schema.
+type Schemas = HashMap<String, KeySchema>;
+
+/// Every request of `tables` checked against its table's key schema, in input order, and
+/// the schemas.
+async fn checked(
+    client: &Client,
+    tables: BTreeMap<String, Vec<Value>>,
+) -> Result<(Vec<Request>, Schemas)> {
+    let (mut requests, mut schemas) = (Vec::new(), HashMap::new());
     for (table, entries) in tables {
-        let schema = describe::key_schema(client, table).await?;
-        for (i, entry) in entries.iter().enumerate() {
+        let schema = describe::key_schema(client, &table).await?;
+        for (i, entry) in entries.into_iter().enumerate() {
             let at = format!("requests.{table}[{i}]");
-            let (write, key) = write_request(&at, entry, &schema)?;
-            let table = table.clone();
+            let (write, key) = write_request(&at, &entry, &schema)?;
             requests.push(Request {
-                table,
+                table: table.clone(),
                 at,
-                write,
-                key,
+                entry,
+                write: Cell::new(Some(write)),
+                key: keys::identity(&key),
             });
         }
+        schemas.insert(table, schema);
     }
-    Ok(requests)
+    Ok((requests, schemas))
 }
 
 /// For each request, the request before it that writes the same key of the same table.
 fn earlier_writes(requests: &[Request]) -> Vec<Option<usize>> {
-    let mut last: HashMap<(&str, Vec<u8>), usize> = HashMap::new();
+    let mut last: HashMap<(&str, &[u8]), usize> = HashMap::new();
     requests
         .iter()
         .enumerate()
-        .map(|(i, r)| last.insert((r.table.as_str(), keys::identity(&r.key)), i))
+        .map(|(i, r)| last.insert((r.table.as_str(), r.key.as_slice()), i))
         .collect()
 }
 
-/// Send the requests `go` as one batch, retrying those that come back unprocessed (or
-/// throttled) with the jittered backoff; their fates go to the ledger. Returns whether the
-/// batch was throttled, and the error that stopped it (the deadline's included).
-async fn send(
-    client: &Client,
-    requests: &[Request],
-    go: Vec<usize>,
-    ledger: &bulk::Ledger,
-    deadline: &bulk::Deadline,
-) -> (bool, Option<Error>) {
-    let (mut pending, mut throttled) = (go, false);
-    for attempt in 0..backoff::MAX_ATTEMPTS {
-        if pending.is_empty() {
-            break;
-        }
-        if !bulk::pause_before(attempt, deadline).await {
-            ledger.settle(pending, Fate::Unprocessed);
-            return (throttled, Some(bulk::Deadline::error()));
-        }
-        let mut items: HashMap<String, Vec<WriteRequest>> = HashMap::new();
-        for &r in &pending {
-            let request = &requests[r];
-            items
-                .entry(request.table.clone())
-                .or_default()
-                .push(request.write.clone());
-        }
-        let sent = client
-            .batch_write_item()
-            .set_request_items(Some(items))
-            .send();
-        let left = match deadline.within(sent).await {
-            None => {
-                ledger.settle(pending, Fate::Unknown);
+/// What one batch needs: the client, the step's requests and schemas, the ledger their
+/// fates go to and the deadline.
+struct Batch<'a> {
+    client: &'a Client,
+    requests: &'a [Request],
+    schemas: &'a Schemas,
+    ledger: &'a bulk::Ledger,
+    deadline: &'a bulk::Deadline,
+}
+
+/// The writes of one `BatchWriteItem`: table → its writes.
+type Writes = HashMap<String, Vec<WriteRequest>>;
+
+impl Batch<'_> {
+    /// Send the requests `go` as one batch, retrying those that come back unprocessed (the
+    /// service's own `UnprocessedItems`, sent again as they came) or throttled (rebuilt from
+    /// their entries) with the jittered backoff; their fates go to the ledger. Returns
+    /// whether the batch was throttled, and the error that stopped it (the deadline's
+    /// included).
+    async fn send(&self, go: Vec<usize>) -> (bool, Option<Error>) {
+        let (ledger, deadline) = (self.ledger, self.deadline);
+        let mut writes = self.take(&go);
+        let (mut pending, mut throttled) = (go, false);
+        for attempt in 0..backoff::MAX_ATTEMPTS {
+            if pending.is_empty() {
+                break;
+            }
+            if !bulk::pause_before(attempt, deadline).await {
+                ledger.settle(pending, Fate::Unprocessed);
                 return (throttled, Some(bulk::Deadline::error()));
             }
-            Some(Ok(out)) => out.unprocessed_items.unwrap_or_default(),
-            Some(Err(e)) => {
-                let fate = if delivery::may_have_been_applied(&e) {
-                    Fate::Unknown
-                } else {
-                    Fate::Unprocessed
-                };
-                let error = delivery::write(e);
-                if error.kind == Kind::Throttled {
+            let sent = self
+                .client
+                .batch_write_item()
+                .set_request_items(Some(writes));
+            let left = match deadline.within(sent.send()).await {
+                None => {
+                    ledger.settle(pending, Fate::Unknown);
+                    return (throttled, Some(bulk::Deadline::error()));
+                }
+                Some(Ok(out)) => out.unprocessed_items.unwrap_or_default(),
+                Some(Err(e)) => {
+                    let fate = if delivery::may_have_been_applied(&e) {
+                        Fate::Unknown
+                    } else {
+                        Fate::Unprocessed
+                    };
+                    let error = delivery::write(e);
+                    if error.kind != Kind::Throttled {
+                        ledger.settle(pending, fate);
+                        return (throttled, Some(error));
+                    }
                     throttled = true;
+                    match self.rebuilt(&pending) {
+                        Ok(again) => writes = again,
+                        Err(error) => return (throttled, Some(error)),
+                    }
                     continue;
                 }
-                ledger.settle(pending, fate);
-                return (throttled, Some(error));
-            }
-        };
-        let (still, done): (Vec<usize>, Vec<usize>) = pending.into_iter().partition(|&r| {
-            let request = &requests[r];
-            left.get(&request.table)
-                .is_some_and(|writes| writes.contains(&request.write))
-        });
-        throttled |= !still.is_empty();
-        ledger.settle(done, Fate::Done);
-        pending = still;
+            };
+            let (returned, again) = self.unprocessed(&pending, left);
+            let (still, done): (Vec<usize>, Vec<usize>) =
+                pending.into_iter().partition(|r| returned.contains(r));
+            throttled |= !still.is_empty();
+            ledger.settle(done, Fate::Done);
+            (pending, writes) = (still, again);
+        }
+        ledger.settle(pending, Fate::Unprocessed);
+        (throttled, None)
     }
-    ledger.settle(pending, Fate::Unprocessed);
-    (throttled, None)
+
+    /// The writes of requests `go`, taken from them.
+    fn take(&self, go: &[usize]) -> Writes {
+        let mut writes = Writes::new();
+        for &r in go {
+            let request = &self.requests[r];
+            let write = request.write.take();
+            writes
+                .entry(request.table.clone())
+                .or_default()
+                .extend(write);
+        }
+        writes
+    }
+
+    /// The writes of requests `pending` built again from their entries (after an answer
+    /// that returned none of them).
+    fn rebuilt(&self, pending: &[usize]) -> Result<Writes> {
+        let mut writes = Writes::new();
+        for &r in pending {
+            let request = &self.requests[r];
+            let (write, _) = rebuild(request, self.schemas)?;
+            writes.entry(request.table.clone()).or_default().push(write);
+        }
+        Ok(writes)
+    }
+
+    /// Which of `pending` the service returned unprocessed in `left` (matched by table and
+    /// key), and those writes to send again; a write that matches none is not this batch's.
+    fn unprocessed(&self, pending: &[usize], left: Writes) -> (Vec<usize>, Writes) {
+        let (mut still, mut again) = (Vec::new(), Writes::new());
+        for (table, writes) in left {
+            let Some(schema) = self.schemas.get(&table) else {
+                continue;
+            };
+            for write in writes {
+                let Some(key) = key_of(&write, schema) else {
+                    continue;
+                };
+                let ours = pending.iter().copied().find(|&r| {
+                    let request = &self.requests[r];
+                    request.table == table && request.key == key && !still.contains(&r)
+                });
+                if let Some(r) = ours {
+                    still.push(r);
+                    again.entry(table.clone()).or_default().push(write);
+                }
+            }
+        }
+        (still, again)
+    }
+}
+
+/// The key identity of a write the service returned, by `schema`.
+fn key_of(write: &WriteRequest, schema: &KeySchema) -> Option<Vec<u8>> {
+    match (write.put_request(), write.delete_request()) {
+        (Some(put), _) => schema.key_of("UnprocessedItems", put.item()).ok(),
+        (_, Some(delete)) => Some(delete.key().clone()),
+        _ => None,
+    }
+    .map(|key| keys::identity(&key))
+}
+
+/// A request's write built again from its entry.
+fn rebuild(request: &Request, schemas: &Schemas) -> Result<(WriteRequest, Item)> {
+    let schema = schemas
+        .get(&request.table)
+        .ok_or_else(|| Error::invalid(&request.at, "names a table whose key schema is unknown"))?;
+    write_request(&request.at, &request.entry, schema)
 }
 
 /// What became of the requests, as the output (or an early end's `progress`) shows it:
@@ -183,28 +286,33 @@ async fn send(
 /// as the caller can send them again) and `Remainder`, all three together in input order:
 /// a `requests` input. Puts and deletes are idempotent: sending an unknown one again is
 /// safe.
-fn progress(requests: &[Request], fates: &[Fate]) -> Value {
-    let by_table = |keep: &dyn Fn(Fate) -> bool| {
-        let mut tables = Map::new();
-        for (request, fate) in requests.iter().zip(fates) {
-            if keep(*fate) {
-                let list = tables
-                    .entry(request.table.clone())
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(list) = list {
-                    list.push(render(&request.write));
-                }
+fn progress(requests: &[Request], schemas: &Schemas, fates: &[Fate]) -> Result<Value> {
+    let mut lists: [Map<String, Value>; 4] = Default::default();
+    for (request, fate) in requests.iter().zip(fates) {
+        let member = match fate {
+            Fate::Done => continue,
+            Fate::Unprocessed => 0,
+            Fate::NotSent => 1,
+            Fate::Unknown => 2,
+        };
+        let rendered = render(&rebuild(request, schemas)?.0);
+        for m in [member, 3] {
+            let list = lists[m]
+                .entry(request.table.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = list {
+                list.push(rendered.clone());
             }
         }
-        Value::Object(tables)
-    };
-    Obj::new()
+    }
+    let [unprocessed, not_sent, unknown, remainder] = lists.map(Value::Object);
+    Ok(Obj::new()
         .set("Written", bulk::count(fates, Fate::Done))
-        .set("Unprocessed", by_table(&|f| f == Fate::Unprocessed))
-        .set("NotSent", by_table(&|f| f == Fate::NotSent))
-        .set("Unknown", by_table(&|f| f == Fate::Unknown))
-        .set("Remainder", by_table(&|f| f != Fate::Done))
-        .build()
+        .set("Unprocessed", unprocessed)
+        .set("NotSent", not_sent)
+        .set("Unknown", unknown)
+        .set("Remainder", remainder)
+        .build())
 }
 
 /// The counts of an early end's message.

@@ -43,10 +43,12 @@ pub(crate) fn format(format: Option<ItemFormat>) -> values::ItemFormat {
 /// type (docs/value-mapping.md).
 pub(crate) fn put(at: &str, item: &Value, types: Option<&Value>) -> Result<Item> {
     let field = format!("{at}.put");
-    match (types, values::from_json_natural(&field, item)?) {
-        (Some(types), _) => values::from_json_map(&field, item, &format!("{at}.types"), types),
-        (None, AttributeValue::M(members)) => Ok(members),
-        (None, _) => Err(Error::invalid(field, "must be a JSON object")),
+    if let Some(types) = types {
+        return values::from_json_map(&field, item, &format!("{at}.types"), types);
+    }
+    match values::from_json_natural(&field, item)? {
+        AttributeValue::M(members) => Ok(members),
+        _ => Err(Error::invalid(field, "must be a JSON object")),
     }
 }
 

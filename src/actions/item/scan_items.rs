@@ -3,16 +3,17 @@
 
 pub(crate) use crate::component::wit::ScanItemsInput as Input;
 
-use crate::aws::describe;
 use crate::aws::paging::Want;
+use crate::aws::{bulk, describe};
 use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::plain::{self, condition::Condition};
+use crate::model::shape::Obj;
+use crate::model::values::{self, ItemFormat};
 use crate::model::Item;
 use crate::{actions::item, aws::client, aws::scan, model::expressions, model::input};
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::Client;
-use futures_util::future::try_join_all;
 use serde_json::Value;
 
 /// Why `segments` takes no cursor inputs.
@@ -136,20 +137,13 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let format = item::format(input.item_format);
     let (items, scanned, next) = match split {
         Split::Parallel(total) => {
-            let every = Want {
-                all: true,
-                max: None,
-            };
-            let segments = (0..total).map(|s| {
-                scan::segment(
-                    request.clone().segment(s).total_segments(total),
-                    every,
-                    None,
-                )
-            });
-            let done = try_join_all(segments).await?;
-            let scanned = done.iter().map(|(_, s, _)| s).sum();
-            let items = done.into_iter().flat_map(|(items, ..)| items).collect();
+            let deadline = bulk::Deadline::new(input.time_limit_seconds)?;
+            let (segments, error) = scan::parallel(&request, total, None, &deadline).await;
+            if let Some(cause) = error {
+                return Err(ended_early(cause, format, total, segments, sent)?);
+            }
+            let scanned = segments.iter().map(|s| s.scanned).sum();
+            let items = segments.into_iter().flat_map(|s| s.items).collect();
             (items, scanned, None)
         }
         Split::Segment(segment, total) => {
@@ -170,4 +164,47 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     .await?;
     let output = item::items_output(format, &items, scanned, next.as_ref())?;
     Ok(item::with_expression(output, sent))
+}
+
+/// The error of a parallel scan that stopped early: `cause`'s kind, with `progress` the items
+/// read so far and `Remaining`, each unfinished segment as the `segment`, `total-segments`
+/// and `exclusive-start-key` inputs that resume it.
+fn ended_early(
+    cause: Error,
+    format: ItemFormat,
+    total: i32,
+    segments: Vec<scan::Segment>,
+    sent: Option<Value>,
+) -> Result<Error> {
+    let (mut items, mut scanned, mut remaining) = (Vec::new(), 0, Vec::new());
+    for (s, segment) in segments.into_iter().enumerate() {
+        if !segment.ended {
+            let resume = Obj::new()
+                .set("segment", s)
+                .set("total-segments", total)
+                .opt(
+                    "exclusive-start-key",
+                    segment.next.as_ref().map(values::item_to_json_plain),
+                );
+            remaining.push(resume.build());
+        }
+        scanned += segment.scanned;
+        items.extend(segment.items);
+    }
+    let counts = format!(
+        "{} of {total} segments unfinished, {} items read",
+        remaining.len(),
+        items.len()
+    );
+    let output = item::items_output(format, &items, scanned, None)?;
+    let progress = match item::with_expression(output, sent) {
+        Value::Object(mut members) => {
+            members.insert("Remaining".into(), Value::Array(remaining));
+            Value::Object(members)
+        }
+        other => other,
+    };
+    let resume = "error.progress has the items read, and its Remaining the inputs that \
+         resume each unfinished segment";
+    Ok(bulk::ended_early(cause, &counts, resume, &progress))
 }
