@@ -178,9 +178,17 @@ pub fn kind_of_code(code: &str) -> Kind {
         "ConditionalCheckFailedException" | "TransactionConflictException" => {
             Kind::ConditionalCheckFailed
         }
-        "ResourceNotFoundException" | "TableNotFoundException" => Kind::ResourceNotFound,
-        "ResourceInUseException" | "TableAlreadyExistsException" => Kind::ResourceInUse,
+        "ResourceNotFoundException" | "TableNotFoundException" | "BackupNotFoundException" => {
+            Kind::ResourceNotFound
+        }
+        "ResourceInUseException"
+        | "TableAlreadyExistsException"
+        | "TableInUseException"
+        | "BackupInUseException" => Kind::ResourceInUse,
         "ValidationException"
+        | "ContinuousBackupsUnavailableException"
+        | "PointInTimeRecoveryUnavailableException"
+        | "InvalidRestoreTimeException"
         | "SerializationException"
         | "ValidationError"
         | "MalformedPolicyDocument"

@@ -12,6 +12,7 @@
 use crate::component::wit::{Connection, ConnectorError, Guest};
 use crate::component::{step, Component};
 
+pub(crate) mod backup;
 pub(crate) mod batch;
 pub(crate) mod catalog;
 pub(crate) mod changes;

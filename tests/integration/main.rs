@@ -14,6 +14,7 @@
 mod harness;
 
 mod admin;
+mod backups;
 mod batches;
 mod bulk;
 mod cache;

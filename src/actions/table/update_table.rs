@@ -12,8 +12,8 @@ use crate::model::input::Params;
 use crate::{aws::client, model::input, model::shape, model::table};
 use aws_sdk_dynamodb::types::{
     BillingMode as SdkBillingMode, CreateGlobalSecondaryIndexAction,
-    DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate, Projection, ProjectionType,
-    ProvisionedThroughput, StreamSpecification, UpdateGlobalSecondaryIndexAction,
+    DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate, ProvisionedThroughput,
+    StreamSpecification, UpdateGlobalSecondaryIndexAction,
 };
 use serde_json::{json, Value};
 
@@ -141,7 +141,7 @@ fn index_update(entry: &Params) -> Result<GlobalSecondaryIndexUpdate> {
                 Params::object(&at, Some(change), &["IndexName", "ProvisionedThroughput"])?;
             let action = UpdateGlobalSecondaryIndexAction::builder()
                 .index_name(change.required("IndexName")?)
-                .provisioned_throughput(capacity(&change)?.ok_or_else(|| {
+                .provisioned_throughput(table::capacity_of(&change)?.ok_or_else(|| {
                     Error::invalid(change.at("ProvisionedThroughput"), "is required")
                 })?)
                 .build()
@@ -168,83 +168,12 @@ fn index_update(entry: &Params) -> Result<GlobalSecondaryIndexUpdate> {
 }
 
 fn create_index(at: &str, value: &Value) -> Result<CreateGlobalSecondaryIndexAction> {
-    const MEMBERS: [&str; 4] = [
-        "IndexName",
-        "KeySchema",
-        "Projection",
-        "ProvisionedThroughput",
-    ];
-    let create = Params::object(at, Some(value), &MEMBERS)?;
-    let keys = create
-        .value("KeySchema")
-        .ok_or_else(|| Error::invalid(create.at("KeySchema"), "is required"))?;
-    let keys = table::key_schema(&create.at("KeySchema"), &keys.to_string())?;
-    let projection_at = create.at("Projection");
-    let projection = Params::object(
-        &projection_at,
-        create.value("Projection"),
-        &["ProjectionType", "NonKeyAttributes"],
-    )?;
-    let kind = projection.choice("ProjectionType", &["ALL", "KEYS_ONLY", "INCLUDE"])?;
-    let attributes = match projection.value("NonKeyAttributes") {
-        None => None,
-        Some(Value::Array(names)) => Some(
-            names
-                .iter()
-                .map(|n| n.as_str().map(str::to_string))
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| {
-                    Error::invalid(
-                        projection.at("NonKeyAttributes"),
-                        "must be an array of names",
-                    )
-                })?,
-        ),
-        Some(_) => {
-            return Err(Error::invalid(
-                projection.at("NonKeyAttributes"),
-                "must be an array of names",
-            ))
-        }
-    };
-    let projection = Projection::builder()
-        .set_projection_type(kind.as_deref().map(ProjectionType::from))
-        .set_non_key_attributes(attributes)
-        .build();
+    let index = table::index(at, value, true)?;
     CreateGlobalSecondaryIndexAction::builder()
-        .index_name(create.required("IndexName")?)
-        .set_key_schema(Some(keys))
-        .projection(projection)
-        .set_provisioned_throughput(capacity(&create)?)
+        .index_name(index.name)
+        .set_key_schema(Some(index.keys))
+        .projection(index.projection)
+        .set_provisioned_throughput(index.throughput)
         .build()
-        .map_err(|e| Error::invalid(at, e))
-}
-
-/// An entry's `ProvisionedThroughput` `{"ReadCapacityUnits", "WriteCapacityUnits"}`.
-fn capacity(entry: &Params) -> Result<Option<ProvisionedThroughput>> {
-    let at = entry.at("ProvisionedThroughput");
-    let Some(value) = entry.value("ProvisionedThroughput") else {
-        return Ok(None);
-    };
-    let units = Params::object(
-        &at,
-        Some(value),
-        &["ReadCapacityUnits", "WriteCapacityUnits"],
-    )?;
-    let (read, write) = (
-        units.positive("ReadCapacityUnits")?,
-        units.positive("WriteCapacityUnits")?,
-    );
-    let (Some(read), Some(write)) = (read, write) else {
-        return Err(Error::invalid(
-            at,
-            "needs ReadCapacityUnits and WriteCapacityUnits",
-        ));
-    };
-    ProvisionedThroughput::builder()
-        .read_capacity_units(i64::from(read))
-        .write_capacity_units(i64::from(write))
-        .build()
-        .map(Some)
         .map_err(|e| Error::invalid(at, e))
 }

@@ -1,0 +1,24 @@
+//! `describe-continuous-backups`: a table's continuous backups and point-in-time recovery
+//! (`DescribeContinuousBackups`).
+
+pub(crate) use crate::component::wit::TableInput as Input;
+
+use crate::component::wit::Connection;
+use crate::error::Result;
+use crate::model::shape::Obj;
+use crate::{aws::client, model::input};
+use serde_json::Value;
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let table = input::required("table-name", &input.table_name)?;
+    let client = client::dynamodb(connection, &input.region).await?;
+    let out = client
+        .describe_continuous_backups()
+        .table_name(table)
+        .send()
+        .await?;
+    let description = out.continuous_backups_description().map(super::continuous);
+    Ok(Obj::new()
+        .opt("ContinuousBackupsDescription", description)
+        .build())
+}

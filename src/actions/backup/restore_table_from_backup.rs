@@ -1,0 +1,31 @@
+//! `restore-table-from-backup`: a new table from a backup (`RestoreTableFromBackup`), with
+//! other billing, indexes or encryption when the `*-override` inputs says so, and with `wait` until it
+//! is ACTIVE.
+
+pub(crate) use crate::component::wit::RestoreTableFromBackupInput as Input;
+
+use crate::aws::delivery;
+use crate::component::wit::Connection;
+use crate::error::Result;
+use crate::{aws::client, model::input};
+use serde_json::Value;
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let arn = input::required("backup-arn", &input.backup_arn)?;
+    let target = input::required("target-table-name", &input.target_table_name)?;
+    let o = super::overrides(&super::given!(input))?;
+    let client = client::dynamodb(connection, &input.region).await?;
+    let out = client::at_most_once(&client)
+        .restore_table_from_backup()
+        .backup_arn(arn)
+        .target_table_name(target)
+        .set_billing_mode_override(o.billing)
+        .set_provisioned_throughput_override(o.throughput)
+        .set_global_secondary_index_override(o.global)
+        .set_local_secondary_index_override(o.local)
+        .set_sse_specification_override(o.sse)
+        .send()
+        .await
+        .map_err(delivery::write)?;
+    super::restored(&client, target, out.table_description(), input.wait).await
+}
