@@ -20,10 +20,11 @@ pub(crate) mod wit {
     pub(crate) use super::bindings::exports::dynamodb::connector::session::Guest as SessionGuest;
     pub(crate) use super::bindings::exports::dynamodb::connector::types::{
         CancellationReason, Connection, ConnectorError, ErrorInfo, RoleArnConnection,
+        ThrottlingReason,
     };
 }
 
-use wit::{CancellationReason, ConnectorError, ErrorInfo};
+use wit::{CancellationReason, ConnectorError, ErrorInfo, ThrottlingReason};
 
 /// The type the WIT exports are implemented on (`actions` implements its `Guest` trait,
 /// `session` its own here).
@@ -59,6 +60,11 @@ fn into_wit(err: Error) -> ConnectorError {
         item: err.item,
         reasons: err.reasons.into_iter().map(reason).collect(),
         progress: err.progress,
+        throttling_reasons: err
+            .throttling
+            .into_iter()
+            .map(|(reason, resource)| ThrottlingReason { reason, resource })
+            .collect(),
     };
     match err.kind {
         Kind::InvalidInput => ConnectorError::InvalidInput(info),

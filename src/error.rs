@@ -88,6 +88,8 @@ pub struct Error {
     pub reasons: Vec<Reason>,
     /// For a bulk step that ended early: what it did and what is left, as JSON text.
     pub progress: Option<String>,
+    /// For `throttled`: the service's `ThrottlingReasons`, as (reason, resource).
+    pub throttling: Vec<(String, String)>,
 }
 
 /// The result of anything that can fail with an [`Error`].
@@ -104,6 +106,7 @@ impl Error {
             request_id: None,
             item: None,
             progress: None,
+            throttling: Vec::new(),
             reasons: Vec::new(),
         }
     }
@@ -228,6 +231,22 @@ fn chain(err: &dyn StdError) -> String {
     parts.join(": ")
 }
 
+/// The `ThrottlingReasons` of a throttling answer's body, `[{"reason", "resource"}]`, as
+/// (reason, resource); empty when the body has none (or is not JSON).
+fn throttling_reasons(body: Option<&[u8]>) -> Vec<(String, String)> {
+    let Some(answer) = body.and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+    else {
+        return Vec::new();
+    };
+    let reasons = answer.get("ThrottlingReasons").and_then(|r| r.as_array());
+    let text = |r: &serde_json::Value, k: &str| r.get(k)?.as_str().map(str::to_string);
+    reasons
+        .into_iter()
+        .flatten()
+        .filter_map(|r| Some((text(r, "reason")?, text(r, "resource").unwrap_or_default())))
+        .collect()
+}
+
 impl<E> From<SdkError<E, HttpResponse>> for Error
 where
     E: ProvideErrorMetadata + StdError + 'static,
@@ -252,10 +271,16 @@ where
                     };
                 };
                 let message = e.message().map_or_else(|| chain(e), str::to_string);
+                let kind = kind_of_code(&code);
+                let throttling = match kind {
+                    Kind::Throttled => throttling_reasons(service.raw().body().bytes()),
+                    _ => Vec::new(),
+                };
                 Error {
                     code: Some(code.clone()),
                     request_id,
-                    ..Error::new(kind_of_code(&code), format!("{code}: {message}"))
+                    throttling,
+                    ..Error::new(kind, format!("{code}: {message}"))
                 }
             }
             SdkError::TimeoutError(_) => Error::new(Kind::Timeout, chain(&err)),
@@ -285,6 +310,21 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn throttling_reasons_are_read_from_the_answer_and_absent_ones_are_none() {
+        let body = br#"{"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+            "message": "slow down", "ThrottlingReasons": [
+            {"reason": "TableWriteKeyRangeThroughputExceeded", "resource": "arn:aws:dynamodb:us-east-1:1:table/t"},
+            {"reason": "IndexReadMaxOnDemandThroughputExceeded", "resource": "arn:aws:dynamodb:us-east-1:1:table/t/index/i"}]}"#;
+        let reasons = throttling_reasons(Some(body));
+        assert_eq!(reasons.len(), 2);
+        assert_eq!(reasons[1].0, "IndexReadMaxOnDemandThroughputExceeded");
+        assert!(reasons[1].1.ends_with("/index/i"));
+        assert!(throttling_reasons(Some(br#"{"message": "x"}"#)).is_empty());
+        assert!(throttling_reasons(Some(b"<html>")).is_empty());
+        assert!(throttling_reasons(None).is_empty());
+    }
 
     #[test]
     fn long_messages_are_capped_at_a_character_boundary() {

@@ -116,6 +116,18 @@ pub struct StepError {
     /// it as JSON text; the host parses it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<Box<Value>>,
+    /// For `throttled`: the service's reasons, what was exceeded on which table or index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub throttling_reasons: Vec<ThrottlingReason>,
+}
+
+/// Why the service throttled a request: what was exceeded, and on which resource.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ThrottlingReason {
+    /// What was exceeded, e.g. `TableReadProvisionedThroughputExceeded`.
+    pub reason: String,
+    /// The ARN of the table or index.
+    pub resource: String,
 }
 
 /// Why one action of a cancelled transaction failed.
@@ -145,6 +157,7 @@ impl StepError {
             item: None,
             reasons: Vec::new(),
             progress: None,
+            throttling_reasons: Vec::new(),
         }
     }
 

@@ -18,6 +18,14 @@ use tokio::net::{TcpListener, TcpStream};
 pub enum Fault {
     /// Answer `ThrottlingException` (HTTP 400) without forwarding.
     Throttle,
+    /// Answer `ProvisionedThroughputExceededException` (HTTP 400) without forwarding, with
+    /// `ThrottlingReasons` `[{"reason", "resource"}]` as the service gives them since 2025.
+    ThrottleFor {
+        /// What was exceeded, e.g. `TableReadProvisionedThroughputExceeded`.
+        reason: String,
+        /// The ARN of the table or index.
+        resource: String,
+    },
     /// Answer this 5xx status without forwarding: the request was not applied.
     ServerErrorBefore(u16),
     /// Forward (the server applies the request), then answer this 5xx status instead of
@@ -227,6 +235,14 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
     match fault_for(state, &operation, request.body()) {
         None => forward(request, &state.upstream).await,
         Some(Fault::Throttle) => aws_error(400, "ThrottlingException", "Rate exceeded"),
+        Some(Fault::ThrottleFor { reason, resource }) => {
+            let body = serde_json::json!({
+                "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                "message": "The level of configured provisioned throughput for the table was exceeded.",
+                "ThrottlingReasons": [{"reason": reason, "resource": resource}],
+            });
+            answer(400, body.to_string())
+        }
         Some(Fault::ServerErrorBefore(status)) => {
             aws_error(status, "InternalServerError", "injected before forwarding")
         }

@@ -159,3 +159,29 @@ fn an_output_over_the_host_cap_is_kind_limit() {
     assert_eq!(error.kind, "limit", "{error:?}");
     assert!(error.message.contains("output cap"), "{}", error.message);
 }
+
+#[test]
+fn a_throttled_step_carries_the_services_throttling_reasons() {
+    let proxy = Proxy::start(moto());
+    let resource = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/byCustomer";
+    let fault = Fault::ThrottleFor {
+        reason: "IndexReadProvisionedThroughputExceeded".into(),
+        resource: resource.into(),
+    };
+    proxy.inject(vec![fault; 3]);
+    let error = at(&proxy, "list-tables", json!({"region": "us-east-1"})).unwrap_err();
+    assert_eq!(error.kind, "throttled", "{error:?}");
+    assert_eq!(proxy.count("ListTables"), 3, "after the SDK's attempts");
+    let shown = error.to_json();
+    assert_eq!(
+        shown["error"]["throttling-reasons"],
+        json!([{"reason": "IndexReadProvisionedThroughputExceeded", "resource": resource}])
+    );
+    proxy.inject(vec![Fault::Throttle; 3]);
+    let error = at(&proxy, "list-tables", json!({"region": "us-east-1"})).unwrap_err();
+    assert_eq!(error.kind, "throttled");
+    assert!(
+        error.throttling_reasons.is_empty(),
+        "none when the service gave none"
+    );
+}
