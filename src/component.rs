@@ -20,7 +20,7 @@ pub(crate) mod wit {
     pub(crate) use super::bindings::exports::dynamodb::connector::session::Guest as SessionGuest;
     pub(crate) use super::bindings::exports::dynamodb::connector::types::{
         CancellationReason, Connection, ConnectorError, ErrorInfo, RoleArnConnection,
-        ThrottlingReason,
+        ThrottlingReason, WebIdentityConnection,
     };
 }
 

@@ -13,11 +13,12 @@
 use crate::aws::delivery::{AmbiguousNotRetried, RefusedByHost};
 use crate::aws::endpoint;
 use crate::aws::transport::WasiHttp;
-use crate::component::wit::{Connection, RoleArnConnection};
+use crate::component::wit::{Connection, RoleArnConnection, WebIdentityConnection};
 use crate::error::{Error, Result};
 use crate::model::{input, Access};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
+use aws_sdk_sts::types::PolicyDescriptorType;
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
@@ -50,12 +51,19 @@ pub const DEFAULT_SESSION_NAME: &str = "dynamodb-connector";
 
 /// The shared client settings for `region`, signing with `credentials`.
 fn sdk_config(region: &str, credentials: Credentials, endpoint: Option<String>) -> SdkConfig {
+    let mut builder = unsigned_config(region, endpoint).to_builder();
+    builder.set_credentials_provider(Some(
+        aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+    ));
+    builder.build()
+}
+
+/// The shared settings without credentials: for STS's unsigned
+/// `AssumeRoleWithWebIdentity`.
+fn unsigned_config(region: &str, endpoint: Option<String>) -> SdkConfig {
     let mut builder = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
-        .credentials_provider(
-            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
-        )
         .http_client(WasiHttp::shared())
         .sleep_impl(SharedAsyncSleep::new(WasiSleep))
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
@@ -262,6 +270,7 @@ pub fn secrets(connection: &Connection) -> Vec<&str> {
             c.session_token.as_ref(),
             c.external_id.as_ref(),
         ],
+        Connection::WebIdentity(c) => [Some(&c.web_identity_token), None, None],
     };
     given.into_iter().flatten().map(String::as_str).collect()
 }
@@ -288,6 +297,7 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
             }
         }
         Connection::RoleArn(c) => assume_role(c, region).await?,
+        Connection::WebIdentity(c) => assume_web_identity(c, region).await?,
     };
     keep(connection, region, session.clone());
     Ok(session)
@@ -318,12 +328,7 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
     )?;
     let sts_endpoint = endpoint::url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
     streams_url(c.streams_endpoint_url.as_deref())?;
-    if let Some(seconds) = c.duration_seconds.filter(|s| !(900..=43200).contains(s)) {
-        return Err(Error::invalid(
-            "connection.duration-seconds",
-            format!("{seconds} is not between 900 and 43200"),
-        ));
-    }
+    duration("connection.duration-seconds", c.duration_seconds)?;
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&sdk_config(region, signing, sts_endpoint))
             .retry_classifier(RefusedByHost)
@@ -357,7 +362,90 @@ async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<Session> {
         role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
         expires: SystemTime::try_from(*temporary.expiration()).ok(),
     };
-    with_assumed(c, region, assumed)
+    let endpoints = (c.endpoint_url.as_deref(), c.streams_endpoint_url.as_deref());
+    with_assumed(endpoints, region, assumed)
+}
+
+/// Most managed policy ARNs a session takes.
+const MAX_POLICY_ARNS: usize = 10;
+
+/// Check a web-identity connection, assume its role with STS `AssumeRoleWithWebIdentity`
+/// (unsigned: the token is the proof) and build the `DynamoDB` client with the temporary
+/// credentials.
+async fn assume_web_identity(c: &WebIdentityConnection, region: &str) -> Result<Session> {
+    let role = endpoint::credential("connection.role-arn", &c.role_arn)?;
+    let token = endpoint::credential("connection.web-identity-token", &c.web_identity_token)?;
+    let session_name =
+        endpoint::optional_credential("connection.session-name", c.session_name.as_deref())?;
+    let policies = policy_arns(c.policy_arns.as_deref())?;
+    endpoint::url("connection.endpoint-url", c.endpoint_url.as_deref())?;
+    streams_url(c.streams_endpoint_url.as_deref())?;
+    let sts_endpoint = endpoint::url("connection.sts-endpoint-url", c.sts_endpoint_url.as_deref())?;
+    duration("connection.duration-seconds", c.duration_seconds)?;
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&unsigned_config(region, sts_endpoint))
+            .retry_classifier(RefusedByHost)
+            .build(),
+    );
+    let assumed = sts
+        .assume_role_with_web_identity()
+        .role_arn(role)
+        .web_identity_token(token)
+        .role_session_name(session_name.unwrap_or(DEFAULT_SESSION_NAME))
+        .set_policy_arns(policies)
+        .set_duration_seconds(c.duration_seconds.and_then(|s| i32::try_from(s).ok()))
+        .send()
+        .await
+        .map_err(|e| {
+            Error::from(e).context(&format!("assuming role {role} with a web identity"))
+        })?;
+    let temporary = assumed.credentials().ok_or_else(|| {
+        Error::new(
+            crate::error::Kind::Service,
+            format!("assuming role {role}: STS returned no credentials"),
+        )
+    })?;
+    let assumed = Assumed {
+        credentials: Credentials::new(
+            temporary.access_key_id(),
+            temporary.secret_access_key(),
+            Some(temporary.session_token().to_string()),
+            None,
+            "web-identity",
+        ),
+        role: assumed.assumed_role_user().map(|u| u.arn().to_string()),
+        expires: SystemTime::try_from(*temporary.expiration()).ok(),
+    };
+    let endpoints = (c.endpoint_url.as_deref(), c.streams_endpoint_url.as_deref());
+    with_assumed(endpoints, region, assumed)
+}
+
+/// The checked `policy-arns`: comma-separated ARNs, at most [`MAX_POLICY_ARNS`].
+fn policy_arns(text: Option<&str>) -> Result<Option<Vec<PolicyDescriptorType>>> {
+    const FIELD: &str = "connection.policy-arns";
+    let Some(text) = input::optional(text) else {
+        return Ok(None);
+    };
+    let arns: Vec<&str> = text.split(',').map(str::trim).collect();
+    if arns.len() > MAX_POLICY_ARNS || arns.iter().any(|a| !a.starts_with("arn:")) {
+        return Err(Error::invalid(
+            FIELD,
+            format!("must be 1 to {MAX_POLICY_ARNS} comma-separated policy ARNs (arn:...)"),
+        ));
+    }
+    let policy = |arn: &&str| PolicyDescriptorType::builder().arn(*arn).build();
+    Ok(Some(arns.iter().map(policy).collect()))
+}
+
+/// A checked `duration-seconds`: 900 to 43200 when given.
+fn duration(field: &str, seconds: Option<u32>) -> Result<()> {
+    match seconds {
+        Some(s) if !(900..=43200).contains(&s) => Err(Error::invalid(
+            field,
+            format!("{s} is not between 900 and 43200"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// What assuming a role gave: the temporary credentials, the assumed role's ARN and when
@@ -372,10 +460,38 @@ pub struct Assumed {
     pub expires: Option<SystemTime>,
 }
 
-/// The session of role connection `c` in `region` signing with credentials assumed before.
-fn with_assumed(c: &RoleArnConnection, region: &str, assumed: Assumed) -> Result<Session> {
-    let endpoint = endpoint::url("connection.endpoint-url", c.endpoint_url.as_deref())?;
-    let streams = streams_url(c.streams_endpoint_url.as_deref())?;
+/// A connection that assumes a role: its role ARN and its `DynamoDB` and Streams endpoint
+/// overrides; `None` for an access-key connection.
+fn role_of(connection: &Connection) -> Option<(&str, Option<&str>, Option<&str>)> {
+    match connection {
+        Connection::AccessKey(_) => None,
+        Connection::RoleArn(c) => Some((
+            &c.role_arn,
+            c.endpoint_url.as_deref(),
+            c.streams_endpoint_url.as_deref(),
+        )),
+        Connection::WebIdentity(c) => Some((
+            &c.role_arn,
+            c.endpoint_url.as_deref(),
+            c.streams_endpoint_url.as_deref(),
+        )),
+    }
+}
+
+/// The role ARN of a connection that assumes one.
+pub fn role_arn(connection: &Connection) -> Option<&str> {
+    role_of(connection).map(|(role, ..)| role)
+}
+
+/// The session in `region` signing with credentials assumed before, for a connection with
+/// the endpoint overrides `endpoints` (`DynamoDB`, Streams).
+fn with_assumed(
+    endpoints: (Option<&str>, Option<&str>),
+    region: &str,
+    assumed: Assumed,
+) -> Result<Session> {
+    let endpoint = endpoint::url("connection.endpoint-url", endpoints.0)?;
+    let streams = streams_url(endpoints.1)?;
     let credentials = assumed.credentials;
     Ok(Session {
         streams: StreamsClient::new(region, &credentials, streams),
@@ -391,9 +507,7 @@ fn with_assumed(c: &RoleArnConnection, region: &str, assumed: Assumed) -> Result
 pub fn kept_assumed() -> Option<(String, Vec<(String, Assumed)>)> {
     KEPT.with_borrow(|kept| {
         let kept = kept.as_ref()?;
-        let Connection::RoleArn(c) = &kept.connection else {
-            return None;
-        };
+        let role = role_arn(&kept.connection)?;
         let assumed = kept
             .sessions
             .iter()
@@ -411,18 +525,18 @@ pub fn kept_assumed() -> Option<(String, Vec<(String, Assumed)>)> {
             )
         });
         let assumed: Vec<_> = assumed.collect();
-        (!assumed.is_empty()).then(|| (c.role_arn.clone(), assumed))
+        (!assumed.is_empty()).then(|| (role.to_string(), assumed))
     })
 }
 
 /// Keep the credentials `assumed` of role connection `c` in `region`, from an earlier
 /// instance, for its next steps (while fresh). Another connection's kept sessions go.
 pub fn keep_assumed(connection: &Connection, region: &str, assumed: Assumed) -> Result<()> {
-    let Connection::RoleArn(c) = connection else {
+    let Some((_, endpoint, streams)) = role_of(connection) else {
         return Ok(());
     };
     let region = input::region(region)?;
-    let session = with_assumed(c, region, assumed)?;
+    let session = with_assumed((endpoint, streams), region, assumed)?;
     if !session.fresh() {
         return Ok(());
     }

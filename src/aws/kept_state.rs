@@ -31,13 +31,13 @@ pub fn save() -> Option<Vec<u8>> {
 /// Keep the sessions of `state` for `connection`, when it is a role connection of the
 /// state's role; anything else is ignored.
 pub fn restore(connection: &Connection, state: &[u8]) {
-    let Connection::RoleArn(c) = connection else {
+    let Some(role) = client::role_arn(connection) else {
         return;
     };
     let Ok(state) = serde_json::from_slice::<Value>(state) else {
         return;
     };
-    if state["role"].as_str() != Some(c.role_arn.as_str()) {
+    if state["role"].as_str() != Some(role) {
         return;
     }
     for session in state["sessions"].as_array().into_iter().flatten() {

@@ -43,6 +43,9 @@ pub enum Fault {
     EmptyBody,
     /// Answer HTTP 400 whose error message echoes every request header (a hostile server).
     EchoHeaders,
+    /// Answer HTTP 400 `ValidationException` whose message is the request's body, as a
+    /// hostile or careless server that echoes what it was sent (a token, an item).
+    EchoBody,
     /// Answer HTTP 200 with this JSON body without forwarding (e.g. `UnprocessedItems`).
     Answer(String),
     /// Answer HTTP 400 with this AWS error code without forwarding (an error the local
@@ -190,6 +193,19 @@ fn aws_error(status: u16, kind: &str, message: &str) -> Answer {
     answer(status, body.to_string())
 }
 
+/// An STS (query protocol) error answer: HTTP 400 with an XML `ErrorResponse`.
+fn sts_error(code: &str, message: &str) -> Answer {
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let body = format!(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>\
+         <Message>{escaped}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
+    );
+    answer(400, body)
+}
+
 /// Handle a request, counting it in flight meanwhile.
 async fn handle(request: Request<Incoming>, state: Arc<State>) -> Answer {
     {
@@ -270,6 +286,14 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
                 .map(|(k, v)| format!("{k}: {}", v.to_str().unwrap_or("?")))
                 .collect();
             aws_error(400, "ValidationException", &headers.join("; "))
+        }
+        Some(Fault::EchoBody) => {
+            let body = String::from_utf8_lossy(request.body()).into_owned();
+            if target.is_empty() {
+                sts_error("ValidationError", &body)
+            } else {
+                aws_error(400, "ValidationException", &body)
+            }
         }
     }
 }

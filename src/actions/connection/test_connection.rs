@@ -18,6 +18,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let method = match connection {
         Connection::AccessKey(_) => "access-key",
         Connection::RoleArn(_) => "role-arn",
+        Connection::WebIdentity(_) => "web-identity",
     };
     Ok(Obj::new()
         .set("Connection", method)
