@@ -6,7 +6,8 @@ use crate::error::{Error, Result};
 use crate::model::input::{self, AttributeMember, AttributeRecord, Params};
 use aws_sdk_dynamodb::error::BuildError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, KeySchemaElement, Projection, ProjectionType, ProvisionedThroughput,
+    AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, LocalSecondaryIndex, Projection,
+    ProjectionType, ProvisionedThroughput,
 };
 use serde_json::Value;
 
@@ -72,6 +73,40 @@ pub struct Index {
     pub projection: Projection,
     /// `ProvisionedThroughput`, when given.
     pub throughput: Option<ProvisionedThroughput>,
+}
+
+impl Index {
+    /// As the SDK's global secondary index (`at` names it in an error).
+    pub fn global(self, at: &str) -> Result<GlobalSecondaryIndex> {
+        GlobalSecondaryIndex::builder()
+            .index_name(self.name)
+            .set_key_schema(Some(self.keys))
+            .projection(self.projection)
+            .set_provisioned_throughput(self.throughput)
+            .build()
+            .map_err(|e| Error::invalid(at, e))
+    }
+
+    /// As the SDK's local secondary index.
+    pub fn local(self, at: &str) -> Result<LocalSecondaryIndex> {
+        LocalSecondaryIndex::builder()
+            .index_name(self.name)
+            .set_key_schema(Some(self.keys))
+            .projection(self.projection)
+            .build()
+            .map_err(|e| Error::invalid(at, e))
+    }
+}
+
+/// `indexes` (of the input `field`) built by `build`, each named `field[i]` in an error.
+pub fn built_indexes<T>(
+    field: &str,
+    indexes: Vec<Index>,
+    build: impl Fn(Index, &str) -> Result<T>,
+) -> Result<Vec<T>> {
+    let each = indexes.into_iter().enumerate();
+    each.map(|(i, index)| build(index, &format!("{field}[{i}]")))
+        .collect()
 }
 
 /// The index `value` at `at`; `ProvisionedThroughput` only when `capacity` (a global

@@ -145,3 +145,35 @@ fn scanning_with_max_items_on_dynalite_returns_each_item_once() {
     seen.sort_unstable();
     assert_eq!(seen, (0..30).collect::<Vec<_>>());
 }
+
+#[test]
+fn indexes_the_connector_accepts_a_strict_server_accepts_too() {
+    let input = json!({"region": "us-east-1", "table-name": "strict-indexes", "wait": true,
+        "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "email", "AttributeType": "S"}],
+        "key-schema": [{"AttributeName": "id", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "read-capacity-units": 2, "write-capacity-units": 2,
+        "global-secondary-indexes": [{"IndexName": "byEmail",
+            "KeySchema": [{"AttributeName": "email", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+            "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}],
+        "local-secondary-indexes": [{"IndexName": "byIdEmail",
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"},
+                {"AttributeName": "email", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["name"]}}]});
+    let created = on_dynalite("create-table", input).expect("dynalite accepts the definition");
+    let table = &created["TableDescription"];
+    assert_eq!(table["TableStatus"], "ACTIVE");
+    let names = |key: &str| -> Vec<Value> {
+        table[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["IndexName"].clone())
+            .collect()
+    };
+    assert_eq!(names("GlobalSecondaryIndexes"), vec![json!("byEmail")]);
+    assert_eq!(names("LocalSecondaryIndexes"), vec![json!("byIdEmail")]);
+}

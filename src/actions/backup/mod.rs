@@ -19,7 +19,6 @@ use crate::model::{input, table};
 use aws_sdk_dynamodb::types::{
     BackupDescription, BackupDetails, BillingMode as SdkBillingMode, ContinuousBackupsDescription,
     GlobalSecondaryIndex, LocalSecondaryIndex, ProvisionedThroughput, SseSpecification,
-    SseType as SdkSseType,
 };
 use aws_smithy_types::date_time::{DateTime, Format};
 use serde_json::Value;
@@ -109,7 +108,11 @@ pub(crate) fn overrides(given: &Given) -> Result<Overrides> {
         throughput,
         global: global_indexes(given.global, on_demand)?,
         local: local_indexes(given.local)?,
-        sse: sse(given.sse, given.kms_key)?,
+        sse: crate::actions::table::sse(
+            given.sse,
+            given.kms_key,
+            ("sse-type-override", "kms-key-id-override"),
+        )?,
     })
 }
 
@@ -123,23 +126,16 @@ fn global_indexes(
         return Ok(None);
     };
     let indexes = table::indexes(FIELD, &value, true, MAX_GLOBAL_INDEXES)?;
-    let built = indexes.into_iter().enumerate().map(|(i, index)| {
-        let at = format!("{FIELD}[{i}]");
-        if on_demand && index.throughput.is_some() {
-            return Err(Error::invalid(
-                format!("{at}.ProvisionedThroughput"),
-                "cannot be given with billing-mode-override pay-per-request",
-            ));
-        }
-        GlobalSecondaryIndex::builder()
-            .index_name(index.name)
-            .set_key_schema(Some(index.keys))
-            .projection(index.projection)
-            .set_provisioned_throughput(index.throughput)
-            .build()
-            .map_err(|e| Error::invalid(at, e))
-    });
-    built.collect::<Result<_>>().map(Some)
+    if let Some(i) = indexes
+        .iter()
+        .position(|index| on_demand && index.throughput.is_some())
+    {
+        return Err(Error::invalid(
+            format!("{FIELD}[{i}].ProvisionedThroughput"),
+            "cannot be given with billing-mode-override pay-per-request",
+        ));
+    }
+    table::built_indexes(FIELD, indexes, table::Index::global).map(Some)
 }
 
 /// The local index override.
@@ -149,44 +145,7 @@ fn local_indexes(text: Option<&str>) -> Result<Option<Vec<LocalSecondaryIndex>>>
         return Ok(None);
     };
     let indexes = table::indexes(FIELD, &value, false, MAX_LOCAL_INDEXES)?;
-    let built = indexes.into_iter().enumerate().map(|(i, index)| {
-        LocalSecondaryIndex::builder()
-            .index_name(index.name)
-            .set_key_schema(Some(index.keys))
-            .projection(index.projection)
-            .build()
-            .map_err(|e| Error::invalid(format!("{FIELD}[{i}]"), e))
-    });
-    built.collect::<Result<_>>().map(Some)
-}
-
-/// The encryption override: an AWS-owned key (`Enabled: false`), the AWS-managed key
-/// (`KMS` without a key) or a customer-managed key (`KMS` with `kms-key-id`).
-pub(crate) fn sse(kind: Option<SseType>, key: Option<&str>) -> Result<Option<SseSpecification>> {
-    let key = input::optional(key);
-    let spec = SseSpecification::builder();
-    let spec = match (kind, key) {
-        (None, None) => return Ok(None),
-        (Some(SseType::Kms), None) => {
-            return Err(Error::invalid(
-                "kms-key-id-override",
-                "is required with sse-type-override kms",
-            ))
-        }
-        (Some(SseType::Kms), Some(key)) => spec
-            .enabled(true)
-            .sse_type(SdkSseType::Kms)
-            .kms_master_key_id(key),
-        (_, Some(_)) => {
-            return Err(Error::invalid(
-                "kms-key-id-override",
-                "is only taken with sse-type-override kms",
-            ))
-        }
-        (Some(SseType::AwsManaged), None) => spec.enabled(true).sse_type(SdkSseType::Kms),
-        (Some(SseType::AwsOwned), None) => spec.enabled(false),
-    };
-    Ok(Some(spec.build()))
+    table::built_indexes(FIELD, indexes, table::Index::local).map(Some)
 }
 
 /// A backup's details as AWS JSON gives them.

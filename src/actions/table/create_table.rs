@@ -1,6 +1,11 @@
-//! `create-table`: create a table from attribute definitions and a key schema (with a
-//! stream when a view type is given), and with
-//! `wait` wait until it is ACTIVE ([`crate::aws::wait`]).
+//! `create-table`: create a table from attribute definitions and a key schema, with global
+//! and local secondary indexes, a stream, server-side encryption, tags, a table class,
+//! deletion protection and on-demand maximum throughput as given; and with `wait` wait
+//! until it is ACTIVE ([`crate::aws::wait`]). What the service would refuse of the
+//! indexes is refused before sending ([`indexes`]). Capacity units given with
+//! `pay-per-request` are not sent (the reference's form always sends its default of 5).
+
+mod indexes;
 
 pub(crate) use crate::component::wit::CreateTableInput as Input;
 
@@ -27,10 +32,23 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         table::attribute_definitions("attribute-definitions", &input.attribute_definitions)?;
     let keys = table::key_schema("key-schema", &input.key_schema)?;
     let (billing, throughput) = billing(&input)?;
+    let per_request = billing == SdkBillingMode::PayPerRequest;
+    let (global, local) = indexes::checked(&input, &definitions, &keys, per_request)?;
     let stream = input
         .stream_view_type
         .map(|view| super::stream("stream-view-type", Some(view)))
         .transpose()?;
+    let sse = super::sse(
+        input.sse_type,
+        input.kms_key_id.as_deref(),
+        ("sse-type", "kms-key-id"),
+    )?;
+    let tags = input::opt_json("tags", input.tags.as_deref())?
+        .map(|t| super::tags("tags", &t))
+        .transpose()?;
+    let class = input.table_class.map(super::update_table::table_class);
+    let units = (input.max_read_request_units, input.max_write_request_units);
+    let on_demand = super::on_demand_throughput(units, per_request)?;
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client::at_most_once(&client)
         .create_table()
@@ -40,6 +58,13 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .billing_mode(billing)
         .set_provisioned_throughput(throughput)
         .set_stream_specification(stream)
+        .set_global_secondary_indexes(global)
+        .set_local_secondary_indexes(local)
+        .set_sse_specification(sse)
+        .set_tags(tags)
+        .set_table_class(class)
+        .set_deletion_protection_enabled(input.deletion_protection)
+        .set_on_demand_throughput(on_demand)
         .send()
         .await
         .map_err(delivery::write)?;

@@ -1,19 +1,24 @@
 //! `update-table`: billing mode, provisioned capacity, global secondary indexes (create,
-//! update capacity, delete), stream and deletion protection (`UpdateTable`). Checked
+//! update capacity, delete), stream, deletion protection, table class, on-demand maximum
+//! throughput and replicas in other regions (global tables version 2019.11.21: create,
+//! update, delete) (`UpdateTable`). Checked
 //! before sending: at least one change; `provisioned` with both capacities,
 //! `pay-per-request` with none; a stream view type exactly when the stream is turned on.
 
 pub(crate) use crate::component::wit::UpdateTableInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::{BillingMode, Connection};
+use crate::component::wit::{BillingMode, Connection, TableClass};
 use crate::error::{Error, Result};
 use crate::model::input::Params;
 use crate::{aws::client, model::input, model::shape, model::table};
 use aws_sdk_dynamodb::types::{
     BillingMode as SdkBillingMode, CreateGlobalSecondaryIndexAction,
-    DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndexUpdate, ProvisionedThroughput,
-    StreamSpecification, UpdateGlobalSecondaryIndexAction,
+    CreateReplicationGroupMemberAction, DeleteGlobalSecondaryIndexAction,
+    DeleteReplicationGroupMemberAction, GlobalSecondaryIndexUpdate, OnDemandThroughput,
+    ProvisionedThroughput, ReplicationGroupUpdate, StreamSpecification,
+    TableClass as SdkTableClass, UpdateGlobalSecondaryIndexAction,
+    UpdateReplicationGroupMemberAction,
 };
 use serde_json::{json, Value};
 
@@ -35,16 +40,26 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         None => None,
     };
     let stream = stream(&input)?;
+    let replicas = match input::text(&input.replica_updates) {
+        Some(text) => Some(replica_updates(&text)?),
+        None => None,
+    };
+    let class = input.table_class.map(table_class);
+    let on_demand = on_demand(&input)?;
     let nothing = billing.is_none()
         && throughput.is_none()
         && indexes.is_none()
         && stream.is_none()
-        && input.deletion_protection.is_none();
+        && input.deletion_protection.is_none()
+        && replicas.is_none()
+        && class.is_none()
+        && on_demand.is_none();
     if nothing {
         return Err(Error::invalid(
             "table-name",
             "no change given: set billing-mode, capacity, global-secondary-index-updates, \
-             stream-enabled or deletion-protection",
+             stream-enabled, deletion-protection, table-class, max-read-request-units, \
+             max-write-request-units or replica-updates",
         ));
     }
     let client = client::dynamodb(connection, &input.region).await?;
@@ -57,6 +72,9 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .set_global_secondary_index_updates(indexes)
         .set_stream_specification(stream)
         .set_deletion_protection_enabled(input.deletion_protection)
+        .set_replica_updates(replicas)
+        .set_table_class(class)
+        .set_on_demand_throughput(on_demand)
         .send()
         .await
         .map_err(delivery::write)?;
@@ -176,4 +194,91 @@ fn create_index(at: &str, value: &Value) -> Result<CreateGlobalSecondaryIndexAct
         .set_provisioned_throughput(index.throughput)
         .build()
         .map_err(|e| Error::invalid(at, e))
+}
+
+/// The SDK's table class.
+pub(crate) fn table_class(class: TableClass) -> SdkTableClass {
+    match class {
+        TableClass::Standard => SdkTableClass::Standard,
+        TableClass::StandardInfrequentAccess => SdkTableClass::StandardInfrequentAccess,
+    }
+}
+
+/// The on-demand maximum throughput: refused with a switch to `provisioned`.
+fn on_demand(input: &Input) -> Result<Option<OnDemandThroughput>> {
+    let provisioned = input.billing_mode == Some(BillingMode::Provisioned);
+    super::on_demand_throughput(
+        (input.max_read_request_units, input.max_write_request_units),
+        !provisioned,
+    )
+}
+
+/// Most replica changes one `UpdateTable` takes.
+const MAX_REPLICA_UPDATES: usize = 10;
+
+/// `replica-updates`: each `{"Create": {"RegionName", "KMSMasterKeyId"}}`, `{"Update":
+/// {"RegionName", "TableClassOverride"}}` or `{"Delete": {"RegionName"}}`.
+fn replica_updates(text: &str) -> Result<Vec<ReplicationGroupUpdate>> {
+    const FIELD: &str = "replica-updates";
+    let entries = Params::entries(
+        FIELD,
+        text,
+        MAX_REPLICA_UPDATES,
+        &["Create", "Update", "Delete"],
+    )?;
+    entries.iter().map(replica_update).collect()
+}
+
+fn replica_update(entry: &Params) -> Result<ReplicationGroupUpdate> {
+    let update = ReplicationGroupUpdate::builder();
+    let member = |name: &str, known: &[&str]| {
+        let at = entry.at(name);
+        let member = Params::object(&at, entry.value(name), known)?;
+        let region = member.required("RegionName")?;
+        input::region(&region)?;
+        Ok::<_, Error>((at, member, region))
+    };
+    let built = match (
+        entry.value("Create"),
+        entry.value("Update"),
+        entry.value("Delete"),
+    ) {
+        (Some(_), None, None) => {
+            let (at, create, region) = member("Create", &["RegionName", "KMSMasterKeyId"])?;
+            let action = CreateReplicationGroupMemberAction::builder()
+                .region_name(region)
+                .set_kms_master_key_id(create.string("KMSMasterKeyId")?)
+                .build()
+                .map_err(|e| Error::invalid(&at, e))?;
+            update.create(action)
+        }
+        (None, Some(_), None) => {
+            let (at, change, region) = member("Update", &["RegionName", "TableClassOverride"])?;
+            let class = change.choice(
+                "TableClassOverride",
+                &["STANDARD", "STANDARD_INFREQUENT_ACCESS"],
+            )?;
+            let action = UpdateReplicationGroupMemberAction::builder()
+                .region_name(region)
+                .set_table_class_override(class.as_deref().map(SdkTableClass::from))
+                .build()
+                .map_err(|e| Error::invalid(&at, e))?;
+            update.update(action)
+        }
+        (None, None, Some(_)) => {
+            let (at, _, region) = member("Delete", &["RegionName"])?;
+            let action = DeleteReplicationGroupMemberAction::builder()
+                .region_name(region)
+                .build()
+                .map_err(|e| Error::invalid(&at, e))?;
+            update.delete(action)
+        }
+        _ => {
+            return Err(Error::invalid(
+                entry.field(),
+                "must have exactly one of Create, Update, Delete",
+            ))
+        }
+    };
+    Ok(built.build())
 }
