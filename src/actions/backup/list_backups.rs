@@ -9,7 +9,9 @@ use crate::component::wit::{BackupTypeFilter, Connection};
 use crate::error::Result;
 use crate::model::shape::{self, Obj};
 use crate::{aws::client, model::input};
-use aws_sdk_dynamodb::types::{BackupSummary, BackupTypeFilter as SdkFilter};
+use aws_sdk_dynamodb::types::{
+    BackupStatus, BackupSummary, BackupType, BackupTypeFilter as SdkFilter,
+};
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
@@ -75,8 +77,8 @@ fn summary(s: &BackupSummary) -> Value {
             "BackupExpiryDateTime",
             s.backup_expiry_date_time().map(shape::timestamp),
         )
-        .opt("BackupStatus", s.backup_status().map(|b| b.as_str()))
-        .opt("BackupType", s.backup_type().map(|b| b.as_str()))
+        .opt("BackupStatus", s.backup_status().map(BackupStatus::as_str))
+        .opt("BackupType", s.backup_type().map(BackupType::as_str))
         .opt("BackupSizeBytes", s.backup_size_bytes())
         .build()
 }

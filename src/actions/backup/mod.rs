@@ -195,7 +195,8 @@ pub(crate) fn continuous(d: &ContinuousBackupsDescription) -> Value {
         Obj::new()
             .opt(
                 "PointInTimeRecoveryStatus",
-                p.point_in_time_recovery_status().map(|s| s.as_str()),
+                p.point_in_time_recovery_status()
+                    .map(aws_sdk_dynamodb::types::PointInTimeRecoveryStatus::as_str),
             )
             .opt("RecoveryPeriodInDays", p.recovery_period_in_days())
             .opt(

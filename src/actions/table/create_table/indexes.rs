@@ -18,18 +18,24 @@ const MAX_LOCAL: usize = 5;
 const GLOBAL: &str = "global-secondary-indexes";
 const LOCAL: &str = "local-secondary-indexes";
 
+/// A table's global and local secondary indexes, as `CreateTable` takes them.
+type Indexes = (
+    Option<Vec<GlobalSecondaryIndex>>,
+    Option<Vec<LocalSecondaryIndex>>,
+);
+
 /// The checked indexes of `input` for a table of `keys` and `definitions`.
 pub(super) fn checked(
     input: &Input,
     definitions: &[AttributeDefinition],
     keys: &[KeySchemaElement],
     per_request: bool,
-) -> Result<(
-    Option<Vec<GlobalSecondaryIndex>>,
-    Option<Vec<LocalSecondaryIndex>>,
-)> {
-    let defined: BTreeSet<&str> = definitions.iter().map(|d| d.attribute_name()).collect();
-    let mut used: BTreeSet<&str> = keys.iter().map(|k| k.attribute_name()).collect();
+) -> Result<Indexes> {
+    let defined: BTreeSet<&str> = definitions
+        .iter()
+        .map(AttributeDefinition::attribute_name)
+        .collect();
+    let mut used: BTreeSet<&str> = keys.iter().map(KeySchemaElement::attribute_name).collect();
     let global = match input::opt_json(GLOBAL, input.global_secondary_indexes.as_deref())? {
         Some(value) => table::indexes(GLOBAL, &value, true, MAX_GLOBAL)?,
         None => Vec::new(),
@@ -74,7 +80,7 @@ pub(super) fn checked(
         global
             .iter()
             .chain(&local)
-            .flat_map(|i| i.keys.iter().map(|k| k.attribute_name())),
+            .flat_map(|i| i.keys.iter().map(KeySchemaElement::attribute_name)),
     );
     if let Some(unused) = defined.difference(&used).next() {
         return Err(Error::invalid(
