@@ -136,7 +136,8 @@ fn secrets_are_marked_and_icons_exist() {
     let manifest = manifest();
     for connection in &manifest.connections {
         for input in &connection.inputs {
-            let should = input.key == "secret-access-key" || input.key == "session-token";
+            let should = ["secret-access-key", "session-token", "web-identity-token"]
+                .contains(&input.key.as_str());
             assert_eq!(
                 input.secret, should,
                 "{}.{} secret flag",
