@@ -195,7 +195,10 @@ impl Batch<'_> {
                     throttled = true;
                     match self.rebuilt(&pending) {
                         Ok(again) => writes = again,
-                        Err(error) => return (throttled, Some(error)),
+                        Err(error) => {
+                            ledger.settle(pending, Fate::Unprocessed);
+                            return (throttled, Some(error));
+                        }
                     }
                     continue;
                 }
