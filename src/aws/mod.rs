@@ -7,6 +7,7 @@
 
 pub mod backoff;
 pub mod bulk;
+pub mod capacity;
 pub mod client;
 pub mod delivery;
 pub mod describe;

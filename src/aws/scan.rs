@@ -5,20 +5,22 @@
 
 use crate::actions::item;
 use crate::aws::bulk;
+use crate::aws::capacity::Tally;
 use crate::aws::paging::{self, Want};
 use crate::error::Error;
 use crate::error::Result;
 use crate::model::Item;
-use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
+use aws_sdk_dynamodb::operation::scan::{builders::ScanFluentBuilder, ScanOutput};
 use std::cell::RefCell;
 
 /// Fetch one segment (or the whole scan) as `want` says: its items, how many the service
-/// read, and its cursor.
+/// read, its cursor and the capacity its pages consumed.
 pub async fn segment(
     request: ScanFluentBuilder,
     want: Want,
     start: Option<Item>,
-) -> Result<(Vec<Item>, i64, Option<Item>)> {
+) -> Result<Segment> {
+    let asked = request.get_return_consumed_capacity().clone();
     let fetched = paging::fetch(
         want,
         start,
@@ -27,13 +29,20 @@ pub async fn segment(
         |page| page.items().len(),
     )
     .await?;
-    let (items, scanned) = item::gather(fetched.pages, |p| (p.items, p.scanned_count));
-    Ok((items, scanned, fetched.next))
+    let parts = |p: ScanOutput| (p.items, p.scanned_count, p.consumed_capacity);
+    let (items, scanned, capacity) = item::gather(fetched.pages, asked.as_ref(), parts);
+    Ok(Segment {
+        items,
+        scanned,
+        ended: fetched.next.is_none(),
+        next: fetched.next,
+        capacity,
+    })
 }
 
-/// One segment of a parallel scan as far as it was read: its items, how many the service
-/// read (before the filter), the key it resumes from and whether it was read to its end
-/// (or to its share).
+/// One segment of a scan as far as it was read: its items, how many the service read
+/// (before the filter), the key it resumes from, whether it was read to its end (or to its
+/// share) and the capacity its pages consumed.
 #[derive(Debug, Default)]
 pub struct Segment {
     /// The items read, in order.
@@ -44,6 +53,25 @@ pub struct Segment {
     pub next: Option<Item>,
     /// Whether it was read to its end, or to its share.
     pub ended: bool,
+    /// The capacity its pages consumed, as the service reported it.
+    pub capacity: Tally,
+}
+
+impl Segment {
+    /// Segments read to their ends as one: the items in segment order, the scanned counts
+    /// and the capacities summed.
+    pub fn joined(segments: Vec<Segment>) -> Segment {
+        let mut joined = Segment {
+            ended: true,
+            ..Segment::default()
+        };
+        for segment in segments {
+            joined.items.extend(segment.items);
+            joined.scanned += segment.scanned;
+            joined.capacity.absorb(segment.capacity);
+        }
+        joined
+    }
 }
 
 /// Read `total` segments of `request`, all in flight ([`bulk::run`]: none started once
@@ -58,7 +86,12 @@ pub async fn parallel(
     deadline: &bulk::Deadline,
 ) -> (Vec<Segment>, Option<Error>) {
     let count = usize::try_from(total).unwrap_or(1).max(1);
-    let segments: Vec<RefCell<Segment>> = (0..count).map(|_| RefCell::default()).collect();
+    let asked = request.get_return_consumed_capacity().as_ref();
+    let segment = || Segment {
+        capacity: Tally::asked(asked),
+        ..Segment::default()
+    };
+    let segments: Vec<RefCell<Segment>> = (0..count).map(|_| RefCell::new(segment())).collect();
     let error: RefCell<Option<Error>> = RefCell::default();
     let start = |s: usize| {
         let (segment, error) = (&segments[s], &error);
@@ -109,6 +142,7 @@ async fn pages(
         let mut segment = segment.borrow_mut();
         segment.items.extend(page.items.unwrap_or_default());
         segment.scanned += i64::from(page.scanned_count);
+        segment.capacity.add(page.consumed_capacity.as_ref());
         segment.next = page.last_evaluated_key;
         if segment.next.is_none() || share.is_some_and(|share| segment.items.len() >= share) {
             segment.ended = true;

@@ -1,6 +1,7 @@
 //! A real HTTP proxy in front of a server: it records each request's `X-Amz-Target` (the
 //! API operation, e.g. `DynamoDB_20120810.DescribeTable`) so a test can count what a step
-//! sent, and it injects the faults a test queues, one per request, as a network or a
+//! sent, and the server's answers it passed on (so a test can add up what the server
+//! reported), and it injects the faults a test queues, one per request, as a network or a
 //! misbehaving server would.
 
 use bytes::Bytes;
@@ -48,6 +49,11 @@ pub enum Fault {
     EchoBody,
     /// Answer HTTP 200 with this JSON body without forwarding (e.g. `UnprocessedItems`).
     Answer(String),
+    /// Forward (the server applies the request), then add the members of this JSON object
+    /// to the server's answer: what the service reports and a local server does not
+    /// (`ItemCollectionMetrics`, the `ConsumedCapacity` of `PartiQL`). The answer passed on
+    /// is recorded as the server's.
+    Extend(String),
     /// Answer HTTP 400 with this AWS error code without forwarding (an error the local
     /// servers never give, e.g. `IdempotentParameterMismatchException`).
     Refuse(&'static str),
@@ -57,6 +63,8 @@ struct State {
     upstream: String,
     /// Each request's `X-Amz-Target` and body.
     seen: Mutex<Vec<(String, Bytes)>>,
+    /// The operation and body of each server answer passed on unchanged.
+    answered: Mutex<Vec<(String, Bytes)>>,
     /// Queued faults, each for any request (`None`) or one operation.
     faults: Mutex<VecDeque<(Option<String>, Fault)>>,
     /// Standing faults: every request of the operation whose body holds the text meets
@@ -88,6 +96,7 @@ impl Proxy {
         let state = Arc::new(State {
             upstream: upstream.trim_start_matches("http://").to_string(),
             seen: Mutex::default(),
+            answered: Mutex::default(),
             faults: Mutex::default(),
             standing: Mutex::default(),
             in_flight: Mutex::default(),
@@ -144,6 +153,16 @@ impl Proxy {
         lock(&self.state.seen)
             .iter()
             .filter(|(t, _)| t.rsplit('.').next() == Some(operation))
+            .map(|(_, body)| String::from_utf8_lossy(body).into_owned())
+            .collect()
+    }
+
+    /// The bodies of the server's answers to `operation` that the proxy passed on as they
+    /// came (not those a fault replaced), in the order they came.
+    pub fn answers(&self, operation: &str) -> Vec<String> {
+        lock(&self.state.answered)
+            .iter()
+            .filter(|(o, _)| o == operation)
             .map(|(_, body)| String::from_utf8_lossy(body).into_owned())
             .collect()
     }
@@ -249,7 +268,7 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
     let request = Request::from_parts(parts, body);
     let operation = target.rsplit('.').next().unwrap_or_default().to_string();
     match fault_for(state, &operation, request.body()) {
-        None => forward(request, &state.upstream).await,
+        None => relay(request, state, operation).await,
         Some(Fault::Throttle) => aws_error(400, "ThrottlingException", "Rate exceeded"),
         Some(Fault::ThrottleFor { reason, resource }) => {
             let body = serde_json::json!({
@@ -273,11 +292,12 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
         }
         Some(Fault::Stall(pause)) => {
             tokio::time::sleep(pause).await;
-            forward(request, &state.upstream).await
+            relay(request, state, operation).await
         }
         Some(Fault::Garbage) => answer(200, "<html>not json"),
         Some(Fault::EmptyBody) => answer(200, Bytes::new()),
         Some(Fault::Answer(body)) => answer(200, body),
+        Some(Fault::Extend(members)) => extended(request, state, operation, &members).await,
         Some(Fault::Refuse(code)) => aws_error(400, code, "injected by the proxy"),
         Some(Fault::EchoHeaders) => {
             let headers: Vec<String> = request
@@ -296,6 +316,37 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
             }
         }
     }
+}
+
+/// Forward the request and pass the answer on, recording it as `operation`'s.
+async fn relay(request: Request<Bytes>, state: &State, operation: String) -> Answer {
+    let response = forward(request, &state.upstream).await?;
+    let body = response.body().clone().collect().await?.to_bytes();
+    lock(&state.answered).push((operation, body));
+    Ok(response)
+}
+
+/// Forward the request, add `members` (a JSON object) to the answer's members, pass the
+/// answer on and record it as `operation`'s.
+async fn extended(
+    request: Request<Bytes>,
+    state: &State,
+    operation: String,
+    members: &str,
+) -> Answer {
+    let response = forward(request, &state.upstream).await?;
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await?.to_bytes();
+    let mut answer: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&body)?;
+    let added: serde_json::Map<String, serde_json::Value> = serde_json::from_str(members)?;
+    answer.extend(added);
+    let body = Bytes::from(serde_json::to_vec(&answer)?);
+    lock(&state.answered).push((operation, body.clone()));
+    let mut response = Response::from_parts(parts, Full::new(body));
+    // The length and the checksum were the server's body's.
+    response.headers_mut().remove("content-length");
+    response.headers_mut().remove("x-amz-crc32");
+    Ok(response)
 }
 
 /// Send the request on to `upstream` on a new connection and return its answer.

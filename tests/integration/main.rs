@@ -23,6 +23,7 @@ mod catalog;
 mod cli;
 mod clients;
 mod connections;
+mod consumed;
 mod contract;
 mod convert;
 mod dynalite;

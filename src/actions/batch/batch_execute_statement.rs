@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::partiql::{self, Statement};
 use crate::model::shape::Obj;
 use crate::model::values::{self, ItemFormat};
-use crate::{actions::item, aws::client};
+use crate::{actions::item, aws::capacity, aws::client};
 use aws_sdk_dynamodb::types::{BatchStatementRequest, BatchStatementResponse};
 use serde_json::Value;
 
@@ -25,10 +25,12 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .enumerate()
         .map(|(i, s)| request(i, s))
         .collect::<Result<Vec<_>>>()?;
+    let asked = capacity::asked(input.return_consumed_capacity);
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client::for_access(&client, access)
         .batch_execute_statement()
         .set_statements(Some(requests))
+        .set_return_consumed_capacity(asked.clone())
         .send()
         .await
         .map_err(|e| delivery::of_access(e, access))?;
@@ -37,6 +39,10 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     Ok(Obj::new()
         .list("Responses", out.responses(), |r| response(r, format))
         .set("Failed", failed.count())
+        .opt(
+            "ConsumedCapacity",
+            capacity::each(asked.as_ref(), out.consumed_capacity()),
+        )
         .build())
 }
 

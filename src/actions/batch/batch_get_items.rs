@@ -8,6 +8,7 @@
 pub(crate) use crate::component::wit::BatchGetItemsInput as Input;
 
 use crate::aws::bulk::{self, Fate};
+use crate::aws::capacity::{self, Tally};
 use crate::aws::describe;
 use crate::component::wit::Connection;
 use crate::error::{Error, Kind, Result};
@@ -15,7 +16,7 @@ use crate::model::keys::{self};
 use crate::model::shape::Obj;
 use crate::model::Item;
 use crate::{actions::item, aws::backoff, aws::client, model::input, model::values};
-use aws_sdk_dynamodb::types::KeysAndAttributes;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnConsumedCapacity};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -28,8 +29,21 @@ pub(crate) const BATCH: usize = 100;
 /// A key to read: its table, its input field and the key.
 type Key = (String, String, Item);
 
-/// The items read so far, by table.
-type Found = RefCell<HashMap<String, Vec<Item>>>;
+/// What was read so far: the items by table, and the capacity the answers reported.
+struct Read {
+    items: HashMap<String, Vec<Item>>,
+    capacity: Tally,
+}
+
+/// [`Read`], shared by the batches in flight.
+type Found = RefCell<Read>;
+
+/// What every `BatchGetItem` of the step asks for besides its keys.
+#[derive(Clone)]
+struct Ask {
+    consistent: Option<bool>,
+    capacity: Option<ReturnConsumedCapacity>,
+}
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let Value::Object(tables) = input::json("keys", &input.keys)? else {
@@ -53,15 +67,20 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         keys::no_duplicate_keys(entries, &format!("one batch of {BATCH}"))?;
     }
     let ledger = bulk::Ledger::new(keys.len(), batches.len());
-    let found = Found::default();
+    let ask = Ask {
+        consistent: input.consistent_read,
+        capacity: capacity::asked(input.return_consumed_capacity),
+    };
+    let found = Found::new(Read {
+        items: HashMap::new(),
+        capacity: Tally::asked(ask.capacity.as_ref()),
+    });
     let start = |b: usize| {
         let (ledger, keys, found, client) = (&ledger, &keys, &found, &client);
-        let (deadline, batch) = (&deadline, batches[b].clone());
-        let consistent = input.consistent_read;
+        let (deadline, batch, ask) = (&deadline, batches[b].clone(), &ask);
         async move {
             let go = batch.collect();
-            let (throttled, error) =
-                read(client, keys, go, consistent, (ledger, found), deadline).await;
+            let (throttled, error) = read(client, keys, go, ask, (ledger, found), deadline).await;
             ledger.end(b, throttled, error)
         }
     };
@@ -106,7 +125,7 @@ async fn read(
     client: &Client,
     keys: &[Key],
     go: Vec<usize>,
-    consistent: Option<bool>,
+    ask: &Ask,
     (ledger, found): (&bulk::Ledger, &Found),
     deadline: &bulk::Deadline,
 ) -> (bool, Option<Error>) {
@@ -119,10 +138,7 @@ async fn read(
             ledger.settle(pending, Fate::Unprocessed);
             return (throttled, Some(bulk::Deadline::error()));
         }
-        let out = match deadline
-            .within(send(client, keys, &pending, consistent))
-            .await
-        {
+        let out = match deadline.within(send(client, keys, &pending, ask)).await {
             None => Err(bulk::Deadline::error()),
             Some(answer) => answer,
         };
@@ -138,8 +154,9 @@ async fn read(
             }
         };
         let mut found = found.borrow_mut();
+        found.capacity.add_each(out.consumed_capacity());
         for (table, items) in out.responses.unwrap_or_default() {
-            found.entry(table).or_default().extend(items);
+            found.items.entry(table).or_default().extend(items);
         }
         let left = out.unprocessed_keys.unwrap_or_default();
         let (still, done): (Vec<usize>, Vec<usize>) = pending.into_iter().partition(|&k| {
@@ -159,7 +176,7 @@ async fn send(
     client: &Client,
     keys: &[Key],
     pending: &[usize],
-    consistent: Option<bool>,
+    ask: &Ask,
 ) -> Result<aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemOutput> {
     let mut by_table: HashMap<String, Vec<Item>> = HashMap::new();
     for &k in pending {
@@ -171,28 +188,27 @@ async fn send(
         .map(|(table, keys)| {
             let wanted = KeysAndAttributes::builder()
                 .set_keys(Some(keys))
-                .set_consistent_read(consistent);
+                .set_consistent_read(ask.consistent);
             Ok((
                 table,
                 wanted.build().map_err(|e| Error::invalid("keys", e))?,
             ))
         })
         .collect::<Result<HashMap<_, _>>>()?;
-    let sent = client.batch_get_item().set_request_items(Some(request));
+    let sent = client
+        .batch_get_item()
+        .set_request_items(Some(request))
+        .set_return_consumed_capacity(ask.capacity.clone());
     Ok(sent.send().await?)
 }
 
 /// What was read and what was not, as the output (or an early end's `progress`) shows it:
 /// `Responses` (each table → its items), `UnprocessedKeys` and `NotSent` (each table → its
-/// keys) and `Remainder`, both together in input order: a `keys` input.
-fn progress(
-    keys: &[Key],
-    fates: &[Fate],
-    found: HashMap<String, Vec<Item>>,
-    render: impl Fn(&Item) -> Value,
-) -> Value {
+/// keys), `Remainder`, both together in input order (a `keys` input), and
+/// `ConsumedCapacity` when asked for.
+fn progress(keys: &[Key], fates: &[Fate], found: Read, render: impl Fn(&Item) -> Value) -> Value {
     let mut responses = Map::new();
-    append(&mut responses, found, render);
+    append(&mut responses, found.items, render);
     let by_table = |keep: &dyn Fn(Fate) -> bool| {
         let mut tables = Map::new();
         for ((table, _, key), fate) in keys.iter().zip(fates) {
@@ -212,6 +228,7 @@ fn progress(
         .set("UnprocessedKeys", by_table(&|f| f == Fate::Unprocessed))
         .set("NotSent", by_table(&|f| f == Fate::NotSent))
         .set("Remainder", by_table(&|f| f != Fate::Done))
+        .opt("ConsumedCapacity", found.capacity.each())
         .build()
 }
 

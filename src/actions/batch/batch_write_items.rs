@@ -11,6 +11,7 @@
 pub(crate) use crate::component::wit::BatchWriteItemsInput as Input;
 
 use crate::aws::bulk::{self, Fate};
+use crate::aws::capacity::{self, Collections, Tally};
 use crate::aws::{delivery, describe};
 use crate::component::wit::Connection;
 use crate::error::{Error, Kind, Result};
@@ -18,10 +19,12 @@ use crate::model::keys::KeySchema;
 use crate::model::shape::Obj;
 use crate::model::Item;
 use crate::{actions::item, aws::backoff, aws::client, model::input, model::keys, model::values};
-use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    DeleteRequest, PutRequest, ReturnConsumedCapacity, ReturnItemCollectionMetrics, WriteRequest,
+};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -69,12 +72,22 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             .filter_map(|r| earlier[r])
             .all(|e| ledger.has_ended(batch_of(e)))
     };
+    let asked = capacity::asked(input.return_consumed_capacity);
+    let reported = RefCell::new(Reported {
+        capacity: Tally::asked(asked.as_ref()),
+        collections: Collections::default(),
+    });
     let batch = Batch {
         client: &client,
         requests: &requests,
         schemas: &schemas,
         ledger: &ledger,
         deadline: &deadline,
+        ask: Ask {
+            capacity: asked,
+            metrics: capacity::asked_metrics(input.return_item_collection_metrics),
+        },
+        reported: &reported,
     };
     let start = |b: usize| {
         let (batch, earlier, range) = (&batch, &earlier, batches[b].clone());
@@ -90,7 +103,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     };
     bulk::run(batches.len(), &mut window, &deadline, ready, start).await;
     let (fates, error) = ledger.close(&deadline);
-    let progress = progress(&requests, &schemas, &fates)?;
+    let progress = progress(&requests, &schemas, &fates, &reported.into_inner())?;
     match error {
         None => Ok(progress),
         Some(cause) => Err(bulk::ended_early(
@@ -141,13 +154,28 @@ fn earlier_writes(requests: &[Request]) -> Vec<Option<usize>> {
 }
 
 /// What one batch needs: the client, the step's requests and schemas, the ledger their
-/// fates go to and the deadline.
+/// fates go to, the deadline, what every request asks the service to report and where
+/// the reports go.
 struct Batch<'a> {
     client: &'a Client,
     requests: &'a [Request],
     schemas: &'a Schemas,
     ledger: &'a bulk::Ledger,
     deadline: &'a bulk::Deadline,
+    ask: Ask,
+    reported: &'a RefCell<Reported>,
+}
+
+/// What every `BatchWriteItem` of the step asks the service to report.
+struct Ask {
+    capacity: Option<ReturnConsumedCapacity>,
+    metrics: Option<ReturnItemCollectionMetrics>,
+}
+
+/// What the answers reported: the capacity consumed and the item collections touched.
+struct Reported {
+    capacity: Tally,
+    collections: Collections,
 }
 
 /// The writes of one `BatchWriteItem`: table → its writes.
@@ -174,13 +202,22 @@ impl Batch<'_> {
             let sent = self
                 .client
                 .batch_write_item()
-                .set_request_items(Some(writes));
+                .set_request_items(Some(writes))
+                .set_return_consumed_capacity(self.ask.capacity.clone())
+                .set_return_item_collection_metrics(self.ask.metrics.clone());
             let left = match deadline.within(sent.send()).await {
                 None => {
                     ledger.settle(pending, Fate::Unknown);
                     return (throttled, Some(bulk::Deadline::error()));
                 }
-                Some(Ok(out)) => out.unprocessed_items.unwrap_or_default(),
+                Some(Ok(out)) => {
+                    let mut reported = self.reported.borrow_mut();
+                    reported.capacity.add_each(out.consumed_capacity());
+                    reported
+                        .collections
+                        .add(out.item_collection_metrics.as_ref());
+                    out.unprocessed_items.unwrap_or_default()
+                }
                 Some(Err(e)) => {
                     let fate = if delivery::may_have_been_applied(&e) {
                         Fate::Unknown
@@ -286,10 +323,16 @@ fn rebuild(request: &Request, schemas: &Schemas) -> Result<(WriteRequest, Item)>
 
 /// What became of the requests, as the output (or an early end's `progress`) shows it:
 /// `Written` (a count), `Unprocessed`, `NotSent` and `Unknown` (each table → its requests,
-/// as the caller can send them again) and `Remainder`, all three together in input order:
-/// a `requests` input. Puts and deletes are idempotent: sending an unknown one again is
-/// safe.
-fn progress(requests: &[Request], schemas: &Schemas, fates: &[Fate]) -> Result<Value> {
+/// as the caller can send them again), `Remainder`, all three together in input order (a
+/// `requests` input), and what the answers reported when asked (`ConsumedCapacity`,
+/// `ItemCollectionMetrics`). Puts and deletes are idempotent: sending an unknown one again
+/// is safe.
+fn progress(
+    requests: &[Request],
+    schemas: &Schemas,
+    fates: &[Fate],
+    reported: &Reported,
+) -> Result<Value> {
     let mut lists: [Map<String, Value>; 4] = Default::default();
     for (request, fate) in requests.iter().zip(fates) {
         let member = match fate {
@@ -315,6 +358,8 @@ fn progress(requests: &[Request], schemas: &Schemas, fates: &[Fate]) -> Result<V
         .set("NotSent", not_sent)
         .set("Unknown", unknown)
         .set("Remainder", remainder)
+        .opt("ConsumedCapacity", reported.capacity.each())
+        .opt("ItemCollectionMetrics", reported.collections.json())
         .build())
 }
 

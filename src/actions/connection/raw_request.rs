@@ -4,6 +4,7 @@
 
 pub(crate) use crate::component::wit::RawRequestInput as Input;
 
+use crate::aws::capacity::{self, Tally};
 use crate::aws::delivery;
 use crate::aws::paging::{self, Want};
 use crate::component::wit::Connection;
@@ -30,7 +31,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         &PARAMETERS,
     )?;
     let (limit, consistent) = (params.positive("Limit")?, params.bool("ConsistentRead")?);
-    let capacity = params.consumed_capacity()?;
+    let capacity = capacity::asked_once(input.return_consumed_capacity, &params)?;
     let access = partiql::access(statement);
     let client = client::dynamodb(connection, &input.region).await?;
     let client = client::for_access(&client, access);
@@ -64,11 +65,16 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let format = item::format(input.item_format);
     let last = fetched.pages.last().and_then(|p| p.last_evaluated_key());
     let last = last.map(values::item_to_json_plain);
-    let pages = fetched.pages.into_iter();
-    let items: Vec<_> = pages.flat_map(|p| p.items.unwrap_or_default()).collect();
+    let mut consumed = Tally::asked(capacity.as_ref());
+    let mut items = Vec::new();
+    for page in fetched.pages {
+        consumed.add(page.consumed_capacity.as_ref());
+        items.extend(page.items.unwrap_or_default());
+    }
     Ok(Obj::new()
         .set("Items", format.items(&items))
         .opt("NextToken", fetched.next)
         .opt("LastEvaluatedKey", last)
+        .opt("ConsumedCapacity", consumed.one())
         .build())
 }

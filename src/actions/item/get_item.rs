@@ -4,11 +4,13 @@ pub(crate) use crate::component::wit::GetItemInput as Input;
 
 use crate::component::wit::Connection;
 use crate::error::Result;
-use crate::{actions::item, model::expressions, model::input};
-use serde_json::{json, Value};
+use crate::model::shape::Obj;
+use crate::{actions::item, aws::capacity, model::expressions, model::input};
+use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     item::table(&input)?;
+    let asked = capacity::asked(input.return_consumed_capacity);
     let names = expressions::attribute_names(
         "expression-attribute-names",
         input.expression_attribute_names.as_deref(),
@@ -19,7 +21,14 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .set_consistent_read(input.consistent_read)
         .set_projection_expression(input::text(&input.projection_expression))
         .set_expression_attribute_names(names)
+        .set_return_consumed_capacity(asked.clone())
         .send()
         .await?;
-    Ok(json!({ "Item": item::format(input.item_format).opt_item(out.item()) }))
+    Ok(Obj::new()
+        .set("Item", item::format(input.item_format).opt_item(out.item()))
+        .opt(
+            "ConsumedCapacity",
+            capacity::single(asked.as_ref(), out.consumed_capacity()),
+        )
+        .build())
 }

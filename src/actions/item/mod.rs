@@ -6,7 +6,7 @@
 //! (`get-item`, `update-item`, `delete-item`) are read through a small trait, implemented
 //! for each record by one macro line.
 
-use crate::aws::describe;
+use crate::aws::{capacity::Tally, describe};
 use crate::component::wit::{
     Connection, DeleteItemInput, GetItemInput, ItemFormat, UpdateItemInput,
 };
@@ -18,7 +18,7 @@ use aws_sdk_dynamodb::operation::{
     delete_item::builders::DeleteItemFluentBuilder, get_item::builders::GetItemFluentBuilder,
     update_item::builders::UpdateItemFluentBuilder,
 };
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ConsumedCapacity, ReturnConsumedCapacity};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -139,28 +139,33 @@ pub(crate) async fn target(connection: &Connection, input: &impl KeyInput) -> Re
     Ok(Target { client, table, key })
 }
 
-/// The items of query or scan pages in order, and how many items the service read;
-/// `parts` splits a page into its items and its scanned count.
+/// The items of query or scan pages in order, how many items the service read and the
+/// capacity the pages consumed (when their requests asked `asked`); `parts` splits a page
+/// into its items, its scanned count and its consumed capacity.
 pub(crate) fn gather<P>(
     pages: Vec<P>,
-    parts: impl Fn(P) -> (Option<Vec<Item>>, i32),
-) -> (Vec<Item>, i64) {
-    let (mut items, mut scanned) = (Vec::new(), 0);
+    asked: Option<&ReturnConsumedCapacity>,
+    parts: impl Fn(P) -> (Option<Vec<Item>>, i32, Option<ConsumedCapacity>),
+) -> (Vec<Item>, i64, Tally) {
+    let (mut items, mut scanned, mut capacity) = (Vec::new(), 0, Tally::asked(asked));
     for page in pages {
-        let (page_items, page_scanned) = parts(page);
+        let (page_items, page_scanned, consumed) = parts(page);
         items.extend(page_items.unwrap_or_default());
         scanned += i64::from(page_scanned);
+        capacity.add(consumed.as_ref());
     }
-    (items, scanned)
+    (items, scanned, capacity)
 }
 
-/// `{"Items", "Count", "ScannedCount", "LastEvaluatedKey"}` of a query or scan: the items
-/// returned, how many the service read, and the cursor that resumes after them.
+/// `{"Items", "Count", "ScannedCount", "LastEvaluatedKey", "ConsumedCapacity"}` of a query
+/// or scan: the items returned, how many the service read, the cursor that resumes after
+/// them and the capacity every page consumed (when asked for).
 pub(crate) fn items_output(
     format: values::ItemFormat,
     items: &[Item],
     scanned: i64,
     next: Option<&Item>,
+    capacity: &Tally,
 ) -> Result<serde_json::Value> {
     if next.is_some_and(HashMap::is_empty) {
         return Err(crate::error::Error::new(
@@ -174,6 +179,7 @@ pub(crate) fn items_output(
         .set("Count", items.len())
         .set("ScannedCount", scanned)
         .opt("LastEvaluatedKey", next.map(values::item_to_json_plain))
+        .opt("ConsumedCapacity", capacity.one())
         .build())
 }
 

@@ -12,8 +12,8 @@ use crate::model::plain::{
     condition::{self, Condition},
 };
 use crate::model::Item;
-use crate::{actions::item, aws::client, model::expressions, model::input};
-use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use crate::{actions::item, aws::capacity, aws::client, model::expressions, model::input};
+use aws_sdk_dynamodb::operation::query::{builders::QueryFluentBuilder, QueryOutput};
 use aws_sdk_dynamodb::types::Select;
 use aws_sdk_dynamodb::Client;
 use serde_json::Value;
@@ -116,7 +116,7 @@ async fn request(
         expr.names.get_or_insert_default().extend(extra);
     }
     let select = params.choice("Select", &SELECT)?;
-    let capacity = params.consumed_capacity()?;
+    let capacity = capacity::asked_once(input.return_consumed_capacity, params)?;
     let index = params.string("IndexName")?;
     let client = client::dynamodb(connection, &input.region).await?;
     let (key, filter) = plain.render(&mut expr)?;
@@ -180,7 +180,9 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         |page| page.items().len(),
     )
     .await?;
-    let (items, scanned) = item::gather(fetched.pages, |p| (p.items, p.scanned_count));
+    let parts = |p: QueryOutput| (p.items, p.scanned_count, p.consumed_capacity);
+    let asked = request.get_return_consumed_capacity().as_ref();
+    let (items, scanned, capacity) = item::gather(fetched.pages, asked, parts);
     let (items, next) = describe::cut_items(
         &client,
         table,
@@ -192,6 +194,6 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     )
     .await?;
     let format = item::format(input.item_format);
-    let output = item::items_output(format, &items, scanned, next.as_ref())?;
+    let output = item::items_output(format, &items, scanned, next.as_ref(), &capacity)?;
     Ok(item::with_expression(output, sent))
 }

@@ -3,6 +3,7 @@
 
 pub(crate) use crate::component::wit::ScanItemsInput as Input;
 
+use crate::aws::capacity;
 use crate::aws::paging::Want;
 use crate::aws::{bulk, describe};
 use crate::component::wit::Connection;
@@ -101,7 +102,8 @@ async fn request(
         .set_expression_attribute_values(expr.values.clone())
         .set_expression_attribute_names(expr.names.clone())
         .set_consistent_read(input.consistent_read)
-        .set_limit(limit);
+        .set_limit(limit)
+        .set_return_consumed_capacity(capacity::asked(input.return_consumed_capacity));
     Ok(((*client).clone(), request, expr.sent()))
 }
 
@@ -135,16 +137,14 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     )
     .await?;
     let format = item::format(input.item_format);
-    let (items, scanned, next) = match split {
+    let read = match split {
         Split::Parallel(total) => {
             let deadline = bulk::Deadline::new(input.time_limit_seconds)?;
             let (segments, error) = scan::parallel(&request, total, None, &deadline).await;
             if let Some(cause) = error {
                 return Err(ended_early(cause, format, total, segments, sent)?);
             }
-            let scanned = segments.iter().map(|s| s.scanned).sum();
-            let items = segments.into_iter().flat_map(|s| s.items).collect();
-            (items, scanned, None)
+            scan::Segment::joined(segments)
         }
         Split::Segment(segment, total) => {
             let request = request.segment(segment).total_segments(total);
@@ -157,12 +157,12 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         table,
         index.as_deref(),
         cursor,
-        items,
-        next,
+        read.items,
+        read.next,
         want.max,
     )
     .await?;
-    let output = item::items_output(format, &items, scanned, next.as_ref())?;
+    let output = item::items_output(format, &items, read.scanned, next.as_ref(), &read.capacity)?;
     Ok(item::with_expression(output, sent))
 }
 
@@ -176,8 +176,8 @@ fn ended_early(
     segments: Vec<scan::Segment>,
     sent: Option<Value>,
 ) -> Result<Error> {
-    let (mut items, mut scanned, mut remaining) = (Vec::new(), 0, Vec::new());
-    for (s, segment) in segments.into_iter().enumerate() {
+    let mut remaining = Vec::new();
+    for (s, segment) in segments.iter().enumerate() {
         if !segment.ended {
             let resume = Obj::new()
                 .set("segment", s)
@@ -188,15 +188,14 @@ fn ended_early(
                 );
             remaining.push(resume.build());
         }
-        scanned += segment.scanned;
-        items.extend(segment.items);
     }
+    let read = scan::Segment::joined(segments);
     let counts = format!(
         "{} of {total} segments unfinished, {} items read",
         remaining.len(),
-        items.len()
+        read.items.len()
     );
-    let output = item::items_output(format, &items, scanned, None)?;
+    let output = item::items_output(format, &read.items, read.scanned, None, &read.capacity)?;
     let progress = match item::with_expression(output, sent) {
         Value::Object(mut members) => {
             members.insert("Remaining".into(), Value::Array(remaining));

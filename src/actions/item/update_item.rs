@@ -41,5 +41,5 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .send()
         .await
         .map_err(Write::error)?;
-    Ok(write.output(out.attributes()))
+    Ok(write.output(&out))
 }

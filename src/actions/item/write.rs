@@ -7,11 +7,10 @@
 //! one-item `TransactWriteItems` with that `ClientRequestToken`, which `DynamoDB` applies at
 //! most once within 10 minutes, so every failure may be retried.
 
-use crate::aws::delivery;
-use crate::aws::transaction;
+use crate::aws::{capacity, delivery, transaction};
 use crate::component::wit::{
-    ConditionFailureValues, DeleteItemInput, ItemFormat, ReturnValues, UpdateItemInput,
-    UpsertItemInput,
+    CapacityDetail, CollectionMetrics, ConditionFailureValues, DeleteItemInput, ItemFormat,
+    ReturnValues, UpdateItemInput, UpsertItemInput,
 };
 use crate::error::{Error, Kind, Result};
 use crate::model::expressions::{self, Expressions};
@@ -23,13 +22,14 @@ use crate::{actions::item, model::input, model::values};
 use aws_sdk_dynamodb::error::BuildError;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::{
-    delete_item::{builders::DeleteItemFluentBuilder, DeleteItemError},
-    put_item::{builders::PutItemFluentBuilder, PutItemError},
+    delete_item::{builders::DeleteItemFluentBuilder, DeleteItemError, DeleteItemOutput},
+    put_item::{builders::PutItemFluentBuilder, PutItemError, PutItemOutput},
     transact_write_items::TransactWriteItemsError,
-    update_item::{builders::UpdateItemFluentBuilder, UpdateItemError},
+    update_item::{builders::UpdateItemFluentBuilder, UpdateItemError, UpdateItemOutput},
 };
 use aws_sdk_dynamodb::types::{
-    ConditionCheck, Delete, Put, ReturnValue, ReturnValuesOnConditionCheckFailure,
+    ConditionCheck, ConsumedCapacity, Delete, ItemCollectionMetrics, Put, ReturnConsumedCapacity,
+    ReturnItemCollectionMetrics, ReturnValue, ReturnValuesOnConditionCheckFailure,
     TransactWriteItem, Update,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -46,6 +46,8 @@ pub(crate) struct WriteFields<'a> {
     pub(crate) item_format: Option<ItemFormat>,
     pub(crate) return_values_on_condition_failure: Option<ConditionFailureValues>,
     pub(crate) idempotency_token: Option<&'a str>,
+    pub(crate) return_consumed_capacity: Option<CapacityDetail>,
+    pub(crate) return_item_collection_metrics: Option<CollectionMetrics>,
 }
 
 /// An input record of a conditional write.
@@ -70,6 +72,8 @@ macro_rules! write_input {
                     item_format: self.item_format,
                     return_values_on_condition_failure: self.return_values_on_condition_failure,
                     idempotency_token: self.idempotency_token.as_deref(),
+                    return_consumed_capacity: self.return_consumed_capacity,
+                    return_item_collection_metrics: self.return_item_collection_metrics,
                 }
             }
         }
@@ -77,12 +81,15 @@ macro_rules! write_input {
 }
 write_input!(UpsertItemInput, UpdateItemInput, DeleteItemInput);
 
-/// The checked condition inputs of a write, what it returns and how it is delivered.
+/// The checked condition inputs of a write, what it returns (of the item, of the capacity
+/// it consumed and of its item collection) and how it is delivered.
 pub(crate) struct Write {
     conditions: Conditions,
     returns: ReturnValue,
     format: values::ItemFormat,
     token: Option<String>,
+    capacity: Option<ReturnConsumedCapacity>,
+    metrics: Option<ReturnItemCollectionMetrics>,
 }
 
 /// The checked condition inputs of one write: of a single write, or of one action of a
@@ -207,14 +214,28 @@ impl Write {
             returns: return_values(f.return_values.unwrap_or(default), allowed)?,
             format: item::format(f.item_format),
             token,
+            capacity: capacity::asked(f.return_consumed_capacity),
+            metrics: capacity::asked_metrics(f.return_item_collection_metrics),
         })
     }
 
-    /// `{"Attributes": ...}` when the write returned attributes, else `{}`; with
-    /// `Expression` when an expression was generated from plain JSON.
-    pub(crate) fn output(&self, attributes: Option<&Item>) -> Value {
+    /// The output of the write's answer: `Attributes` when the write returned them,
+    /// `ConsumedCapacity` and `ItemCollectionMetrics` when asked for and reported, and
+    /// `Expression` when an expression was generated from plain JSON (`{}` when none).
+    pub(crate) fn output(&self, answer: &impl Answer) -> Value {
         Obj::new()
-            .opt("Attributes", attributes.map(|a| self.format.item(a)))
+            .opt(
+                "Attributes",
+                answer.attributes().map(|a| self.format.item(a)),
+            )
+            .opt(
+                "ConsumedCapacity",
+                capacity::single(self.capacity.as_ref(), answer.capacity()),
+            )
+            .opt(
+                "ItemCollectionMetrics",
+                answer.metrics().map(capacity::metrics_json),
+            )
             .opt("Expression", self.conditions.sent())
             .build()
     }
@@ -265,7 +286,10 @@ macro_rules! conditional {
     ($($builder:ty),*) => {$(
         impl Conditional for $builder {
             fn conditions(self, write: &Write) -> Self {
-                with_conditions!(self, write.conditions).return_values(write.returns.clone())
+                with_conditions!(self, write.conditions)
+                    .return_values(write.returns.clone())
+                    .set_return_consumed_capacity(write.capacity.clone())
+                    .set_return_item_collection_metrics(write.metrics.clone())
             }
         }
     )*};
@@ -275,6 +299,50 @@ conditional!(
     UpdateItemFluentBuilder,
     DeleteItemFluentBuilder
 );
+
+/// The answer of a single write, as its output shows it.
+pub(crate) trait Answer {
+    /// The item's attributes, when returned.
+    fn attributes(&self) -> Option<&Item>;
+    /// The capacity the write consumed, when reported.
+    fn capacity(&self) -> Option<&ConsumedCapacity>;
+    /// The size of the item collection it touched, when reported.
+    fn metrics(&self) -> Option<&ItemCollectionMetrics>;
+}
+
+macro_rules! answer {
+    ($($output:ty),*) => {$(
+        impl Answer for $output {
+            fn attributes(&self) -> Option<&Item> {
+                self.attributes.as_ref()
+            }
+            fn capacity(&self) -> Option<&ConsumedCapacity> {
+                self.consumed_capacity.as_ref()
+            }
+            fn metrics(&self) -> Option<&ItemCollectionMetrics> {
+                self.item_collection_metrics.as_ref()
+            }
+        }
+    )*};
+}
+answer!(PutItemOutput, UpdateItemOutput, DeleteItemOutput);
+
+/// The answer of a write sent as a one-item transaction: no attributes, and the capacity
+/// and item collection of its one table.
+struct Transacted(aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsOutput);
+
+impl Answer for Transacted {
+    fn attributes(&self) -> Option<&Item> {
+        None
+    }
+    fn capacity(&self) -> Option<&ConsumedCapacity> {
+        self.0.consumed_capacity().first()
+    }
+    fn metrics(&self) -> Option<&ItemCollectionMetrics> {
+        let tables = self.0.item_collection_metrics.as_ref()?;
+        tables.values().flatten().next()
+    }
+}
 
 /// One write of a transaction.
 pub(crate) enum Op {
@@ -315,7 +383,7 @@ impl Write {
     }
 
     /// Send `op` on `table` as a one-item `TransactWriteItems` with the idempotency token;
-    /// the output is `{}` (a transaction returns no attributes).
+    /// the output has no `Attributes` (a transaction returns none).
     pub(crate) async fn transact(
         &self,
         client: &aws_sdk_dynamodb::Client,
@@ -324,14 +392,16 @@ impl Write {
     ) -> Result<Value> {
         let item = transact_item(table, op, &self.conditions)
             .map_err(|e| Error::invalid("idempotency-token", e))?;
-        client
+        let out = client
             .transact_write_items()
             .transact_items(item)
             .set_client_request_token(self.token.clone())
+            .set_return_consumed_capacity(self.capacity.clone())
+            .set_return_item_collection_metrics(self.metrics.clone())
             .send()
             .await
             .map_err(transaction_error)?;
-        Ok(self.output(None))
+        Ok(self.output(&Transacted(out)))
     }
 }
 

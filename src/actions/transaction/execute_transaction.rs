@@ -9,7 +9,7 @@ use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::partiql::{self, Statement};
 use crate::model::shape::Obj;
-use crate::{actions::item, aws::client};
+use crate::{actions::item, aws::capacity, aws::client};
 use aws_sdk_dynamodb::types::ParameterizedStatement;
 use serde_json::Value;
 
@@ -28,17 +28,23 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .collect::<Result<Vec<_>>>()?;
     let token = input.client_request_token.as_deref();
     let token = transaction::token("client-request-token", token)?;
+    let asked = capacity::asked(input.return_consumed_capacity);
     let client = client::dynamodb(connection, &input.region).await?;
     let out = client
         .execute_transaction()
         .set_transact_statements(Some(requests))
         .set_client_request_token(token)
+        .set_return_consumed_capacity(asked.clone())
         .send()
         .await
         .map_err(|e| transaction::error(e, "client-request-token", access))?;
     let format = item::format(input.item_format);
     Ok(Obj::new()
         .list("Responses", out.responses(), |r| format.opt_item(r.item()))
+        .opt(
+            "ConsumedCapacity",
+            capacity::each(asked.as_ref(), out.consumed_capacity()),
+        )
         .build())
 }
 

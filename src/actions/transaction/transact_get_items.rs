@@ -13,7 +13,7 @@ use crate::model::input::Params;
 use crate::model::keys::{self};
 use crate::model::shape::Obj;
 use crate::model::Access;
-use crate::{actions::item, aws::client};
+use crate::{actions::item, aws::capacity, aws::client};
 use aws_sdk_dynamodb::types::{Get, TransactGetItem};
 use serde_json::Value;
 
@@ -31,6 +31,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .iter()
         .map(|e| e.required("table-name"))
         .collect::<Result<Vec<_>>>()?;
+    let asked = capacity::asked(input.return_consumed_capacity);
     let client = client::dynamodb(connection, &input.region).await?;
     let schemas = describe::key_schemas(&client, tables.iter().map(String::as_str)).await?;
     let mut keys = Vec::new();
@@ -46,12 +47,17 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let out = client
         .transact_get_items()
         .set_transact_items(Some(gets))
+        .set_return_consumed_capacity(asked.clone())
         .send()
         .await
         .map_err(|e| transaction::error(e, "gets", Access::Read))?;
     let format = item::format(input.item_format);
     Ok(Obj::new()
         .list("Responses", out.responses(), |r| format.opt_item(r.item()))
+        .opt(
+            "ConsumedCapacity",
+            capacity::each(asked.as_ref(), out.consumed_capacity()),
+        )
         .build())
 }
 

@@ -15,7 +15,7 @@ use crate::model::keys::{self, KeySchema};
 use crate::model::shape::Obj;
 use crate::model::Access;
 use crate::model::Item;
-use crate::{actions::item, aws::client, model::values};
+use crate::{actions::item, aws::capacity, aws::client, model::values};
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde_json::Value;
 
@@ -44,6 +44,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let actions = entries.iter().map(action).collect::<Result<Vec<_>>>()?;
     let token = input.client_request_token.as_deref();
     let token = transaction::token("client-request-token", token)?;
+    let asked = capacity::asked(input.return_consumed_capacity);
     let client = client::dynamodb(connection, &input.region).await?;
     let tables = actions.iter().map(|a| a.table.as_str());
     let schemas = describe::key_schemas(&client, tables).await?;
@@ -61,10 +62,13 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let count = typed.len();
     let sent: Vec<Option<Value>> = typed.iter().map(|t| t.4.clone()).collect();
     let items: Vec<TransactWriteItem> = typed.into_iter().map(|t| t.3).collect();
-    client
+    let metrics = capacity::asked_metrics(input.return_item_collection_metrics);
+    let out = client
         .transact_write_items()
         .set_transact_items(Some(items))
         .set_client_request_token(token)
+        .set_return_consumed_capacity(asked.clone())
+        .set_return_item_collection_metrics(metrics)
         .send()
         .await
         .map_err(|e| transaction::error(e, "client-request-token", Access::Write))?;
@@ -74,6 +78,14 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     Ok(Obj::new()
         .set("Actions", count)
         .opt("Expressions", sent)
+        .opt(
+            "ConsumedCapacity",
+            capacity::each(asked.as_ref(), out.consumed_capacity()),
+        )
+        .opt(
+            "ItemCollectionMetrics",
+            capacity::collections(out.item_collection_metrics.as_ref()),
+        )
         .build())
 }
 
