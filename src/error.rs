@@ -181,17 +181,22 @@ pub fn kind_of_code(code: &str) -> Kind {
         "ConditionalCheckFailedException" | "TransactionConflictException" => {
             Kind::ConditionalCheckFailed
         }
-        "ResourceNotFoundException" | "TableNotFoundException" | "BackupNotFoundException" => {
-            Kind::ResourceNotFound
-        }
+        "ResourceNotFoundException"
+        | "TableNotFoundException"
+        | "BackupNotFoundException"
+        | "ExportNotFoundException"
+        | "ImportNotFoundException" => Kind::ResourceNotFound,
         "ResourceInUseException"
         | "TableAlreadyExistsException"
         | "TableInUseException"
-        | "BackupInUseException" => Kind::ResourceInUse,
+        | "BackupInUseException"
+        | "ExportConflictException"
+        | "ImportConflictException" => Kind::ResourceInUse,
         "ValidationException"
         | "ContinuousBackupsUnavailableException"
         | "PointInTimeRecoveryUnavailableException"
         | "InvalidRestoreTimeException"
+        | "InvalidExportTimeException"
         | "SerializationException"
         | "ValidationError"
         | "MalformedPolicyDocument"

@@ -17,6 +17,7 @@ pub(crate) mod batch;
 pub(crate) mod catalog;
 pub(crate) mod changes;
 pub(crate) mod connection;
+pub(crate) mod export;
 pub(crate) mod item;
 pub(crate) mod table;
 pub(crate) mod transaction;

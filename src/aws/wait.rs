@@ -1,7 +1,8 @@
-//! Waiting for a table: `DescribeTable` polled with growing pauses until the table (and,
-//! when asked, every global secondary index) is ACTIVE, or until it no longer exists, or
-//! until the deadline (the last pause is shortened so that a poll comes at the deadline),
-//! which ends as `timeout` naming the last status seen.
+//! Waiting: a description polled with growing pauses until what is waited for has
+//! happened or until the deadline (the last pause is shortened so that a poll comes at the
+//! deadline), which ends as `timeout` naming the last status seen ([`poll`]). For a table
+//! ([`until`]): `DescribeTable` until the table (and, when asked, every global secondary
+//! index) is ACTIVE, or until it no longer exists; exports and imports wait on theirs.
 
 use crate::error::{Error, Kind, Result};
 use aws_sdk_dynamodb::operation::describe_table::DescribeTableError;
@@ -48,38 +49,66 @@ pub async fn until(
     until: Until,
     timeout: Duration,
 ) -> Result<Option<TableDescription>> {
-    let started = Instant::now();
-    let mut pause = FIRST_PAUSE;
-    loop {
-        let described = client.describe_table().table_name(table).send().await;
-        let status = match described {
+    let goal = match until {
+        Until::Active { .. } => "ACTIVE",
+        Until::Deleted => "it to be deleted",
+    };
+    poll(timeout, &format!("table {table}"), goal, || async move {
+        match client.describe_table().table_name(table).send().await {
             Ok(out) => {
                 let description = out
                     .table
                     .unwrap_or_else(|| TableDescription::builder().build());
                 if reached(&description, until) {
-                    return Ok(Some(description));
+                    return Ok(Polled::Done(Some(description)));
                 }
-                status(&description)
+                Ok(Polled::Pending(status(&description)))
             }
-            Err(e) if is_not_found(&e) && until == Until::Deleted => return Ok(None),
-            Err(e) => return Err(e.into()),
+            Err(e) if is_not_found(&e) && until == Until::Deleted => Ok(Polled::Done(None)),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+}
+
+/// What one poll found.
+pub enum Polled<T> {
+    /// What was waited for has happened: this is the answer.
+    Done(T),
+    /// Not yet: this is the status seen.
+    Pending(String),
+}
+
+/// Call `describe` with growing pauses until it is done, or until `timeout` has passed:
+/// then the error `timeout`, naming `what`, the last status seen and the `goal` waited for
+/// (the last pause is cut short, so the final poll comes at the deadline).
+pub async fn poll<T, F, Fut>(
+    timeout: Duration,
+    what: &str,
+    goal: &str,
+    mut describe: F,
+) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Polled<T>>>,
+{
+    let started = Instant::now();
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let status = match describe().await? {
+            Polled::Done(done) => return Ok(done),
+            Polled::Pending(status) => status,
         };
         let left = timeout.saturating_sub(started.elapsed());
         if left.is_zero() {
             return Err(Error::new(
                 Kind::Timeout,
                 format!(
-                    "table {table} is still {status} after {:.1} s (waited for {})",
+                    "{what} is still {status} after {:.1} s (waited for {goal})",
                     started.elapsed().as_secs_f64(),
-                    match until {
-                        Until::Active { .. } => "ACTIVE",
-                        Until::Deleted => "it to be deleted",
-                    }
                 ),
             ));
         }
-        // The last pause is cut short so the final poll comes at the deadline.
         wstd::task::sleep(pause.min(left).into()).await;
         pause = (pause * 3 / 2).min(MAX_PAUSE);
     }

@@ -52,7 +52,8 @@ pub fn timestamp(t: &DateTime) -> Value {
     serde_json::from_str(&format!("{:.3}", t.as_secs_f64())).unwrap_or(Value::Null)
 }
 
-fn key_schema(k: &KeySchemaElement) -> Value {
+/// One key schema element as AWS JSON gives it.
+pub fn key_schema(k: &KeySchemaElement) -> Value {
     Obj::new()
         .set("AttributeName", k.attribute_name())
         .set("KeyType", k.key_type().as_str())
@@ -75,7 +76,8 @@ fn throughput(p: &ProvisionedThroughputDescription) -> Value {
         .build()
 }
 
-fn projection(p: &Projection) -> Value {
+/// An index's projection as AWS JSON gives it.
+pub fn projection(p: &Projection) -> Value {
     Obj::new()
         .opt(
             "ProjectionType",

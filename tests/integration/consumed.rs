@@ -325,7 +325,9 @@ fn item_collection_metrics_of_every_batch_are_returned_per_table() {
         ]
     );
     assert_eq!(
-        out["ItemCollectionMetrics"].as_object().map(serde_json::Map::len),
+        out["ItemCollectionMetrics"]
+            .as_object()
+            .map(serde_json::Map::len),
         Some(1)
     );
 

@@ -28,6 +28,7 @@ mod contract;
 mod convert;
 mod dynalite;
 mod egress;
+mod exports;
 mod faults;
 mod fuzz;
 mod items;

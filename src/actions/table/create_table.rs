@@ -5,7 +5,7 @@
 //! indexes is refused before sending ([`indexes`]). Capacity units given with
 //! `pay-per-request` are not sent (the reference's form always sends its default of 5).
 
-mod indexes;
+pub(crate) mod indexes;
 
 pub(crate) use crate::component::wit::CreateTableInput as Input;
 
@@ -17,12 +17,17 @@ use crate::{aws::client, model::input, model::shape, model::table};
 use aws_sdk_dynamodb::types::{BillingMode as SdkBillingMode, ProvisionedThroughput};
 use serde_json::{json, Value};
 
-/// The billing mode and, for `PROVISIONED` only, the capacity to send.
-fn billing(input: &Input) -> Result<(SdkBillingMode, Option<ProvisionedThroughput>)> {
-    if input.billing_mode == Some(BillingMode::PayPerRequest) {
+/// The billing mode of a new table (`provisioned` when absent) and, for `PROVISIONED`
+/// only, the capacity to send.
+pub(crate) fn billing(
+    mode: Option<BillingMode>,
+    read: Option<u64>,
+    write: Option<u64>,
+) -> Result<(SdkBillingMode, Option<ProvisionedThroughput>)> {
+    if mode == Some(BillingMode::PayPerRequest) {
         return Ok((SdkBillingMode::PayPerRequest, None));
     }
-    let throughput = table::throughput(input.read_capacity_units, input.write_capacity_units)?;
+    let throughput = table::throughput(read, write)?;
     Ok((SdkBillingMode::Provisioned, Some(throughput)))
 }
 
@@ -31,9 +36,17 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let definitions =
         table::attribute_definitions("attribute-definitions", &input.attribute_definitions)?;
     let keys = table::key_schema("key-schema", &input.key_schema)?;
-    let (billing, throughput) = billing(&input)?;
+    let (billing, throughput) = billing(
+        input.billing_mode,
+        input.read_capacity_units,
+        input.write_capacity_units,
+    )?;
     let per_request = billing == SdkBillingMode::PayPerRequest;
-    let (global, local) = indexes::checked(&input, &definitions, &keys, per_request)?;
+    let given = (
+        input.global_secondary_indexes.as_deref(),
+        input.local_secondary_indexes.as_deref(),
+    );
+    let (global, local) = indexes::checked(given, &definitions, &keys, per_request)?;
     let stream = input
         .stream_view_type
         .map(|view| super::stream("stream-view-type", Some(view)))

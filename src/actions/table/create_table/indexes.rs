@@ -3,7 +3,6 @@
 //! exactly on a provisioned table; a local index only on a table with a range key, with
 //! the table's hash key and a range key of its own.
 
-use super::Input;
 use crate::error::{Error, Result};
 use crate::model::{input, table};
 use aws_sdk_dynamodb::types::{
@@ -24,9 +23,10 @@ type Indexes = (
     Option<Vec<LocalSecondaryIndex>>,
 );
 
-/// The checked indexes of `input` for a table of `keys` and `definitions`.
-pub(super) fn checked(
-    input: &Input,
+/// The checked indexes given (the `global-secondary-indexes` and `local-secondary-indexes`
+/// inputs) for a table of `keys` and `definitions`.
+pub(crate) fn checked(
+    (global, local): (Option<&str>, Option<&str>),
     definitions: &[AttributeDefinition],
     keys: &[KeySchemaElement],
     per_request: bool,
@@ -36,11 +36,11 @@ pub(super) fn checked(
         .map(AttributeDefinition::attribute_name)
         .collect();
     let mut used: BTreeSet<&str> = keys.iter().map(KeySchemaElement::attribute_name).collect();
-    let global = match input::opt_json(GLOBAL, input.global_secondary_indexes.as_deref())? {
+    let global = match input::opt_json(GLOBAL, global)? {
         Some(value) => table::indexes(GLOBAL, &value, true, MAX_GLOBAL)?,
         None => Vec::new(),
     };
-    let local = match input::opt_json(LOCAL, input.local_secondary_indexes.as_deref())? {
+    let local = match input::opt_json(LOCAL, local)? {
         Some(value) => table::indexes(LOCAL, &value, false, MAX_LOCAL)?,
         None => Vec::new(),
     };

@@ -1,0 +1,58 @@
+//! `list-exports`: the exports of one table or of every table (`ListExports`): one page and
+//! its `NextToken`, or every page.
+
+pub(crate) use crate::component::wit::ListExportsInput as Input;
+
+use crate::aws::paging::{self, Want};
+use crate::component::wit::Connection;
+use crate::error::Result;
+use crate::model::shape::Obj;
+use crate::{aws::client, model::input};
+use aws_sdk_dynamodb::types;
+use aws_sdk_dynamodb::types::ExportSummary;
+use serde_json::Value;
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let size = super::page_size(input.page_size)?;
+    let want = Want {
+        all: input.fetch_all.unwrap_or(false),
+        max: None,
+    };
+    let client = client::dynamodb(connection, &input.region).await?;
+    let table = match input::text(&input.table_name) {
+        Some(table) => Some(super::table_arn(&client, &table).await?),
+        None => None,
+    };
+    let request = client
+        .list_exports()
+        .set_table_arn(table)
+        .set_max_results(size);
+    let fetched = paging::fetch(
+        want,
+        input::text(&input.next_token),
+        |token| request.clone().set_next_token(token).send(),
+        |page| page.next_token.clone(),
+        |page| page.export_summaries().len(),
+    )
+    .await?;
+    let pages = fetched.pages.into_iter();
+    let summaries: Vec<ExportSummary> = pages
+        .flat_map(|page| page.export_summaries.unwrap_or_default())
+        .collect();
+    Ok(Obj::new()
+        .list("ExportSummaries", &summaries, summary)
+        .opt("NextToken", fetched.next)
+        .build())
+}
+
+/// One export as `ListExports` summarises it.
+fn summary(s: &ExportSummary) -> Value {
+    Obj::new()
+        .opt("ExportArn", s.export_arn())
+        .opt(
+            "ExportStatus",
+            s.export_status().map(types::ExportStatus::as_str),
+        )
+        .opt("ExportType", s.export_type().map(types::ExportType::as_str))
+        .build()
+}

@@ -1,0 +1,69 @@
+//! `list-imports`: the imports into one table or into every table (`ListImports`): one page
+//! and its `NextToken`, or every page.
+
+pub(crate) use crate::component::wit::ListImportsInput as Input;
+
+use crate::aws::paging::{self, Want};
+use crate::component::wit::Connection;
+use crate::error::Result;
+use crate::model::shape::{self, Obj};
+use crate::{aws::client, model::input};
+use aws_sdk_dynamodb::types;
+use aws_sdk_dynamodb::types::ImportSummary;
+use serde_json::Value;
+
+pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    let size = super::page_size(input.page_size)?;
+    let want = Want {
+        all: input.fetch_all.unwrap_or(false),
+        max: None,
+    };
+    let client = client::dynamodb(connection, &input.region).await?;
+    let table = match input::text(&input.table_name) {
+        Some(table) => Some(super::table_arn(&client, &table).await?),
+        None => None,
+    };
+    let request = client
+        .list_imports()
+        .set_table_arn(table)
+        .set_page_size(size);
+    let fetched = paging::fetch(
+        want,
+        input::text(&input.next_token),
+        |token| request.clone().set_next_token(token).send(),
+        |page| page.next_token.clone(),
+        |page| page.import_summary_list().len(),
+    )
+    .await?;
+    let pages = fetched.pages.into_iter();
+    let summaries: Vec<ImportSummary> = pages
+        .flat_map(|page| page.import_summary_list.unwrap_or_default())
+        .collect();
+    Ok(Obj::new()
+        .list("ImportSummaryList", &summaries, summary)
+        .opt("NextToken", fetched.next)
+        .build())
+}
+
+/// One import as `ListImports` summarises it.
+fn summary(s: &ImportSummary) -> Value {
+    Obj::new()
+        .opt("ImportArn", s.import_arn())
+        .opt(
+            "ImportStatus",
+            s.import_status().map(types::ImportStatus::as_str),
+        )
+        .opt("TableArn", s.table_arn())
+        .opt(
+            "S3BucketSource",
+            s.s3_bucket_source().map(super::bucket_source),
+        )
+        .opt("CloudWatchLogGroupArn", s.cloud_watch_log_group_arn())
+        .opt(
+            "InputFormat",
+            s.input_format().map(types::InputFormat::as_str),
+        )
+        .opt("StartTime", s.start_time().map(shape::timestamp))
+        .opt("EndTime", s.end_time().map(shape::timestamp))
+        .build()
+}

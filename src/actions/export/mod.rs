@@ -1,0 +1,315 @@
+//! Export to and import from S3: a table exported as it was at a time (or the changes of a
+//! window), a new table created from files, and their descriptions and listings. The
+//! service reads and writes S3, not the connector (docs/control-plane.md lists the IAM the
+//! caller needs); what is shared here: the checked S3 location inputs, a table's ARN from
+//! its name, waiting for the service's job, and the AWS-shaped descriptions.
+
+pub(crate) mod describe_export;
+pub(crate) mod describe_import;
+pub(crate) mod export_table;
+pub(crate) mod import_table;
+pub(crate) mod list_exports;
+pub(crate) mod list_imports;
+
+use crate::aws::{describe, wait};
+use crate::error::{Error, Kind, Result};
+use crate::model::input;
+use crate::model::shape::{self, Obj};
+use aws_sdk_dynamodb::types;
+use aws_sdk_dynamodb::types::{ExportDescription, ImportTableDescription, TableCreationParameters};
+use aws_sdk_dynamodb::Client;
+use serde_json::Value;
+
+/// Most characters of a `client-token` (the service's limit).
+const MAX_TOKEN: usize = 64;
+
+/// The checked `client-token` input.
+pub(crate) fn client_token(token: Option<&str>) -> Result<Option<String>> {
+    match input::optional(token) {
+        Some(t) if t.chars().count() > MAX_TOKEN => Err(Error::invalid(
+            "client-token",
+            format!("must be at most {MAX_TOKEN} characters"),
+        )),
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+/// The checked `s3-bucket-owner` input: a 12-digit account ID.
+pub(crate) fn bucket_owner(owner: Option<&str>) -> Result<Option<String>> {
+    match input::optional(owner) {
+        Some(o) if o.len() != 12 || !o.bytes().all(|b| b.is_ascii_digit()) => Err(Error::invalid(
+            "s3-bucket-owner",
+            "must be a 12-digit AWS account ID",
+        )),
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+/// The checked `page-size` input of a listing (1 to 25).
+pub(crate) fn page_size(size: Option<u32>) -> Result<Option<i32>> {
+    match size {
+        None => Ok(None),
+        Some(n @ 1..=25) => Ok(i32::try_from(n).ok()),
+        Some(_) => Err(Error::invalid("page-size", "must be from 1 to 25")),
+    }
+}
+
+/// The ARN of `table` (given at `field` by name or ARN): an ARN as given, a name through
+/// `DescribeTable`.
+pub(crate) async fn table_arn(client: &Client, table: &str) -> Result<String> {
+    if table.starts_with("arn:") {
+        return Ok(table.to_string());
+    }
+    let described = describe::table(client, table).await?;
+    described
+        .table_arn()
+        .map(str::to_string)
+        .ok_or_else(|| Error::new(Kind::Service, "DescribeTable returned no TableArn"))
+}
+
+/// The `timeout-seconds` of a `wait: true` step; `None` without `wait`.
+pub(crate) fn waiting(
+    wait: Option<bool>,
+    seconds: Option<u32>,
+) -> Result<Option<std::time::Duration>> {
+    let timeout = wait::timeout(seconds)?;
+    Ok((wait == Some(true)).then_some(timeout))
+}
+
+/// Poll `DescribeExport` until the export has ended; an export that failed is the error
+/// `service` with its `FailureCode`.
+pub(crate) async fn export_ended(
+    client: &Client,
+    arn: &str,
+    timeout: std::time::Duration,
+) -> Result<ExportDescription> {
+    use aws_sdk_dynamodb::types::ExportStatus;
+    let described = wait::poll(timeout, &format!("export {arn}"), "it to end", || async {
+        let out = client.describe_export().export_arn(arn).send().await?;
+        let description = out
+            .export_description
+            .unwrap_or_else(|| ExportDescription::builder().build());
+        Ok(match description.export_status() {
+            Some(ExportStatus::InProgress) | None => wait::Polled::Pending(status_of(
+                description.export_status().map(ExportStatus::as_str),
+            )),
+            Some(_) => wait::Polled::Done(description),
+        })
+    })
+    .await?;
+    match described.export_status() {
+        Some(ExportStatus::Failed) => Err(failed(
+            "export",
+            arn,
+            described.failure_code(),
+            described.failure_message(),
+        )),
+        _ => Ok(described),
+    }
+}
+
+/// Poll `DescribeImport` until the import has ended; an import that failed or was
+/// cancelled is the error `service` with its `FailureCode`.
+pub(crate) async fn import_ended(
+    client: &Client,
+    arn: &str,
+    timeout: std::time::Duration,
+) -> Result<ImportTableDescription> {
+    use aws_sdk_dynamodb::types::ImportStatus;
+    let described = wait::poll(timeout, &format!("import {arn}"), "it to end", || async {
+        let out = client.describe_import().import_arn(arn).send().await?;
+        let description = out
+            .import_table_description
+            .unwrap_or_else(|| ImportTableDescription::builder().build());
+        Ok(match description.import_status() {
+            Some(ImportStatus::InProgress | ImportStatus::Cancelling) | None => {
+                wait::Polled::Pending(status_of(
+                    description.import_status().map(ImportStatus::as_str),
+                ))
+            }
+            Some(_) => wait::Polled::Done(description),
+        })
+    })
+    .await?;
+    match described.import_status() {
+        Some(ImportStatus::Failed | ImportStatus::Cancelled) => Err(failed(
+            "import",
+            arn,
+            described.failure_code(),
+            described.failure_message(),
+        )),
+        _ => Ok(described),
+    }
+}
+
+fn status_of(status: Option<&str>) -> String {
+    status.unwrap_or("UNKNOWN").to_string()
+}
+
+/// The error of a job that ended without completing.
+fn failed(job: &str, arn: &str, code: Option<&str>, message: Option<&str>) -> Error {
+    Error {
+        code: code.map(str::to_string),
+        ..Error::new(
+            Kind::Service,
+            format!(
+                "{job} {arn} ended without completing: {}: {}",
+                code.unwrap_or("no failure code"),
+                message.unwrap_or("no failure message")
+            ),
+        )
+    }
+}
+
+/// An export's description as AWS JSON gives it.
+pub(crate) fn export_description(d: &ExportDescription) -> Value {
+    let incremental = d.incremental_export_specification().map(|i| {
+        Obj::new()
+            .opt("ExportFromTime", i.export_from_time().map(shape::timestamp))
+            .opt("ExportToTime", i.export_to_time().map(shape::timestamp))
+            .opt(
+                "ExportViewType",
+                i.export_view_type().map(types::ExportViewType::as_str),
+            )
+            .build()
+    });
+    Obj::new()
+        .opt("ExportArn", d.export_arn())
+        .opt(
+            "ExportStatus",
+            d.export_status().map(types::ExportStatus::as_str),
+        )
+        .opt("StartTime", d.start_time().map(shape::timestamp))
+        .opt("EndTime", d.end_time().map(shape::timestamp))
+        .opt("ExportManifest", d.export_manifest())
+        .opt("TableArn", d.table_arn())
+        .opt("TableId", d.table_id())
+        .opt("ExportTime", d.export_time().map(shape::timestamp))
+        .opt("ClientToken", d.client_token())
+        .opt("S3Bucket", d.s3_bucket())
+        .opt("S3BucketOwner", d.s3_bucket_owner())
+        .opt("S3Prefix", d.s3_prefix())
+        .opt(
+            "S3SseAlgorithm",
+            d.s3_sse_algorithm().map(types::S3SseAlgorithm::as_str),
+        )
+        .opt("S3SseKmsKeyId", d.s3_sse_kms_key_id())
+        .opt("FailureCode", d.failure_code())
+        .opt("FailureMessage", d.failure_message())
+        .opt(
+            "ExportFormat",
+            d.export_format().map(types::ExportFormat::as_str),
+        )
+        .opt("BilledSizeBytes", d.billed_size_bytes())
+        .opt("ItemCount", d.item_count())
+        .opt("ExportType", d.export_type().map(types::ExportType::as_str))
+        .opt("IncrementalExportSpecification", incremental)
+        .build()
+}
+
+/// The definition of the table an import creates, as AWS JSON gives it.
+fn creation(t: &TableCreationParameters) -> Value {
+    let indexes = t.global_secondary_indexes();
+    Obj::new()
+        .set("TableName", t.table_name())
+        .list("AttributeDefinitions", t.attribute_definitions(), |a| {
+            Obj::new()
+                .set("AttributeName", a.attribute_name())
+                .set("AttributeType", a.attribute_type().as_str())
+                .build()
+        })
+        .list("KeySchema", t.key_schema(), shape::key_schema)
+        .opt(
+            "BillingMode",
+            t.billing_mode().map(types::BillingMode::as_str),
+        )
+        .opt(
+            "ProvisionedThroughput",
+            t.provisioned_throughput().map(|p| {
+                Obj::new()
+                    .set("ReadCapacityUnits", p.read_capacity_units())
+                    .set("WriteCapacityUnits", p.write_capacity_units())
+                    .build()
+            }),
+        )
+        .opt(
+            "SSESpecification",
+            t.sse_specification().map(|s| {
+                Obj::new()
+                    .opt("Enabled", s.enabled())
+                    .opt("SSEType", s.sse_type().map(types::SseType::as_str))
+                    .opt("KMSMasterKeyId", s.kms_master_key_id())
+                    .build()
+            }),
+        )
+        .opt(
+            "GlobalSecondaryIndexes",
+            (!indexes.is_empty()).then(|| {
+                let each = indexes.iter().map(|i| {
+                    Obj::new()
+                        .set("IndexName", i.index_name())
+                        .list("KeySchema", i.key_schema(), shape::key_schema)
+                        .opt("Projection", i.projection().map(shape::projection))
+                        .build()
+                });
+                Value::Array(each.collect())
+            }),
+        )
+        .build()
+}
+
+/// An import's description as AWS JSON gives it.
+pub(crate) fn import_description(d: &ImportTableDescription) -> Value {
+    let csv = d.input_format_options().and_then(|o| o.csv()).map(|c| {
+        Obj::new()
+            .opt("Delimiter", c.delimiter())
+            .list("HeaderList", c.header_list(), |h| h.as_str().into())
+            .build()
+    });
+    Obj::new()
+        .opt("ImportArn", d.import_arn())
+        .opt(
+            "ImportStatus",
+            d.import_status().map(types::ImportStatus::as_str),
+        )
+        .opt("TableArn", d.table_arn())
+        .opt("TableId", d.table_id())
+        .opt("ClientToken", d.client_token())
+        .opt("S3BucketSource", d.s3_bucket_source().map(bucket_source))
+        .opt("ErrorCount", Some(d.error_count()))
+        .opt("CloudWatchLogGroupArn", d.cloud_watch_log_group_arn())
+        .opt(
+            "InputFormat",
+            d.input_format().map(types::InputFormat::as_str),
+        )
+        .opt(
+            "InputFormatOptions",
+            csv.map(|c| Obj::new().set("Csv", c).build()),
+        )
+        .opt(
+            "InputCompressionType",
+            d.input_compression_type()
+                .map(types::InputCompressionType::as_str),
+        )
+        .opt(
+            "TableCreationParameters",
+            d.table_creation_parameters().map(creation),
+        )
+        .opt("StartTime", d.start_time().map(shape::timestamp))
+        .opt("EndTime", d.end_time().map(shape::timestamp))
+        .opt("ProcessedSizeBytes", d.processed_size_bytes())
+        .opt("ProcessedItemCount", Some(d.processed_item_count()))
+        .opt("ImportedItemCount", Some(d.imported_item_count()))
+        .opt("FailureCode", d.failure_code())
+        .opt("FailureMessage", d.failure_message())
+        .build()
+}
+
+/// An import's S3 source as AWS JSON gives it.
+pub(crate) fn bucket_source(s: &aws_sdk_dynamodb::types::S3BucketSource) -> Value {
+    Obj::new()
+        .opt("S3BucketOwner", s.s3_bucket_owner())
+        .set("S3Bucket", s.s3_bucket())
+        .opt("S3KeyPrefix", s.s3_key_prefix())
+        .build()
+}
