@@ -158,8 +158,11 @@ fn generated_docs_are_fresh() {
     )
     .unwrap();
     let guides = connector_tools::docs::guides(&workspace().join("docs")).unwrap();
+    let manifest = manifest();
+    let groups = connector_tools::docs::groups(&workspace().join("src/actions"), &manifest)
+        .expect("every action in a group");
     let mut stale = Vec::new();
-    for (path, text) in connector_tools::docs::render(&manifest(), &examples, &guides) {
+    for (path, text) in connector_tools::docs::render(&manifest, &examples, &guides, &groups) {
         if std::fs::read_to_string(workspace().join("docs").join(&path)).ok() != Some(text) {
             stale.push(path);
         }

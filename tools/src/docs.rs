@@ -163,10 +163,101 @@ pub fn guides(dir: &std::path::Path) -> std::io::Result<Vec<Guide>> {
     Ok(guides)
 }
 
+/// The groups of actions, in the order the index lists them (the reference's: the
+/// connection, tables, items, then what this connector adds): the folder under
+/// `src/actions/` that holds a group's action files, and the group's heading.
+pub const GROUPS: [(&str, &str); 9] = [
+    ("connection", "Connection"),
+    ("table", "Tables"),
+    ("item", "Items"),
+    ("batch", "Batches"),
+    ("transaction", "Transactions"),
+    ("backup", "Backups and point-in-time recovery"),
+    ("export", "Export to and import from S3"),
+    ("changes", "Change capture"),
+    ("catalog", "Catalog"),
+];
+
+/// One group of the index: its heading and its actions' keys.
+pub struct ActionGroup {
+    /// The heading.
+    pub title: String,
+    /// The keys of its actions, in label order.
+    pub actions: Vec<String>,
+}
+
+/// The groups of the manifest's actions, read from `actions_dir` (`src/actions/`): an
+/// action belongs to the group whose folder holds its file (`GROUP/NAME.rs` for the action
+/// `NAME` with `_` as `-`). A folder not in [`GROUPS`], or an action in no folder, is an
+/// error.
+pub fn groups(
+    actions_dir: &std::path::Path,
+    manifest: &Manifest,
+) -> Result<Vec<ActionGroup>, String> {
+    let keys: BTreeMap<&str, &str> = manifest
+        .actions
+        .iter()
+        .map(|a| (a.key.as_str(), a.label.as_str()))
+        .collect();
+    let mut placed = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for entry in
+        std::fs::read_dir(actions_dir).map_err(|e| format!("{}: {e}", actions_dir.display()))?
+    {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.is_dir() && !GROUPS.iter().any(|(dir, _)| *dir == name) {
+            return Err(format!("src/actions/{name} is not one of docs::GROUPS"));
+        }
+    }
+    for (dir, title) in GROUPS {
+        let mut actions: Vec<(&str, &str)> = Vec::new();
+        for entry in std::fs::read_dir(actions_dir.join(dir))
+            .map_err(|e| format!("src/actions/{dir}: {e}"))?
+        {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+                continue;
+            }
+            let stem = path
+                .file_stem()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .replace('_', "-");
+            if let Some((key, label)) = keys.get_key_value(stem.as_str()) {
+                actions.push((label, key));
+                placed.insert(*key);
+            }
+        }
+        actions.sort_unstable();
+        out.push(ActionGroup {
+            title: title.to_string(),
+            actions: actions
+                .into_iter()
+                .map(|(_, key)| key.to_string())
+                .collect(),
+        });
+    }
+    match keys.keys().find(|k| !placed.contains(*k)) {
+        Some(lost) => Err(format!(
+            "the action {lost} has no file under src/actions/GROUP/"
+        )),
+        None => Ok(out),
+    }
+}
+
 /// Every generated page, by path under `docs/`. `examples` is the demo's recorded run:
 /// `[{"action", "input", "output"}, ...]` (the first example of each action is used);
-/// `guides` are listed at the end of the index.
-pub fn render(manifest: &Manifest, examples: &Value, guides: &[Guide]) -> BTreeMap<String, String> {
+/// the index lists the actions by `groups` and `guides` at its end.
+pub fn render(
+    manifest: &Manifest,
+    examples: &Value,
+    guides: &[Guide],
+    groups: &[ActionGroup],
+) -> BTreeMap<String, String> {
     let example = |action: &str| {
         examples
             .as_array()
@@ -181,13 +272,22 @@ pub fn render(manifest: &Manifest, examples: &Value, guides: &[Guide]) -> BTreeM
         let _ = writeln!(index, "- [{}](connections/{}.md)", c.label, c.key);
         pages.insert(format!("connections/{}.md", c.key), connection_page(c));
     }
-    index.push_str("\n## Actions\n\n");
+    index.push_str("\n## Actions\n");
+    for group in groups {
+        let _ = writeln!(index, "\n### {}\n", group.title);
+        let actions = group
+            .actions
+            .iter()
+            .filter_map(|key| manifest.actions.iter().find(|a| a.key == *key));
+        for a in actions {
+            let _ = writeln!(
+                index,
+                "- [{}](actions/{}.md): {}",
+                a.label, a.key, a.description
+            );
+        }
+    }
     for a in &manifest.actions {
-        let _ = writeln!(
-            index,
-            "- [{}](actions/{}.md): {}",
-            a.label, a.key, a.description
-        );
         pages.insert(
             format!("actions/{}.md", a.key),
             action_page(a, example(&a.key)),

@@ -17,7 +17,8 @@ fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
     let examples = serde_json::from_str(&read(root, "examples/demo-output.json")?)
         .map_err(|e| format!("examples/demo-output.json: {e}"))?;
     let guides = docs::guides(&root.join("docs")).map_err(|e| format!("docs/: {e}"))?;
-    let pages = docs::render(&manifest, &examples, &guides)
+    let groups = docs::groups(&root.join("src/actions"), &manifest)?;
+    let pages = docs::render(&manifest, &examples, &guides, &groups)
         .into_iter()
         .map(|(path, text)| (format!("docs/{path}"), text));
     let source = |file: &str| -> Result<serde_json::Value, String> {
