@@ -124,91 +124,15 @@ fn no_output_or_log_carries_a_secret() {
 }
 
 /// A token as an OIDC provider issues one (a JWT's three parts).
-const TOKEN: &str =
+pub(crate) const TOKEN: &str =
     "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6d2YifQ.c2lnbmF0dXJlLXZhbHVl";
 
 /// A web-identity connection: a role and a token, no AWS key.
-fn web_identity(sts: &str) -> Value {
+pub(crate) fn web_identity(sts: &str) -> Value {
     json!({"type": "web-identity", "role-arn": ROLE, "web-identity-token": TOKEN,
         "session-name": "workload-3", "duration-seconds": 900,
         "policy-arns": "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
         "endpoint-url": moto(), "sts-endpoint-url": sts})
-}
-
-#[test]
-fn a_web_identity_connection_runs_every_kind_of_action_with_no_aws_secret() {
-    let region = "il-central-1";
-    let sts = test_support::Proxy::start(moto());
-    let host = new_host(|_| {});
-    let connection = web_identity(sts.url());
-    let table = "behind-a-token";
-    let steps = [
-        ("test-connection", json!({})),
-        (
-            "create-table",
-            json!({"table-name": table, "wait": true,
-            "attribute-definitions": [{"AttributeName": "id", "AttributeType": "N"}],
-            "key-schema": [{"AttributeName": "id", "KeyType": "HASH"}],
-            "billing-mode": "PAY_PER_REQUEST"}),
-        ),
-        (
-            "upsert-item",
-            json!({"table-name": table, "value": {"id": 1, "v": "a"},
-                "value-types": {"id": "N", "v": "S"}}),
-        ),
-        (
-            "batch-write-items",
-            json!({"requests": {table: [{"put": {"id": 2}}, {"put": {"id": 3}}]}}),
-        ),
-        (
-            "get-item",
-            json!({"table-name": table, "hash-key-value": "1"}),
-        ),
-        (
-            "query-items",
-            json!({"table-name": table, "key-condition-expression": "id = :id",
-            "expression-attribute-values": {":id": 2},
-            "expression-attribute-value-types": {":id": "N"}}),
-        ),
-        ("scan-items", json!({"table-name": table, "segments": 2})),
-        (
-            "transact-write-items",
-            json!({"actions": [{"table-name": table, "delete": {"id": 3}}]}),
-        ),
-        (
-            "raw-request",
-            json!({"statement": format!("SELECT * FROM \"{table}\"")}),
-        ),
-        (
-            "create-backup",
-            json!({"table-name": table, "backup-name": "token-backup"}),
-        ),
-        ("describe-table", json!({"table-name": table})),
-        ("delete-table", json!({"table-name": table})),
-    ];
-    let mut outputs = Vec::new();
-    for (action, mut input) in steps {
-        input["region"] = json!(region);
-        let step = json!({"connection": connection, "action": action, "input": input});
-        let out = host
-            .run_step(&step)
-            .unwrap_or_else(|e| panic!("{action}: {e:?}"));
-        outputs.push(out);
-    }
-    assert_eq!(outputs[0]["Connection"], "web-identity");
-    assert!(outputs[0]["AssumedRoleArn"].is_string(), "{}", outputs[0]);
-    assert_eq!(outputs[6]["Count"], 3, "the scan saw the three items");
-    assert_eq!(
-        sts.operations().len(),
-        1,
-        "one AssumeRoleWithWebIdentity, kept after"
-    );
-    let sent = sts.bodies("").concat();
-    assert!(sent.contains("Action=AssumeRoleWithWebIdentity"), "{sent}");
-    assert!(
-        !format!("{outputs:?}").contains(TOKEN),
-        "no output shows the token"
-    );
 }
 
 #[test]

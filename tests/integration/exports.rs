@@ -12,7 +12,7 @@ use test_support::{Fault, Proxy};
 const REGION: &str = "us-east-1";
 
 /// Run a boto3 snippet with an S3 client `s3` on moto besides `client`.
-fn with_s3(snippet: &str) -> Value {
+pub(crate) fn with_s3(snippet: &str) -> Value {
     let s3 = format!(
         "s3 = boto3.client('s3', region_name={REGION:?}, endpoint_url={:?}, \
          aws_access_key_id='AKIDBOTO', aws_secret_access_key='boto-secret')\n{snippet}",

@@ -44,4 +44,5 @@ mod serve;
 mod streams;
 mod tables;
 mod transactions;
+mod web_identity;
 mod writes;

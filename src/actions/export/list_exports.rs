@@ -40,7 +40,10 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .flat_map(|page| page.export_summaries.unwrap_or_default())
         .collect();
     Ok(Obj::new()
-        .list("ExportSummaries", &summaries, summary)
+        .set(
+            "ExportSummaries",
+            summaries.iter().map(summary).collect::<Vec<_>>(),
+        )
         .opt("NextToken", fetched.next)
         .build())
 }

@@ -40,7 +40,10 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .flat_map(|page| page.import_summary_list.unwrap_or_default())
         .collect();
     Ok(Obj::new()
-        .list("ImportSummaryList", &summaries, summary)
+        .set(
+            "ImportSummaryList",
+            summaries.iter().map(summary).collect::<Vec<_>>(),
+        )
         .opt("NextToken", fetched.next)
         .build())
 }
