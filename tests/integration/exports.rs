@@ -138,6 +138,10 @@ fn an_export_that_fails_while_waited_for_is_an_error_with_its_failure_code() {
         error.message.contains("ended without completing"),
         "{error:?}"
     );
+    assert!(
+        !error.message.contains("bucket does not exist"),
+        "the job's FailureMessage stays out of the error: {error:?}"
+    );
 }
 
 #[test]

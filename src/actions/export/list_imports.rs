@@ -3,33 +3,31 @@
 
 pub(crate) use crate::component::wit::ListImportsInput as Input;
 
-use crate::aws::paging::{self, Want};
+use crate::aws::paging;
 use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::{self, Obj};
-use crate::{aws::client, model::input};
 use aws_sdk_dynamodb::types;
 use aws_sdk_dynamodb::types::ImportSummary;
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let size = super::page_size(input.page_size)?;
-    let want = Want {
-        all: input.fetch_all.unwrap_or(false),
-        max: None,
-    };
-    let client = client::dynamodb(connection, &input.region).await?;
-    let table = match input::text(&input.table_name) {
-        Some(table) => Some(super::table_arn(&client, &table).await?),
-        None => None,
-    };
-    let request = client
+    let listing = super::listing(
+        connection,
+        &input.region,
+        input.table_name.as_deref(),
+        (input.page_size, input.fetch_all),
+        input.next_token.as_deref(),
+    )
+    .await?;
+    let request = listing
+        .client
         .list_imports()
-        .set_table_arn(table)
-        .set_page_size(size);
+        .set_table_arn(listing.table)
+        .set_page_size(listing.size);
     let fetched = paging::fetch(
-        want,
-        input::text(&input.next_token),
+        listing.want,
+        listing.start,
         |token| request.clone().set_next_token(token).send(),
         |page| page.next_token.clone(),
         |page| page.import_summary_list().len(),

@@ -11,7 +11,9 @@ pub(crate) mod import_table;
 pub(crate) mod list_exports;
 pub(crate) mod list_imports;
 
-use crate::aws::{describe, wait};
+use crate::aws::paging::Want;
+use crate::aws::{client, describe, wait};
+use crate::component::wit::Connection;
 use crate::error::{Error, Kind, Result};
 use crate::model::input;
 use crate::model::shape::{self, Obj};
@@ -54,7 +56,44 @@ pub(crate) fn page_size(size: Option<u32>) -> Result<Option<i32>> {
     }
 }
 
-/// The ARN of `table` (given at `field` by name or ARN): an ARN as given, a name through
+/// What a listing of exports or imports sends: by its client, for the table's ARN (every
+/// table's when `None`), pages of `size`, as much as `want` says, from `start`.
+pub(crate) struct Listing {
+    pub(crate) client: client::Clients,
+    pub(crate) table: Option<String>,
+    pub(crate) size: Option<i32>,
+    pub(crate) want: Want,
+    pub(crate) start: Option<String>,
+}
+
+/// A listing's inputs (`table-name`, `page-size`, `fetch-all`, `next-token`), the page size
+/// checked before anything is sent and a table name turned into its ARN.
+pub(crate) async fn listing(
+    connection: &Connection,
+    region: &str,
+    table: Option<&str>,
+    (size, fetch_all): (Option<u32>, Option<bool>),
+    start: Option<&str>,
+) -> Result<Listing> {
+    let size = page_size(size)?;
+    let client = client::dynamodb(connection, region).await?;
+    let table = match input::optional(table) {
+        Some(table) => Some(table_arn(&client, table).await?),
+        None => None,
+    };
+    Ok(Listing {
+        client,
+        table,
+        size,
+        want: Want {
+            all: fetch_all.unwrap_or(false),
+            max: None,
+        },
+        start: input::optional(start).map(str::to_string),
+    })
+}
+
+/// The ARN of `table` (given by name or ARN): an ARN as given, a name through
 /// `DescribeTable`.
 pub(crate) async fn table_arn(client: &Client, table: &str) -> Result<String> {
     if table.starts_with("arn:") {
@@ -98,12 +137,7 @@ pub(crate) async fn export_ended(
     })
     .await?;
     match described.export_status() {
-        Some(ExportStatus::Failed) => Err(failed(
-            "export",
-            arn,
-            described.failure_code(),
-            described.failure_message(),
-        )),
+        Some(ExportStatus::Failed) => Err(failed("export", arn, described.failure_code())),
         _ => Ok(described),
     }
 }
@@ -132,12 +166,9 @@ pub(crate) async fn import_ended(
     })
     .await?;
     match described.import_status() {
-        Some(ImportStatus::Failed | ImportStatus::Cancelled) => Err(failed(
-            "import",
-            arn,
-            described.failure_code(),
-            described.failure_message(),
-        )),
+        Some(ImportStatus::Failed | ImportStatus::Cancelled) => {
+            Err(failed("import", arn, described.failure_code()))
+        }
         _ => Ok(described),
     }
 }
@@ -146,16 +177,17 @@ fn status_of(status: Option<&str>) -> String {
     status.unwrap_or("UNKNOWN").to_string()
 }
 
-/// The error of a job that ended without completing.
-fn failed(job: &str, arn: &str, code: Option<&str>, message: Option<&str>) -> Error {
+/// The error of a job that ended without completing: its `FailureCode`, and not its
+/// `FailureMessage`, which may quote the data it read (`describe-export` and
+/// `describe-import` show it as the service gives it).
+fn failed(job: &str, arn: &str, code: Option<&str>) -> Error {
     Error {
         code: code.map(str::to_string),
         ..Error::new(
             Kind::Service,
             format!(
-                "{job} {arn} ended without completing: {}: {}",
+                "{job} {arn} ended without completing: {} (describe-{job} shows its FailureMessage)",
                 code.unwrap_or("no failure code"),
-                message.unwrap_or("no failure message")
             ),
         )
     }
