@@ -26,10 +26,12 @@
 
 #![deny(unsafe_code)]
 
+mod admission;
 mod cache;
 mod call;
 pub mod contract;
 pub mod convert;
+mod delivery;
 pub mod egress;
 mod engine;
 mod error;
@@ -39,6 +41,7 @@ mod instance;
 mod listener;
 pub mod manifest;
 pub mod mcp;
+mod mcp_stdio;
 mod metrics;
 mod options;
 mod pool;
@@ -223,11 +226,22 @@ impl Host {
 
     /// [`Host::run_step`], also returning what the step cost (for benchmarks and logs).
     pub fn run_step_with_stats(&self, step: &Value) -> (Result<Value, StepError>, StepStats) {
+        self.run_step_in(None, step)
+    }
+
+    /// [`Host::run_step_with_stats`] for a step of a flow whose connection is `shared`:
+    /// the step's own connection when it has one, else the flow's, read in place (a flow of
+    /// many steps holds its connection once, whatever its size).
+    pub fn run_step_in(
+        &self,
+        shared: Option<&Value>,
+        step: &Value,
+    ) -> (Result<Value, StepError>, StepStats) {
         DRIVER.with(|driver| {
             let mut stats = StepStats::default();
             let result = driver
                 .tokio
-                .block_on(self.run(step, &driver.pool, &mut stats));
+                .block_on(self.run(step, shared, &driver.pool, &mut stats));
             (result, stats)
         })
     }
@@ -236,10 +250,11 @@ impl Host {
     async fn run(
         &self,
         document: &Value,
+        shared: Option<&Value>,
         pool: &pool::Pool,
         stats: &mut StepStats,
     ) -> Result<Value, StepError> {
-        let step = Step::parse(document)?;
+        let step = Step::parse(document, shared)?;
         let action = self.action_of(&step)?;
         let time_limit = self.manifest.component.time_limit_input.as_deref();
         let seconds = self.limits.timeout.as_secs().max(1);
@@ -397,7 +412,7 @@ impl Host {
     fn permitted_origins(&self, step: &Step) -> Result<Vec<sandbox::Origin>, StepError> {
         let hosts = &self.manifest.component.endpoint_hosts;
         let mut origins = Vec::new();
-        for allowed in sandbox::allowed_origins(&self.manifest, step.document) {
+        for allowed in sandbox::allowed_origins(&self.manifest, step) {
             if let Some(field) = &allowed.field {
                 if !self.egress.permits_name(&allowed.origin.host, hosts) {
                     return Err(StepError::new(

@@ -93,9 +93,14 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 5)]
         interval: u64,
         /// POST each poll's records as {"records": [...]} to this URL instead of printing
-        /// them.
+        /// them (never to a URL it redirects to).
         #[arg(long, value_name = "URL")]
         deliver_to: Option<String>,
+        /// Seconds one delivery attempt may take, from connecting to the end of the
+        /// receiver's answer.
+        #[arg(long, value_name = "SECONDS",
+              default_value_t = connector_host::trigger::DELIVERY_TIMEOUT.as_secs())]
+        delivery_timeout: u64,
         #[command(flatten)]
         host: HostArgs,
     },
@@ -365,6 +370,7 @@ fn run(command: Command) -> Result<(), StepError> {
             state,
             interval,
             deliver_to,
+            delivery_timeout,
             host,
         } => {
             let host = Host::new(host.options(false))?;
@@ -372,7 +378,12 @@ fn run(command: Command) -> Result<(), StepError> {
                 step: read_document(&file)?,
                 state,
                 interval: Duration::from_secs(interval),
-                delivery: deliver_to.map_or(trigger::Delivery::Stdout, trigger::Delivery::Post),
+                delivery: deliver_to.map_or(trigger::Delivery::Stdout, |url| {
+                    trigger::Delivery::Post {
+                        url,
+                        timeout: Duration::from_secs(delivery_timeout.max(1)),
+                    }
+                }),
             };
             run_watch(&host, &watch)?;
         }
@@ -397,19 +408,18 @@ fn run(command: Command) -> Result<(), StepError> {
 /// one array of every step with its output at the end); stop at the first failure.
 fn run_flow(host: &Host, flow: &Value, json: bool) -> Result<(), StepError> {
     let mut record = Vec::new();
-    for (title, step) in connector_host::flow::steps(flow)? {
-        if !json {
-            print_line(&format!("── {title}"));
-        }
-        let output = host.run_step(&step)?;
+    let (result, _) = connector_host::flow::run(host, flow, |ran| {
         if json {
             record.push(serde_json::json!({
-                "name": title, "action": step["action"], "input": step["input"], "output": output
+                "name": ran.title, "action": ran.step["action"], "input": ran.step["input"],
+                "output": ran.output
             }));
         } else {
-            print(&output);
+            print_line(&format!("── {}", ran.title));
+            print(&ran.output);
         }
-    }
+    });
+    result?;
     if json {
         print(&Value::from(record));
     }

@@ -189,7 +189,13 @@ impl ServerHandler for Tools {
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         if !self.listed.iter().any(|t| t.name == request.name) {
-            let message = format!("no tool {} is exposed", request.name);
+            let name: String = request.name.chars().take(64).collect();
+            let cut = if name.len() < request.name.len() {
+                "…"
+            } else {
+                ""
+            };
+            let message = format!("no tool {name}{cut} is exposed: tools/list names them");
             return Err(ErrorData::invalid_params(message, None));
         }
         let input = Value::Object(request.arguments.unwrap_or_default());
@@ -201,36 +207,32 @@ impl ServerHandler for Tools {
     }
 }
 
-fn session_error(e: impl std::fmt::Display) -> StepError {
-    StepError::new(ErrorKind::Host, format!("MCP session: {e}"))
-}
-
-/// Serve `tools` on standard input and output until the client closes them.
+/// Serve `tools` on standard input and output until the client closes them
+/// ([`crate::mcp_stdio`]).
 pub async fn serve_stdio(tools: Tools) -> Result<(), StepError> {
-    use rmcp::ServiceExt as _;
-    let running = tools
-        .serve(rmcp::transport::stdio())
-        .await
-        .map_err(session_error)?;
-    running.waiting().await.map_err(session_error)?;
-    Ok(())
+    crate::mcp_stdio::serve(tools).await
 }
 
-/// The streamable HTTP service of `tools`, mounted at `/mcp` by the caller: sessions kept
-/// in memory, requests bounded to `max_body_bytes`. Without a bearer token in front of it
-/// (`check_hosts`), only the loopback names are taken as the `Host` (a page in a browser
-/// that rebinds its own name to 127.0.0.1 is refused); behind a token, any name.
+/// The streamable HTTP service of `tools`, mounted at `/mcp` by the caller, stateless
+/// (the 2026-07-28 specification's way, and for older clients too): no session is kept
+/// between requests, each `POST` is answered with one JSON message, and there is no event
+/// stream to hold open. The service reads each body itself (bounded, once its slot is
+/// held). Without a bearer token in front of it (`check_hosts`), only the loopback names
+/// are taken as the `Host` (a page in a browser that rebinds its own name to 127.0.0.1 is
+/// refused); behind a token, any name.
 pub fn http_service(
     tools: Tools,
-    max_body_bytes: usize,
     check_hosts: bool,
 ) -> rmcp::transport::StreamableHttpService<
     Tools,
-    rmcp::transport::streamable_http_server::session::local::LocalSessionManager,
+    rmcp::transport::streamable_http_server::session::never::NeverSessionManager,
 > {
     use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
-    let mut config =
-        StreamableHttpServerConfig::default().with_max_request_body_bytes(max_body_bytes);
+    let mut config = StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
+        .with_sse_keep_alive(None)
+        .with_sse_retry(None);
     config = if check_hosts {
         config.with_allowed_hosts(["localhost", "127.0.0.1", "::1"])
     } else {

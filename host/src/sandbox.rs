@@ -1,12 +1,13 @@
 //! Which origins a step may reach: only those its connection implies, as the connector's
 //! manifest declares them ([`crate::manifest::Endpoint`]): for each endpoint of the
 //! connection's type, the URL in its connection field when given, else its default
-//! template filled from the step document.
+//! template filled from the step.
 //!
 //! An origin is scheme, host and port (the scheme's default port when none is written);
 //! every other destination is refused.
 
 use crate::manifest::{Endpoint, Manifest};
+use crate::step::Step;
 use serde_json::Value;
 use std::fmt;
 
@@ -72,9 +73,9 @@ pub struct Allowed {
     pub field: Option<String>,
 }
 
-/// The origins a step document implies under `manifest`.
-pub fn allowed_origins(manifest: &Manifest, step: &Value) -> Vec<Allowed> {
-    let connection = &step["connection"];
+/// The origins a step implies under `manifest`.
+pub(crate) fn allowed_origins(manifest: &Manifest, step: &Step) -> Vec<Allowed> {
+    let connection = step.connection;
     let kind = connection["type"].as_str().unwrap_or_default();
     let Some(connection_type) = manifest.connection(kind) else {
         return Vec::new();
@@ -88,7 +89,7 @@ pub fn allowed_origins(manifest: &Manifest, step: &Value) -> Vec<Allowed> {
 
 /// The origin of one endpoint: from its connection field when set, else from its
 /// filled-in default.
-fn endpoint_origin(endpoint: &Endpoint, connection: &Value, step: &Value) -> Option<Allowed> {
+fn endpoint_origin(endpoint: &Endpoint, connection: &Value, step: &Step) -> Option<Allowed> {
     let given = endpoint.field.as_deref().and_then(|field| {
         let url = connection[field].as_str().map(str::trim)?;
         (!url.is_empty()).then_some((field, url))
@@ -105,20 +106,16 @@ fn endpoint_origin(endpoint: &Endpoint, connection: &Value, step: &Value) -> Opt
     }
 }
 
-/// Fill a template's `{path}` placeholders (`{input.region}`) from the step document.
+/// Fill a template's `{path}` placeholders (`{input.region}`) from the step.
 /// `None` when a value is missing or is not a DNS label: a placeholder can only fill one
 /// label of a host name, never add a dot, a slash or a port.
-fn fill(template: &str, step: &Value) -> Option<String> {
+fn fill(template: &str, step: &Step) -> Option<String> {
     let mut out = String::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let close = open + rest[open..].find('}')?;
         let path = &rest[open + 1..close];
-        let value = path
-            .split('.')
-            .try_fold(step, |v, key| v.get(key))?
-            .as_str()?
-            .trim();
+        let value = step.get(path)?.as_str()?.trim();
         if !is_dns_label(value) {
             return None;
         }
@@ -168,7 +165,7 @@ mod tests {
     }
 
     fn origins(step: &Value) -> Vec<String> {
-        allowed_origins(&manifest(), step)
+        allowed_origins(&manifest(), &Step::parse(step, None).unwrap())
             .iter()
             .map(|a| a.origin.to_string())
             .collect()

@@ -13,11 +13,12 @@
 //! deadline and egress policy, a graceful shutdown with a grace period, JSON logs with a
 //! request id and never a step's content.
 
+use crate::admission::Gate;
 use crate::listener::{serve_connections, ConnectionLimits, Shutdown};
 use crate::metrics::Metrics;
-use crate::status::{kinds_without_status, status_of};
+use crate::status::{error_response, json_response, kinds_without_status, refusal};
 use crate::{flow, ErrorKind, Host, StepError};
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -27,10 +28,9 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{Notify, Semaphore};
 
 /// How the service is set up.
 #[derive(Debug, Clone)]
@@ -134,55 +134,26 @@ impl ServeOptions {
     }
 }
 
+/// The MCP server at `/mcp`.
+type McpHttp = rmcp::transport::StreamableHttpService<
+    crate::mcp::Tools,
+    rmcp::transport::streamable_http_server::session::never::NeverSessionManager,
+>;
+
 /// What every request handler shares.
 struct Service {
     host: Arc<Host>,
     /// The manifest as JSON, for `GET /v1/actions`.
     manifest: Value,
     token: Option<String>,
-    slots: Arc<Semaphore>,
-    waiting: AtomicUsize,
-    queue: usize,
-    max_body_bytes: usize,
-    body_timeout: Duration,
-    /// Step and flow requests taken in (waiting for a slot or running).
-    active: AtomicUsize,
-    /// Told when `active` drops to zero.
-    done: Notify,
-    draining: AtomicBool,
-    metrics: Metrics,
+    /// Listening on a loopback address.
+    loopback: bool,
+    /// The admission every step, flow, poll and MCP call goes through.
+    gate: Arc<Gate>,
+    metrics: Arc<Metrics>,
     next_id: AtomicU64,
-}
-
-/// A step or flow request taken in, until it is answered.
-struct Active<'a>(&'a Service);
-
-impl<'a> Active<'a> {
-    fn enter(service: &'a Service) -> Active<'a> {
-        service.active.fetch_add(1, Ordering::SeqCst);
-        Active(service)
-    }
-}
-
-impl Drop for Active<'_> {
-    fn drop(&mut self) {
-        if self.0.active.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.0.done.notify_waiters();
-        }
-    }
-}
-
-impl Service {
-    /// Resolves once no step or flow request is taken in.
-    async fn idle(&self) {
-        loop {
-            let done = self.done.notified();
-            if self.active.load(Ordering::SeqCst) == 0 {
-                return;
-            }
-            done.await;
-        }
-    }
+    /// The MCP server, when the operator gave its connection.
+    mcp: Option<McpHttp>,
 }
 
 /// Serve until `shutdown` resolves, then stop accepting connections, answer the requests
@@ -197,40 +168,35 @@ pub async fn serve(
     if let Some(refusal) = options.refusal(&host) {
         return Err(std::io::Error::other(refusal));
     }
+    let mcp = match options.mcp {
+        Some(setup) => {
+            let tools = crate::mcp::Tools::new(host.clone(), setup)
+                .map_err(|e| std::io::Error::other(e.message))?;
+            Some(crate::mcp::http_service(tools, options.token.is_none()))
+        }
+        None => None,
+    };
+    let metrics = Arc::new(Metrics::default());
+    let gate = Gate::new(
+        options.concurrency,
+        options.queue,
+        options.max_body_bytes,
+        options.body_timeout,
+        metrics.clone(),
+    );
     let service = Arc::new(Service {
         host,
         manifest,
         token: options.token.clone(),
-        slots: Arc::new(Semaphore::new(options.concurrency.max(1))),
-        waiting: AtomicUsize::new(0),
-        queue: options.queue,
-        max_body_bytes: options.max_body_bytes,
-        body_timeout: options.body_timeout,
-        active: AtomicUsize::new(0),
-        done: Notify::new(),
-        draining: AtomicBool::new(false),
-        metrics: Metrics::default(),
+        loopback: options.listen.ip().is_loopback(),
+        gate: Arc::new(gate),
+        metrics,
         next_id: AtomicU64::new(1),
+        mcp,
     });
-    let mcp = match options.mcp {
-        Some(setup) => {
-            let tools = crate::mcp::Tools::new(service.host.clone(), setup)
-                .map_err(|e| std::io::Error::other(e.message))?;
-            let guarded = options.token.is_some();
-            Some(crate::mcp::http_service(
-                tools,
-                options.max_body_bytes,
-                !guarded,
-            ))
-        }
-        None => None,
-    };
     let (mut api, mut open) = (Router::new(), Router::new());
     for route in ROUTES {
-        let handler = match (&mcp, route.path) {
-            (Some(mcp), "/mcp") => axum::routing::any_service(mcp.clone()),
-            _ => handler(route.path),
-        };
+        let handler = handler(route.path);
         if route.authorized {
             api = api.route(route.path, handler);
         } else {
@@ -249,11 +215,11 @@ pub async fn serve(
         max_connections: options.max_connections,
         grace: options.shutdown_grace,
     };
-    let draining = service.clone();
+    let draining = service.gate.clone();
     let shutdown = Shutdown {
         signal: shutdown,
-        draining: Box::new(move || draining.draining.store(true, Ordering::SeqCst)),
-        idle: async move { service.idle().await },
+        draining: Box::new(move || draining.drain()),
+        idle: async move { service.gate.idle().await },
     };
     serve_connections(listener, app, limits, shutdown).await;
     Ok(())
@@ -306,22 +272,46 @@ fn handler(path: &str) -> axum::routing::MethodRouter<Arc<Service>> {
         "/healthz" => get(|| async { "ok" }),
         "/readyz" => get(ready),
         "/metrics" => get(metrics),
-        _ => axum::routing::any(mcp_off),
+        _ => axum::routing::any(mcp),
     }
 }
 
-/// `/mcp` of a service started without an MCP connection.
-async fn mcp_off() -> Response {
-    let error = StepError::new(
-        ErrorKind::Component("resource-not-found".into()),
-        "this service has no MCP server: start it with --mcp-connection",
-    );
-    (StatusCode::NOT_FOUND, json_body(&error.to_json())).into_response()
+/// `/mcp`: a `POST` (every MCP call is one) is admitted as a step is, its slot held until
+/// its answer is sent; other methods go to the MCP server as they are (it keeps no
+/// session: `GET` and `DELETE` are refused there). 404 when the service has no MCP
+/// connection.
+async fn mcp(State(service): State<Arc<Service>>, request: Request) -> Response {
+    let Some(mcp) = &service.mcp else {
+        let error = StepError::new(
+            ErrorKind::Component("resource-not-found".into()),
+            "this service has no MCP server: start it with --mcp-connection",
+        );
+        return refusal(StatusCode::NOT_FOUND, &error);
+    };
+    if request.method() != axum::http::Method::POST {
+        return mcp.handle(request).await.map(Body::new);
+    }
+    let (ticket, head, body) = match service.gate.admit(request).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+    let answer = mcp
+        .handle(Request::from_parts(head, Body::from(body)))
+        .await;
+    answer.map(|body| {
+        Body::new(body.map_frame(move |frame| {
+            let _held = &ticket;
+            frame
+        }))
+    })
 }
 
 async fn authorize(State(service): State<Arc<Service>>, request: Request, next: Next) -> Response {
     let Some(token) = &service.token else {
-        return next.run(request).await;
+        return match unguarded_refusal(&service, &request) {
+            Some(refused) => refused,
+            None => next.run(request).await,
+        };
     };
     let given = request
         .headers()
@@ -336,12 +326,57 @@ async fn authorize(State(service): State<Arc<Service>>, request: Request, next: 
             ErrorKind::parse("access-denied"),
             "a valid bearer token is required",
         );
-        let mut response = (StatusCode::UNAUTHORIZED, json_body(&error.to_json())).into_response();
+        let mut response = refusal(StatusCode::UNAUTHORIZED, &error);
         response
             .headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         response
     }
+}
+
+/// Why a request to a service without a token is refused, if it is: a loopback service
+/// takes only a loopback name as its `Host` (a web page that rebinds its own name to
+/// 127.0.0.1 is refused), and every `POST` must say its body is JSON (a web page cannot
+/// send that to another origin without the service's consent, which it never gives).
+fn unguarded_refusal(service: &Service, request: &Request) -> Option<Response> {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if service.loopback && !is_loopback_name(host) {
+        let error = StepError::new(
+            ErrorKind::parse("access-denied"),
+            "a service without a token answers only to localhost, 127.0.0.1 or [::1] as its \
+             Host: give the service a token to reach it by another name",
+        );
+        return Some(refusal(StatusCode::FORBIDDEN, &error));
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let json = essence.eq_ignore_ascii_case("application/json")
+        || essence.to_ascii_lowercase().ends_with("+json");
+    if request.method() == axum::http::Method::POST && !json {
+        let error = StepError::invalid(
+            "Content-Type",
+            "send the body as Content-Type: application/json",
+        );
+        return Some(refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, &error));
+    }
+    None
+}
+
+/// Whether a `Host` value names the loopback interface (with or without a port).
+fn is_loopback_name(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1"
 }
 
 /// The token of an `Authorization` value in the bearer scheme, whose name is
@@ -402,7 +437,7 @@ fn request_id(service: &Service, headers: &HeaderMap) -> String {
 }
 
 async fn ready(State(service): State<Arc<Service>>) -> Response {
-    if service.draining.load(Ordering::SeqCst) {
+    if service.gate.is_draining() {
         (StatusCode::SERVICE_UNAVAILABLE, "draining").into_response()
     } else {
         "ready".into_response()
@@ -425,7 +460,7 @@ async fn metrics(State(service): State<Arc<Service>>) -> Response {
 
 async fn actions(State(service): State<Arc<Service>>) -> Response {
     let body = json!({"manifest": service.manifest, "signatures": service.host.signatures()});
-    json_body(&body).into_response()
+    json_response(&body)
 }
 
 /// `GET /v1/actions/{name}`: the action's input and output schemas; 404 for an action the
@@ -439,10 +474,10 @@ async fn action_schemas(
             ErrorKind::Component("resource-not-found".into()),
             format!("no action {name:?}: GET /v1/actions lists them"),
         );
-        return (StatusCode::NOT_FOUND, json_body(&error.to_json())).into_response();
+        return refusal(StatusCode::NOT_FOUND, &error);
     }
     match service.host.contract().action(&name) {
-        Ok(schemas) => json_body(&schemas).into_response(),
+        Ok(schemas) => json_response(&schemas),
         Err(error) => error_response(&error),
     }
 }
@@ -450,15 +485,15 @@ async fn action_schemas(
 /// `GET /openapi.json`: the service's OpenAPI document, as shipped beside the manifest.
 async fn openapi(State(service): State<Arc<Service>>) -> Response {
     match service.host.contract().openapi() {
-        Ok(document) => json_body(&document).into_response(),
+        Ok(document) => json_response(&document),
         Err(error) => error_response(&error),
     }
 }
 
 async fn steps(State(service): State<Arc<Service>>, request: Request) -> Response {
     run(service, request, |host, document| {
-        let action = action_label(host, document);
-        let (result, stats) = host.run_step_with_stats(document);
+        let action = action_label(host, &document);
+        let (result, stats) = host.run_step_with_stats(&document);
         (action, result, stats.refused_requests)
     })
     .await
@@ -466,7 +501,7 @@ async fn steps(State(service): State<Arc<Service>>, request: Request) -> Respons
 
 async fn flows(State(service): State<Arc<Service>>, request: Request) -> Response {
     run(service, request, |host, document| {
-        let (result, refused) = run_flow(host, document);
+        let (result, refused) = run_flow(host, &document);
         ("flow".to_string(), result, refused)
     })
     .await
@@ -486,9 +521,10 @@ async fn poll(
     .await
 }
 
-/// The poll a trigger request's body asks for.
-fn poll_document(host: &Host, action: &str, document: &Value) -> Result<Value, StepError> {
-    let Value::Object(members) = document else {
+/// The poll a trigger request's body asks for (its members moved into the step, never
+/// copied).
+fn poll_document(host: &Host, action: &str, document: Value) -> Result<Value, StepError> {
+    let Value::Object(mut members) = document else {
         return Err(StepError::invalid("poll", "the body must be a JSON object"));
     };
     if let Some(extra) = members
@@ -500,33 +536,23 @@ fn poll_document(host: &Host, action: &str, document: &Value) -> Result<Value, S
             "is not a member of a poll (connection, input, state)",
         ));
     }
-    let step =
-        json!({"connection": document["connection"], "action": action, "input": document["input"]});
-    Ok(host.poll(&step, document.get("state"))?.to_json())
+    let mut step = serde_json::Map::new();
+    for member in ["connection", "input"] {
+        step.insert(member.into(), members.remove(member).unwrap_or(Value::Null));
+    }
+    step.insert("action".into(), Value::from(action));
+    let state = members.remove("state");
+    Ok(host.poll(Value::Object(step), state)?.into_json())
 }
 
 /// A flow's steps in order: `{"steps": [{"name", "action", "output"}]}`, or the first
 /// failure with the steps done before it.
-fn run_flow(host: &Host, flow: &Value) -> (Result<Value, StepError>, usize) {
-    let steps = match flow::steps(flow) {
-        Ok(steps) => steps,
-        Err(error) => return (Err(error), 0),
-    };
-    let (mut done, mut refused) = (Vec::new(), 0);
-    for (name, step) in steps {
-        let (result, stats) = host.run_step_with_stats(&step);
-        refused += stats.refused_requests;
-        match result {
-            Ok(output) => {
-                done.push(json!({"name": name, "action": step["action"], "output": output}));
-            }
-            Err(error) => {
-                let message = format!("step {name}: {}", error.message);
-                return (Err(StepError { message, ..error }), refused);
-            }
-        }
-    }
-    (Ok(json!({ "steps": done })), refused)
+fn run_flow(host: &Host, document: &Value) -> (Result<Value, StepError>, usize) {
+    let mut done = Vec::new();
+    let (result, refused) = flow::run(host, document, |ran| {
+        done.push(json!({"name": ran.title, "action": ran.step["action"], "output": ran.output}));
+    });
+    (result.map(|()| json!({ "steps": done })), refused)
 }
 
 /// The action a step names, as a metric label: a known action, else `unknown` (a label per
@@ -540,41 +566,32 @@ fn action_label(host: &Host, document: &Value) -> String {
     }
 }
 
-/// Refuse a declared length over the limit at once, wait for a slot, read the body
-/// (bounded in size and time), then parse it and run `work` on a blocking thread (a large
-/// document costs memory and time only once it has a slot, and never stalls the threads
-/// that answer health checks), count it, answer.
+/// Admit the request ([`Gate::admit`]: a slot, then its body), then parse the body and
+/// run `work` on a blocking thread (a large document costs memory and time only once it
+/// has a slot, and never stalls the threads that answer health checks), count it, answer.
 async fn run(
     service: Arc<Service>,
     request: Request,
-    work: impl FnOnce(&Host, &Value) -> (String, Result<Value, StepError>, usize) + Send + 'static,
+    work: impl FnOnce(&Host, Value) -> (String, Result<Value, StepError>, usize) + Send + 'static,
 ) -> Response {
-    if service.draining.load(Ordering::SeqCst) {
-        return draining();
-    }
-    if declared_length(request.headers()).is_some_and(|n| n > service.max_body_bytes) {
-        return too_large(service.max_body_bytes);
-    }
-    let _active = Active::enter(&service);
-    let Some(_permit) = slot(&service).await else {
-        return unavailable("every slot is busy and the queue is full; try again");
+    let (_ticket, _, body) = match service.gate.admit(request).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
     };
-    let body = match read_body(&service, request.into_body()).await {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    service.metrics.in_flight.inc();
     let started = Instant::now();
     let host = service.host.clone();
-    let joined = tokio::task::spawn_blocking(move || match serde_json::from_slice(&body) {
-        Ok(document) => work(&host, &document),
-        Err(e) => {
-            let error = StepError::invalid("step", format!("the body is not JSON: {e}"));
-            ("unknown".to_string(), Err(error), 0)
+    let joined = tokio::task::spawn_blocking(move || {
+        let parsed = serde_json::from_slice(&body);
+        drop(body);
+        match parsed {
+            Ok(document) => work(&host, document),
+            Err(e) => {
+                let error = StepError::invalid("step", format!("the body is not JSON: {e}"));
+                ("unknown".to_string(), Err(error), 0)
+            }
         }
     })
     .await;
-    service.metrics.in_flight.dec();
     let (action, result, refused) = joined.unwrap_or_else(|e| {
         let error = StepError::trap(format!("the step's thread failed: {e}"));
         ("unknown".to_string(), Err(error), 0)
@@ -587,97 +604,7 @@ async fn run(
         .metrics
         .step(&action, &outcome, started.elapsed(), refused);
     match result {
-        Ok(output) => json_body(&output).into_response(),
+        Ok(output) => json_response(&output),
         Err(error) => error_response(&error),
     }
-}
-
-/// The `Content-Length` a request declares, if it declares one.
-fn declared_length(headers: &HeaderMap) -> Option<usize> {
-    let value = headers.get(header::CONTENT_LENGTH)?.to_str().ok()?;
-    Some(
-        value
-            .trim()
-            .parse::<u64>()
-            .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX)),
-    )
-}
-
-/// The whole body, within the size limit (413) and the body timeout (408).
-async fn read_body(service: &Service, body: Body) -> Result<Bytes, Response> {
-    let limited = http_body_util::Limited::new(body, service.max_body_bytes);
-    match tokio::time::timeout(service.body_timeout, limited.collect()).await {
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            Err(too_large(service.max_body_bytes))
-        }
-        Ok(Err(e)) => {
-            let error = StepError::invalid("step", format!("the body could not be read: {e}"));
-            Err(error_response(&error))
-        }
-        Err(_) => {
-            let error = StepError::new(
-                ErrorKind::Timeout,
-                format!(
-                    "the body did not arrive within the service's {} s",
-                    service.body_timeout.as_secs()
-                ),
-            );
-            Err((StatusCode::REQUEST_TIMEOUT, json_body(&error.to_json())).into_response())
-        }
-    }
-}
-
-/// 413: the body is (or is declared) larger than `limit`.
-fn too_large(limit: usize) -> Response {
-    let error = StepError::new(
-        ErrorKind::Limit,
-        format!("the body is larger than the service's limit of {limit} bytes"),
-    );
-    (StatusCode::PAYLOAD_TOO_LARGE, json_body(&error.to_json())).into_response()
-}
-
-/// A slot for one step: at once, or after waiting in the queue; `None` when the queue is
-/// full.
-async fn slot(service: &Service) -> Option<tokio::sync::OwnedSemaphorePermit> {
-    if let Ok(permit) = service.slots.clone().try_acquire_owned() {
-        return Some(permit);
-    }
-    if service.waiting.fetch_add(1, Ordering::SeqCst) >= service.queue {
-        service.waiting.fetch_sub(1, Ordering::SeqCst);
-        return None;
-    }
-    let permit = service.slots.clone().acquire_owned().await.ok();
-    service.waiting.fetch_sub(1, Ordering::SeqCst);
-    permit
-}
-
-fn error_response(error: &StepError) -> Response {
-    (status_of(&error.kind), json_body(&error.to_json())).into_response()
-}
-
-/// 503 while shutting down, closing the connection so its client goes to another replica.
-fn draining() -> Response {
-    let mut response = unavailable("the service is shutting down");
-    response
-        .headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    response
-}
-
-fn unavailable(message: &str) -> Response {
-    let error = StepError::new(ErrorKind::Host, message);
-    let mut response =
-        (StatusCode::SERVICE_UNAVAILABLE, json_body(&error.to_json())).into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    response
-}
-
-fn json_body(value: &Value) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        value.to_string(),
-    )
 }

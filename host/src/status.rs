@@ -1,8 +1,10 @@
 //! The HTTP status of every error kind a step can end in, matched on an enum; the
 //! service refuses to start for a component whose error variant has a case not here.
 
-use crate::{ErrorKind, Host};
-use axum::http::StatusCode;
+use crate::{ErrorKind, Host, StepError};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
 
 /// Every error kind the service knows a status for: the host's own kinds and the cases of
 /// the connector's error variant (docs/errors.md). `serve` refuses to start for a
@@ -153,4 +155,27 @@ mod tests {
         }
         assert_eq!(status_of(&ErrorKind::parse("something-new")).as_u16(), 500);
     }
+}
+
+/// A JSON answer with status 200.
+pub(crate) fn json_response(value: &Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+/// The answer to a step that failed: its error object, with the status of its kind.
+pub(crate) fn error_response(error: &StepError) -> Response {
+    let mut response = json_response(&error.to_json());
+    *response.status_mut() = status_of(&error.kind);
+    response
+}
+
+/// The answer `status` with `error`'s object (a refusal of the service's own).
+pub(crate) fn refusal(status: StatusCode, error: &StepError) -> Response {
+    let mut response = json_response(&error.to_json());
+    *response.status_mut() = status;
+    response
 }

@@ -6,7 +6,7 @@ use crate::call::Action;
 use crate::{convert, StepError};
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
-use wasmtime::component::Type;
+use wasmtime::component::{Type, Val};
 
 /// The fields a step document may have.
 const STEP_FIELDS: [&str; 4] = ["connection", "action", "input", "name"];
@@ -29,8 +29,13 @@ pub(crate) struct Step<'a> {
 static EMPTY_INPUT: LazyLock<Value> = LazyLock::new(|| Value::Object(Map::new()));
 
 impl<'a> Step<'a> {
-    /// The step of `document`: a JSON object with only step fields.
-    pub(crate) fn parse(document: &'a Value) -> Result<Step<'a>, StepError> {
+    /// The step of `document`, a JSON object with only step fields; in a flow whose
+    /// connection is `shared`, the step's own connection when it has one, else the flow's
+    /// (read in place, never copied).
+    pub(crate) fn parse(
+        document: &'a Value,
+        shared: Option<&'a Value>,
+    ) -> Result<Step<'a>, StepError> {
         let Value::Object(fields) = document else {
             return Err(StepError::invalid("step", "must be a JSON object"));
         };
@@ -40,7 +45,7 @@ impl<'a> Step<'a> {
                 format!("is not a step field ({})", STEP_FIELDS.join(", ")),
             ));
         }
-        let connection = fields.get("connection").unwrap_or(&Value::Null);
+        let connection = fields.get("connection").or(shared).unwrap_or(&Value::Null);
         Ok(Step {
             document,
             action: fields.get("action").and_then(Value::as_str).unwrap_or(""),
@@ -48,6 +53,17 @@ impl<'a> Step<'a> {
             connection_type: connection["type"].as_str().unwrap_or(""),
             input: fields.get("input").unwrap_or(&*EMPTY_INPUT),
         })
+    }
+
+    /// The value at a dotted `path` of the step (`input.region`, `connection.type`).
+    pub(crate) fn get(&self, path: &str) -> Option<&'a Value> {
+        let mut keys = path.split('.');
+        let first = match keys.next()? {
+            "connection" => self.connection,
+            "input" => self.input,
+            other => self.document.get(other)?,
+        };
+        keys.try_fold(first, |v, key| v.get(key))
     }
 
     /// The connection's fields, sorted by name.
@@ -72,24 +88,21 @@ impl<'a> Step<'a> {
         &self,
         action: &Action,
         time_limit: Option<(&str, u64)>,
-    ) -> Result<Vec<wasmtime::component::Val>, StepError> {
+    ) -> Result<Vec<Val>, StepError> {
         action
             .params
             .iter()
             .map(|(name, ty)| {
-                let limited;
                 let (value, path) = match name.as_str() {
-                    "input" => match time_limit.and_then(|l| limit_time(self.input, ty, l)) {
-                        Some(input) => {
-                            limited = input;
-                            (&limited, "")
-                        }
-                        None => (self.input, ""),
-                    },
+                    "input" => (self.input, ""),
                     "connection" => (self.connection, "connection"),
                     other => (self.document.get(other).unwrap_or(&Value::Null), other),
                 };
-                convert::to_val(path, value, ty).map_err(|m| {
+                let mut val = convert::to_val(path, value, ty);
+                if let (Ok(val), "input", Some(limit)) = (&mut val, name.as_str(), time_limit) {
+                    limit_time(self.input, val, ty, limit);
+                }
+                val.map_err(|m| {
                     let field = if m.path.is_empty() { name } else { &m.path };
                     StepError::invalid(field, m.message)
                 })
@@ -98,22 +111,27 @@ impl<'a> Step<'a> {
     }
 }
 
-/// `input` with its `field` lowered to `seconds` (set when absent), when `ty` is a record
-/// with that field and the input gives no smaller whole number; `None` when nothing changes.
-fn limit_time(input: &Value, ty: &Type, (field, seconds): (&str, u64)) -> Option<Value> {
-    let Type::Record(record) = ty else {
-        return None;
+/// Lower the converted input `val`'s `field` to `seconds` (set it when absent), when `ty`
+/// is a record with that field and `input` gives no smaller whole number. In place: the
+/// input is never copied.
+fn limit_time(input: &Value, val: &mut Val, ty: &Type, (field, seconds): (&str, u64)) {
+    let (Type::Record(record), Val::Record(fields)) = (ty, val) else {
+        return;
     };
-    if !record.fields().any(|f| f.name == field) {
-        return None;
-    }
     let given = input.get(field).filter(|v| !v.is_null());
     if given.is_some_and(|v| v.as_u64().is_none_or(|g| g <= seconds)) {
-        return None;
+        return;
     }
-    let mut limited = input.as_object().cloned().unwrap_or_default();
-    limited.insert(field.to_string(), Value::from(seconds));
-    Some(Value::Object(limited))
+    let Some(field_type) = record.fields().find(|f| f.name == field).map(|f| f.ty) else {
+        return;
+    };
+    let slot = fields.iter_mut().find(|(name, _)| name == field);
+    if let (Some((_, slot)), Ok(limited)) = (
+        slot,
+        convert::to_val(field, &Value::from(seconds), &field_type),
+    ) {
+        *slot = limited;
+    }
 }
 
 #[cfg(test)]
@@ -123,14 +141,14 @@ mod tests {
 
     #[test]
     fn a_step_is_an_object_of_step_fields() {
-        let err = Step::parse(&json!([1])).err().unwrap();
+        let err = Step::parse(&json!([1]), None).err().unwrap();
         assert_eq!(err.field.as_deref(), Some("step"));
-        let err = Step::parse(&json!({"action": "x", "inputs": {}}))
+        let err = Step::parse(&json!({"action": "x", "inputs": {}}), None)
             .err()
             .unwrap();
         assert_eq!(err.field.as_deref(), Some("inputs"));
         let document = json!({"action": "get-item", "connection": {"type": "access-key"}});
-        let step = Step::parse(&document).unwrap();
+        let step = Step::parse(&document, None).unwrap();
         assert_eq!(
             (step.action, step.connection_type),
             ("get-item", "access-key")

@@ -7,6 +7,8 @@
 //! polls again from the last saved state, so every record is delivered at least once (the
 //! records' own ids, e.g. `EventId`, are the dedupe key).
 
+use crate::delivery::Delivered;
+pub use crate::delivery::{Delivery, ATTEMPT_TIMEOUT as DELIVERY_TIMEOUT};
 use crate::error::{ErrorKind, StepError};
 use crate::Host;
 use serde_json::Value;
@@ -25,39 +27,42 @@ pub struct Polled {
 
 impl Polled {
     /// The poll as the service answers it: `{"records", "state", "more"}`.
-    pub fn to_json(&self) -> Value {
+    pub fn into_json(self) -> Value {
         serde_json::json!({"records": self.records, "state": self.state, "more": self.more})
     }
 }
 
 impl Host {
     /// Poll the trigger `action` once: the step `{"connection", "action", "input"}` with the
-    /// trigger's state input set to `state` (absent or `null`: the first poll).
-    pub fn poll(&self, step: &Value, state: Option<&Value>) -> Result<Polled, StepError> {
-        let action = step["action"].as_str().unwrap_or_default();
-        let trigger = self.manifest.trigger(action).cloned().ok_or_else(|| {
+    /// trigger's state input set to `state` (absent or `null`: the first poll). The step
+    /// is moved, never copied.
+    pub fn poll(&self, mut step: Value, state: Option<Value>) -> Result<Polled, StepError> {
+        let action = step["action"].as_str().unwrap_or_default().to_string();
+        let trigger = self.manifest.trigger(&action).cloned().ok_or_else(|| {
             StepError::invalid(
                 "action",
                 format!("{action:?} is not a polling trigger of this connector"),
             )
         })?;
-        let mut step = step.clone();
-        if !step["input"].is_object() {
+        let Some(input) = step.get_mut("input").and_then(Value::as_object_mut) else {
             return Err(StepError::invalid("input", "must be a JSON object"));
-        }
+        };
         match state {
             Some(Value::Null) | None => {}
-            Some(state) => step["input"][&trigger.state_input] = state.clone(),
+            Some(state) => {
+                input.insert(trigger.state_input.clone(), state);
+            }
         }
-        let output = self.run_step(&step)?;
-        let records = match &output[&trigger.records] {
-            Value::Array(records) => records.clone(),
-            _ => return Err(malformed(action, &trigger.records)),
+        let mut output = self.run_step(&step)?;
+        drop(step);
+        let records = match output.get_mut(&trigger.records).map(Value::take) {
+            Some(Value::Array(records)) => records,
+            _ => return Err(malformed(&action, &trigger.records)),
         };
         let state = output
-            .get(&trigger.state_output)
-            .cloned()
-            .ok_or_else(|| malformed(action, &trigger.state_output))?;
+            .get_mut(&trigger.state_output)
+            .map(Value::take)
+            .ok_or_else(|| malformed(&action, &trigger.state_output))?;
         Ok(Polled {
             records,
             state,
@@ -73,33 +78,91 @@ fn malformed(action: &str, member: &str) -> StepError {
     )
 }
 
-/// The state saved at `path`, if any: `{"state": ...}`.
-pub fn load_state(path: &Path) -> Result<Option<Value>, StepError> {
+/// The version of the state files `watch` writes.
+const STATE_VERSION: u64 = 1;
+
+/// Which trigger a state file belongs to: its action and a SHA-256 of its input (the
+/// state of one trigger never feeds another).
+pub fn trigger_id(step: &Value) -> Value {
+    use sha2::{Digest, Sha256};
+    let input = serde_json::to_vec(&step["input"]).unwrap_or_default();
+    let digest: String = Sha256::digest(input)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    serde_json::json!({"action": step["action"], "input-sha256": digest})
+}
+
+/// The state saved at `path` for the trigger `trigger` (from [`trigger_id`]), if any
+/// (no file: the first poll). Refused, naming the file, unless it is a state file `watch`
+/// wrote for this trigger: `{"version": 1, "trigger": ..., "state": ...}`, or the
+/// `{"state": ...}` of earlier versions whose state is not `null`.
+pub fn load_state(path: &Path, trigger: &Value) -> Result<Option<Value>, StepError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(state_error(path, &e)),
     };
     let saved: Value = serde_json::from_str(&text).map_err(|e| state_error(path, &e))?;
-    Ok(saved.get("state").cloned().filter(|s| !s.is_null()))
+    let refuse = |why: &str| {
+        Err(state_error(
+            path,
+            &format!(
+                "{why}: it is not a state file this runner wrote; move it away to start \
+                 from the trigger's first poll"
+            ),
+        ))
+    };
+    let Value::Object(members) = saved else {
+        return refuse("not a JSON object");
+    };
+    let state = match members.get("state") {
+        None => return refuse("no \"state\" member"),
+        Some(state) => state.clone(),
+    };
+    match members.get("version") {
+        None if members.len() == 1 && !state.is_null() => Ok(Some(state)),
+        None => refuse("no \"version\" member"),
+        Some(version) if version.as_u64() != Some(STATE_VERSION) => {
+            refuse(&format!("version {version} is not {STATE_VERSION}"))
+        }
+        Some(_) if members.len() != 3 => refuse("members other than version, trigger, state"),
+        Some(_) if members.get("trigger") != Some(trigger) => refuse(&format!(
+            "it belongs to another trigger ({}), not {trigger}",
+            members.get("trigger").unwrap_or(&Value::Null)
+        )),
+        Some(_) => Ok(Some(state).filter(|s| !s.is_null())),
+    }
 }
 
-/// Save `state` at `path` atomically: written to a temporary file beside it, flushed to
-/// disk, then renamed over it (a reader sees the old state or the new, never a torn one).
-pub fn save_state(path: &Path, state: &Value) -> Result<(), StepError> {
+/// Save `state` of `trigger` at `path` atomically: written to a temporary file beside it,
+/// flushed to disk, then renamed over it (a reader sees the old state or the new, never a
+/// torn one).
+pub fn save_state(path: &Path, trigger: &Value, state: &Value) -> Result<(), StepError> {
+    let document =
+        serde_json::json!({"version": STATE_VERSION, "trigger": trigger, "state": state});
+    write_atomically(path, document.to_string().as_bytes()).map_err(|e| state_error(path, &e))
+}
+
+/// Check that the state can be saved at `path` (its folder exists and takes a file),
+/// before anything is delivered.
+pub fn check_state_path(path: &Path) -> Result<(), StepError> {
+    let temporary = path.with_extension("tmp");
+    let probe = std::fs::File::create(&temporary).and_then(|_| std::fs::remove_file(&temporary));
+    probe.map_err(|e| state_error(path, &format!("cannot be written ({e})")))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let temporary = path.with_extension("tmp");
-    let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(serde_json::json!({"state": state}).to_string().as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)?;
-        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::File::open(folder)?.sync_all()?;
-        }
-        Ok(())
-    };
-    write().map_err(|e| state_error(path, &e))
+    let mut file = std::fs::File::create(&temporary)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temporary, path)?;
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::File::open(folder)?.sync_all()?;
+    }
+    Ok(())
 }
 
 fn state_error(path: &Path, error: &dyn std::fmt::Display) -> StepError {
@@ -107,16 +170,6 @@ fn state_error(path: &Path, error: &dyn std::fmt::Display) -> StepError {
         ErrorKind::Host,
         format!("trigger state {}: {error}", path.display()),
     )
-}
-
-/// Where `watch` delivers each poll's records.
-#[derive(Debug, Clone)]
-pub enum Delivery {
-    /// One JSON line per record on standard output, flushed before the state is saved.
-    Stdout,
-    /// One `POST` of `{"records": [...]}` per poll with records to this URL; any `2xx`
-    /// answer is a delivery.
-    Post(String),
 }
 
 /// A trigger run by `watch`.
@@ -132,9 +185,6 @@ pub struct Watch {
     pub delivery: Delivery,
 }
 
-/// Attempts of one `POST` delivery before `watch` stops (without saving the state).
-const DELIVERY_ATTEMPTS: u32 = 6;
-
 /// Poll `watch.step` until `stop` is set: deliver each poll's records, then save the state
 /// it returned (never before). A poll that fails as throttling, network, timeout, service
 /// or host capacity is logged and tried again after the interval; any other failure stops
@@ -145,9 +195,11 @@ pub fn watch(
     stop: &std::sync::atomic::AtomicBool,
 ) -> Result<(), StepError> {
     use std::sync::atomic::Ordering;
-    let mut state = load_state(&watch.state)?;
+    let trigger = trigger_id(&watch.step);
+    let mut state = load_state(&watch.state, &trigger)?;
+    check_state_path(&watch.state)?;
     while !stop.load(Ordering::SeqCst) {
-        let polled = match host.poll(&watch.step, state.as_ref()) {
+        let polled = match host.poll(watch.step.clone(), state.clone()) {
             Ok(polled) => polled,
             Err(error) if retryable(&error.kind) => {
                 tracing::warn!(kind = %error.kind, "poll failed, trying again: {}", error.message);
@@ -156,8 +208,15 @@ pub fn watch(
             }
             Err(error) => return Err(error),
         };
-        deliver(&watch.delivery, &polled.records, stop)?;
-        save_state(&watch.state, &polled.state)?;
+        if watch.delivery.deliver(&polled.records, stop)? == Delivered::Stopped {
+            tracing::warn!(
+                records = polled.records.len(),
+                "stopped during a delivery: the state was not saved, the next start \
+                 delivers these records again"
+            );
+            return Ok(());
+        }
+        save_state(&watch.state, &trigger, &polled.state)?;
         tracing::info!(
             records = polled.records.len(),
             more = polled.more,
@@ -180,7 +239,7 @@ fn retryable(kind: &ErrorKind) -> bool {
 }
 
 /// Sleep `length`, waking early when `stop` is set.
-fn pause(length: std::time::Duration, stop: &std::sync::atomic::AtomicBool) {
+pub(crate) fn pause(length: std::time::Duration, stop: &std::sync::atomic::AtomicBool) {
     let until = std::time::Instant::now() + length;
     while !stop.load(std::sync::atomic::Ordering::SeqCst) {
         let left = until.saturating_duration_since(std::time::Instant::now());
@@ -189,53 +248,4 @@ fn pause(length: std::time::Duration, stop: &std::sync::atomic::AtomicBool) {
         }
         std::thread::sleep(left.min(std::time::Duration::from_millis(100)));
     }
-}
-
-/// Deliver `records`: every line written and flushed, or every `POST` answered `2xx`.
-fn deliver(
-    delivery: &Delivery,
-    records: &[Value],
-    stop: &std::sync::atomic::AtomicBool,
-) -> Result<(), StepError> {
-    if records.is_empty() {
-        return Ok(());
-    }
-    match delivery {
-        Delivery::Stdout => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            let written = records
-                .iter()
-                .try_for_each(|r| writeln!(out, "{r}"))
-                .and_then(|()| out.flush());
-            written.map_err(|e| {
-                StepError::new(ErrorKind::Host, format!("cannot write the records: {e}"))
-            })
-        }
-        Delivery::Post(url) => post(url, records, stop),
-    }
-}
-
-/// `POST` `{"records": [...]}` to `url`, trying again with a doubling pause (1 s first).
-fn post(
-    url: &str,
-    records: &[Value],
-    stop: &std::sync::atomic::AtomicBool,
-) -> Result<(), StepError> {
-    let body = serde_json::json!({ "records": records });
-    let mut wait = std::time::Duration::from_secs(1);
-    let mut last = String::new();
-    for _ in 0..DELIVERY_ATTEMPTS {
-        match ureq::post(url).send_json(&body) {
-            Ok(_) => return Ok(()),
-            Err(e) => last = e.to_string(),
-        }
-        tracing::warn!("delivery failed, trying again: {last}");
-        pause(wait, stop);
-        wait *= 2;
-    }
-    Err(StepError::new(
-        ErrorKind::Host,
-        format!("the records could not be delivered after {DELIVERY_ATTEMPTS} attempts ({last}); the state was not saved"),
-    ))
 }

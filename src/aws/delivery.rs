@@ -136,15 +136,28 @@ where
     E: ProvideErrorMetadata + StdError + 'static,
     SdkError<E, HttpResponse>: RequestId,
 {
+    write_with(err, None)
+}
+
+/// [`write`] for an action whose input `token` (`idempotency-token`,
+/// `client-request-token`) makes a repeated write safe: the advice names it.
+pub fn write_with<E>(err: SdkError<E, HttpResponse>, token: Option<&str>) -> Error
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+    SdkError<E, HttpResponse>: RequestId,
+{
     if !may_have_been_applied(&err) {
         return Error::from(err);
     }
     let cause = Error::from(err);
+    let repeat = token.map_or_else(String::new, |token| {
+        format!(", or repeat the step with the same {token}")
+    });
     Error {
         kind: Kind::OutcomeUnknown,
         message: format!(
             "the write may or may not have been applied (its answer was lost: {}); read the \
-             item or table to find out, or repeat the step with an idempotency-token",
+             item or table to find out before repeating the step{repeat}",
             cause.message
         ),
         ..cause

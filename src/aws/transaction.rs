@@ -72,7 +72,10 @@ where
         );
     }
     let reasons = service.and_then(Cancellable::cancellation).map(reasons);
-    let cause = delivery::of_access(err, access);
+    let cause = match access {
+        Access::Write => delivery::write_with(err, Some(token_field)),
+        Access::Read => delivery::of_access(err, access),
+    };
     match reasons {
         Some(reasons) => Error {
             kind: Kind::TransactionCanceled,

@@ -4,6 +4,20 @@ use crate::error::{Error, Result};
 use aws_sdk_dynamodb::types::{KeyType, ReturnValuesOnConditionCheckFailure, ScalarAttributeType};
 use serde_json::Value;
 
+/// A required index name: 3 to 255 letters, digits, `_`, `-` or `.` (DynamoDB's rule).
+pub fn index_name<'a>(field: &str, text: &'a str) -> Result<&'a str> {
+    let name = required(field, text)?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if (3..=255).contains(&name.len()) && name.chars().all(allowed) {
+        Ok(name)
+    } else {
+        Err(Error::invalid(
+            field,
+            "must be 3 to 255 letters, digits, _, - or . (DynamoDB's index names)",
+        ))
+    }
+}
+
 /// Parse a JSON-valued input. It may hold JSON text, or JSON text wrapped in a JSON string
 /// (values handed on from an earlier workflow step often arrive that way).
 pub fn json(field: &str, text: &str) -> Result<Value> {
@@ -75,7 +89,7 @@ pub fn region(text: &str) -> Result<&str> {
     } else {
         Err(Error::invalid(
             "region",
-            format!("{region:?} is not an AWS region name (e.g. us-east-1)"),
+            "is not an AWS region name: lower-case letters, digits and dashes (e.g. us-east-1)",
         ))
     }
 }
@@ -166,7 +180,7 @@ fn attribute_record(
         Some(Value::String(s)) if !s.is_empty() => match allowed {
             Some(allowed) if !allowed.contains(&s.as_str()) => Err(Error::invalid(
                 format!("{at}.{name}"),
-                format!("{s:?} is not one of {}", allowed.join(", ")),
+                format!("must be one of {}", allowed.join(", ")),
             )),
             _ => Ok(s.as_str()),
         },
@@ -310,7 +324,7 @@ impl Params {
         match self.string(name)? {
             Some(s) if !allowed.contains(&s.as_str()) => Err(Error::invalid(
                 self.at(name),
-                format!("{s:?} is not one of {}", allowed.join(", ")),
+                format!("must be one of {}", allowed.join(", ")),
             )),
             other => Ok(other),
         }

@@ -71,13 +71,17 @@ pub fn checked(field: &str, text: &str) -> Result<String> {
     if (1..=MAX_DIGITS).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(text.to_string());
     }
-    let (_, digits, exponent) = canonical(text)
-        .ok_or_else(|| Error::invalid(field, format!("{text:?} is not a number")))?;
+    let (_, digits, exponent) = canonical(text).ok_or_else(|| {
+        Error::invalid(
+            field,
+            "is not a number (digits, an optional sign, point and exponent)",
+        )
+    })?;
     if digits.len() > MAX_DIGITS {
         return Err(Error::invalid(
             field,
             format!(
-                "{text} has {} significant digits; DynamoDB keeps at most {MAX_DIGITS}",
+                "has {} significant digits; DynamoDB keeps at most {MAX_DIGITS}",
                 digits.len()
             ),
         ));
@@ -85,7 +89,7 @@ pub fn checked(field: &str, text: &str) -> Result<String> {
     if !digits.is_empty() && !(MIN_EXPONENT..=MAX_EXPONENT).contains(&exponent) {
         return Err(Error::invalid(
             field,
-            format!("{text} is outside DynamoDB's range (1E-130 to 9.9999999999999999999999999999999999999E+125)"),
+            "is outside DynamoDB's range (1E-130 to 9.9999999999999999999999999999999999999E+125)",
         ));
     }
     Ok(text.to_string())

@@ -18,8 +18,9 @@ use std::collections::BTreeMap;
 /// The input a cursor arrives in, for errors.
 const FIELD: &str = "cursor";
 
-/// The cursor format's version.
-const VERSION: u64 = 1;
+/// The cursor format's version: 2 carries a check (`c`); 1, issued before it, is still
+/// read (a poll answers with a version 2 cursor).
+const VERSION: u64 = 2;
 
 /// Where a reader is in one shard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +69,27 @@ impl Cursor {
         if let Some(since) = self.since {
             doc["since"] = Value::from(since);
         }
+        doc["c"] = Value::from(self.check());
         URL_SAFE_NO_PAD.encode(doc.to_string())
+    }
+
+    /// The check a version 2 cursor carries: 16 hex digits of a SHA-256 of its stream,
+    /// time and positions, so an edited cursor (a changed sequence number, say) or a
+    /// damaged one is refused rather than read from the wrong place.
+    fn check(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(format!("{}\n{:?}\n", self.stream, self.since));
+        for (id, at) in &self.shards {
+            match at {
+                Position::After(seq) => hash.update(format!("{id}={seq}\n")),
+                Position::Done => hash.update(format!("{id}.\n")),
+            }
+        }
+        hash.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Read the text of [`Cursor::encode`]; anything else is `invalid-input` naming
@@ -84,7 +105,8 @@ impl Cursor {
             .decode(text.trim())
             .map_err(|_| bad("not base64url"))?;
         let doc: Value = serde_json::from_slice(&bytes).map_err(|_| bad("not JSON"))?;
-        if doc["v"].as_u64() != Some(VERSION) {
+        let version = doc["v"].as_u64();
+        if version != Some(VERSION) && version != Some(1) {
             return Err(bad("unknown version"));
         }
         let stream = doc["stream"].as_str().filter(|s| !s.is_empty());
@@ -103,11 +125,15 @@ impl Cursor {
             };
             shards.insert(id.clone(), at);
         }
-        Ok(Cursor {
+        let cursor = Cursor {
             stream,
             since,
             shards,
-        })
+        };
+        if version == Some(VERSION) && doc["c"].as_str() != Some(&cursor.check()) {
+            return Err(bad("its check does not match: it was changed or damaged"));
+        }
+        Ok(cursor)
     }
 }
 
@@ -132,12 +158,28 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_sequence_number_is_refused_and_a_version_1_cursor_is_read() {
+        let mut cursor = Cursor::start("arn:s", None);
+        cursor
+            .shards
+            .insert("s-1".into(), Position::After("100".into()));
+        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor.encode()).unwrap()).unwrap();
+        let edited = URL_SAFE_NO_PAD.encode(text.replace("\"100\"", "\"900\""));
+        let error = Cursor::decode(&edited).unwrap_err();
+        assert!(error.message.contains("check"), "{}", error.message);
+        let old = URL_SAFE_NO_PAD.encode(r#"{"v":1,"stream":"arn:s","shards":{"s-1":"100"}}"#);
+        assert_eq!(Cursor::decode(&old), Ok(cursor));
+    }
+
+    #[test]
     fn anything_else_is_refused_naming_the_cursor() {
         let encode = |doc: Value| URL_SAFE_NO_PAD.encode(doc.to_string());
         for bad in [
             "not a cursor!".to_string(),
             URL_SAFE_NO_PAD.encode("{not json"),
+            encode(json!({"v": 3, "stream": "s", "shards": {}})),
             encode(json!({"v": 2, "stream": "s", "shards": {}})),
+            encode(json!({"v": 2, "stream": "s", "shards": {}, "c": "0000000000000000"})),
             encode(json!({"v": 1, "shards": {}})),
             encode(json!({"v": 1, "stream": "s", "shards": {"a": "12x"}})),
             encode(json!({"v": 1, "stream": "s", "shards": {"a": 5}})),

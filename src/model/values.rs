@@ -132,10 +132,12 @@ fn binary_of(field: &str, value: &Value) -> Result<Blob> {
     let text = value
         .as_str()
         .ok_or_else(|| Error::invalid(field, "must be a base64 string"))?;
-    STANDARD
-        .decode(text.trim())
-        .map(Blob::new)
-        .map_err(|e| Error::invalid(field, format!("is not valid base64 ({e})")))
+    STANDARD.decode(text.trim()).map(Blob::new).map_err(|_| {
+        Error::invalid(
+            field,
+            "is not valid base64 (the standard alphabet, = padded)",
+        )
+    })
 }
 
 fn text_of(field: &str, value: &Value) -> Result<String> {

@@ -267,3 +267,38 @@ fn a_soak_through_the_service_keeps_every_step_and_grows_under_32_mib() {
         (end - start) >> 20
     );
 }
+
+#[test]
+fn a_flow_holds_its_connection_once_whatever_its_step_count() {
+    let server = Server::start(&["--concurrency", "1"]);
+    // A 256 KiB session token and 8,000 tiny steps: a 0.8 MB body. Copied into every step
+    // before the first ran, the connection alone would have been 2 GB.
+    let mut connection = connection(moto());
+    connection["session-token"] = json!("t".repeat(256 << 10));
+    let steps: Vec<Value> = (0..8_000)
+        .map(|_| json!({"action": "list-tables", "input": {"region": "no-such-region!"}}))
+        .collect();
+    let flow = json!({"connection": connection, "steps": steps});
+    let base = peak_memory(&server);
+    let (status, answer) = server.post("/v1/flows", None, &flow);
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("step 1."),
+        "the first step ran, and failed on its region: {answer}"
+    );
+    let peak = peak_memory(&server);
+    eprintln!(
+        "a {} KB flow: peak {} MB before, {} MB after",
+        flow.to_string().len() >> 10,
+        base >> 20,
+        peak >> 20
+    );
+    assert!(
+        peak < base + (128 << 20),
+        "peak grew by {} MB",
+        (peak - base) >> 20
+    );
+}

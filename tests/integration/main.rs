@@ -26,6 +26,7 @@ mod connections;
 mod consumed;
 mod contract;
 mod convert;
+mod delivery;
 mod dynalite;
 mod egress;
 mod exports;

@@ -249,3 +249,141 @@ fn an_unguarded_loopback_mcp_endpoint_refuses_a_rebound_host_name() {
         "its own address is served"
     );
 }
+
+/// `POST /mcp` of one JSON-RPC message (no session: the service keeps none): the status
+/// and the answer's text.
+fn mcp_post(server: &Server, message: &Value) -> (u16, String) {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_mins(1)))
+        .build()
+        .new_agent();
+    let mut response = agent
+        .post(&format!("{}/mcp", server.url))
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json, text/event-stream")
+        .send(message.to_string())
+        .expect("an HTTP answer");
+    let status = response.status().as_u16();
+    (
+        status,
+        response.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn mcp_calls_take_the_services_slots_and_queue_and_steps_still_get_answers() {
+    use test_support::{Fault, Proxy};
+    let proxy = Proxy::start(moto());
+    proxy.inject_on(
+        "ListTables",
+        (0..40).map(|_| Fault::Stall(std::time::Duration::from_secs(2))),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("connection.json");
+    std::fs::write(&file, plain_connection(proxy.url()).to_string()).unwrap();
+    let server = Server::start(&[
+        "--concurrency",
+        "2",
+        "--queue",
+        "2",
+        "--mcp-connection",
+        file.to_str().unwrap(),
+    ]);
+    let call = |n: usize| {
+        json!({"jsonrpc": "2.0", "id": n, "method": "tools/call",
+               "params": {"name": "list-tables", "arguments": {"region": "eu-south-2"}}})
+    };
+    let (calls, steps) = std::thread::scope(|s| {
+        let calls: Vec<_> = (0..12)
+            .map(|n| {
+                let (server, call) = (&server, &call);
+                s.spawn(move || mcp_post(server, &call(n)))
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let steps: Vec<_> = (0..4)
+            .map(|_| {
+                let server = &server;
+                s.spawn(move || server.step(moto(), "list-tables", json!({"region": "eu-south-2"})))
+            })
+            .collect();
+        let calls: Vec<_> = calls.into_iter().map(|c| c.join().unwrap()).collect();
+        let steps: Vec<_> = steps.into_iter().map(|c| c.join().unwrap()).collect();
+        (calls, steps)
+    });
+    let answered = calls.iter().filter(|(status, _)| *status == 200).count();
+    let refused = calls.iter().filter(|(status, _)| *status == 503).count();
+    eprintln!("12 slow MCP calls at --concurrency 2 --queue 2: {answered} answered, {refused} refused 503");
+    assert_eq!(answered + refused, 12, "{calls:?}");
+    assert!(answered <= 4, "at most the slots and the queue: {calls:?}");
+    for (status, text) in calls.iter().filter(|(status, _)| *status == 200) {
+        assert!(text.contains("TableNames"), "{status}: {text}");
+    }
+    for (status, answer) in &steps {
+        assert!(
+            *status == 200 || *status == 503,
+            "a step while MCP held every slot: {status} {answer}"
+        );
+        if *status == 503 {
+            assert_eq!(answer["error"]["kind"], "host", "{answer}");
+        }
+    }
+}
+
+#[test]
+fn mcp_over_stdio_answers_framing_errors_and_never_echoes_a_long_tool_name() {
+    use std::io::{BufRead, BufReader, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("connection.json");
+    std::fs::write(&file, plain_connection(moto()).to_string()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
+        .args(["mcp", "--connection", file.to_str().unwrap()])
+        .args(["--allow-endpoint", "127.0.0.1", "--component"])
+        .arg(component())
+        .arg("--manifest")
+        .arg(test_support::manifest())
+        .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let long = "x".repeat(1 << 20);
+    let lines = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "test", "version": "1"}}})
+        .to_string(),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string(),
+        "this line is not JSON".to_string(),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": "list-tables"})
+            .to_string(),
+        json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+               "params": {"name": long, "arguments": {}}})
+        .to_string(),
+    ];
+    let mut stdin = child.stdin.take().unwrap();
+    for line in &lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    let mut answers = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut by_id = std::collections::BTreeMap::new();
+    let mut parse_errors = 0;
+    while by_id.len() < 3 || parse_errors < 1 {
+        let line = answers.next().expect("an answer").unwrap();
+        assert!(line.len() < 4096, "an answer of {} bytes", line.len());
+        let answer: Value = serde_json::from_str(&line).unwrap();
+        if answer["id"].is_null() {
+            assert_eq!(answer["error"]["code"], -32700, "{answer}");
+            parse_errors += 1;
+        } else {
+            by_id.insert(answer["id"].as_u64().unwrap(), answer);
+        }
+    }
+    drop(stdin);
+    child.wait().unwrap();
+    assert_eq!(by_id[&2]["error"]["code"], -32600, "{}", by_id[&2]);
+    let unknown = &by_id[&3];
+    assert!(unknown["error"].is_object(), "{unknown}");
+}

@@ -22,7 +22,7 @@ pub(crate) fn streamed_table(region: &str, name: &str) -> Value {
     )
 }
 
-fn put(region: &str, table: &str, id: u64, version: u64) {
+pub(crate) fn put(region: &str, table: &str, id: u64, version: u64) {
     ok(
         "upsert-item",
         json!({"region": region, "table-name": table, "value": {"id": id, "v": version},
@@ -372,8 +372,12 @@ fn watch(step: &Value, state: &std::path::Path) -> Child {
 }
 
 /// [`watch`] with further arguments.
-fn watch_with(step: &Value, state: &std::path::Path, extra: &[&str]) -> Child {
-    let file = state.with_extension("step.json");
+pub(crate) fn watch_with(step: &Value, state: &std::path::Path, extra: &[&str]) -> Child {
+    // Beside the state, or beside its folder when that folder does not exist.
+    let file = match state.parent() {
+        Some(folder) if !folder.exists() => folder.with_extension("step.json"),
+        _ => state.with_extension("step.json"),
+    };
     std::fs::write(&file, step.to_string()).unwrap();
     Command::new(env!("CARGO_BIN_EXE_connector-host"))
         .args([
@@ -401,7 +405,7 @@ fn watch_with(step: &Value, state: &std::path::Path, extra: &[&str]) -> Child {
 }
 
 /// The lines of `out` as they come, on a channel that closes at the end of the output.
-fn lines_of(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
+pub(crate) fn lines_of(out: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines().map_while(Result::ok) {

@@ -56,7 +56,10 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         Ok(last.backup_arn().unwrap_or_default().to_string())
     })?;
     Ok(Obj::new()
-        .list("BackupSummaries", &summaries, summary)
+        .set(
+            "BackupSummaries",
+            summaries.iter().map(summary).collect::<Vec<_>>(),
+        )
         .opt("LastEvaluatedBackupArn", next)
         .build())
 }

@@ -41,7 +41,7 @@ struct Index {
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let table = input::required("table-name", &input.table_name)?;
-    let index_name = input::required("index-name", &input.index_name)?;
+    let index_name = input::index_name("index-name", &input.index_name)?;
     let max = match input.max_items.unwrap_or(DEFAULT_ITEMS) {
         n @ 1..=MAX_ITEMS => n as usize,
         _ => {

@@ -378,7 +378,7 @@ impl Write {
         let item = item.map(|i| values::item_to_json_plain(i).to_string());
         Error {
             item,
-            ..delivery::write(err)
+            ..delivery::write_with(err, Some("idempotency-token"))
         }
     }
 

@@ -6,10 +6,11 @@ pub(crate) use crate::component::wit::TableInput as Input;
 use crate::aws::{client, tags};
 use crate::component::wit::Connection;
 use crate::error::Result;
-use crate::model::shape::Obj;
+use crate::model::{input, shape::Obj};
 use serde_json::{json, Value};
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    input::required("table-name", &input.table_name)?;
     let client = client::dynamodb(connection, &input.region).await?;
     let arn = super::table_arn(&client, &input.table_name).await?;
     let listed = tags::list(&client, &arn).await?;

@@ -10,6 +10,7 @@ use crate::model::{input, shape::Obj};
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
+    input::required("table-name", &input.table_name)?;
     let tags = super::tags("tags", &input::json("tags", &input.tags)?)?;
     let client = client::dynamodb(connection, &input.region).await?;
     let arn = super::table_arn(&client, &input.table_name).await?;

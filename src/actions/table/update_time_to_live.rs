@@ -23,6 +23,12 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             "is required to enable time to live",
         ));
     }
+    if given.as_ref().is_some_and(|name| name.len() > 255) {
+        return Err(Error::invalid(
+            "attribute-name",
+            "is longer than DynamoDB's 255 bytes",
+        ));
+    }
     let client = client::dynamodb(connection, &input.region).await?;
     let attribute = match given {
         Some(name) => name,
