@@ -216,12 +216,13 @@ pub async fn serve_stdio(tools: Tools) -> Result<(), StepError> {
 /// The streamable HTTP service of `tools`, mounted at `/mcp` by the caller, stateless
 /// (the 2026-07-28 specification's way, and for older clients too): no session is kept
 /// between requests, each `POST` is answered with one JSON message, and there is no event
-/// stream to hold open. The service reads each body itself (bounded, once its slot is
-/// held). Without a bearer token in front of it (`check_hosts`), only the loopback names
+/// stream to hold open. The service reads each body itself (within `max_body_bytes`,
+/// once its slot is held). Without a bearer token in front of it (`check_hosts`), only the loopback names
 /// are taken as the `Host` (a page in a browser that rebinds its own name to 127.0.0.1 is
 /// refused); behind a token, any name.
 pub fn http_service(
     tools: Tools,
+    max_body_bytes: usize,
     check_hosts: bool,
 ) -> rmcp::transport::StreamableHttpService<
     Tools,
@@ -232,7 +233,8 @@ pub fn http_service(
         .with_legacy_session_mode(false)
         .with_json_response(true)
         .with_sse_keep_alive(None)
-        .with_sse_retry(None);
+        .with_sse_retry(None)
+        .with_max_request_body_bytes(max_body_bytes);
     config = if check_hosts {
         config.with_allowed_hosts(["localhost", "127.0.0.1", "::1"])
     } else {

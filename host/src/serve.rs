@@ -172,7 +172,12 @@ pub async fn serve(
         Some(setup) => {
             let tools = crate::mcp::Tools::new(host.clone(), setup)
                 .map_err(|e| std::io::Error::other(e.message))?;
-            Some(crate::mcp::http_service(tools, options.token.is_none()))
+            // The MCP SDK reads a message into two trees: half the body, the same memory.
+            Some(crate::mcp::http_service(
+                tools,
+                options.max_body_bytes / 2,
+                options.token.is_none(),
+            ))
         }
         None => None,
     };

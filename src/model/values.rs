@@ -85,11 +85,7 @@ impl TypeCode {
             let codes: Vec<&str> = TypeCode::ALL.iter().map(|t| t.as_str()).collect();
             Error::invalid(
                 field,
-                format!(
-                    "{:?} is not a DynamoDB type code (one of {})",
-                    code.trim().to_ascii_uppercase(),
-                    codes.join(" ")
-                ),
+                format!("must be a DynamoDB type code: one of {}", codes.join(" ")),
             )
         })
     }

@@ -302,3 +302,95 @@ fn a_flow_holds_its_connection_once_whatever_its_step_count() {
         (peak - base) >> 20
     );
 }
+
+/// The bound docs/deployment.md states for one request's memory: this many times its body
+/// on the host, and its guest's memory (at most the host's guest memory limit).
+const BODY_FACTOR: u64 = 50;
+
+#[test]
+fn every_door_holds_a_large_body_within_the_documented_bound() {
+    let numbers = format!("[{}1]", "1,".repeat(2 << 20));
+    // MCP messages may be half of --max-body-bytes (the MCP SDK reads them into two trees).
+    let half = format!("[{}1]", "1,".repeat(1 << 20));
+    let connection = connection(moto()).to_string();
+    let region = r#""region": "eu-south-2""#;
+    let bodies = [
+        (
+            "/v1/steps",
+            format!(
+                r#"{{"connection": {connection}, "action": "upsert-item", "input": {{{region}, "table-name": "t", "value": {numbers}}}}}"#
+            ),
+        ),
+        (
+            "/v1/steps",
+            format!(
+                r#"{{"connection": {connection}, "action": "batch-write-items", "input": {{{region}, "requests": {{"t": {numbers}}}}}}}"#
+            ),
+        ),
+        (
+            "/v1/triggers/read-stream-changes/poll",
+            format!(
+                r#"{{"connection": {connection}, "input": {{{region}, "table-name": "t", "event-names": {numbers}}}, "state": null}}"#
+            ),
+        ),
+        (
+            "/v1/flows",
+            format!(
+                r#"{{"connection": {connection}, "steps": [{{"action": "upsert-item", "input": {{{region}, "table-name": "t", "value": {numbers}}}}}]}}"#
+            ),
+        ),
+        (
+            "/mcp",
+            format!(
+                r#"{{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {{"name": "scan-items", "arguments": {{{region}, "table-name": "t", "filter": {half}}}}}}}"#
+            ),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("connection.json");
+    std::fs::write(&file, &connection).unwrap();
+    let (mut figures, mut growths) = (Vec::new(), Vec::new());
+    let max_body: u64 = 4_300_000;
+    for (path, body) in &bodies {
+        let server = Server::start(&[
+            "--concurrency",
+            "1",
+            "--max-body-bytes",
+            &max_body.to_string(),
+            "--mcp-connection",
+            file.to_str().unwrap(),
+        ]);
+        let base = peak_memory(&server);
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_mins(2)))
+            .build()
+            .new_agent();
+        let status = agent
+            .post(&format!("{}{path}", server.url))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .send(body.as_bytes())
+            .expect("an answer")
+            .status()
+            .as_u16();
+        assert!(![413, 500].contains(&status), "{path}: {status}");
+        let grown = peak_memory(&server).saturating_sub(base);
+        figures.push(format!(
+            "{path}: a {} KiB body, peak +{} MiB ({:.0}×)",
+            body.len() >> 10,
+            grown >> 20,
+            grown as f64 / body.len() as f64
+        ));
+        growths.push((path, grown));
+    }
+    eprintln!("{figures:#?}");
+    let guest = connector_host::Limits::default().memory_bytes as u64;
+    for (path, grown) in growths {
+        assert!(
+            grown < BODY_FACTOR * max_body + guest,
+            "{path}: +{} MiB at --max-body-bytes {max_body}",
+            grown >> 20
+        );
+    }
+}

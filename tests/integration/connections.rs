@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/integration";
 
-fn role_connection(sts: &str) -> Value {
+pub(crate) fn role_connection(sts: &str) -> Value {
     json!({
         "type": "role-arn",
         "role-arn": ROLE,
@@ -162,4 +162,60 @@ fn a_web_identity_token_is_never_shown_even_when_sts_echoes_it() {
         error.field.as_deref(),
         Some("connection.web-identity-token")
     );
+}
+
+#[test]
+fn checks_that_need_no_answer_refuse_before_any_request_sts_included() {
+    let proxy = test_support::Proxy::start(moto());
+    let mut role = role_connection(proxy.url());
+    role["endpoint-url"] = json!(proxy.url());
+    let mut token = web_identity(proxy.url());
+    token["endpoint-url"] = json!(proxy.url());
+    let key = json!([{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"}]);
+    let region = "eu-north-1";
+    let cases = [
+        (
+            "tag-resource",
+            json!({"region": region, "table-name": "",
+                                "tags": [{"Key": "team", "Value": "data"}]}),
+            "table-name",
+        ),
+        (
+            "untag-resource",
+            json!({"region": region, "table-name": "", "tag-keys": ["team"]}),
+            "table-name",
+        ),
+        (
+            "list-tags",
+            json!({"region": region, "table-name": ""}),
+            "table-name",
+        ),
+        (
+            "get-item",
+            json!({"region": region, "table-name": "t", "hash-key-value": "carol",
+                            "key-schema": key}),
+            "hash-key-value",
+        ),
+        (
+            "poll-new-items",
+            json!({"region": region, "table-name": "t", "index-name": "a/b",
+                                  "partition-value": "p"}),
+            "index-name",
+        ),
+        (
+            "update-time-to-live",
+            json!({"region": region, "table-name": "t", "enabled": true,
+                                       "attribute-name": "x".repeat(300)}),
+            "attribute-name",
+        ),
+    ];
+    for connection in [&role, &token] {
+        for (action, input, field) in &cases {
+            let error = run(connection.clone(), action, input.clone()).unwrap_err();
+            let context = format!("{} {action}: {error:?}", connection["type"]);
+            assert_eq!(error.kind, "invalid-input", "{context}");
+            assert_eq!(error.field.as_deref(), Some(*field), "{context}");
+            assert_eq!(proxy.operations(), Vec::<String>::new(), "{context}");
+        }
+    }
 }

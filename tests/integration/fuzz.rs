@@ -215,3 +215,67 @@ fn malformed_documents_through_the_cli_exit_0_1_or_2() {
         }
     }
 }
+
+/// Values no message may carry: a social security number and an e-mail address, as a
+/// user's item would hold them.
+const CANARY: &str = "ssn 078-05-1120 carol@example.com";
+
+/// Inputs that are names or expressions, not values: a message may name them (the
+/// service's own messages quote table names and expression text).
+const NAMES: [&str; 8] = [
+    "region",
+    "table-name",
+    "index-name",
+    "statement",
+    "key-condition-expression",
+    "filter-expression",
+    "update-expression",
+    "projection-expression",
+];
+
+/// `value` with every leaf (string, number, boolean) replaced by the canary.
+fn canaried(value: &Value) -> Value {
+    match value {
+        Value::Object(members) => members
+            .iter()
+            .map(|(k, v)| (k.clone(), canaried(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        Value::Array(items) => items.iter().map(canaried).collect::<Vec<_>>().into(),
+        Value::Null => Value::Null,
+        _ => json!(CANARY),
+    }
+}
+
+#[test]
+fn canary_values_in_any_input_never_reach_an_error_message() {
+    let region = "eu-south-2";
+    create_table(region, "fuzz", false);
+    let (mut tried, mut refused, mut quoted) = (0, 0, Vec::new());
+    for seed in seeds(region) {
+        let keys: Vec<String> = seed["input"].as_object().unwrap().keys().cloned().collect();
+        for key in keys.iter().filter(|k| !NAMES.contains(&k.as_str())) {
+            let given = &seed["input"][key];
+            for value in [json!(CANARY), canaried(given), json!({"v": CANARY})] {
+                let mut step = seed.clone();
+                step["connection"] = connection(moto());
+                step["input"][key] = value;
+                tried += 1;
+                let Err(error) = host().run_step(&step) else {
+                    continue;
+                };
+                refused += 1;
+                let message = error.message.to_lowercase();
+                if message.contains("078-05-1120") || message.contains("carol@") {
+                    quoted.push(format!("{} {key}: {}", step["action"], error.message));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{tried} steps with a canary value, {refused} refused, {} quoting it",
+        quoted.len()
+    );
+    assert!(quoted.is_empty(), "{quoted:#?}");
+    assert!(refused > tried / 2, "{refused} of {tried} refused");
+}
