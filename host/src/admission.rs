@@ -32,21 +32,26 @@ pub(crate) struct Gate {
     metrics: Arc<Metrics>,
 }
 
-/// A request taken in: its slot and its count among the active requests, until dropped.
+/// A request counted among the active ones (waiting or running), until dropped.
+struct Active(Arc<Gate>);
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        if self.0.active.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.done.notify_waiters();
+        }
+    }
+}
+
+/// A request admitted: its slot and its count among the running ones, until dropped.
 pub(crate) struct Ticket {
-    gate: Arc<Gate>,
-    running: bool,
-    _permit: Option<OwnedSemaphorePermit>,
+    active: Active,
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        if self.running {
-            self.gate.metrics.in_flight.dec();
-        }
-        if self.gate.active.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.gate.done.notify_waiters();
-        }
+        self.active.0.metrics.in_flight.dec();
     }
 }
 
@@ -96,21 +101,19 @@ impl Gate {
             return Err(self.too_large());
         }
         self.active.fetch_add(1, Ordering::SeqCst);
-        let mut ticket = Ticket {
-            gate: self.clone(),
-            running: false,
-            _permit: None,
-        };
+        let active = Active(self.clone());
         let Some(permit) = self.slot().await else {
             return Err(unavailable(
                 "every slot is busy and the queue is full; try again",
             ));
         };
-        ticket._permit = Some(permit);
         let (head, body) = request.into_parts();
         let body = self.read_body(body).await?;
         self.metrics.in_flight.inc();
-        ticket.running = true;
+        let ticket = Ticket {
+            active,
+            _permit: permit,
+        };
         Ok((ticket, head, body))
     }
 

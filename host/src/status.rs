@@ -120,6 +120,29 @@ pub fn kinds_without_status(host: &Host) -> Vec<String> {
     kinds
 }
 
+/// A JSON answer with status 200.
+pub(crate) fn json_response(value: &Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+/// The answer to a step that failed: its error object, with the status of its kind.
+pub(crate) fn error_response(error: &StepError) -> Response {
+    let mut response = json_response(&error.to_json());
+    *response.status_mut() = status_of(&error.kind);
+    response
+}
+
+/// The answer `status` with `error`'s object (a refusal of the service's own).
+pub(crate) fn refusal(status: StatusCode, error: &StepError) -> Response {
+    let mut response = json_response(&error.to_json());
+    *response.status_mut() = status;
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,27 +178,4 @@ mod tests {
         }
         assert_eq!(status_of(&ErrorKind::parse("something-new")).as_u16(), 500);
     }
-}
-
-/// A JSON answer with status 200.
-pub(crate) fn json_response(value: &Value) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        value.to_string(),
-    )
-        .into_response()
-}
-
-/// The answer to a step that failed: its error object, with the status of its kind.
-pub(crate) fn error_response(error: &StepError) -> Response {
-    let mut response = json_response(&error.to_json());
-    *response.status_mut() = status_of(&error.kind);
-    response
-}
-
-/// The answer `status` with `error`'s object (a refusal of the service's own).
-pub(crate) fn refusal(status: StatusCode, error: &StepError) -> Response {
-    let mut response = json_response(&error.to_json());
-    *response.status_mut() = status;
-    response
 }

@@ -55,9 +55,8 @@ impl Host {
         }
         let mut output = self.run_step(&step)?;
         drop(step);
-        let records = match output.get_mut(&trigger.records).map(Value::take) {
-            Some(Value::Array(records)) => records,
-            _ => return Err(malformed(&action, &trigger.records)),
+        let Some(Value::Array(records)) = output.get_mut(&trigger.records).map(Value::take) else {
+            return Err(malformed(&action, &trigger.records));
         };
         let state = output
             .get_mut(&trigger.state_output)
@@ -86,10 +85,13 @@ const STATE_VERSION: u64 = 1;
 pub fn trigger_id(step: &Value) -> Value {
     use sha2::{Digest, Sha256};
     let input = serde_json::to_vec(&step["input"]).unwrap_or_default();
-    let digest: String = Sha256::digest(input)
+    let digest = Sha256::digest(input)
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .fold(String::new(), |mut hex, b| {
+            use std::fmt::Write as _;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
     serde_json::json!({"action": step["action"], "input-sha256": digest})
 }
 

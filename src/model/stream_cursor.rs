@@ -88,8 +88,11 @@ impl Cursor {
         }
         hash.finalize()[..8]
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+            .fold(String::new(), |mut hex, b| {
+                use std::fmt::Write as _;
+                let _ = write!(hex, "{b:02x}");
+                hex
+            })
     }
 
     /// Read the text of [`Cursor::encode`]; anything else is `invalid-input` naming

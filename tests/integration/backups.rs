@@ -85,6 +85,12 @@ fn a_backup_is_listed_described_restored_with_an_override_and_deleted() {
         cursor, listed[0],
         "the cursor resumes after the last backup returned"
     );
+    let none = ok("list-backups", json!({"region": "eusc-de-east-1"}));
+    assert_eq!(
+        none["BackupSummaries"],
+        json!([]),
+        "an empty listing: {none}"
+    );
     // moto ignores ExclusiveStartBackupArn; what a step sends is checked at the proxy.
     let proxy = Proxy::start(moto());
     step_at(

@@ -394,3 +394,54 @@ fn every_door_holds_a_large_body_within_the_documented_bound() {
         );
     }
 }
+
+/// The value of `key` on the line after `after` in `text`, within the next few lines.
+fn yaml_value_after(text: &str, after: &str, key: &str) -> u64 {
+    let start = text
+        .find(after)
+        .unwrap_or_else(|| panic!("{after} in the manifest"));
+    text[start..]
+        .lines()
+        .take(6)
+        .find_map(|line| line.trim().strip_prefix(key))
+        .and_then(|v| {
+            v.trim()
+                .trim_end_matches('}')
+                .trim_end_matches("Gi")
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("{key} after {after}"))
+}
+
+#[test]
+fn the_shipped_deployment_fits_the_documented_memory_bound_and_probe_timeouts() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/connector-host.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let flag = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("- --{name}=")))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("--{name} in the manifest"))
+    };
+    let (concurrency, body) = (flag("concurrency"), flag("max-body-bytes"));
+    let guest = connector_host::Limits::default().memory_bytes as u64;
+    let kept = connector_host::Reuse::default().max_kept_memory_bytes as u64;
+    let needed = concurrency * (BODY_FACTOR * body + guest) + kept + (100 << 20);
+    let limit = yaml_value_after(&text, "limits:", "limits: {memory:") << 30;
+    assert!(
+        needed <= limit,
+        "{} MiB needed, {} MiB allowed",
+        needed >> 20,
+        limit >> 20
+    );
+    let header = connector_host::serve::ServeOptions::DEFAULT_HEADER_TIMEOUT.as_secs();
+    for probe in ["livenessProbe:", "readinessProbe:"] {
+        let timeout = yaml_value_after(&text, probe, "timeoutSeconds:");
+        assert!(
+            timeout > header,
+            "{probe} waits {timeout} s, the header timeout is {header} s"
+        );
+    }
+}

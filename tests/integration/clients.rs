@@ -66,7 +66,7 @@ fn half_sent_requests_are_closed_and_cannot_starve_health_checks() {
         .map(|_| {
             let mut stream = open(&server);
             stream
-                .write_all(b"POST /v1/steps HTTP/1.1\r\nHost: x\r\n")
+                .write_all(b"POST /v1/steps HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                 .unwrap();
             stream
         })
@@ -91,7 +91,7 @@ fn a_declared_length_over_the_limit_is_413_at_once() {
         .unwrap();
     stream
         .write_all(
-            b"POST /v1/steps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+            b"POST /v1/steps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
               Content-Length: 10000000000\r\n\r\n",
         )
         .unwrap();
@@ -107,10 +107,10 @@ fn sigterm_ends_within_the_grace_period_despite_a_stalled_connection() {
     let mut server = Server::start(&["--header-timeout", "120", "--shutdown-grace", "2"]);
     let mut stalled = open(&server);
     stalled
-        .write_all(b"POST /v1/steps HTTP/1.1\r\nHost: x\r\n")
+        .write_all(b"POST /v1/steps HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         .unwrap();
     let mut idle = open(&server);
-    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .unwrap();
     assert_eq!(status(&mut idle), Some(200));
     std::thread::sleep(Duration::from_millis(200));
@@ -132,7 +132,7 @@ fn while_draining_a_request_on_an_idle_keep_alive_connection_gets_503() {
     let proxy = Proxy::start(moto());
     proxy.inject_on("ListTables", [Fault::Stall(Duration::from_secs(3))]);
     let mut idle = open(&server);
-    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         .unwrap();
     assert_eq!(status(&mut idle), Some(200));
     std::thread::scope(|s| {
@@ -148,7 +148,7 @@ fn while_draining_a_request_on_an_idle_keep_alive_connection_gets_503() {
                           "input": {"region": "eu-south-2"}})
         .to_string();
         let request = format!(
-            "POST /v1/steps HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+            "POST /v1/steps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\n\r\n{step}",
             step.len()
         );
@@ -156,4 +156,59 @@ fn while_draining_a_request_on_an_idle_keep_alive_connection_gets_503() {
         assert_eq!(status(&mut idle), Some(503), "answered, not closed");
         assert_eq!(slow.join().unwrap(), 200, "the step in flight finished");
     });
+}
+
+/// The status of one raw `POST /v1/steps` with `headers` (each ending in CRLF) and a
+/// step body, on a connection of its own.
+fn post_with_headers(server: &Server, headers: &str) -> Option<u16> {
+    let step = json!({"connection": connection(moto()), "action": "list-tables",
+                      "input": {"region": "eu-south-2"}})
+    .to_string();
+    let mut stream = open(server);
+    let request = format!(
+        "POST /v1/steps HTTP/1.1\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{step}",
+        step.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    status(&mut stream)
+}
+
+#[test]
+fn a_service_without_a_token_takes_only_loopback_names_and_json_bodies() {
+    let server = Server::start(&[]);
+    let json = "Content-Type: application/json\r\n";
+    assert_eq!(
+        post_with_headers(&server, &format!("Host: 127.0.0.1\r\n{json}")),
+        Some(200)
+    );
+    assert_eq!(
+        post_with_headers(&server, &format!("Host: localhost:80\r\n{json}")),
+        Some(200)
+    );
+    assert_eq!(
+        post_with_headers(
+            &server,
+            &format!("Host: rebound.attacker.example\r\n{json}")
+        ),
+        Some(403),
+        "a page that rebinds its name to 127.0.0.1 is refused"
+    );
+    assert_eq!(
+        post_with_headers(&server, "Host: 127.0.0.1\r\nContent-Type: text/plain\r\n"),
+        Some(415),
+        "a body a web page may send to any origin is refused"
+    );
+    assert_eq!(post_with_headers(&server, "Host: 127.0.0.1\r\n"), Some(415));
+}
+
+#[test]
+fn a_request_with_both_a_length_and_chunked_encoding_is_refused() {
+    let server = Server::start(&[]);
+    let mut stream = open(&server);
+    let request =
+        "POST /v1/steps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+                   Content-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+                   2\r\n{}\r\n0\r\n\r\n";
+    stream.write_all(request.as_bytes()).unwrap();
+    assert_eq!(status(&mut stream), Some(400));
 }

@@ -84,7 +84,7 @@ fn terminate(child: &std::process::Child) {
 
 #[test]
 fn a_redirecting_receiver_is_never_followed_and_nothing_counts_as_delivered() {
-    let step = three_changes("ap-south-2", "redirected-stream");
+    let step = three_changes("us-gov-east-1", "redirected-stream");
     let (elsewhere, followed) = receiver(Answer::Silent);
     let (url, seen) = receiver(Answer::Redirect(elsewhere));
     let folder = tempfile::tempdir().unwrap();
@@ -111,7 +111,7 @@ fn a_redirecting_receiver_is_never_followed_and_nothing_counts_as_delivered() {
 
 #[test]
 fn a_silent_receiver_times_out_each_attempt_and_sigterm_ends_a_delivery_at_once() {
-    let step = three_changes("ap-southeast-5", "silent-stream");
+    let step = three_changes("ap-east-2", "silent-stream");
     let (url, seen) = receiver(Answer::Silent);
     let folder = tempfile::tempdir().unwrap();
     let state = folder.path().join("state.json");
@@ -163,7 +163,7 @@ fn watch_once(step: &Value, state: &std::path::Path) -> (Option<i32>, String, Du
 
 #[test]
 fn state_files_the_runner_did_not_write_and_unwritable_paths_are_refused_before_delivery() {
-    let step = three_changes("me-central-1", "refused-state-stream");
+    let step = three_changes("us-iso-east-1", "refused-state-stream");
     let folder = tempfile::tempdir().unwrap();
     let foreign = json!({"version": 1, "trigger": {"action": "read-stream-changes",
                          "input-sha256": "0"}, "state": "x"});

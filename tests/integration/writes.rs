@@ -62,6 +62,11 @@ fn an_increment_whose_answer_is_lost_is_outcome_unknown_and_applied_once() {
         )
         .unwrap_err();
         assert_eq!(error.kind, "outcome-unknown", "{fault:?}: {error:?}");
+        assert!(
+            error.message.contains("idempotency-token"),
+            "{}",
+            error.message
+        );
     }
     assert_eq!(
         stored(region, table)["n"],
