@@ -7,7 +7,9 @@
 //! are data rather than a schema (more than [`MAX_MAP_NAMES`] distinct names over the
 //! sample, or any name that looks like personal data: a map keyed by e-mail address, user
 //! or date) is one column `map.*` for all its members, so no key is printed and the columns
-//! stay few. The top-level attributes of an item are always columns of their own.
+//! stay few. The top-level attributes of an item are columns of their own, but for those
+//! whose names look like personal data (an e-mail address used as an attribute name): they
+//! are one column `*`, so no such name is printed either.
 
 use crate::catalog::classify::{kinds, Hint};
 use crate::model::Item;
@@ -97,7 +99,7 @@ fn keyed_maps(items: &[Item]) -> HashSet<String> {
                     if !seen.contains(name) {
                         seen.insert(name.clone());
                     }
-                    if seen.len() > MAX_MAP_NAMES || kinds(Hint::None, name).next().is_some() {
+                    if seen.len() > MAX_MAP_NAMES || personal(name) {
                         found.insert(path.to_string());
                         break;
                     }
@@ -110,6 +112,11 @@ fn keyed_maps(items: &[Item]) -> HashSet<String> {
         keyed.extend(found);
     }
     keyed
+}
+
+/// Whether an attribute name looks like personal data (by the value detectors).
+fn personal(name: &str) -> bool {
+    kinds(Hint::None, name).next().is_some()
 }
 
 /// Call `visit(path, value)` for every value of `item`, map members and list members
@@ -126,7 +133,8 @@ fn members(
     keyed: &HashSet<String>,
     visit: &mut impl FnMut(&str, &AttributeValue),
 ) {
-    let collapsed = !path.is_empty() && keyed.contains(path.as_str());
+    let top = path.is_empty();
+    let collapsed = !top && keyed.contains(path.as_str());
     let mut names: Vec<&String> = map.keys().collect();
     names.sort();
     for name in names {
@@ -134,7 +142,8 @@ fn members(
         if base > 0 {
             path.push('.');
         }
-        path.push_str(if collapsed { "*" } else { name });
+        let hidden = collapsed || (top && personal(name));
+        path.push_str(if hidden { "*" } else { name });
         value(&map[name], path, keyed, visit);
         path.truncate(base);
     }
@@ -247,6 +256,7 @@ mod tests {
         let by_mail = item(&[("canary@example.net", s("weekly"))]);
         let settings = item(&[("theme", s("dark"))]);
         let items = [item(&[
+            ("dave@example.com", AttributeValue::Bool(true)),
             ("users", AttributeValue::M(by_user)),
             ("mail", AttributeValue::M(by_mail)),
             ("settings", AttributeValue::M(settings)),
@@ -256,6 +266,7 @@ mod tests {
         assert_eq!(
             paths,
             [
+                "*",
                 "mail",
                 "mail.*",
                 "settings",

@@ -83,6 +83,12 @@ impl Numbers {
         self.m2 += delta * (x - self.mean);
     }
 
+    /// Whether the numbers differ (the mean of one value, or of equal ones, is that value:
+    /// a column of one phone number stored as a number would print it as its mean).
+    fn varied(&self) -> bool {
+        matches!((&self.min, &self.max), (Some(min), Some(max)) if number::compare(min, max) != Ordering::Equal)
+    }
+
     /// The numbers' profile; their min and max only when `extremes` allows each, their
     /// mean and standard deviation only when `statistics` (the mean of one value, or of
     /// equal ones, is that value).
@@ -193,8 +199,10 @@ pub fn output(path: &str, column: &Column<Profile>, sampled: u64, shown: &Shown)
         .set("Types", serde_json::to_value(&p.types).unwrap_or_default())
         .opt(
             "Number",
-            p.numbers
-                .output(|n| shown.allows(&p.matches, Some(n)), !p.matches.any()),
+            p.numbers.output(
+                |n| shown.allows(&p.matches, Some(n)),
+                !p.matches.any() && p.numbers.varied(),
+            ),
         )
         .opt("String", p.strings.output("Length"))
         .opt("Binary", p.binaries.output("Length"))
@@ -219,7 +227,7 @@ pub fn openmetadata(
     let present = column.values - p.nulls;
     let distinct = p.distinct.len() as u64 - u64::from(p.nulls > 0);
     let numbers = &p.numbers;
-    let statistics = numbers.count > 0 && !p.matches.any();
+    let statistics = numbers.count > 0 && !p.matches.any() && numbers.varied();
     let extremes = numbers
         .min
         .as_deref()
@@ -279,5 +287,34 @@ mod tests {
         );
         assert_eq!(out["Distinct"], 3, "1.5 and 1.50 are one value");
         assert_eq!(out["Missing"], 0.0);
+    }
+
+    #[test]
+    fn a_column_of_one_repeated_number_has_no_mean_that_would_print_it() {
+        let profile = |numbers: &[&str]| {
+            let items: Vec<_> = numbers
+                .iter()
+                .map(|n| {
+                    std::collections::HashMap::from([(
+                        "contact".to_string(),
+                        AttributeValue::N((*n).to_string()),
+                    )])
+                })
+                .collect();
+            let columns = Columns::<Profile>::of(&items);
+            let shown = Shown::new(false, columns.columns.values().map(|c| &c.gathered.matches));
+            let column = &columns.columns["contact"];
+            let sampled = items.len() as u64;
+            (
+                output("contact", column, sampled, &shown),
+                openmetadata("contact", column, sampled, &shown, 0),
+            )
+        };
+        let (ours, theirs) = profile(&["4155550123", "4155550123.0"]);
+        let text = format!("{ours}{theirs}");
+        assert!(!text.contains("4155550123"), "{text}");
+        let (ours, theirs) = profile(&["3", "5"]);
+        assert_eq!(ours["Number"]["Mean"], 4.0);
+        assert_eq!(theirs["mean"], 4.0);
     }
 }

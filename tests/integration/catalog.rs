@@ -395,7 +395,7 @@ fn a_bounded_sample_says_it_is_not_the_whole_table() {
 
 /// Personal values planted in a hostile table, each where a detector of the first version
 /// missed it, as (attribute, boto3 value literal, the text that must never be printed).
-const PLANTED: [(&str, &str, &str); 17] = [
+const PLANTED: [(&str, &str, &str); 18] = [
     (
         "notes",
         "'please mail rose.planted@example.org about it'",
@@ -453,6 +453,7 @@ const PLANTED: [(&str, &str, &str); 17] = [
         "{'keyed': {'canary@example.net': 'weekly'}}",
         "canary@example.net",
     ),
+    ("dave.planted@example.com", "True", "dave.planted@example.com"),
 ];
 
 #[test]
@@ -474,6 +475,7 @@ with table.batch_writer() as batch:
     for i in range(40):
         item = {{{attributes}}}
         item["id"] = Decimal(i)
+        item["reach"] = Decimal('4155550199')
         item["blob"] = bytes(380 * 1024)
         item["byUser"] = {{f"user-{{i}}-{{k}}": {{"plan": "pro"}} for k in range(300)}}
         batch.put_item(Item=item)
@@ -515,6 +517,10 @@ with table.batch_writer() as batch:
         );
         assert!(paths.len() < 30, "{action}: {} columns", paths.len());
     }
+    // Digits under a name that says nothing, in every item alike: without show-values no
+    // statistic may print them (the mean of equal numbers is that number).
+    let hidden = ok("profile-table", json!({"region": region, "table-name": table}));
+    assert!(!hidden.to_string().contains("4155550199"), "{hidden}");
     let infer = &outputs[0].1;
     assert_eq!(
         column(infer, "blob").get("Example"),
