@@ -24,7 +24,7 @@ pub const ROUTES: [(&str, &str); 10] = [
 ];
 
 /// Each error status of a step route, and when it comes (`connector_host::status`).
-const STATUSES: [(&str, &str); 12] = [
+const STATUSES: [(&str, &str); 13] = [
     (
         "400",
         "invalid-input or validation: the step or an input is malformed",
@@ -32,7 +32,8 @@ const STATUSES: [(&str, &str); 12] = [
     ("401", "the bearer token is missing or wrong"),
     (
         "403",
-        "access-denied: the credentials are refused or lack permission",
+        "access-denied: the credentials are refused or lack permission; or, on a loopback \
+         service without a token, a Host that is not a loopback name",
     ),
     (
         "404",
@@ -46,6 +47,10 @@ const STATUSES: [(&str, &str); 12] = [
     (
         "413",
         "the body is over the size limit, or the step reached a host limit",
+    ),
+    (
+        "415",
+        "a service without a token: the body is not sent as Content-Type: application/json",
     ),
     ("429", "throttled, after the retries"),
     (
