@@ -453,7 +453,11 @@ const PLANTED: [(&str, &str, &str); 18] = [
         "{'keyed': {'canary@example.net': 'weekly'}}",
         "canary@example.net",
     ),
-    ("dave.planted@example.com", "True", "dave.planted@example.com"),
+    (
+        "dave.planted@example.com",
+        "True",
+        "dave.planted@example.com",
+    ),
 ];
 
 #[test]
@@ -519,7 +523,10 @@ with table.batch_writer() as batch:
     }
     // Digits under a name that says nothing, in every item alike: without show-values no
     // statistic may print them (the mean of equal numbers is that number).
-    let hidden = ok("profile-table", json!({"region": region, "table-name": table}));
+    let hidden = ok(
+        "profile-table",
+        json!({"region": region, "table-name": table}),
+    );
     assert!(!hidden.to_string().contains("4155550199"), "{hidden}");
     let infer = &outputs[0].1;
     assert_eq!(
