@@ -5,13 +5,14 @@
 //!
 //! Routes: `POST /v1/steps` (a step document → its output, or its error with a status that
 //! fits the kind), `POST /v1/flows`, `POST /v1/triggers/{action}/poll` (one poll of a
-//! trigger: state in, records and state out), `GET /v1/actions`, `GET /healthz`, `GET /readyz`,
-//! `GET /metrics`. Safe by default: a bearer token (required off loopback unless allowed
-//! otherwise), header and body timeouts and a cap on open connections ([`crate::listener`]),
-//! a body limit (413 at once on a declared length over it), a concurrency limit with a
-//! bounded queue (503 when full) taken before a body is read or parsed, the host's step
-//! deadline and egress policy, a graceful shutdown with a grace period, JSON logs with a
-//! request id and never a step's content.
+//! trigger: state in, records and state out), `POST /mcp` (MCP tool calls), `GET /v1/actions`,
+//! `GET /healthz`, `GET /readyz`, `GET /metrics`. Safe by default: a bearer token (required
+//! off loopback unless allowed otherwise; without one, only loopback `Host` names and JSON
+//! bodies), header and body timeouts and a cap on open connections ([`crate::listener`]),
+//! one admission for every door that runs steps ([`crate::admission`]: a body limit, a
+//! concurrency limit with a bounded queue taken before a body is read or parsed), the
+//! host's step deadline and egress policy, a graceful shutdown with a grace period, JSON
+//! logs with a request id and never a step's content.
 
 use crate::admission::Gate;
 use crate::listener::{serve_connections, ConnectionLimits, Shutdown};
