@@ -44,7 +44,7 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Delivery {
     /// Deliver `records`: every line written and flushed, or a `POST` answered `2xx`
-    /// within [`ATTEMPTS`] attempts (1 s between the first two, doubling).
+    /// within six attempts (1 s between the first two, doubling).
     pub fn deliver(&self, records: &[Value], stop: &AtomicBool) -> Result<Delivered, StepError> {
         if records.is_empty() {
             return Ok(Delivered::All);

@@ -208,7 +208,7 @@ impl ServerHandler for Tools {
 }
 
 /// Serve `tools` on standard input and output until the client closes them
-/// ([`crate::mcp_stdio`]).
+/// (framing errors answered as JSON-RPC says: `mcp_stdio.rs`).
 pub async fn serve_stdio(tools: Tools) -> Result<(), StepError> {
     crate::mcp_stdio::serve(tools).await
 }
