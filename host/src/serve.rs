@@ -9,7 +9,7 @@
 //! `GET /healthz`, `GET /readyz`, `GET /metrics`. Safe by default: a bearer token (required
 //! off loopback unless allowed otherwise; without one, only loopback `Host` names and JSON
 //! bodies), header and body timeouts and a cap on open connections ([`crate::listener`]),
-//! one admission for every door that runs steps ([`crate::admission`]: a body limit, a
+//! one admission for every door that runs steps (`admission.rs`: a body limit, a
 //! concurrency limit with a bounded queue taken before a body is read or parsed), the
 //! host's step deadline and egress policy, a graceful shutdown with a grace period, JSON
 //! logs with a request id and never a step's content.
