@@ -87,17 +87,7 @@ impl Gate {
         if self.is_draining() {
             return Err(draining());
         }
-        let headers = request.headers();
-        if headers.contains_key(header::CONTENT_LENGTH)
-            && headers.contains_key(header::TRANSFER_ENCODING)
-        {
-            let error = StepError::invalid(
-                "Content-Length",
-                "a request may give Content-Length or Transfer-Encoding, not both",
-            );
-            return Err(refusal(StatusCode::BAD_REQUEST, &error));
-        }
-        if declared_length(headers).is_some_and(|n| n > self.max_body_bytes) {
+        if declared_length(request.headers()).is_some_and(|n| n > self.max_body_bytes) {
             return Err(self.too_large());
         }
         self.active.fetch_add(1, Ordering::SeqCst);

@@ -202,13 +202,31 @@ fn a_service_without_a_token_takes_only_loopback_names_and_json_bodies() {
 }
 
 #[test]
-fn a_request_with_both_a_length_and_chunked_encoding_is_refused() {
+fn a_request_framed_two_ways_is_answered_once_and_its_connection_closed() {
     let server = Server::start(&[]);
+    let step = |region: &str| {
+        json!({"connection": connection(moto()), "action": "list-tables",
+               "input": {"region": region}})
+        .to_string()
+    };
+    let (first, smuggled) = (step("eu-south-2"), step("eu-west-1"));
     let mut stream = open(&server);
-    let request =
+    // A proxy that frames by Content-Length sees a 4-byte body and then a second request;
+    // read by its chunked encoding, the first request ends where the smuggled one begins.
+    let request = format!(
         "POST /v1/steps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-                   Content-Length: 4\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
-                   2\r\n{}\r\n0\r\n\r\n";
+         Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n\
+         {:x}\r\n{first}\r\n0\r\n\r\n\
+         POST /v1/steps HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{smuggled}",
+        first.len(),
+        smuggled.len()
+    );
     stream.write_all(request.as_bytes()).unwrap();
-    assert_eq!(status(&mut stream), Some(400));
+    assert_eq!(status(&mut stream), Some(200), "the request, by its chunks");
+    assert_eq!(
+        status(&mut stream),
+        None,
+        "the connection closes: what follows is never read as a request"
+    );
 }
