@@ -357,6 +357,11 @@ impl Host {
         }
     }
 
+    /// The manifest the host enforces (endpoints, triggers, what each action does).
+    pub fn manifest(&self) -> &manifest::Manifest {
+        &self.manifest
+    }
+
     /// The connector's key in its manifest, e.g. `dynamodb`.
     pub fn connector_key(&self) -> &str {
         &self.manifest.key

@@ -28,7 +28,8 @@ pub struct Manifest {
     pub component: ComponentSection,
     /// The connection types, by their `type` key in a step's connection.
     pub connections: Vec<ConnectionType>,
-    /// The actions, as far as the host cares: which are polling triggers.
+    /// The actions, as far as the host cares: what each does to the account, and which are
+    /// polling triggers.
     #[serde(default)]
     pub actions: Vec<Action>,
 }
@@ -38,8 +39,34 @@ pub struct Manifest {
 pub struct Action {
     /// The action's name.
     pub key: String,
+    /// What it does to the account (`None` in a manifest that does not say: taken as
+    /// [`Effect::Change`]).
+    #[serde(default)]
+    pub effect: Option<Effect>,
+    /// Whether repeating it with the same input changes nothing more, whatever the input.
+    #[serde(default)]
+    pub idempotent: bool,
     /// Present when the action is a polling trigger.
     pub trigger: Option<Trigger>,
+}
+
+/// What an action does to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    /// It only reads.
+    Read,
+    /// It creates something new and changes nothing that exists.
+    Add,
+    /// It may overwrite or delete.
+    Change,
+}
+
+impl Action {
+    /// Its effect, [`Effect::Change`] when the manifest does not say.
+    pub fn effect(&self) -> Effect {
+        self.effect.unwrap_or(Effect::Change)
+    }
 }
 
 /// How a polling trigger keeps its state: the step's input that takes the state, and the
@@ -166,9 +193,14 @@ impl Manifest {
         self.connections.iter().find(|c| c.key == key)
     }
 
+    /// The action `key`, when the manifest has it.
+    pub fn action(&self, key: &str) -> Option<&Action> {
+        self.actions.iter().find(|a| a.key == key)
+    }
+
     /// The trigger of action `key`, when it is one.
     pub fn trigger(&self, key: &str) -> Option<&Trigger> {
-        self.actions.iter().find(|a| a.key == key)?.trigger.as_ref()
+        self.action(key)?.trigger.as_ref()
     }
 }
 

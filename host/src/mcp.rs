@@ -6,6 +6,7 @@
 //! the step's output as structured content, or its error object (with its `kind`) as a
 //! tool error. Over stdio, or streamable HTTP at `/mcp` behind a bearer token.
 
+use crate::manifest::{Action as ManifestAction, Effect};
 use crate::{ErrorKind, Host, StepError};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
@@ -16,47 +17,6 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
-
-/// The actions that only read: exposed when the operator names none.
-pub const READ_ONLY: [&str; 20] = [
-    "test-connection",
-    "list-tables",
-    "list-tags",
-    "describe-table",
-    "describe-time-to-live",
-    "describe-limits",
-    "wait-for-table",
-    "get-item",
-    "query-items",
-    "scan-items",
-    "batch-get-items",
-    "transact-get-items",
-    "list-streams",
-    "describe-stream",
-    "read-stream-changes",
-    "poll-new-items",
-    "infer-schema",
-    "profile-table",
-    "classify-columns",
-    "catalog-sweep",
-];
-
-/// The writes that only add (every other write may overwrite or delete: destructive).
-const ADDITIVE: [&str; 1] = ["create-table"];
-
-/// The writes that change nothing more when repeated with the same input, whatever it is.
-/// The item writes and transactions are idempotent only when the call gives their token
-/// (`idempotency-token`, `client-request-token`), which a per-tool hint cannot say: their
-/// input schemas do.
-const IDEMPOTENT: [&str; 7] = [
-    "tag-resource",
-    "untag-resource",
-    "upsert-item",
-    "delete-item",
-    "delete-table",
-    "batch-write-items",
-    "update-time-to-live",
-];
 
 /// What the operator decides for an MCP server: the connection every call uses and the
 /// actions exposed (the read-only ones when empty).
@@ -99,7 +59,19 @@ fn object(value: Value, what: &str) -> Result<Arc<Map<String, Value>>, StepError
     }
 }
 
-/// The tool of `action`, with both schemas and its annotations.
+/// The actions the manifest says only read, in its order: the tools when the operator
+/// names none.
+pub fn read_only(host: &Host) -> Vec<String> {
+    let actions = &host.manifest().actions;
+    let reads = actions.iter().filter(|a| a.effect() == Effect::Read);
+    reads
+        .map(|a| a.key.clone())
+        .filter(|key| host.has_action(key))
+        .collect()
+}
+
+/// The tool of `action`, with both schemas and its annotations (from the manifest's
+/// `effect` and `idempotent`: an action it says nothing of is taken as destructive).
 fn tool(host: &Host, action: &str) -> Result<Tool, StepError> {
     let contract = host.contract();
     let input = contract.input(action)?;
@@ -115,11 +87,13 @@ fn tool(host: &Host, action: &str) -> Result<Tool, StepError> {
     );
     tool.output_schema = Some(object(contract.output(action)?, "an output schema")?);
     tool.title.clone_from(&title);
-    let read_only = READ_ONLY.contains(&action);
+    let facts = host.manifest().action(action);
+    let effect = facts.map_or(Effect::Change, ManifestAction::effect);
+    let read_only = effect == Effect::Read;
     let mut annotations = ToolAnnotations::new()
         .read_only(read_only)
-        .destructive(!read_only && !ADDITIVE.contains(&action))
-        .idempotent(read_only || IDEMPOTENT.contains(&action));
+        .destructive(effect == Effect::Change)
+        .idempotent(read_only || facts.is_some_and(|f| f.idempotent));
     annotations.title = title;
     tool.annotations = Some(annotations);
     Ok(tool)
@@ -130,7 +104,7 @@ impl Tools {
     /// action the component does not have.
     pub fn new(host: Arc<Host>, setup: Setup) -> Result<Tools, StepError> {
         let names: Vec<String> = if setup.actions.is_empty() {
-            READ_ONLY.iter().map(|n| (*n).to_string()).collect()
+            read_only(&host)
         } else {
             setup.actions
         };

@@ -197,3 +197,21 @@ const REFERENCE_ACTIONS: [&str; 11] = [
     "delete-item",
     "raw-request",
 ];
+
+#[test]
+fn the_checker_refuses_an_action_that_says_no_effect_or_an_unknown_one() {
+    let signatures = host().signatures();
+    let mut manifest = manifest();
+    manifest.actions[0].effect = None;
+    manifest.actions[1].effect = Some("delete".into());
+    let problems = connector_tools::check::problems(&manifest, &signatures).join("\n");
+    let (first, second) = (&manifest.actions[0].key, &manifest.actions[1].key);
+    assert!(
+        problems.contains(&format!("action {first}: says no effect")),
+        "{problems}"
+    );
+    assert!(
+        problems.contains(&format!("action {second}: effect \"delete\"")),
+        "{problems}"
+    );
+}

@@ -80,6 +80,18 @@ fn names(session: &Value) -> Vec<&str> {
     tools.iter().map(|t| t["name"].as_str().unwrap()).collect()
 }
 
+/// The actions the manifest says only read (`effect = "read"`), in its order.
+fn read_only_actions() -> Vec<&'static str> {
+    let text = std::fs::read_to_string(test_support::manifest()).unwrap();
+    let manifest: toml::Value = toml::from_str(&text).unwrap();
+    let actions = manifest["actions"].as_array().unwrap();
+    actions
+        .iter()
+        .filter(|a| a["effect"].as_str() == Some("read"))
+        .map(|a| &*a["key"].as_str().unwrap().to_string().leak())
+        .collect()
+}
+
 #[test]
 fn a_registry_mcp_client_lists_and_calls_only_the_read_only_tools_by_default() {
     create_table("me-south-1", "mcp-orders", false);
@@ -94,8 +106,13 @@ fn a_registry_mcp_client_lists_and_calls_only_the_read_only_tools_by_default() {
         "the manifest's key"
     );
     let names = names(&session);
-    assert_eq!(names.len(), 20, "{names:?}");
+    assert_eq!(
+        names,
+        read_only_actions(),
+        "the manifest's read-only actions, in its order"
+    );
     assert!(names.contains(&"query-items") && names.contains(&"wait-for-table"));
+    assert!(names.contains(&"describe-backup") && names.contains(&"list-exports"));
     assert!(!names.contains(&"delete-table") && !names.contains(&"upsert-item"));
     let tools = session["tools"].as_array().unwrap();
     let get = tools.iter().find(|t| t["name"] == "get-item").unwrap();
@@ -131,8 +148,17 @@ fn an_mcp_operator_may_expose_a_write_with_its_hints() {
     create_table("me-south-1", "mcp-writes", false);
     let calls = json!([["upsert-item", {"region": "me-south-1", "table-name": "mcp-writes",
         "value": {"id": 1, "note": "from a model"}, "value-types": {"id": "N", "note": "S"}}]]);
-    let session = stdio_session(&["--actions", "upsert-item,get-item,create-table"], &calls);
-    assert_eq!(names(&session), ["upsert-item", "get-item", "create-table"]);
+    let session = stdio_session(
+        &[
+            "--actions",
+            "upsert-item,get-item,create-table,describe-backup",
+        ],
+        &calls,
+    );
+    assert_eq!(
+        names(&session),
+        ["upsert-item", "get-item", "create-table", "describe-backup"]
+    );
     let tools = session["tools"].as_array().unwrap();
     let hints =
         |name: &str| tools.iter().find(|t| t["name"] == name).unwrap()["annotations"].clone();
@@ -148,6 +174,12 @@ fn an_mcp_operator_may_expose_a_write_with_its_hints() {
         "it only adds"
     );
     assert_eq!(hints("create-table")["idempotentHint"], false);
+    let backup = hints("describe-backup");
+    assert_eq!(
+        (&backup["readOnlyHint"], &backup["destructiveHint"]),
+        (&json!(true), &json!(false)),
+        "a read added after the first tools is read-only by its manifest entry"
+    );
     assert_eq!(session["results"][0]["isError"], false, "{session}");
     let item = ok(
         "get-item",
@@ -201,7 +233,7 @@ fn the_service_serves_mcp_over_streamable_http_behind_its_token() {
     let calls = json!([["describe-table", {"region": "me-south-1", "table-name": "mcp-http"}],
         ["describe-table", {"region": "me-south-1", "table-name": "mcp-none"}]]);
     let session = client(&["http", &url, "mcp-token-123456"], &[], &calls);
-    assert_eq!(names(&session).len(), 20);
+    assert_eq!(names(&session), read_only_actions());
     let described = &session["results"][0]["structuredContent"]["Table"];
     assert_eq!(described["TableName"], "mcp-http");
     let missing = &session["results"][1];

@@ -112,6 +112,19 @@ pub fn problems(manifest: &Manifest, signatures: &Value) -> Vec<String> {
         .symmetric_difference(&wit_actions)
         .map(|a| format!("action {a}: on one side only (manifest or WIT)"))
         .collect();
+    for action in &manifest.actions {
+        match action.effect.as_deref() {
+            Some("read" | "add" | "change") => {}
+            Some(other) => problems.push(format!(
+                "action {}: effect {other:?} is not read, add or change",
+                action.key
+            )),
+            None => problems.push(format!(
+                "action {}: says no effect (read, add or change)",
+                action.key
+            )),
+        }
+    }
     for action in manifest
         .actions
         .iter()

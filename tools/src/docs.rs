@@ -85,8 +85,18 @@ fn connection_page(c: &Group) -> String {
 }
 
 fn action_page(a: &Group, example: Option<&Value>) -> String {
+    let effect = match a.effect.as_deref() {
+        Some("read") => "It only reads (an MCP tool by default, read-only).",
+        Some("add") => "It creates something new and changes nothing that exists.",
+        _ => "It may overwrite or delete (a destructive MCP tool).",
+    };
+    let repeat = if a.idempotent {
+        " Repeating it with the same input changes nothing more."
+    } else {
+        ""
+    };
     let mut page = format!(
-        "# {} (`{}`)\n\n{}\n\n{}",
+        "# {} (`{}`)\n\n{}\n\n{effect}{repeat}\n\n{}",
         a.label,
         a.key,
         a.description,

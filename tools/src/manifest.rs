@@ -38,6 +38,12 @@ pub struct Group {
     /// For a polling trigger: how its state is kept.
     #[serde(default)]
     pub trigger: Option<Trigger>,
+    /// For an action: what it does to the account (`read`, `add` or `change`).
+    #[serde(default)]
+    pub effect: Option<String>,
+    /// For an action: whether repeating it with the same input changes nothing more.
+    #[serde(default)]
+    pub idempotent: bool,
 }
 
 /// How a polling trigger keeps its state (see `connector_host::manifest::Trigger`).
