@@ -208,6 +208,28 @@ fn protection_steps() -> Vec<Step> {
     ]
 }
 
+/// Whether an action of `effect` (the manifest's `read`, `add` or `change`) may send the
+/// operation `op`: a read only reads; an add also creates, restores into a new table,
+/// exports or imports into a new table, and tags what it creates.
+fn allowed_by(effect: &str, target: &str) -> bool {
+    let op = target.rsplit('.').next().unwrap_or(target);
+    let read = ["Describe", "List", "Get"]
+        .iter()
+        .any(|p| op.starts_with(p))
+        || ["Query", "Scan", "BatchGetItem", "TransactGetItems"].contains(&op);
+    let adds = ["Create", "Restore", "Export", "Import"]
+        .iter()
+        .any(|p| op.starts_with(p));
+    match effect {
+        "read" => read,
+        "add" => read || adds,
+        _ => true,
+    }
+}
+
+/// Every action of the manifest, once each, through one web-identity connection: each
+/// works, and what each sends keeps to its manifest `effect` (a `read` action sends only
+/// reads, an `add` action only reads and creations), so MCP's hints are proven.
 #[test]
 fn a_web_identity_connection_runs_every_action_with_no_aws_secret() {
     with_s3("s3.create_bucket(Bucket='token-exports')");
@@ -224,20 +246,31 @@ fn a_web_identity_connection_runs_every_action_with_no_aws_secret() {
         .into_iter()
         .flatten()
         .collect();
-    let mut outputs = Outputs::new();
-    for (action, input) in &steps {
-        let mut input = input(&outputs);
-        input["region"] = json!(REGION);
-        let step = json!({"connection": connection, "action": action, "input": input});
-        let out = host
-            .run_step(&step)
-            .unwrap_or_else(|e| panic!("{action}: {e:?}"));
-        outputs.insert(action, out);
-    }
     let manifest = connector_tools::manifest::Manifest::parse(
         &std::fs::read_to_string(test_support::manifest()).unwrap(),
     )
     .unwrap();
+    let mut outputs = Outputs::new();
+    let mut wrong_hints = Vec::new();
+    for (action, input) in &steps {
+        let mut input = input(&outputs);
+        input["region"] = json!(REGION);
+        let step = json!({"connection": connection, "action": action, "input": input});
+        let before = data.operations().len();
+        let out = host
+            .run_step(&step)
+            .unwrap_or_else(|e| panic!("{action}: {e:?}"));
+        outputs.insert(action, out);
+        let effect = manifest.actions.iter().find(|a| a.key == *action);
+        let effect = effect.and_then(|a| a.effect.as_deref()).unwrap_or("change");
+        let sent = data.operations().split_off(before);
+        let beyond = sent.iter().filter(|op| !allowed_by(effect, op));
+        wrong_hints.extend(beyond.map(|op| format!("{action} (effect {effect}) sent {op}")));
+    }
+    assert!(
+        wrong_hints.is_empty(),
+        "the manifest's effects must hold: {wrong_hints:#?}"
+    );
     let every: BTreeSet<&str> = manifest.actions.iter().map(|a| a.key.as_str()).collect();
     let ran: BTreeSet<&str> = outputs.keys().copied().collect();
     assert_eq!(ran, every, "every action of the manifest ran");
