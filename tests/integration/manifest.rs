@@ -215,3 +215,20 @@ fn the_checker_refuses_an_action_that_says_no_effect_or_an_unknown_one() {
         "{problems}"
     );
 }
+
+#[test]
+fn the_checker_refuses_a_json_input_without_its_shape() {
+    let mut manifest = manifest();
+    let input = manifest
+        .actions
+        .iter_mut()
+        .flat_map(|a| a.inputs.iter_mut())
+        .find(|i| i.kind == "json")
+        .expect("a json input");
+    input.shape = None;
+    let reported = connector_tools::check::problems(&manifest, &host().signatures()).join("\n");
+    assert!(
+        reported.contains("a json input names no shape"),
+        "{reported}"
+    );
+}

@@ -24,6 +24,11 @@ fn enum_cases(ty: &Value) -> Option<BTreeSet<String>> {
 /// Problems of one manifest input against its WIT type.
 fn check_input(at: &str, input: &Input, ty: &Value) -> Vec<String> {
     let mut problems = Vec::new();
+    match (input.kind.as_str(), &input.shape) {
+        ("json", None) => problems.push(format!("{at}: a json input names no shape")),
+        ("json", Some(_)) | (_, None) => {}
+        (kind, Some(_)) => problems.push(format!("{at}: a {kind} input has a shape")),
+    }
     let (optional, inner) = match ty.get("option") {
         Some(inner) => (true, inner),
         None => (false, ty),

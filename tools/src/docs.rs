@@ -22,9 +22,9 @@ fn default_cell(input: &Input) -> String {
 }
 
 /// The input's type as a form sees it; a JSON input names its shape in the action's schema.
-fn type_cell(action: &str, input: &Input) -> String {
+fn type_cell(input: &Input) -> String {
     match input.kind.as_str() {
-        "json" => format!("JSON: `{}`", crate::schema::shape(action, &input.key)),
+        "json" => format!("JSON: `{}`", crate::schema::shape(input)),
         "enum" => "one of the options".to_string(),
         "integer" => match (input.minimum, input.maximum) {
             (Some(low), Some(high)) => format!("whole number, {low} to {high}"),
@@ -36,7 +36,7 @@ fn type_cell(action: &str, input: &Input) -> String {
     }
 }
 
-fn inputs_table(action: &str, inputs: &[Input]) -> String {
+fn inputs_table(inputs: &[Input]) -> String {
     let mut out =
         String::from("| Input | Type | Comments | Default |\n| --- | --- | --- | --- |\n");
     for i in inputs {
@@ -55,7 +55,7 @@ fn inputs_table(action: &str, inputs: &[Input]) -> String {
             "| {} (`{}`) | {} | {} | {} |",
             i.label,
             i.key,
-            type_cell(action, i),
+            type_cell(i),
             comments,
             default_cell(i)
         );
@@ -76,7 +76,7 @@ fn connection_page(c: &Group) -> String {
         c.label,
         c.key,
         c.description,
-        inputs_table("", &c.inputs),
+        inputs_table(&c.inputs),
         c.key
     ) + &format!(
         "\nJSON Schema: [`schemas/connections/{0}.json`](../../schemas/connections/{0}.json).\n",
@@ -100,7 +100,7 @@ fn action_page(a: &Group, example: Option<&Value>) -> String {
         a.label,
         a.key,
         a.description,
-        inputs_table(&a.key, &a.inputs)
+        inputs_table(&a.inputs)
     );
     let _ = write!(
         page,

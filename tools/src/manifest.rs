@@ -70,6 +70,9 @@ pub struct Input {
     /// `string`, `json`, `boolean`, `integer`, `enum` or `connection`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// For a `json` input: the shape it takes, a `$defs` entry of `schemas/shapes.json`.
+    #[serde(default)]
+    pub shape: Option<String>,
     /// Whether a step must give it.
     pub required: bool,
     #[serde(default)]

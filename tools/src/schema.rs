@@ -16,39 +16,17 @@ const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 /// Where the documents say they live (their `$id`s are relative to it).
 const BASE: &str = "https://dynamodb-connector.local/schemas/";
 
-/// The shape (a `$defs` entry of `shapes.json`) of the JSON-valued input `key` of `action`.
-pub fn shape(action: &str, key: &str) -> &'static str {
-    match (action, key) {
-        ("query-items", "query-parameters") => "query-parameters",
-        ("raw-request", "query-parameters") => "statement-parameters",
-        ("raw-request", "parameters") => "parameter-list",
-        ("upsert-item", "value") | (_, "exclusive-start-key") => "value-map",
-        (_, "key-schema") => "key-schema",
-        (_, "attribute-definitions") => "attribute-definitions",
-        (_, "condition" | "filter" | "key-condition") => "condition",
-        (_, "update") => "update",
-        (_, "expression-attribute-values") => "placeholder-values",
-        (_, "expression-attribute-value-types") => "placeholder-value-types",
-        (_, "expression-attribute-names") => "placeholder-names",
-        (_, "value-types") => "value-types",
-        (_, "actions") => "transaction-actions",
-        (_, "gets") => "transaction-gets",
-        (_, "statements") => "statements",
-        (_, "keys") => "batch-keys",
-        (_, "requests") => "batch-requests",
-        (_, "global-secondary-index-updates") => "index-updates",
-        (_, "event-names") => "event-names",
-        (_, "tags") => "tag-map",
-        (_, "tag-keys") => "tag-keys",
-        _ => "plain-value",
-    }
+/// The shape (a `$defs` entry of `shapes.json`) of a JSON-valued input: the manifest's
+/// `shape`, `plain-value` when it names none.
+pub fn shape(input: &Input) -> &str {
+    input.shape.as_deref().unwrap_or("plain-value")
 }
 
 /// What the host takes for an input of `kind` (`host/src/convert.rs`): text also as a
 /// number or boolean (taken as its text), booleans also as `"true"`/`"false"` in any case,
 /// whole numbers also as digits in a string, enum cases in any case with `_` for `-`, and a
 /// JSON-valued input as JSON or as JSON text.
-fn accepted(action: &str, input: &Input) -> Vec<Value> {
+fn accepted(input: &Input) -> Vec<Value> {
     match input.kind.as_str() {
         "boolean" => vec![
             json!({"type": "boolean"}),
@@ -73,7 +51,7 @@ fn accepted(action: &str, input: &Input) -> Vec<Value> {
             vec![json!({"enum": names})]
         }
         "json" => {
-            let shape = format!("#/$defs/{}", shape(action, &input.key));
+            let shape = format!("#/$defs/{}", shape(input));
             let text = json!({"type": "string", "contentMediaType": "application/json"});
             vec![json!({"$ref": shape}), text]
         }
@@ -86,7 +64,7 @@ fn accepted(action: &str, input: &Input) -> Vec<Value> {
 /// default, example, bounds and secrecy (`writeOnly`, `format: password` and Airbyte's
 /// `airbyte_secret`).
 fn property(action: &str, input: &Input, order: usize) -> Value {
-    let mut accepted = accepted(action, input);
+    let mut accepted = accepted(input);
     if !input.required {
         accepted.push(json!({"type": "null"}));
     }
