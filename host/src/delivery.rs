@@ -6,7 +6,7 @@
 //! deadline, and a stop request (SIGTERM) ends a delivery under way at once, unsaved.
 
 use crate::error::{ErrorKind, StepError};
-use crate::trigger::pause;
+use crate::watch::pause;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;

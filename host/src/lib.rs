@@ -26,11 +26,13 @@
 
 #![deny(unsafe_code)]
 
+#[cfg(feature = "service")]
 mod admission;
 mod cache;
 mod call;
 pub mod contract;
 pub mod convert;
+#[cfg(feature = "service")]
 mod delivery;
 pub mod egress;
 mod engine;
@@ -38,19 +40,27 @@ mod error;
 pub mod flow;
 mod hooks;
 mod instance;
+#[cfg(feature = "service")]
 mod listener;
 pub mod manifest;
+#[cfg(feature = "service")]
 pub mod mcp;
+#[cfg(feature = "service")]
 mod mcp_stdio;
+#[cfg(feature = "service")]
 mod metrics;
 mod options;
 mod pool;
 mod reuse;
 pub mod sandbox;
+#[cfg(feature = "service")]
 pub mod serve;
+#[cfg(feature = "service")]
 pub mod status;
 mod step;
 pub mod trigger;
+#[cfg(feature = "service")]
+mod watch;
 
 pub use call::StepStats;
 pub use contract::Contract;

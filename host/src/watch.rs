@@ -1,0 +1,87 @@
+//! `connector-host watch`: a trigger run until stopped, each poll's records delivered
+//! ([`crate::delivery`]) before its state is saved ([`crate::trigger`]'s state file).
+
+use crate::delivery::Delivered;
+pub use crate::delivery::{Delivery, ATTEMPT_TIMEOUT as DELIVERY_TIMEOUT};
+use crate::error::{ErrorKind, StepError};
+use crate::trigger::{check_state_path, load_state, save_state, trigger_id};
+use crate::Host;
+use serde_json::Value;
+
+/// A trigger run by `watch`.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    /// The step `{"connection", "action", "input"}` without the state.
+    pub step: Value,
+    /// The state file.
+    pub state: std::path::PathBuf,
+    /// The pause after a poll that found nothing waiting (or failed as a retryable error).
+    pub interval: std::time::Duration,
+    /// Where records go.
+    pub delivery: Delivery,
+}
+
+/// Poll `watch.step` until `stop` is set: deliver each poll's records, then save the state
+/// it returned (never before). A poll that fails as throttling, network, timeout, service
+/// or host capacity is logged and tried again after the interval; any other failure stops
+/// the watch with that error.
+pub fn watch(
+    host: &Host,
+    watch: &Watch,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<(), StepError> {
+    use std::sync::atomic::Ordering;
+    let trigger = trigger_id(&watch.step);
+    let mut state = load_state(&watch.state, &trigger)?;
+    check_state_path(&watch.state)?;
+    while !stop.load(Ordering::SeqCst) {
+        let polled = match host.poll(watch.step.clone(), state.clone()) {
+            Ok(polled) => polled,
+            Err(error) if retryable(&error.kind) => {
+                tracing::warn!(kind = %error.kind, "poll failed, trying again: {}", error.message);
+                pause(watch.interval, stop);
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        if watch.delivery.deliver(&polled.records, stop)? == Delivered::Stopped {
+            tracing::warn!(
+                records = polled.records.len(),
+                "stopped during a delivery: the state was not saved, the next start \
+                 delivers these records again"
+            );
+            return Ok(());
+        }
+        save_state(&watch.state, &trigger, &polled.state)?;
+        tracing::info!(
+            records = polled.records.len(),
+            more = polled.more,
+            "delivered"
+        );
+        state = Some(polled.state);
+        if !polled.more {
+            pause(watch.interval, stop);
+        }
+    }
+    Ok(())
+}
+
+fn retryable(kind: &ErrorKind) -> bool {
+    let name = kind.to_string();
+    matches!(
+        name.as_str(),
+        "throttled" | "network" | "timeout" | "service" | "host"
+    )
+}
+
+/// Sleep `length`, waking early when `stop` is set.
+pub(crate) fn pause(length: std::time::Duration, stop: &std::sync::atomic::AtomicBool) {
+    let until = std::time::Instant::now() + length;
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(std::time::Duration::from_millis(100)));
+    }
+}
