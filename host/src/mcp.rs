@@ -191,9 +191,9 @@ pub async fn serve_stdio(tools: Tools) -> Result<(), StepError> {
 /// (the 2026-07-28 specification's way, and for older clients too): no session is kept
 /// between requests, each `POST` is answered with one JSON message, and there is no event
 /// stream to hold open. The service reads each body itself (within `max_body_bytes`,
-/// once its slot is held). Without a bearer token in front of it (`check_hosts`), only the loopback names
-/// are taken as the `Host` (a page in a browser that rebinds its own name to 127.0.0.1 is
-/// refused); behind a token, any name.
+/// once its slot is held). Without a bearer token in front of it (`check_hosts`), only the
+/// loopback names are taken as the `Host` (a page in a browser that rebinds its own name
+/// to 127.0.0.1 is refused); behind a token, any name.
 pub fn http_service(
     tools: Tools,
     max_body_bytes: usize,

@@ -124,12 +124,12 @@ fn check(line: &[u8]) -> Result<(), Value> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
+    if serde_json::from_slice::<rmcp::model::ClientJsonRpcMessage>(line).is_ok() {
+        return Ok(());
+    }
     let Ok(message) = serde_json::from_slice::<Value>(line) else {
         return Err(rpc_error(&Value::Null, -32700, "the line is not JSON"));
     };
-    if serde_json::from_value::<rmcp::model::ClientJsonRpcMessage>(message.clone()).is_ok() {
-        return Ok(());
-    }
     let id = match message.get("id") {
         Some(id @ (Value::String(_) | Value::Number(_))) => id.clone(),
         _ => Value::Null,

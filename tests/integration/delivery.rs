@@ -8,7 +8,6 @@ use crate::harness::*;
 use crate::streams::{lines_of, put, streamed_table, watch_with};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -73,15 +72,6 @@ fn three_changes(region: &str, table: &str) -> Value {
            "input": {"region": region, "table-name": table}})
 }
 
-fn terminate(child: &std::process::Child) {
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-}
-
 #[test]
 fn a_redirecting_receiver_is_never_followed_and_nothing_counts_as_delivered() {
     let step = three_changes("us-gov-east-1", "redirected-stream");
@@ -96,7 +86,7 @@ fn a_redirecting_receiver_is_never_followed_and_nothing_counts_as_delivered() {
             .expect("an attempt");
         assert_eq!(request, "POST /hook", "attempt {attempt}");
     }
-    terminate(&child);
+    sigterm(child.id());
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
     assert!(
@@ -128,7 +118,7 @@ fn a_silent_receiver_times_out_each_attempt_and_sigterm_ends_a_delivery_at_once(
         "a second attempt follows the first's timeout (2 s) and pause (1 s)"
     );
     std::thread::sleep(Duration::from_millis(300));
-    terminate(&child);
+    sigterm(child.id());
     let stopping = Instant::now();
     let status = child.wait().unwrap();
     let took = stopping.elapsed();

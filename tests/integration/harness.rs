@@ -260,3 +260,11 @@ impl Rng {
         &items[self.below(items.len())]
     }
 }
+
+/// Send the process `pid` SIGTERM.
+pub(crate) fn sigterm(pid: u32) {
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    assert!(sent.unwrap().success(), "SIGTERM sent to {pid}");
+}

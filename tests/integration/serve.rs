@@ -95,9 +95,7 @@ impl Server {
 
     /// Send the service SIGTERM.
     pub(crate) fn terminate(&self) {
-        let pid = self.0.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status();
-        assert!(sent.unwrap().success(), "SIGTERM sent");
+        sigterm(self.0.child.id());
     }
 
     pub(crate) fn get(&self, path: &str) -> (u16, String) {

@@ -663,12 +663,7 @@ fn a_watch_stops_cleanly_on_sigterm_with_its_state_saved() {
         .recv_timeout(Duration::from_mins(1))
         .expect("a record");
     assert!(first.contains("INSERT"), "{first}");
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    sigterm(child.id());
     let started = Instant::now();
     let status = child.wait().unwrap();
     assert!(status.success(), "exit {status:?}");
