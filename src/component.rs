@@ -1,29 +1,10 @@
-//! The exported component: the WIT bindings, the WIT types the actions use, and the glue
-//! that runs an action and turns its result into the WIT shape.
+//! The exported component: the glue that runs an action and turns its result into the WIT
+//! shape, the kept state's `save` and `restore`, and the export of both.
 
 use crate::error::{Error, Kind, Reason};
 use std::future::Future;
 
-// The generated bindings are the one place with `unsafe` code (the canonical ABI glue).
-#[allow(unsafe_code, unreachable_pub, missing_docs, clippy::pedantic)]
-mod bindings {
-    wit_bindgen::generate!({
-        world: "connector",
-        path: "wit",
-        additional_derives: [PartialEq],
-    });
-}
-
-/// The WIT types the actions use, under short names.
-pub(crate) mod wit {
-    pub(crate) use super::bindings::exports::dynamodb::connector::actions::*;
-    pub(crate) use super::bindings::exports::dynamodb::connector::session::Guest as SessionGuest;
-    pub(crate) use super::bindings::exports::dynamodb::connector::types::{
-        CancellationReason, Connection, ConnectorError, ErrorInfo, RoleArnConnection,
-        ThrottlingReason, WebIdentityConnection,
-    };
-}
-
+use crate::wit;
 use wit::{CancellationReason, ConnectorError, ErrorInfo, ThrottlingReason};
 
 /// The type the WIT exports are implemented on (`actions` implements its `Guest` trait,
@@ -96,5 +77,5 @@ fn reason(reason: Reason) -> CancellationReason {
 #[allow(unsafe_code)]
 mod export {
     use super::Component;
-    super::bindings::export!(Component with_types_in super::bindings);
+    crate::wit::bindings::export!(Component with_types_in crate::wit::bindings);
 }

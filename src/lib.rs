@@ -26,3 +26,4 @@ pub mod catalog;
 mod component;
 pub mod error;
 pub mod model;
+mod wit;

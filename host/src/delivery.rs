@@ -6,7 +6,6 @@
 //! deadline, and a stop request (SIGTERM) ends a delivery under way at once, unsaved.
 
 use crate::error::{ErrorKind, StepError};
-use crate::watch::pause;
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -160,4 +159,16 @@ fn attempt(url: &str, timeout: Duration, body: &[u8]) -> Result<(), String> {
         ));
     }
     Err(format!("the receiver answered {status}"))
+}
+
+/// Sleep `length`, waking early when `stop` is set.
+pub(crate) fn pause(length: std::time::Duration, stop: &std::sync::atomic::AtomicBool) {
+    let until = std::time::Instant::now() + length;
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return;
+        }
+        std::thread::sleep(left.min(std::time::Duration::from_millis(100)));
+    }
 }

@@ -3,8 +3,9 @@
 //! permits); any other is refused and recorded.
 
 use crate::egress::Egress;
-use crate::pool::{lock, Io, Pool};
+use crate::pool::{lock, Pool};
 use crate::sandbox::Origin;
+use crate::timed::Io;
 use http_body_util::BodyExt;
 use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{RequestOptions, WasiBody, WasiHttpHooks};
@@ -27,7 +28,7 @@ pub(crate) struct Sandbox {
     pub(crate) refused: Arc<Mutex<Vec<String>>>,
 }
 
-/// The hook's answer: the response and the request's I/O future ([`crate::pool::Io`]).
+/// The hook's answer: the response and the request's I/O future ([`crate::timed::Io`]).
 type ResponseFuture = Box<
     dyn std::future::Future<Output = wasmtime_wasi_http::Result<(http::Response<WasiBody>, Io)>>
         + Send,

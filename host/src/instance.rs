@@ -1,14 +1,13 @@
 //! One step's store: WASI with nothing but standard error, `wasi:http` through the
 //! sandbox's hook, the memory cap (which records the guest's peak), the epoch deadline; and
-//! an instance kept in its store between the steps of one connection ([`Warm`]).
+//! an instance kept in its store between the steps of one connection ([`Instance`]).
 
-use crate::call::Runtime;
 use crate::engine::EPOCH_TICK;
 use crate::hooks::{Outbound, Sandbox};
 use crate::options::Limits;
 use std::sync::Arc;
 use std::time::Instant;
-use wasmtime::component::{Instance, ResourceTable};
+use wasmtime::component::{Instance as ComponentInstance, InstancePre, ResourceTable};
 use wasmtime::{Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -17,15 +16,16 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 /// Most bytes of guest standard error kept per step (for trap messages and logs).
 const STDERR_CAPACITY: usize = 64 * 1024;
 
-impl Runtime {
-    /// A fresh store (no files, environment or sockets; `wasi:http` only as `outbound`
-    /// allows; the memory cap and the epoch deadline of `limits`) with the component
-    /// instantiated in it.
-    pub(crate) async fn instantiate(
-        &self,
+impl Instance {
+    /// A fresh store of `engine` (no files, environment or sockets; `wasi:http` only as
+    /// `outbound` allows; the memory cap and the epoch deadline of `limits`) with the
+    /// pre-linked component `pre` instantiated in it.
+    pub(crate) async fn new(
+        engine: &wasmtime::Engine,
+        pre: &InstancePre<StepState>,
         outbound: Outbound,
         limits: Limits,
-    ) -> wasmtime::Result<Warm> {
+    ) -> wasmtime::Result<Instance> {
         let stderr = MemoryOutputPipe::new(STDERR_CAPACITY);
         let wasi = WasiCtx::builder()
             .stderr(stderr.clone())
@@ -51,14 +51,14 @@ impl Runtime {
                 cap_reached: false,
             },
         };
-        let mut store = Store::new(&self.engine, state);
+        let mut store = Store::new(engine, state);
         store.limiter(|s| &mut s.limiter);
         store.epoch_deadline_trap();
         set_deadline(&mut store, limits);
-        let instance = self.pre.instantiate_async(&mut store).await?;
-        Ok(Warm {
+        let instance = pre.instantiate_async(&mut store).await?;
+        Ok(Instance {
             store,
-            instance,
+            exports: instance,
             stderr,
             steps: 0,
             last_used: Instant::now(),
@@ -75,9 +75,9 @@ pub(crate) fn set_deadline(store: &mut Store<StepState>, limits: Limits) {
 }
 
 /// An instance and its store, kept between the steps of one connection.
-pub(crate) struct Warm {
+pub(crate) struct Instance {
     pub(crate) store: Store<StepState>,
-    pub(crate) instance: Instance,
+    pub(crate) exports: ComponentInstance,
     pub(crate) stderr: MemoryOutputPipe,
     /// Steps this instance has run.
     pub(crate) steps: u32,
@@ -85,7 +85,7 @@ pub(crate) struct Warm {
     pub(crate) last_used: Instant,
 }
 
-impl Warm {
+impl Instance {
     /// Ready the instance for its next step: that step's destinations, a new deadline and
     /// a new memory peak (the cap counts the memory the instance holds already).
     pub(crate) fn prepare(&mut self, outbound: Outbound, limits: Limits) {

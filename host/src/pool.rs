@@ -7,19 +7,15 @@
 //! pooled connection turned out to be closed before it was sent can go again on a fresh one.
 
 use crate::egress::Egress;
+use crate::timed::{timed, Io};
 use bytes::Bytes;
-use http_body::Frame;
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use std::collections::HashMap;
-use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 
@@ -32,73 +28,23 @@ const MAX_IDLE_PER_ORIGIN: usize = 32;
 /// Connect, first-byte and between-bytes timeouts when the guest sets none.
 const DEFAULT_TIMEOUT: Duration = Duration::from_mins(1);
 
-/// A response body whose frames must each arrive within `between` of the one before (the
-/// guest's between-bytes timeout), and that reports how reading it ended to the request's
-/// I/O future ([`Pool::send`]).
-struct Timed {
-    incoming: hyper::body::Incoming,
-    between: Duration,
-    timer: Pin<Box<tokio::time::Sleep>>,
-    /// Told when the body failed; dropped (the read is over) when the body is.
-    failed: Option<oneshot::Sender<Error>>,
-}
-
-impl Timed {
-    fn fail(&mut self, error: Error, told: Error) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
-        if let Some(failed) = self.failed.take() {
-            let _ = failed.send(told);
-        }
-        Poll::Ready(Some(Err(error)))
-    }
-}
-
-impl http_body::Body for Timed {
-    type Data = Bytes;
-    type Error = Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
-        match Pin::new(&mut self.incoming).poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => {
-                let deadline = tokio::time::Instant::now() + self.between;
-                self.timer.as_mut().reset(deadline);
-                Poll::Ready(Some(Ok(frame)))
-            }
-            Poll::Ready(Some(Err(e))) => self.fail(Error::from(e), Error::HttpResponseIncomplete),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => match self.timer.as_mut().poll(cx) {
-                Poll::Ready(()) => {
-                    self.fail(Error::ConnectionReadTimeout, Error::ConnectionReadTimeout)
-                }
-                Poll::Pending => Poll::Pending,
-            },
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.incoming.is_end_stream()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.incoming.size_hint()
-    }
-}
-
-/// The I/O future of one request, as wasmtime takes it: done when its response body has
-/// been read or dropped, failed with the body's error.
-pub(crate) type Io = Box<dyn Future<Output = Result<(), Error>> + Send>;
-
 struct Idle {
     sender: SendRequest<Full<Bytes>>,
     since: Instant,
 }
 
-/// Idle connections by origin (`scheme://host:port`), shared by every step of a host.
+/// Where a connection goes: the origin of its requests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Target {
+    tls: bool,
+    host: String,
+    port: u16,
+}
+
+/// Idle connections by their target, shared by every step of a host.
 #[derive(Clone, Default)]
 pub(crate) struct Pool {
-    idle: Arc<Mutex<HashMap<String, Vec<Idle>>>>,
+    idle: Arc<Mutex<HashMap<Target, Vec<Idle>>>>,
 }
 
 fn tls_config() -> Arc<rustls::ClientConfig> {
@@ -129,9 +75,9 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Pool {
-    fn checkout(&self, origin: &str) -> Option<SendRequest<Full<Bytes>>> {
+    fn checkout(&self, target: &Target) -> Option<SendRequest<Full<Bytes>>> {
         let mut idle = self.idle.lock().ok()?;
-        let list = idle.get_mut(origin)?;
+        let list = idle.get_mut(target)?;
         while let Some(candidate) = list.pop() {
             if candidate.since.elapsed() < MAX_IDLE && candidate.sender.is_ready() {
                 return Some(candidate.sender);
@@ -140,9 +86,9 @@ impl Pool {
         None
     }
 
-    fn checkin(&self, origin: String, sender: SendRequest<Full<Bytes>>) {
+    fn checkin(&self, target: Target, sender: SendRequest<Full<Bytes>>) {
         if let Ok(mut idle) = self.idle.lock() {
-            let list = idle.entry(origin).or_default();
+            let list = idle.entry(target).or_default();
             list.retain(|i| !i.sender.is_closed() && i.since.elapsed() < MAX_IDLE);
             if list.len() < MAX_IDLE_PER_ORIGIN {
                 list.push(Idle {
@@ -269,7 +215,11 @@ impl Pool {
         let tls = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
         let host = uri.host().ok_or(Error::HttpRequestUriInvalid)?.to_string();
         let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        let origin = format!("{}://{host}:{port}", if tls { "https" } else { "http" });
+        let target = Target {
+            tls,
+            host: host.clone(),
+            port,
+        };
         let connect_timeout = options
             .and_then(|o| o.connect_timeout)
             .unwrap_or(DEFAULT_TIMEOUT);
@@ -282,7 +232,7 @@ impl Pool {
         // On the wire the request line carries only the path, not the scheme and authority.
         let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
 
-        let mut pooled = self.checkout(&origin);
+        let mut pooled = self.checkout(&target);
         loop {
             let reused = pooled.is_some();
             let mut sender = match pooled.take() {
@@ -302,7 +252,7 @@ impl Pool {
                 Ok(Err(e)) if reused && e.is_canceled() => {}
                 Ok(Err(e)) => return Err(Error::from(e)),
                 Ok(Ok(response)) => {
-                    self.checkin(origin, sender);
+                    self.checkin(target, sender);
                     return Ok(timed(response, between_bytes_timeout));
                 }
             }
@@ -330,24 +280,4 @@ fn io_runtime() -> &'static tokio::runtime::Runtime {
             .build()
             .expect("the outgoing I/O runtime starts")
     })
-}
-
-/// `response` with its body read under the between-bytes timeout, and its I/O future.
-fn timed(
-    response: http::Response<hyper::body::Incoming>,
-    between: Duration,
-) -> (http::Response<WasiBody>, Io) {
-    let (failed, told) = oneshot::channel();
-    let response = response.map(|incoming| {
-        let timer = Box::pin(tokio::time::sleep(between));
-        let body = Timed {
-            incoming,
-            between,
-            timer,
-            failed: Some(failed),
-        };
-        body.boxed_unsync()
-    });
-    let io = async move { told.await.map_or(Ok(()), Err) };
-    (response, Box::new(io))
 }

@@ -6,7 +6,7 @@
 //! state each connection's last instance handed over (`save`), by the same key, within a
 //! byte budget: a fresh instance of that connection gets it back, no other ever does.
 
-use crate::instance::Warm;
+use crate::instance::Instance;
 use crate::options::Reuse;
 use crate::pool::lock;
 use crate::step::Step;
@@ -24,7 +24,7 @@ pub(crate) struct Kept {
     /// With their connection's key, at most `max_instances` (a short list). A kept
     /// instance holds no I/O of its own between steps (each step gives it that step's
     /// outbound connections), so any thread may run it next.
-    instances: Mutex<Vec<(ConnectionKey, Warm)>>,
+    instances: Mutex<Vec<(ConnectionKey, Instance)>>,
     /// Kept state by connection, with when it was last kept or used.
     states: Mutex<States>,
     /// The key of the connection hash: random per host (from the operating system), so
@@ -72,7 +72,7 @@ impl Kept {
 
     /// The most recently used instance kept for this connection, if it may run another
     /// step.
-    pub(crate) fn take(&self, key: ConnectionKey) -> Option<Warm> {
+    pub(crate) fn take(&self, key: ConnectionKey) -> Option<Instance> {
         let mut kept = lock(&self.instances);
         let index = kept.iter().rposition(|(k, _)| *k == key)?;
         let (_, warm) = kept.remove(index);
@@ -89,7 +89,7 @@ impl Kept {
 
     /// Keep `warm` for the next step of its connection, unless a cap says no; at most
     /// `max_instances` are kept (the least recently used goes).
-    pub(crate) fn keep(&self, key: ConnectionKey, warm: Warm) {
+    pub(crate) fn keep(&self, key: ConnectionKey, warm: Instance) {
         if warm.steps >= self.caps.max_steps || warm.memory_bytes() > self.caps.max_memory_bytes {
             return;
         }
@@ -97,7 +97,7 @@ impl Kept {
         kept.retain(|(_, w)| w.last_used.elapsed() <= self.caps.max_idle);
         while kept.len() >= self.caps.max_instances && remove_oldest(&mut kept) {}
         let budget = self.caps.max_kept_memory_bytes;
-        let held = |kept: &Vec<(ConnectionKey, Warm)>| -> usize {
+        let held = |kept: &Vec<(ConnectionKey, Instance)>| -> usize {
             kept.iter().map(|(_, w)| w.memory_bytes()).sum()
         };
         while held(&kept) + warm.memory_bytes() > budget && remove_oldest(&mut kept) {}
@@ -161,7 +161,7 @@ impl States {
 }
 
 /// Drop the least recently used of `kept`; whether there was one.
-fn remove_oldest(kept: &mut Vec<(ConnectionKey, Warm)>) -> bool {
+fn remove_oldest(kept: &mut Vec<(ConnectionKey, Instance)>) -> bool {
     let oldest = kept
         .iter()
         .enumerate()

@@ -10,7 +10,7 @@ use serde_json::Value;
 /// the connector's error variant (docs/errors.md). `serve` refuses to start for a
 /// component whose error variant has a case that is not here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum KnownKind {
     /// `invalid-input`: 400.
     InvalidInput,
     /// `validation`: 400.
@@ -43,66 +43,68 @@ pub enum Kind {
     Host,
 }
 
-impl Kind {
+impl KnownKind {
     /// Every kind.
-    pub const ALL: [Kind; 15] = [
-        Kind::InvalidInput,
-        Kind::Validation,
-        Kind::ConditionalCheckFailed,
-        Kind::TransactionCanceled,
-        Kind::ResourceInUse,
-        Kind::ResourceNotFound,
-        Kind::Throttled,
-        Kind::AccessDenied,
-        Kind::Timeout,
-        Kind::Network,
-        Kind::Service,
-        Kind::OutcomeUnknown,
-        Kind::Limit,
-        Kind::Trap,
-        Kind::Host,
+    pub const ALL: [KnownKind; 15] = [
+        KnownKind::InvalidInput,
+        KnownKind::Validation,
+        KnownKind::ConditionalCheckFailed,
+        KnownKind::TransactionCanceled,
+        KnownKind::ResourceInUse,
+        KnownKind::ResourceNotFound,
+        KnownKind::Throttled,
+        KnownKind::AccessDenied,
+        KnownKind::Timeout,
+        KnownKind::Network,
+        KnownKind::Service,
+        KnownKind::OutcomeUnknown,
+        KnownKind::Limit,
+        KnownKind::Trap,
+        KnownKind::Host,
     ];
 
     /// The kind's documented name.
     pub fn name(self) -> &'static str {
         match self {
-            Kind::InvalidInput => "invalid-input",
-            Kind::Validation => "validation",
-            Kind::ConditionalCheckFailed => "conditional-check-failed",
-            Kind::TransactionCanceled => "transaction-canceled",
-            Kind::ResourceInUse => "resource-in-use",
-            Kind::ResourceNotFound => "resource-not-found",
-            Kind::Throttled => "throttled",
-            Kind::AccessDenied => "access-denied",
-            Kind::Timeout => "timeout",
-            Kind::Network => "network",
-            Kind::Service => "service",
-            Kind::OutcomeUnknown => "outcome-unknown",
-            Kind::Limit => "limit",
-            Kind::Trap => "trap",
-            Kind::Host => "host",
+            KnownKind::InvalidInput => "invalid-input",
+            KnownKind::Validation => "validation",
+            KnownKind::ConditionalCheckFailed => "conditional-check-failed",
+            KnownKind::TransactionCanceled => "transaction-canceled",
+            KnownKind::ResourceInUse => "resource-in-use",
+            KnownKind::ResourceNotFound => "resource-not-found",
+            KnownKind::Throttled => "throttled",
+            KnownKind::AccessDenied => "access-denied",
+            KnownKind::Timeout => "timeout",
+            KnownKind::Network => "network",
+            KnownKind::Service => "service",
+            KnownKind::OutcomeUnknown => "outcome-unknown",
+            KnownKind::Limit => "limit",
+            KnownKind::Trap => "trap",
+            KnownKind::Host => "host",
         }
     }
 
     /// The kind of that name.
-    pub fn named(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
+    pub fn named(name: &str) -> Option<KnownKind> {
+        KnownKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
     /// The HTTP status of a step that failed with this kind.
     pub fn status(self) -> StatusCode {
         match self {
-            Kind::InvalidInput | Kind::Validation => StatusCode::BAD_REQUEST,
-            Kind::ConditionalCheckFailed | Kind::TransactionCanceled | Kind::ResourceInUse => {
-                StatusCode::CONFLICT
+            KnownKind::InvalidInput | KnownKind::Validation => StatusCode::BAD_REQUEST,
+            KnownKind::ConditionalCheckFailed
+            | KnownKind::TransactionCanceled
+            | KnownKind::ResourceInUse => StatusCode::CONFLICT,
+            KnownKind::ResourceNotFound => StatusCode::NOT_FOUND,
+            KnownKind::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            KnownKind::AccessDenied => StatusCode::FORBIDDEN,
+            KnownKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            KnownKind::Network | KnownKind::Service | KnownKind::OutcomeUnknown => {
+                StatusCode::BAD_GATEWAY
             }
-            Kind::ResourceNotFound => StatusCode::NOT_FOUND,
-            Kind::Throttled => StatusCode::TOO_MANY_REQUESTS,
-            Kind::AccessDenied => StatusCode::FORBIDDEN,
-            Kind::Timeout => StatusCode::GATEWAY_TIMEOUT,
-            Kind::Network | Kind::Service | Kind::OutcomeUnknown => StatusCode::BAD_GATEWAY,
-            Kind::Limit => StatusCode::PAYLOAD_TOO_LARGE,
-            Kind::Trap | Kind::Host => StatusCode::INTERNAL_SERVER_ERROR,
+            KnownKind::Limit => StatusCode::PAYLOAD_TOO_LARGE,
+            KnownKind::Trap | KnownKind::Host => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -110,13 +112,13 @@ impl Kind {
 /// The HTTP status of an error kind (500 for a kind the service does not know, which
 /// the service's start-up check keeps from happening).
 pub fn status_of(kind: &ErrorKind) -> StatusCode {
-    Kind::named(kind.as_str()).map_or(StatusCode::INTERNAL_SERVER_ERROR, Kind::status)
+    KnownKind::named(kind.as_str()).map_or(StatusCode::INTERNAL_SERVER_ERROR, KnownKind::status)
 }
 
 /// The error kinds of `host` the service has no status for.
 pub fn kinds_without_status(host: &Host) -> Vec<String> {
     let mut kinds = host.error_kinds();
-    kinds.retain(|kind| Kind::named(kind).is_none());
+    kinds.retain(|kind| KnownKind::named(kind).is_none());
     kinds
 }
 
@@ -166,9 +168,9 @@ mod tests {
             ("trap", 500),
             ("host", 500),
         ];
-        assert_eq!(expected.len(), Kind::ALL.len());
+        assert_eq!(expected.len(), KnownKind::ALL.len());
         for (name, status) in expected {
-            let kind = Kind::named(name).unwrap_or_else(|| panic!("{name} is not a kind"));
+            let kind = KnownKind::named(name).unwrap_or_else(|| panic!("{name} is not a kind"));
             assert_eq!(kind.name(), name);
             assert_eq!(
                 status_of(&ErrorKind::parse(name)).as_u16(),

@@ -2,7 +2,6 @@
 //! which connection (and its type), which input; and the action's parameters converted to
 //! the component's types.
 
-use crate::call::Action;
 use crate::{convert, StepError};
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
@@ -86,11 +85,10 @@ impl<'a> Step<'a> {
     /// the step gives less.
     pub(crate) fn params(
         &self,
-        action: &Action,
+        params: &[(String, Type)],
         time_limit: Option<(&str, u64)>,
     ) -> Result<Vec<Val>, StepError> {
-        action
-            .params
+        params
             .iter()
             .map(|(name, ty)| {
                 let (value, path) = match name.as_str() {

@@ -8,8 +8,6 @@
 //! records' own ids, e.g. `EventId`, are the dedupe key).
 
 use crate::error::{ErrorKind, StepError};
-#[cfg(feature = "service")]
-pub use crate::watch::{watch, Delivery, Watch, DELIVERY_TIMEOUT};
 use crate::Host;
 use serde_json::Value;
 use std::path::Path;

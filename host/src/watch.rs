@@ -1,7 +1,7 @@
 //! `connector-host watch`: a trigger run until stopped, each poll's records delivered
 //! ([`crate::delivery`]) before its state is saved ([`crate::trigger`]'s state file).
 
-use crate::delivery::Delivered;
+use crate::delivery::{pause, Delivered};
 pub use crate::delivery::{Delivery, ATTEMPT_TIMEOUT as DELIVERY_TIMEOUT};
 use crate::error::{ErrorKind, StepError};
 use crate::trigger::{check_state_path, load_state, save_state, trigger_id};
@@ -37,7 +37,7 @@ pub fn watch(
     while !stop.load(Ordering::SeqCst) {
         let polled = match host.poll(watch.step.clone(), state.clone()) {
             Ok(polled) => polled,
-            Err(error) if retryable(&error.kind) => {
+            Err(error) if retryable(host, &error.kind) => {
                 tracing::warn!(kind = %error.kind, "poll failed, trying again: {}", error.message);
                 pause(watch.interval, stop);
                 continue;
@@ -66,22 +66,12 @@ pub fn watch(
     Ok(())
 }
 
-fn retryable(kind: &ErrorKind) -> bool {
-    let name = kind.to_string();
-    matches!(
-        name.as_str(),
-        "throttled" | "network" | "timeout" | "service" | "host"
-    )
-}
-
-/// Sleep `length`, waking early when `stop` is set.
-pub(crate) fn pause(length: std::time::Duration, stop: &std::sync::atomic::AtomicBool) {
-    let until = std::time::Instant::now() + length;
-    while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-        let left = until.saturating_duration_since(std::time::Instant::now());
-        if left.is_zero() {
-            return;
-        }
-        std::thread::sleep(left.min(std::time::Duration::from_millis(100)));
+/// Whether a poll that failed so may succeed later: the host's network, timeout and capacity
+/// kinds, and the connector's kinds its manifest marks `retry`.
+fn retryable(host: &Host, kind: &ErrorKind) -> bool {
+    match kind {
+        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Host => true,
+        ErrorKind::Component(name) => host.manifest().retry(name),
+        ErrorKind::InvalidInput | ErrorKind::Trap | ErrorKind::Limit => false,
     }
 }

@@ -9,8 +9,8 @@
 //! file, its `mod` line and no list edited here; a WIT function without a file, or a file
 //! without a WIT function, does not build.
 
-use crate::component::wit::{Connection, ConnectorError, Guest};
 use crate::component::{step, Component};
+use crate::wit::{Connection, ConnectorError, Guest};
 
 pub(crate) mod backup;
 pub(crate) mod batch;

@@ -11,10 +11,10 @@
 //!   of each item collection a write touched (tables with local secondary indexes), every
 //!   one the service returned, per table, in the order they came.
 
-use crate::component::wit::{CapacityDetail, CollectionMetrics};
 use crate::error::{Error, Result};
 use crate::model::shape::Obj;
 use crate::model::{input, values};
+use crate::wit::{CapacityDetail, CollectionMetrics};
 use aws_sdk_dynamodb::types::{
     Capacity, ConsumedCapacity, ItemCollectionMetrics, ReturnConsumedCapacity,
     ReturnItemCollectionMetrics,

@@ -13,9 +13,9 @@
 use crate::aws::delivery::{AmbiguousNotRetried, RefusedByHost};
 use crate::aws::endpoint;
 use crate::aws::transport::WasiHttp;
-use crate::component::wit::{Connection, RoleArnConnection, WebIdentityConnection};
 use crate::error::{Error, Result};
 use crate::model::{input, Access};
+use crate::wit::{Connection, RoleArnConnection, WebIdentityConnection};
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
 use aws_sdk_sts::types::PolicyDescriptorType;

@@ -2,7 +2,7 @@
 //! server, which decides whether a write is retried and whether its failure is
 //! `outcome-unknown` (docs/errors.md, "Delivery of writes").
 //!
-//! A transport failure is judged by its `wasi:http` error code, which [`crate::aws::transport`]
+//! A transport failure is judged by its `wasi:http` error code, which `aws::transport`
 //! keeps as a typed [`TransportError`] in the SDK's connector error: failures before the
 //! request left (the name did not resolve, the connection was refused or timed out, the TLS
 //! handshake failed, the host refused the destination) cannot have applied anything; any

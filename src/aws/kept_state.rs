@@ -10,7 +10,7 @@
 //! another role.
 
 use crate::aws::client::{self, Assumed};
-use crate::component::wit::Connection;
+use crate::wit::Connection;
 use aws_credential_types::Credentials;
 use serde_json::{json, Value};
 use std::time::{Duration, UNIX_EPOCH};

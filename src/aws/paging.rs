@@ -3,7 +3,10 @@
 //! fetched items at `max-items` with the cursor that resumes exactly after the last item
 //! returned.
 
+use crate::aws::capacity::Tally;
 use crate::error::{Error, Result};
+use crate::model::Item;
+use aws_sdk_dynamodb::types::{ConsumedCapacity, ReturnConsumedCapacity};
 use std::future::Future;
 
 /// Pages fetched in order, and the cursor after the last (`None`: nothing more).
@@ -74,6 +77,24 @@ pub fn cut<T, C>(
         }
         _ => Ok((items, next)),
     }
+}
+
+/// The items of query or scan pages in order, how many items the service read and the
+/// capacity the pages consumed (when their requests asked `asked`); `parts` splits a page
+/// into its items, its scanned count and its consumed capacity.
+pub(crate) fn gather<P>(
+    pages: Vec<P>,
+    asked: Option<&ReturnConsumedCapacity>,
+    parts: impl Fn(P) -> (Option<Vec<Item>>, i32, Option<ConsumedCapacity>),
+) -> (Vec<Item>, i64, Tally) {
+    let (mut items, mut scanned, mut capacity) = (Vec::new(), 0, Tally::asked(asked));
+    for page in pages {
+        let (page_items, page_scanned, consumed) = parts(page);
+        items.extend(page_items.unwrap_or_default());
+        scanned += i64::from(page_scanned);
+        capacity.add(consumed.as_ref());
+    }
+    (items, scanned, capacity)
 }
 
 #[cfg(test)]

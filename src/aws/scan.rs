@@ -3,7 +3,6 @@
 //! with `segments` runs); and a bounded sample of a table read so (what the catalog
 //! actions read).
 
-use crate::actions::item;
 use crate::aws::bulk;
 use crate::aws::capacity::Tally;
 use crate::aws::paging::{self, Want};
@@ -30,7 +29,7 @@ pub async fn segment(
     )
     .await?;
     let parts = |p: ScanOutput| (p.items, p.scanned_count, p.consumed_capacity);
-    let (items, scanned, capacity) = item::gather(fetched.pages, asked.as_ref(), parts);
+    let (items, scanned, capacity) = paging::gather(fetched.pages, asked.as_ref(), parts);
     Ok(Segment {
         items,
         scanned,

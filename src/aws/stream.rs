@@ -13,6 +13,7 @@
 
 use crate::error::{Error, Kind, Result};
 use crate::model::stream_cursor::{Cursor, Position};
+use crate::model::stream_record::{self, Record};
 use crate::model::values::ItemFormat;
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -56,19 +57,6 @@ pub enum Fault {
     Gone,
     /// Any other failure: the step fails with it.
     Failed(Error),
-}
-
-/// One record of a shard, rendered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// Its sequence number.
-    pub sequence: String,
-    /// `INSERT`, `MODIFY` or `REMOVE`.
-    pub event: String,
-    /// When it was written (epoch seconds), if known.
-    pub created: Option<i64>,
-    /// The record as the output shows it.
-    pub shown: Value,
 }
 
 /// One page of records, and the iterator of the next (`None`: the shard ends here).
@@ -402,7 +390,7 @@ impl Source for Streams<'_> {
         let records = out
             .records()
             .iter()
-            .map(|r| crate::model::stream_record::record(shard, r, self.format))
+            .map(|r| stream_record::record(shard, r, self.format))
             .collect::<Result<_>>()
             .map_err(Fault::Failed)?;
         Ok(Page {

@@ -11,7 +11,7 @@
 //! whose names look like personal data (an e-mail address used as an attribute name): they
 //! are one column `*`, so no such name is printed either.
 
-use crate::catalog::classify::{kinds, Hint};
+use crate::catalog::detect::{kinds, Hint};
 use crate::model::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::{BTreeMap, HashMap, HashSet};

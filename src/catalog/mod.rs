@@ -1,5 +1,5 @@
 //! The catalog's view of sampled items: attribute paths and their types ([`columns`]),
-//! column profiles ([`profile`]), personal-data detectors ([`classify`]) and OpenMetadata's
+//! column profiles ([`profile`]), personal-data detectors ([`detect`]) and classification ([`classify`]) and OpenMetadata's
 //! shapes of them ([`openmetadata`]). Pure: the
 //! catalog actions read the sample (`actions::catalog`) and hand its items here.
 
@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 pub mod classify;
 pub mod columns;
+pub mod detect;
 pub mod openmetadata;
 pub mod profile;
 

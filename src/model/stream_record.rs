@@ -2,7 +2,6 @@
 //! items in the step's item format, every digit, byte and set member kept), a stream and
 //! its shards.
 
-use crate::aws::stream::Record;
 use crate::error::{Error, Kind, Result};
 use crate::model::shape::{timestamp, Obj};
 use crate::model::values::ItemFormat;
@@ -10,6 +9,19 @@ use crate::model::Item;
 use aws_sdk_dynamodb::types::AttributeValue as Value;
 use aws_sdk_dynamodbstreams::types::{self as streams, AttributeValue as StreamValue};
 use std::collections::HashMap;
+
+/// One record of a shard, rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Its sequence number.
+    pub sequence: String,
+    /// `INSERT`, `MODIFY` or `REMOVE`.
+    pub event: String,
+    /// When it was written (epoch seconds), if known.
+    pub created: Option<i64>,
+    /// The record as the output shows it.
+    pub shown: serde_json::Value,
+}
 
 /// A stream's attribute value as a `DynamoDB` attribute value (the same type in another
 /// crate).

@@ -2,7 +2,7 @@
 //! the host), the host's runtime view of it, and the generated docs checked for staleness.
 
 use crate::harness::*;
-use connector_tools::manifest::Manifest;
+use connector_host::manifest::Manifest;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -13,7 +13,10 @@ fn manifest() -> Manifest {
 
 #[test]
 fn manifest_and_wit_agree() {
-    let problems = connector_tools::check::problems(&manifest(), &host().signatures());
+    let host = host();
+    let mut problems = connector_tools::check::problems(&manifest(), &host.signatures());
+    let errors = connector_tools::check::error_problems(&manifest(), &host.component_error_kinds());
+    problems.extend(errors);
     assert!(
         problems.is_empty(),
         "manifest and WIT disagree:\n{}",
@@ -22,7 +25,7 @@ fn manifest_and_wit_agree() {
 }
 
 /// The manifest with `change` made to one input of `wait-for-table`.
-fn changed(change: impl FnOnce(&mut Vec<connector_tools::manifest::Input>)) -> Manifest {
+fn changed(change: impl FnOnce(&mut Vec<connector_host::manifest::Input>)) -> Manifest {
     let mut manifest = manifest();
     let wait = manifest
         .actions
@@ -35,7 +38,7 @@ fn changed(change: impl FnOnce(&mut Vec<connector_tools::manifest::Input>)) -> M
 #[test]
 fn the_checker_reports_a_dropped_field_a_flipped_required_and_a_misspelt_option() {
     let signatures = host().signatures();
-    let input = |inputs: &mut Vec<connector_tools::manifest::Input>, key: &str| {
+    let input = |inputs: &mut Vec<connector_host::manifest::Input>, key: &str| {
         inputs.iter().position(|i| i.key == key).expect(key)
     };
     let dropped = changed(|inputs| {
@@ -74,9 +77,12 @@ fn the_checker_reports_a_dropped_field_a_flipped_required_and_a_misspelt_option(
 fn manifest_defaults_are_the_code_defaults() {
     use dynamodb_connector::{aws, catalog, model};
     let default = |action: &str, key: &str| {
-        let groups = manifest().actions.into_iter().chain(manifest().connections);
-        let group = groups.into_iter().find(|g| g.key == action).expect(action);
-        let input = group.inputs.into_iter().find(|i| i.key == key).expect(key);
+        let manifest = manifest();
+        let actions = manifest.actions.into_iter().map(|a| (a.key, a.inputs));
+        let connections = manifest.connections.into_iter().map(|c| (c.key, c.inputs));
+        let mut groups = actions.chain(connections);
+        let (_, inputs) = groups.find(|(k, _)| k == action).expect(action);
+        let input = inputs.into_iter().find(|i| i.key == key).expect(key);
         input
             .default
             .unwrap_or_else(|| panic!("{action}.{key} has a default"))
@@ -199,21 +205,37 @@ const REFERENCE_ACTIONS: [&str; 11] = [
 ];
 
 #[test]
-fn the_checker_refuses_an_action_that_says_no_effect_or_an_unknown_one() {
+fn the_checker_refuses_an_action_without_its_facts_and_the_reader_an_unknown_effect() {
     let signatures = host().signatures();
     let mut manifest = manifest();
     manifest.actions[0].effect = None;
-    manifest.actions[1].effect = Some("delete".into());
+    manifest.actions[1].group = "items".into();
+    manifest.actions[2].label = String::new();
     let problems = connector_tools::check::problems(&manifest, &signatures).join("\n");
-    let (first, second) = (&manifest.actions[0].key, &manifest.actions[1].key);
-    assert!(
-        problems.contains(&format!("action {first}: says no effect")),
-        "{problems}"
-    );
-    assert!(
-        problems.contains(&format!("action {second}: effect \"delete\"")),
-        "{problems}"
-    );
+    let keys: Vec<&str> = manifest.actions.iter().map(|a| a.key.as_str()).collect();
+    for expected in [
+        format!("action {}: says no effect", keys[0]),
+        format!(
+            "action {}: group \"items\" is not one of [[groups]]",
+            keys[1]
+        ),
+        format!("action {}: has no label or description", keys[2]),
+    ] {
+        assert!(problems.contains(&expected), "{expected}:\n{problems}");
+    }
+    let text = std::fs::read_to_string(workspace().join("connector.toml")).expect("connector.toml");
+    let unknown = text.replacen("\neffect = \"read\"", "\neffect = \"delete\"", 1);
+    let refused = Manifest::parse(&unknown).expect_err("an unknown effect is refused");
+    assert!(refused.to_string().contains("delete"), "{refused}");
+}
+
+#[test]
+fn the_checker_refuses_error_kinds_that_differ_from_the_wit() {
+    let mut manifest = manifest();
+    manifest.errors.retain(|e| e.kind != "throttled");
+    let cases = host().component_error_kinds();
+    let problems = connector_tools::check::error_problems(&manifest, &cases).join("\n");
+    assert!(problems.contains("error kind throttled"), "{problems}");
 }
 
 #[test]

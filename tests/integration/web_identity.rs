@@ -6,6 +6,7 @@
 use crate::connections::{web_identity, TOKEN};
 use crate::exports::with_s3;
 use crate::harness::*;
+use connector_host::manifest::Effect;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use test_support::{Fault, Proxy};
@@ -210,8 +211,10 @@ fn protection_steps() -> Vec<Step> {
 
 /// Whether an action of `effect` (the manifest's `read`, `add` or `change`) may send the
 /// operation `op`: a read only reads; an add also creates, restores into a new table,
-/// exports or imports into a new table, and tags what it creates.
-fn allowed_by(effect: &str, target: &str) -> bool {
+/// exports or imports into a new table, and tags what it creates. None of those operations
+/// can change an existing item or table (`CreateTable` of a name in use fails), so an add
+/// that sends nothing else leaves what exists as it was.
+fn allowed_by(effect: Effect, target: &str) -> bool {
     let op = target.rsplit('.').next().unwrap_or(target);
     let read = ["Describe", "List", "Get"]
         .iter()
@@ -221,9 +224,9 @@ fn allowed_by(effect: &str, target: &str) -> bool {
         .iter()
         .any(|p| op.starts_with(p));
     match effect {
-        "read" => read,
-        "add" => read || adds,
-        _ => true,
+        Effect::Read => read,
+        Effect::Add => read || adds,
+        Effect::Change => true,
     }
 }
 
@@ -246,7 +249,7 @@ fn a_web_identity_connection_runs_every_action_with_no_aws_secret() {
         .into_iter()
         .flatten()
         .collect();
-    let manifest = connector_tools::manifest::Manifest::parse(
+    let manifest = connector_host::manifest::Manifest::parse(
         &std::fs::read_to_string(test_support::manifest()).unwrap(),
     )
     .unwrap();
@@ -262,10 +265,10 @@ fn a_web_identity_connection_runs_every_action_with_no_aws_secret() {
             .unwrap_or_else(|e| panic!("{action}: {e:?}"));
         outputs.insert(action, out);
         let effect = manifest.actions.iter().find(|a| a.key == *action);
-        let effect = effect.and_then(|a| a.effect.as_deref()).unwrap_or("change");
+        let effect = effect.map_or(Effect::Change, connector_host::manifest::Action::effect);
         let sent = data.operations().split_off(before);
         let beyond = sent.iter().filter(|op| !allowed_by(effect, op));
-        wrong_hints.extend(beyond.map(|op| format!("{action} (effect {effect}) sent {op}")));
+        wrong_hints.extend(beyond.map(|op| format!("{action} (effect {effect:?}) sent {op}")));
     }
     assert!(
         wrong_hints.is_empty(),

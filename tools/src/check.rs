@@ -2,7 +2,7 @@
 //! built component (`connector_host::Host::signatures`, passed in as JSON): the same actions and
 //! connections, every input a field of the right type, required exactly when not optional.
 
-use crate::manifest::{Input, Manifest};
+use connector_manifest::{Input, Manifest};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -118,16 +118,23 @@ pub fn problems(manifest: &Manifest, signatures: &Value) -> Vec<String> {
         .map(|a| format!("action {a}: on one side only (manifest or WIT)"))
         .collect();
     for action in &manifest.actions {
-        match action.effect.as_deref() {
-            Some("read" | "add" | "change") => {}
-            Some(other) => problems.push(format!(
-                "action {}: effect {other:?} is not read, add or change",
-                action.key
-            )),
-            None => problems.push(format!(
+        if action.effect.is_none() {
+            problems.push(format!(
                 "action {}: says no effect (read, add or change)",
                 action.key
-            )),
+            ));
+        }
+        if action.label.is_empty() || action.description.is_empty() {
+            problems.push(format!(
+                "action {}: has no label or description",
+                action.key
+            ));
+        }
+        if !manifest.groups.iter().any(|g| g.key == action.group) {
+            problems.push(format!(
+                "action {}: group {:?} is not one of [[groups]]",
+                action.key, action.group
+            ));
         }
     }
     for action in manifest
@@ -172,4 +179,15 @@ pub fn problems(manifest: &Manifest, signatures: &Value) -> Vec<String> {
             .map(|c| format!("connection {c}: in the WIT, not in the manifest")),
     );
     problems
+}
+
+/// Every disagreement between the manifest's `[[errors]]` and `cases`, the component's
+/// error variant; empty when they agree.
+pub fn error_problems(manifest: &Manifest, cases: &[String]) -> Vec<String> {
+    let declared: BTreeSet<&str> = manifest.errors.iter().map(|e| e.kind.as_str()).collect();
+    let cases: BTreeSet<&str> = cases.iter().map(String::as_str).collect();
+    declared
+        .symmetric_difference(&cases)
+        .map(|k| format!("error kind {k}: on one side only (manifest [[errors]] or WIT)"))
+        .collect()
 }

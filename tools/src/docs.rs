@@ -2,7 +2,7 @@
 //! per connection and per action, in the reference's layout (a table of inputs with their
 //! comments and defaults), each action with an example step and its output.
 
-use crate::manifest::{Group, Input, Manifest};
+use connector_manifest::{Action, ConnectionType, Effect, Input, Manifest};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -70,7 +70,7 @@ fn json_block(value: &Value) -> String {
     )
 }
 
-fn connection_page(c: &Group) -> String {
+fn connection_page(c: &ConnectionType) -> String {
     format!(
         "# {} (`{}`)\n\n{}\n\n{}\nIn a step document: `\"connection\": {{\"type\": \"{}\", ...}}` with the keys above.\n",
         c.label,
@@ -84,11 +84,11 @@ fn connection_page(c: &Group) -> String {
     )
 }
 
-fn action_page(a: &Group, example: Option<&Value>) -> String {
-    let effect = match a.effect.as_deref() {
-        Some("read") => "It only reads (an MCP tool by default, read-only).",
-        Some("add") => "It creates something new and changes nothing that exists.",
-        _ => "It may overwrite or delete (a destructive MCP tool).",
+fn action_page(a: &Action, example: Option<&Value>) -> String {
+    let effect = match a.effect() {
+        Effect::Read => "It only reads (an MCP tool by default, read-only).",
+        Effect::Add => "It creates something new and changes nothing that exists.",
+        Effect::Change => "It may overwrite or delete (a destructive MCP tool).",
     };
     let repeat = if a.idempotent {
         " Repeating it with the same input changes nothing more."
@@ -173,21 +173,6 @@ pub fn guides(dir: &std::path::Path) -> std::io::Result<Vec<Guide>> {
     Ok(guides)
 }
 
-/// The groups of actions, in the order the index lists them (the reference's: the
-/// connection, tables, items, then what this connector adds): the folder under
-/// `src/actions/` that holds a group's action files, and the group's heading.
-pub const GROUPS: [(&str, &str); 9] = [
-    ("connection", "Connection"),
-    ("table", "Tables"),
-    ("item", "Items"),
-    ("batch", "Batches"),
-    ("transaction", "Transactions"),
-    ("backup", "Backups and point-in-time recovery"),
-    ("export", "Export to and import from S3"),
-    ("changes", "Change capture"),
-    ("catalog", "Catalog"),
-];
-
 /// One group of the index: its heading and its actions' keys.
 pub struct ActionGroup {
     /// The heading.
@@ -196,21 +181,13 @@ pub struct ActionGroup {
     pub actions: Vec<String>,
 }
 
-/// The groups of the manifest's actions, read from `actions_dir` (`src/actions/`): an
-/// action belongs to the group whose folder holds its file (`GROUP/NAME.rs` for the action
-/// `NAME` with `_` as `-`). A folder not in [`GROUPS`], or an action in no folder, is an
-/// error.
+/// The manifest's groups (`[[groups]]`, in the order the index lists them), each with its
+/// actions, checked against `actions_dir` (`src/actions/`): every folder there is a group,
+/// and each action's file is `GROUP/NAME.rs` (`NAME` with `-` as `_`) in its group's folder.
 pub fn groups(
     actions_dir: &std::path::Path,
     manifest: &Manifest,
 ) -> Result<Vec<ActionGroup>, String> {
-    let keys: BTreeMap<&str, &str> = manifest
-        .actions
-        .iter()
-        .map(|a| (a.key.as_str(), a.label.as_str()))
-        .collect();
-    let mut placed = std::collections::BTreeSet::new();
-    let mut out = Vec::new();
     for entry in
         std::fs::read_dir(actions_dir).map_err(|e| format!("{}: {e}", actions_dir.display()))?
     {
@@ -219,41 +196,42 @@ pub fn groups(
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if path.is_dir() && !GROUPS.iter().any(|(dir, _)| *dir == name) {
-            return Err(format!("src/actions/{name} is not one of docs::GROUPS"));
+        if path.is_dir() && !manifest.groups.iter().any(|g| g.key == name) {
+            return Err(format!(
+                "src/actions/{name} is not a group of connector.toml ([[groups]])"
+            ));
         }
     }
-    for (dir, title) in GROUPS {
+    let mut out = Vec::new();
+    for group in &manifest.groups {
         let mut actions: Vec<(&str, &str)> = Vec::new();
-        for entry in std::fs::read_dir(actions_dir.join(dir))
-            .map_err(|e| format!("src/actions/{dir}: {e}"))?
-        {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.extension().and_then(|e| e.to_str()) != Some("rs") {
-                continue;
+        for action in manifest.actions.iter().filter(|a| a.group == group.key) {
+            let file = format!("{}/{}.rs", group.key, action.key.replace('-', "_"));
+            if !actions_dir.join(&file).is_file() {
+                return Err(format!(
+                    "the action {} has no file src/actions/{file}",
+                    action.key
+                ));
             }
-            let stem = path
-                .file_stem()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .replace('_', "-");
-            if let Some((key, label)) = keys.get_key_value(stem.as_str()) {
-                actions.push((label, key));
-                placed.insert(*key);
-            }
+            actions.push((&action.label, &action.key));
         }
         actions.sort_unstable();
         out.push(ActionGroup {
-            title: title.to_string(),
+            title: group.title.clone(),
             actions: actions
                 .into_iter()
                 .map(|(_, key)| key.to_string())
                 .collect(),
         });
     }
-    match keys.keys().find(|k| !placed.contains(*k)) {
+    match manifest
+        .actions
+        .iter()
+        .find(|a| !manifest.groups.iter().any(|g| g.key == a.group))
+    {
         Some(lost) => Err(format!(
-            "the action {lost} has no file under src/actions/GROUP/"
+            "the action {} names no group of connector.toml ({:?})",
+            lost.key, lost.group
         )),
         None => Ok(out),
     }

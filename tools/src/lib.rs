@@ -7,6 +7,5 @@
 
 pub mod check;
 pub mod docs;
-pub mod manifest;
 pub mod openapi;
 pub mod schema;

@@ -4,8 +4,8 @@
 //! status, and the bearer scheme. Its schemas are the ones of [`crate::schema`], moved
 //! under `components/schemas`.
 
-use crate::manifest::Manifest;
 use crate::schema::{self, Shapes};
+use connector_manifest::Manifest;
 use serde_json::{json, Map, Value};
 
 /// Every route the service answers, as `(method, path)`; the tests check that

@@ -6,7 +6,7 @@
 //! action's output (and the error object) is its shape written once in
 //! `schemas/outputs.json`, under the action's own `$id`.
 
-use crate::manifest::{Group, Input, Manifest};
+use connector_manifest::{Action, ConnectionType, Input, Manifest};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -118,14 +118,10 @@ fn default_value(input: &Input, default: &toml::Value) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::String(text))
 }
 
-/// The object schema of `group`'s inputs (the connection input left out: a step carries
-/// its connection beside the input).
-fn object(action: &str, group: &Group) -> Value {
-    let inputs: Vec<&Input> = group
-        .inputs
-        .iter()
-        .filter(|i| i.kind != "connection")
-        .collect();
+/// The object schema titled `label` of `inputs` (the connection input left out: a step
+/// carries its connection beside the input) for `action` ("" for a connection).
+fn object(action: &str, label: &str, description: &str, inputs: &[Input]) -> Value {
+    let inputs: Vec<&Input> = inputs.iter().filter(|i| i.kind != "connection").collect();
     let properties: Map<String, Value> = inputs
         .iter()
         .enumerate()
@@ -136,8 +132,8 @@ fn object(action: &str, group: &Group) -> Value {
         .filter(|i| i.required)
         .map(|i| i.key.as_str())
         .collect();
-    json!({"title": group.label,
-        "description": group.description, "type": "object", "properties": properties,
+    json!({"title": label,
+        "description": description, "type": "object", "properties": properties,
         "required": required, "additionalProperties": false})
 }
 
@@ -241,21 +237,27 @@ fn refs(value: &Value) -> Vec<String> {
 }
 
 /// The input schema of `action` (its object, without the document frame).
-pub fn input(action: &Group) -> Value {
-    object(&action.key, action)
+pub fn input(action: &Action) -> Value {
+    object(
+        &action.key,
+        &action.label,
+        &action.description,
+        &action.inputs,
+    )
 }
 
 /// The title and reference of `action`'s output shape (`output-ACTION` of
 /// `schemas/outputs.json`); every output is an object, which the root says for clients
 /// that read only the root (MCP's `outputSchema` must be of type object).
-pub fn output(action: &Group) -> Value {
+pub fn output(action: &Action) -> Value {
     json!({"title": format!("{} output", action.label), "type": "object",
         "$ref": format!("#/$defs/output-{}", action.key)})
 }
 
 /// The object schema of `connection`'s fields, with its `type` discriminator.
-pub fn connection(connection: &Group) -> Value {
-    let mut schema = object("", connection);
+pub fn connection(connection: &ConnectionType) -> Value {
+    let c = connection;
+    let mut schema = object("", &c.label, &c.description, &c.inputs);
     let required = schema["required"].as_array_mut().expect("required");
     required.insert(0, "type".into());
     schema["properties"]

@@ -122,7 +122,7 @@ fn every_example_and_default_is_valid_against_its_input() {
 #[test]
 fn generated_schemas_are_fresh() {
     let text = std::fs::read_to_string(root().join("connector.toml")).unwrap();
-    let manifest = connector_tools::manifest::Manifest::parse(&text).unwrap();
+    let manifest = connector_manifest::Manifest::parse(&text).unwrap();
     let shapes = connector_tools::schema::Shapes::new(
         &read("schemas/shapes.json"),
         &read("schemas/outputs.json"),

@@ -1,11 +1,11 @@
 //! `create-backup`: an on-demand backup of a table (`CreateBackup`), kept until deleted.
 
-pub(crate) use crate::component::wit::CreateBackupInput as Input;
+pub(crate) use crate::wit::CreateBackupInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

@@ -1,11 +1,11 @@
 //! `delete-backup`: delete an on-demand backup (`DeleteBackup`); returns it as it was.
 
-pub(crate) use crate::component::wit::BackupInput as Input;
+pub(crate) use crate::wit::BackupInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

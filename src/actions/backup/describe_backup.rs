@@ -1,10 +1,10 @@
 //! `describe-backup`: a backup's details and the table it was made of (`DescribeBackup`).
 
-pub(crate) use crate::component::wit::BackupInput as Input;
+pub(crate) use crate::wit::BackupInput as Input;
 
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

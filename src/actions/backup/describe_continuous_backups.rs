@@ -1,11 +1,11 @@
 //! `describe-continuous-backups`: a table's continuous backups and point-in-time recovery
 //! (`DescribeContinuousBackups`).
 
-pub(crate) use crate::component::wit::TableInput as Input;
+pub(crate) use crate::wit::TableInput as Input;
 
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

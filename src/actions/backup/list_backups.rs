@@ -2,12 +2,12 @@
 //! type (`ListBackups`): one page, all of them, or up to `max-items`, resumable after any
 //! backup.
 
-pub(crate) use crate::component::wit::ListBackupsInput as Input;
+pub(crate) use crate::wit::ListBackupsInput as Input;
 
 use crate::aws::paging::{self, Want};
-use crate::component::wit::{BackupTypeFilter, Connection};
 use crate::error::Result;
 use crate::model::shape::{self, Obj};
+use crate::wit::{BackupTypeFilter, Connection};
 use crate::{aws::client, model::input};
 use aws_sdk_dynamodb::types::{
     BackupStatus, BackupSummary, BackupType, BackupTypeFilter as SdkFilter,

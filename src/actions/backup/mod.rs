@@ -12,10 +12,10 @@ pub(crate) mod restore_table_from_backup;
 pub(crate) mod restore_table_to_point_in_time;
 pub(crate) mod update_continuous_backups;
 
-use crate::component::wit::{BillingMode, SseType};
 use crate::error::{Error, Result};
 use crate::model::shape::{self, Obj};
 use crate::model::{input, table};
+use crate::wit::{BillingMode, SseType};
 use aws_sdk_dynamodb::types::{
     BackupDescription, BackupDetails, BillingMode as SdkBillingMode, ContinuousBackupsDescription,
     GlobalSecondaryIndex, LocalSecondaryIndex, ProvisionedThroughput, SseSpecification,

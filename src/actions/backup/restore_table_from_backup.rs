@@ -2,11 +2,11 @@
 //! other billing, indexes or encryption when the `*-override` inputs says so, and with `wait` until it
 //! is ACTIVE.
 
-pub(crate) use crate::component::wit::RestoreTableFromBackupInput as Input;
+pub(crate) use crate::wit::RestoreTableFromBackupInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::Connection;
 use crate::error::Result;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

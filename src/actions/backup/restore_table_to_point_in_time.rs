@@ -3,11 +3,11 @@
 //! `restore-table-from-backup` takes them. Exactly one of `restore-date-time` and
 //! `use-latest-restorable-time` is required.
 
-pub(crate) use crate::component::wit::RestoreTableToPointInTimeInput as Input;
+pub(crate) use crate::wit::RestoreTableToPointInTimeInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use aws_smithy_types::DateTime;
 use serde_json::Value;

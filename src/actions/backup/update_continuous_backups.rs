@@ -1,11 +1,11 @@
 //! `update-continuous-backups`: turn point-in-time recovery on or off and set its recovery
 //! period, 1 to 35 days (`UpdateContinuousBackups`). Setting it again is harmless.
 
-pub(crate) use crate::component::wit::UpdateContinuousBackupsInput as Input;
+pub(crate) use crate::wit::UpdateContinuousBackupsInput as Input;
 
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use aws_sdk_dynamodb::types::PointInTimeRecoverySpecification;
 use serde_json::Value;

@@ -3,14 +3,14 @@
 //! its own, and the answer lists every statement's item or error, in order. A batch of
 //! writes is delivered at most once (docs/errors.md).
 
-pub(crate) use crate::component::wit::BatchExecuteStatementInput as Input;
+pub(crate) use crate::wit::BatchExecuteStatementInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::partiql::{self, Statement};
 use crate::model::shape::Obj;
 use crate::model::values::{self, ItemFormat};
+use crate::wit::Connection;
 use crate::{actions::item, aws::capacity, aws::client};
 use aws_sdk_dynamodb::types::{BatchStatementRequest, BatchStatementResponse};
 use serde_json::Value;

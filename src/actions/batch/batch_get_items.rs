@@ -5,16 +5,16 @@
 //! never dropped. A key with no item is simply absent from `Responses`. A step that ends
 //! early is an error whose `progress` holds what was read and the keys left.
 
-pub(crate) use crate::component::wit::BatchGetItemsInput as Input;
+pub(crate) use crate::wit::BatchGetItemsInput as Input;
 
 use crate::aws::bulk::{self, Fate};
 use crate::aws::capacity::{self, Tally};
 use crate::aws::describe;
-use crate::component::wit::Connection;
 use crate::error::{Error, Kind, Result};
 use crate::model::keys::{self};
 use crate::model::shape::Obj;
 use crate::model::Item;
+use crate::wit::Connection;
 use crate::{actions::item, aws::backoff, aws::client, model::input, model::values};
 use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnConsumedCapacity};
 use aws_sdk_dynamodb::Client;

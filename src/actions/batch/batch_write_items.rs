@@ -8,16 +8,16 @@
 //! sent or of unknown outcome; a step that ends early is an error whose `progress` says
 //! which. Puts and deletes are idempotent, so a retried batch never changes the outcome.
 
-pub(crate) use crate::component::wit::BatchWriteItemsInput as Input;
+pub(crate) use crate::wit::BatchWriteItemsInput as Input;
 
 use crate::aws::bulk::{self, Fate};
 use crate::aws::capacity::{self, Collections, Tally};
 use crate::aws::{delivery, describe};
-use crate::component::wit::Connection;
 use crate::error::{Error, Kind, Result};
 use crate::model::keys::KeySchema;
 use crate::model::shape::Obj;
 use crate::model::Item;
+use crate::wit::Connection;
 use crate::{actions::item, aws::backoff, aws::client, model::input, model::keys, model::values};
 use aws_sdk_dynamodb::types::{
     DeleteRequest, PutRequest, ReturnConsumedCapacity, ReturnItemCollectionMetrics, WriteRequest,

@@ -6,7 +6,7 @@
 //! was deleted meanwhile, the credentials may not read it) is reported in `Failed` with its
 //! error and the sweep goes on; `Cursor` resumes after the last table listed.
 
-pub(crate) use crate::component::wit::CatalogSweepInput as Input;
+pub(crate) use crate::wit::CatalogSweepInput as Input;
 
 use crate::aws::client;
 use crate::aws::scan;
@@ -15,9 +15,9 @@ use crate::catalog::columns::Columns;
 use crate::catalog::openmetadata::{self as om, Tree};
 use crate::catalog::profile::{self, Profile};
 use crate::catalog::{sample_sizes, Shown};
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::{input, shape::Obj};
+use crate::wit::Connection;
 use aws_sdk_dynamodb::types::TableDescription;
 use serde_json::Value;
 

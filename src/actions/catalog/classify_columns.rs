@@ -1,7 +1,7 @@
 //! `classify-columns`: sample a table and tag the columns whose values look like personal
 //! data ([`crate::catalog::classify`]); the output holds counts and reasons, never a value.
 
-pub(crate) use crate::component::wit::ClassifyColumnsInput as Input;
+pub(crate) use crate::wit::ClassifyColumnsInput as Input;
 
 use super::Header;
 use crate::aws::scan::Sample;
@@ -9,9 +9,9 @@ use crate::catalog::classify::Matches;
 use crate::catalog::classify::DEFAULT_MIN_CONFIDENCE;
 use crate::catalog::columns::Columns;
 use crate::catalog::openmetadata as om;
-use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::{Error, Result};
 use crate::model::shape::Obj;
+use crate::wit::{CatalogFormat, Connection};
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {

@@ -5,18 +5,19 @@
 //! withheld as [`Shown`] says: when any sampled value of the column looks like personal
 //! data ([`crate::catalog::classify`]), or the example itself does anywhere in the sample.
 
-pub(crate) use crate::component::wit::InferSchemaInput as Input;
+pub(crate) use crate::wit::InferSchemaInput as Input;
 
 use super::Header;
 use crate::aws::scan::Sample;
-use crate::catalog::classify::{self, Matches};
+use crate::catalog::classify::Matches;
 use crate::catalog::columns::{share, Column, Columns, Gather};
+use crate::catalog::detect;
 use crate::catalog::openmetadata::{self as om, Tree};
 use crate::catalog::Shown;
-use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::Result;
 use crate::model::shape::{self, Obj};
 use crate::model::values;
+use crate::wit::{CatalogFormat, Connection};
 use aws_sdk_dynamodb::types::{AttributeValue, TableDescription};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -139,7 +140,7 @@ fn row(
     let example = gathered
         .example
         .as_ref()
-        .filter(|value| shown.allows(&gathered.matches, classify::text(value)))
+        .filter(|value| shown.allows(&gathered.matches, detect::text(value)))
         .map(example);
     Obj::new()
         .set("Path", path)

@@ -4,9 +4,9 @@
 
 use crate::aws::scan::{self, Sample};
 use crate::catalog::sample_sizes;
-use crate::component::wit::{ClassifyColumnsInput, Connection, InferSchemaInput, SampleInput};
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::{ClassifyColumnsInput, Connection, InferSchemaInput, SampleInput};
 use aws_sdk_dynamodb::types::TableDescription;
 
 pub(crate) mod catalog_sweep;

@@ -2,7 +2,7 @@
 //! of every column over a sample ([`crate::catalog::profile`]); number extremes only with
 //! `show-values`, as [`Shown`] allows.
 
-pub(crate) use crate::component::wit::SampleInput as Input;
+pub(crate) use crate::wit::SampleInput as Input;
 
 use super::Header;
 use crate::aws::scan::Sample;
@@ -10,8 +10,8 @@ use crate::catalog::columns::Columns;
 use crate::catalog::openmetadata as om;
 use crate::catalog::profile::{self, Profile};
 use crate::catalog::Shown;
-use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::Result;
+use crate::wit::{CatalogFormat, Connection};
 use aws_sdk_dynamodb::types::TableDescription;
 use serde_json::Value;
 

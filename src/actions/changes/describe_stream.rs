@@ -1,13 +1,13 @@
 //! `describe-stream`: a stream with every shard and its lineage (for pickers, and to see
 //! what `read-stream-changes` reads).
 
-pub(crate) use crate::component::wit::DescribeStreamInput as Input;
+pub(crate) use crate::wit::DescribeStreamInput as Input;
 
 use crate::actions::changes;
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::{timestamp, Obj};
 use crate::model::stream_record;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use aws_sdk_dynamodbstreams::types::{StreamStatus, StreamViewType};
 use serde_json::{json, Value};

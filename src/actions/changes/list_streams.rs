@@ -1,12 +1,12 @@
 //! `list-streams`: the streams of one table or of every table in the region: one page or
 //! all of them, resumable after any stream.
 
-pub(crate) use crate::component::wit::ListStreamsInput as Input;
+pub(crate) use crate::wit::ListStreamsInput as Input;
 
 use crate::aws::paging::{self, Want};
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

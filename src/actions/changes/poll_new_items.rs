@@ -10,15 +10,15 @@
 //! cannot tell, without keeping every key it returned, whether an item rewritten during the
 //! scan was already passed; a `Query` of an index sorted by the cursor attribute can.
 
-pub(crate) use crate::component::wit::PollNewItemsInput as Input;
+pub(crate) use crate::wit::PollNewItemsInput as Input;
 
 use crate::actions::item;
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::keys::KeySchema;
 use crate::model::poll_cursor::{digest, PollCursor};
 use crate::model::values::{self, item_to_json_typed, TypeCode};
 use crate::model::Item;
+use crate::wit::Connection;
 use crate::{aws::client, aws::describe, model::input};
 use aws_sdk_dynamodb::types::{
     AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType, TableDescription,

@@ -3,13 +3,13 @@
 //! cursor holds sequence numbers ([`crate::model::stream_cursor`]). Bounded work per step:
 //! `max-records` and [`READ_TIME`].
 
-pub(crate) use crate::component::wit::ReadStreamChangesInput as Input;
+pub(crate) use crate::wit::ReadStreamChangesInput as Input;
 
 use crate::actions::{changes, item};
 use crate::aws::stream::{self, Budget, Gap, Shard, Streams};
-use crate::component::wit::{Connection, StreamStart};
 use crate::error::{Error, Result};
 use crate::model::stream_cursor::{Cursor, Position};
+use crate::wit::{Connection, StreamStart};
 use crate::{aws::client, aws::describe, model::input};
 use serde_json::{json, Value};
 use std::collections::HashSet;

@@ -1,11 +1,11 @@
 //! `describe-limits`: the account's provisioned-capacity limits in a region.
 
-pub(crate) use crate::component::wit::DescribeLimitsInput as Input;
+pub(crate) use crate::wit::DescribeLimitsInput as Input;
 
 use crate::aws::client;
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {

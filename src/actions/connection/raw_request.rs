@@ -2,14 +2,14 @@
 //! `fetch-all`, every page of a `SELECT` (following `NextToken`). A statement other than
 //! `SELECT` is delivered at most once (docs/errors.md).
 
-pub(crate) use crate::component::wit::RawRequestInput as Input;
+pub(crate) use crate::wit::RawRequestInput as Input;
 
 use crate::aws::capacity::{self, Tally};
 use crate::aws::delivery;
 use crate::aws::paging::{self, Want};
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{actions::item, aws::client, model::input, model::partiql, model::values};
 use serde_json::Value;
 

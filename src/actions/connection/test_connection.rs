@@ -1,12 +1,12 @@
 //! `test-connection`: prove the credentials and the endpoint work with the cheapest calls.
 
-pub(crate) use crate::component::wit::TestConnectionInput as Input;
+pub(crate) use crate::wit::TestConnectionInput as Input;
 
 use crate::aws::client;
 use crate::catalog::openmetadata as om;
-use crate::component::wit::{CatalogFormat, Connection};
 use crate::error::{Error, Result};
 use crate::model::shape::Obj;
+use crate::wit::{CatalogFormat, Connection};
 use serde_json::{json, Value};
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {

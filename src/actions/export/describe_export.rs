@@ -1,10 +1,10 @@
 //! `describe-export`: an export's status, files and counts (`DescribeExport`).
 
-pub(crate) use crate::component::wit::ExportInput as Input;
+pub(crate) use crate::wit::ExportInput as Input;
 
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

@@ -1,11 +1,11 @@
 //! `describe-import`: an import's status, source, counts and the table it creates
 //! (`DescribeImport`).
 
-pub(crate) use crate::component::wit::ImportInput as Input;
+pub(crate) use crate::wit::ImportInput as Input;
 
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

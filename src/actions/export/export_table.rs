@@ -5,15 +5,15 @@
 //! most once: a lost answer is `outcome-unknown`, and sending again with the same
 //! `client-token` starts no second export.
 
-pub(crate) use crate::component::wit::ExportTableInput as Input;
+pub(crate) use crate::wit::ExportTableInput as Input;
 
 use crate::actions::backup::time;
 use crate::aws::{client, delivery};
-use crate::component::wit::{
-    Connection, ExportFormat as Format, ExportType as Type, ExportViewType as View, S3SseAlgorithm,
-};
 use crate::error::{Error, Result};
 use crate::model::{input, shape::Obj};
+use crate::wit::{
+    Connection, ExportFormat as Format, ExportType as Type, ExportViewType as View, S3SseAlgorithm,
+};
 use aws_sdk_dynamodb::types::{
     ExportFormat, ExportType, ExportViewType, IncrementalExportSpecification, S3SseAlgorithm as Sse,
 };

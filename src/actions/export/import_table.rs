@@ -4,13 +4,13 @@
 //! ended. Starting an import is sent at most once: a lost answer is `outcome-unknown`, and
 //! sending again with the same `client-token` starts no second import.
 
-pub(crate) use crate::component::wit::ImportTableInput as Input;
+pub(crate) use crate::wit::ImportTableInput as Input;
 
 use crate::actions::table::{self, create_table};
 use crate::aws::{client, delivery};
-use crate::component::wit::{Connection, ImportCompression, ImportFormat};
 use crate::error::{Error, Result};
 use crate::model::{input, shape::Obj, table as definition};
+use crate::wit::{Connection, ImportCompression, ImportFormat};
 use aws_sdk_dynamodb::types::{
     BillingMode, CsvOptions, InputCompressionType, InputFormat, InputFormatOptions, S3BucketSource,
     TableCreationParameters,

@@ -1,12 +1,12 @@
 //! `list-exports`: the exports of one table or of every table (`ListExports`): one page and
 //! its `NextToken`, or every page.
 
-pub(crate) use crate::component::wit::ListExportsInput as Input;
+pub(crate) use crate::wit::ListExportsInput as Input;
 
 use crate::aws::paging;
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use aws_sdk_dynamodb::types;
 use aws_sdk_dynamodb::types::ExportSummary;
 use serde_json::Value;

@@ -1,12 +1,12 @@
 //! `list-imports`: the imports into one table or into every table (`ListImports`): one page
 //! and its `NextToken`, or every page.
 
-pub(crate) use crate::component::wit::ListImportsInput as Input;
+pub(crate) use crate::wit::ListImportsInput as Input;
 
 use crate::aws::paging;
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::{self, Obj};
+use crate::wit::Connection;
 use aws_sdk_dynamodb::types;
 use aws_sdk_dynamodb::types::ImportSummary;
 use serde_json::Value;

@@ -13,10 +13,10 @@ pub(crate) mod list_imports;
 
 use crate::aws::paging::Want;
 use crate::aws::{client, describe, wait};
-use crate::component::wit::Connection;
 use crate::error::{Error, Kind, Result};
 use crate::model::input;
 use crate::model::shape::{self, Obj};
+use crate::wit::Connection;
 use aws_sdk_dynamodb::types;
 use aws_sdk_dynamodb::types::{ExportDescription, ImportTableDescription, TableCreationParameters};
 use aws_sdk_dynamodb::Client;

@@ -1,11 +1,11 @@
 //! `delete-item`: delete one item by its key, optionally under a condition.
 
-pub(crate) use crate::component::wit::DeleteItemInput as Input;
+pub(crate) use crate::wit::DeleteItemInput as Input;
 
 use crate::actions::item;
 use crate::actions::item::write::{Conditional, Op, Write};
-use crate::component::wit::{Connection, ReturnValues};
 use crate::error::Result;
+use crate::wit::{Connection, ReturnValues};
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {

@@ -1,10 +1,10 @@
 //! `get-item`: read one item by its key; `{"Item": null}` when there is none.
 
-pub(crate) use crate::component::wit::GetItemInput as Input;
+pub(crate) use crate::wit::GetItemInput as Input;
 
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{actions::item, aws::capacity, model::expressions, model::input};
 use serde_json::Value;
 

@@ -7,18 +7,16 @@
 //! for each record by one macro line.
 
 use crate::aws::{capacity::Tally, describe};
-use crate::component::wit::{
-    Connection, DeleteItemInput, GetItemInput, ItemFormat, UpdateItemInput,
-};
 use crate::error::{Error, Result};
 use crate::model::keys::KeySchema;
 use crate::model::Item;
+use crate::wit::{Connection, DeleteItemInput, GetItemInput, ItemFormat, UpdateItemInput};
 use crate::{aws::client, model::input, model::values};
 use aws_sdk_dynamodb::operation::{
     delete_item::builders::DeleteItemFluentBuilder, get_item::builders::GetItemFluentBuilder,
     update_item::builders::UpdateItemFluentBuilder,
 };
-use aws_sdk_dynamodb::types::{AttributeValue, ConsumedCapacity, ReturnConsumedCapacity};
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -137,24 +135,6 @@ pub(crate) async fn target(connection: &Connection, input: &impl KeyInput) -> Re
             .key(fields.hash_key_value, range)?,
     };
     Ok(Target { client, table, key })
-}
-
-/// The items of query or scan pages in order, how many items the service read and the
-/// capacity the pages consumed (when their requests asked `asked`); `parts` splits a page
-/// into its items, its scanned count and its consumed capacity.
-pub(crate) fn gather<P>(
-    pages: Vec<P>,
-    asked: Option<&ReturnConsumedCapacity>,
-    parts: impl Fn(P) -> (Option<Vec<Item>>, i32, Option<ConsumedCapacity>),
-) -> (Vec<Item>, i64, Tally) {
-    let (mut items, mut scanned, mut capacity) = (Vec::new(), 0, Tally::asked(asked));
-    for page in pages {
-        let (page_items, page_scanned, consumed) = parts(page);
-        items.extend(page_items.unwrap_or_default());
-        scanned += i64::from(page_scanned);
-        capacity.add(consumed.as_ref());
-    }
-    (items, scanned, capacity)
 }
 
 /// `{"Items", "Count", "ScannedCount", "LastEvaluatedKey", "ConsumedCapacity"}` of a query

@@ -1,10 +1,9 @@
 //! `query-items`: items by key condition, one page with a resumable cursor, or every page.
 
-pub(crate) use crate::component::wit::QueryItemsInput as Input;
+pub(crate) use crate::wit::QueryItemsInput as Input;
 
 use crate::aws::describe;
 use crate::aws::paging::{self, Want};
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::expressions::Expressions;
 use crate::model::plain::{
@@ -12,6 +11,7 @@ use crate::model::plain::{
     condition::{self, Condition},
 };
 use crate::model::Item;
+use crate::wit::Connection;
 use crate::{actions::item, aws::capacity, aws::client, model::expressions, model::input};
 use aws_sdk_dynamodb::operation::query::{builders::QueryFluentBuilder, QueryOutput};
 use aws_sdk_dynamodb::types::Select;
@@ -182,7 +182,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     .await?;
     let parts = |p: QueryOutput| (p.items, p.scanned_count, p.consumed_capacity);
     let asked = request.get_return_consumed_capacity().as_ref();
-    let (items, scanned, capacity) = item::gather(fetched.pages, asked, parts);
+    let (items, scanned, capacity) = paging::gather(fetched.pages, asked, parts);
     let (items, next) = describe::cut_items(
         &client,
         table,

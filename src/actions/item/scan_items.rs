@@ -1,17 +1,17 @@
 //! `scan-items`: read a table or index: one page, every page, up to `max-items` with an
 //! exact cursor, one segment of a shared scan, or several segments at once in this step.
 
-pub(crate) use crate::component::wit::ScanItemsInput as Input;
+pub(crate) use crate::wit::ScanItemsInput as Input;
 
 use crate::aws::capacity;
 use crate::aws::paging::Want;
 use crate::aws::{bulk, describe};
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::plain::{self, condition::Condition};
 use crate::model::shape::Obj;
 use crate::model::values::{self, ItemFormat};
 use crate::model::Item;
+use crate::wit::Connection;
 use crate::{actions::item, aws::client, aws::scan, model::expressions, model::input};
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::Client;

@@ -1,11 +1,11 @@
 //! `update-item`: change an item's attributes with an update expression, or with an update
 //! in plain JSON (docs/expressions.md).
 
-pub(crate) use crate::component::wit::UpdateItemInput as Input;
+pub(crate) use crate::wit::UpdateItemInput as Input;
 
 use crate::actions::item::write::{Conditional, Op, Write};
-use crate::component::wit::{Connection, ReturnValues};
 use crate::error::Result;
+use crate::wit::{Connection, ReturnValues};
 use crate::{actions::item, model::input};
 use serde_json::Value;
 

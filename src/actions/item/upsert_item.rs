@@ -1,10 +1,10 @@
 //! `upsert-item`: create an item, or replace the item with the same key.
 
-pub(crate) use crate::component::wit::UpsertItemInput as Input;
+pub(crate) use crate::wit::UpsertItemInput as Input;
 
 use crate::actions::item::write::{Conditional, Op, Write};
-use crate::component::wit::{Connection, ReturnValues};
 use crate::error::Result;
+use crate::wit::{Connection, ReturnValues};
 use crate::{aws::client, model::input, model::values};
 use serde_json::Value;
 

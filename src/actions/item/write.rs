@@ -8,16 +8,16 @@
 //! most once within 10 minutes, so every failure may be retried.
 
 use crate::aws::{capacity, delivery, transaction};
-use crate::component::wit::{
-    CapacityDetail, CollectionMetrics, ConditionFailureValues, DeleteItemInput, ItemFormat,
-    ReturnValues, UpdateItemInput, UpsertItemInput,
-};
 use crate::error::{Error, Kind, Result};
 use crate::model::expressions::{self, Expressions};
 use crate::model::plain::{self, condition::Condition, update};
 use crate::model::shape::Obj;
 use crate::model::Access;
 use crate::model::Item;
+use crate::wit::{
+    CapacityDetail, CollectionMetrics, ConditionFailureValues, DeleteItemInput, ItemFormat,
+    ReturnValues, UpdateItemInput, UpsertItemInput,
+};
 use crate::{actions::item, model::input, model::values};
 use aws_sdk_dynamodb::error::BuildError;
 use aws_sdk_dynamodb::error::SdkError;

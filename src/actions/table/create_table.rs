@@ -7,12 +7,12 @@
 
 pub(crate) mod indexes;
 
-pub(crate) use crate::component::wit::CreateTableInput as Input;
+pub(crate) use crate::wit::CreateTableInput as Input;
 
 use crate::aws::delivery;
 use crate::aws::wait::{self, Until};
-use crate::component::wit::{BillingMode, Connection};
 use crate::error::Result;
+use crate::wit::{BillingMode, Connection};
 use crate::{aws::client, model::input, model::shape, model::table};
 use aws_sdk_dynamodb::types::{BillingMode as SdkBillingMode, ProvisionedThroughput};
 use serde_json::{json, Value};

@@ -1,12 +1,12 @@
 //! `delete-table`: delete a table and return its last description; with `wait`, wait
 //! until it no longer exists ([`crate::aws::wait`]).
 
-pub(crate) use crate::component::wit::DeleteTableInput as Input;
+pub(crate) use crate::wit::DeleteTableInput as Input;
 
 use crate::aws::delivery;
 use crate::aws::wait::{self, Until};
-use crate::component::wit::Connection;
 use crate::error::Result;
+use crate::wit::Connection;
 use crate::{aws::client, model::input, model::shape};
 use serde_json::{json, Value};
 

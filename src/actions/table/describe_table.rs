@@ -1,9 +1,9 @@
 //! `describe-table`: a table's description.
 
-pub(crate) use crate::component::wit::TableInput as Input;
+pub(crate) use crate::wit::TableInput as Input;
 
-use crate::component::wit::Connection;
 use crate::error::Result;
+use crate::wit::Connection;
 use crate::{aws::client, model::input, model::shape};
 use serde_json::{json, Value};
 

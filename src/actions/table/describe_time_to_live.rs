@@ -1,10 +1,10 @@
 //! `describe-time-to-live`: a table's time-to-live setting (`DescribeTimeToLive`).
 
-pub(crate) use crate::component::wit::TableInput as Input;
+pub(crate) use crate::wit::TableInput as Input;
 
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

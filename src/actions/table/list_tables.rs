@@ -1,12 +1,12 @@
 //! `list-tables`: table names of the region: one page, all of them, or up to `max-items`,
 //! resumable after any name.
 
-pub(crate) use crate::component::wit::ListTablesInput as Input;
+pub(crate) use crate::wit::ListTablesInput as Input;
 
 use crate::aws::paging::{self, Want};
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

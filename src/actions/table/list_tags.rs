@@ -1,12 +1,12 @@
 //! `list-tags`: a table's tags (`DescribeTable` for its ARN, then `ListTagsOfResource` to
 //! its last page).
 
-pub(crate) use crate::component::wit::TableInput as Input;
+pub(crate) use crate::wit::TableInput as Input;
 
 use crate::aws::{client, tags};
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::{input, shape::Obj};
+use crate::wit::Connection;
 use serde_json::{json, Value};
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {

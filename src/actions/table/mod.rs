@@ -16,9 +16,9 @@ pub(crate) mod update_table;
 pub(crate) mod update_time_to_live;
 pub(crate) mod wait_for_table;
 
-use crate::component::wit::{SseType, StreamViewType};
 use crate::error::{Error, Result};
 use crate::model::input;
+use crate::wit::{SseType, StreamViewType};
 use aws_sdk_dynamodb::types::{
     SseSpecification, SseType as SdkSseType, StreamSpecification, StreamViewType as SdkView, Tag,
 };

@@ -1,12 +1,12 @@
 //! `tag-resource`: add tags to a table or change their values (`TagResource`), every tag
 //! checked against DynamoDB's rules before anything is sent.
 
-pub(crate) use crate::component::wit::TagResourceInput as Input;
+pub(crate) use crate::wit::TagResourceInput as Input;
 
 use crate::aws::client;
-use crate::component::wit::Connection;
 use crate::error::Result;
 use crate::model::{input, shape::Obj};
+use crate::wit::Connection;
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {

@@ -1,12 +1,12 @@
 //! `untag-resource`: remove tags from a table (`UntagResource`); the keys are checked
 //! before anything is sent.
 
-pub(crate) use crate::component::wit::UntagResourceInput as Input;
+pub(crate) use crate::wit::UntagResourceInput as Input;
 
 use crate::aws::client;
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::{input, shape::Obj};
+use crate::wit::Connection;
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {

@@ -5,12 +5,12 @@
 //! before sending: at least one change; `provisioned` with both capacities,
 //! `pay-per-request` with none; a stream view type exactly when the stream is turned on.
 
-pub(crate) use crate::component::wit::UpdateTableInput as Input;
+pub(crate) use crate::wit::UpdateTableInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::{BillingMode, Connection, TableClass};
 use crate::error::{Error, Result};
 use crate::model::input::Params;
+use crate::wit::{BillingMode, Connection, TableClass};
 use crate::{aws::client, model::input, model::shape, model::table};
 use aws_sdk_dynamodb::types::{
     BillingMode as SdkBillingMode, CreateGlobalSecondaryIndexAction,

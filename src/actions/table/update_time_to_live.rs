@@ -3,12 +3,12 @@
 //! table's current setting. Setting the same state twice is what the service refuses, not
 //! the connector.
 
-pub(crate) use crate::component::wit::UpdateTimeToLiveInput as Input;
+pub(crate) use crate::wit::UpdateTimeToLiveInput as Input;
 
 use crate::aws::delivery;
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use aws_sdk_dynamodb::types::TimeToLiveSpecification;
 use aws_sdk_dynamodb::Client;

@@ -1,11 +1,11 @@
 //! `wait-for-table`: until a table is ACTIVE (optionally with its global indexes) or no
 //! longer exists, within `timeout-seconds` ([`crate::aws::wait`]).
 
-pub(crate) use crate::component::wit::WaitForTableInput as Input;
+pub(crate) use crate::wit::WaitForTableInput as Input;
 
 use crate::aws::wait::{self, Until};
-use crate::component::wit::{Connection, TableState};
 use crate::error::Result;
+use crate::wit::{Connection, TableState};
 use crate::{aws::client, model::input};
 use serde_json::Value;
 

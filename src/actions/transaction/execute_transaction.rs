@@ -2,13 +2,13 @@
 //! (`ExecuteTransaction`), all reads or all writes. Delivery and errors:
 //! [`crate::aws::transaction`].
 
-pub(crate) use crate::component::wit::ExecuteTransactionInput as Input;
+pub(crate) use crate::wit::ExecuteTransactionInput as Input;
 
 use crate::aws::transaction::{self, MAX_ACTIONS};
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::partiql::{self, Statement};
 use crate::model::shape::Obj;
+use crate::wit::Connection;
 use crate::{actions::item, aws::capacity, aws::client};
 use aws_sdk_dynamodb::types::ParameterizedStatement;
 use serde_json::Value;

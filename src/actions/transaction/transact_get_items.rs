@@ -2,17 +2,17 @@
 //! (`TransactGetItems`); the answer lists them in the order asked, `null` where there is
 //! no item.
 
-pub(crate) use crate::component::wit::TransactGetItemsInput as Input;
+pub(crate) use crate::wit::TransactGetItemsInput as Input;
 
 use crate::aws::describe;
 use crate::aws::transaction::{self, MAX_ACTIONS};
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::expressions;
 use crate::model::input::Params;
 use crate::model::keys::{self};
 use crate::model::shape::Obj;
 use crate::model::Access;
+use crate::wit::Connection;
 use crate::{actions::item, aws::capacity, aws::client};
 use aws_sdk_dynamodb::types::{Get, TransactGetItem};
 use serde_json::Value;

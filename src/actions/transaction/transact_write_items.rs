@@ -3,18 +3,18 @@
 //! before the request (keys by their table's key schema, read once per table), and two
 //! actions on one item are refused. Delivery and errors: [`crate::aws::transaction`].
 
-pub(crate) use crate::component::wit::TransactWriteItemsInput as Input;
+pub(crate) use crate::wit::TransactWriteItemsInput as Input;
 
 use crate::actions::item::write::{self, Conditions, Op, CONDITION_MEMBERS};
 use crate::aws::describe;
 use crate::aws::transaction::{self, MAX_ACTIONS};
-use crate::component::wit::Connection;
 use crate::error::{Error, Result};
 use crate::model::input::Params;
 use crate::model::keys::{self, KeySchema};
 use crate::model::shape::Obj;
 use crate::model::Access;
 use crate::model::Item;
+use crate::wit::Connection;
 use crate::{actions::item, aws::capacity, aws::client, model::values};
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde_json::Value;

@@ -2,7 +2,8 @@
 //! (`examples/demo-output.json`), and the JSON Schemas under `schemas/` from
 //! `connector.toml`. `--check` only reports stale files (exit 1).
 
-use connector_tools::{docs, manifest::Manifest, openapi, schema};
+use connector_manifest::Manifest;
+use connector_tools::{docs, openapi, schema};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -1,8 +1,9 @@
-//! What the host reads from the connector's manifest (`connector.toml`, shipped beside the
-//! component): the exported interface that holds the actions, and for each connection type
-//! the endpoints a step may reach, and which actions are polling triggers (how `watch` and
-//! `POST /v1/triggers/...` keep their state). The host knows no connector by heart; the rest of the
-//! manifest (labels, inputs, docs) is for platforms and tools and is ignored here.
+//! The one reader of a connector's manifest (`connector.toml`, shipped beside the
+//! component): every fact about the connector that is not its code. The host reads the
+//! component section, the connections' endpoints and secrets, each action's effect and
+//! trigger and which error kinds are worth a retry; the fronts (MCP, OpenAPI) and the tools
+//! (forms, schemas, docs, the checker against the WIT) read the rest: labels, inputs,
+//! groups. No Rust list of actions or error kinds is kept anywhere else.
 //!
 //! ```toml
 //! [component]
@@ -13,83 +14,61 @@
 //! [[connections.endpoints]]
 //! field = "endpoint-url"                          # a connection field holding a URL
 //! default = "https://api.{input.region}.example"  # used when that field is absent
+//!
+//! [[groups]]
+//! key = "item"
+//! title = "Items"
+//!
+//! [[actions]]
+//! key = "get-item"
+//! group = "item"
+//! effect = "read"
+//!
+//! [[errors]]
+//! kind = "throttled"
+//! retry = true
 //! ```
+
+mod action;
+mod connection;
+
+pub use action::{Action, Effect, Input, Trigger};
+pub use connection::{ConnectionType, Endpoint};
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// The parts of a connector manifest the host enforces.
+/// A connector's manifest.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Manifest {
-    /// The connector's key, e.g. `dynamodb`.
+    /// The connector's key, e.g. `aws-dynamodb`.
     #[serde(default)]
     pub key: String,
+    /// Its display name.
+    #[serde(default)]
+    pub name: String,
+    /// What it does, in a sentence.
+    #[serde(default)]
+    pub description: String,
+    /// The icon (PNG), relative to the workspace.
+    #[serde(default)]
+    pub icon: String,
+    /// The icon as SVG.
+    #[serde(default, rename = "icon-svg")]
+    pub icon_svg: String,
     /// The component section.
     pub component: ComponentSection,
     /// The connection types, by their `type` key in a step's connection.
     pub connections: Vec<ConnectionType>,
-    /// The actions, as far as the host cares: what each does to the account, and which are
-    /// polling triggers.
+    /// The groups actions belong to, in the order docs list them.
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    /// The actions.
     #[serde(default)]
     pub actions: Vec<Action>,
-}
-
-/// An action, as far as the host cares.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Action {
-    /// The action's name.
-    pub key: String,
-    /// What it does to the account (`None` in a manifest that does not say: taken as
-    /// [`Effect::Change`]).
+    /// The error kinds of the connector's error variant (the host adds its own).
     #[serde(default)]
-    pub effect: Option<Effect>,
-    /// Whether repeating it with the same input changes nothing more, whatever the input.
-    #[serde(default)]
-    pub idempotent: bool,
-    /// Present when the action is a polling trigger.
-    pub trigger: Option<Trigger>,
-}
-
-/// What an action does to the account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Effect {
-    /// It only reads.
-    Read,
-    /// It creates something new and changes nothing that exists.
-    Add,
-    /// It may overwrite or delete.
-    Change,
-}
-
-impl Action {
-    /// Its effect, [`Effect::Change`] when the manifest does not say.
-    pub fn effect(&self) -> Effect {
-        self.effect.unwrap_or(Effect::Change)
-    }
-}
-
-/// How a polling trigger keeps its state: the step's input that takes the state, and the
-/// output members that hold the next state, the records and whether more are waiting.
-///
-/// ```toml
-/// [actions.trigger]
-/// state-input = "cursor"     # the input that takes the previous poll's state
-/// state-output = "Cursor"    # the output member that holds the next state
-/// records = "Records"        # the output member that holds the records (an array)
-/// more = "More"              # the output member that says records are waiting now
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct Trigger {
-    /// The input that takes the previous poll's state.
-    pub state_input: String,
-    /// The output member that holds the next state.
-    pub state_output: String,
-    /// The output member that holds the records.
-    pub records: String,
-    /// The output member that says whether records are waiting now.
-    pub more: String,
+    pub errors: Vec<ErrorKindFacts>,
 }
 
 /// `[component]`: how the host finds the actions.
@@ -102,7 +81,7 @@ pub struct ComponentSection {
     /// runs it when it is given no component file.
     pub artifact: Option<String>,
     /// The public hosts of the connector's service (`*.example.com`): an endpoint override
-    /// may name these without the operator's allowance ([`crate::egress`]).
+    /// may name these without the operator's allowance.
     #[serde(default, rename = "endpoint-hosts")]
     pub endpoint_hosts: Vec<String>,
     /// The input field (of any action's input record) that takes the most seconds a step
@@ -111,42 +90,29 @@ pub struct ComponentSection {
     #[serde(default, rename = "time-limit-input")]
     pub time_limit_input: Option<String>,
     /// The exported interface whose `save` and `restore` hand the state an instance keeps
-    /// between a connection's steps to the host and back ([`crate::Reuse`]'s state budget).
+    /// between a connection's steps to the host and back.
     #[serde(default, rename = "session-interface")]
     pub session_interface: Option<String>,
 }
 
-/// One connection type and the endpoints its steps may reach.
+/// A group of actions (a folder of the component's actions, a heading of the docs).
 #[derive(Debug, Clone, Deserialize)]
-pub struct ConnectionType {
-    /// The case name, as in `"connection": {"type": "..."}`.
+pub struct Group {
+    /// Its key, as actions name it.
     pub key: String,
-    /// The endpoints; a step may reach the origin of each and nothing else.
-    #[serde(default)]
-    pub endpoints: Vec<Endpoint>,
-    /// The connection's fields; the host reads which are secret.
-    #[serde(default)]
-    pub inputs: Vec<Field>,
+    /// Its heading.
+    pub title: String,
 }
 
-/// A connection field, as far as the host cares.
+/// One case of the connector's error variant.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Field {
-    /// The field's key.
-    pub key: String,
-    /// Its value is a secret: the host removes it from every error message and log line.
+pub struct ErrorKindFacts {
+    /// The case's name, e.g. `throttled`.
+    pub kind: String,
+    /// Whether the same request may succeed later unchanged (a trigger's runner polls
+    /// again after its interval instead of stopping).
     #[serde(default)]
-    pub secret: bool,
-}
-
-/// One endpoint of a connection type.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Endpoint {
-    /// The connection field that may hold the endpoint's URL (an override).
-    pub field: Option<String>,
-    /// The URL when the field is absent or empty: a template whose `{path}` placeholders
-    /// name values of the step document, e.g. `{input.region}`.
-    pub default: Option<String>,
+    pub retry: bool,
 }
 
 /// A manifest that could not be read.
@@ -201,6 +167,11 @@ impl Manifest {
     /// The trigger of action `key`, when it is one.
     pub fn trigger(&self, key: &str) -> Option<&Trigger> {
         self.action(key)?.trigger.as_ref()
+    }
+
+    /// Whether the connector's error kind `kind` is worth a retry unchanged.
+    pub fn retry(&self, kind: &str) -> bool {
+        self.errors.iter().any(|e| e.kind == kind && e.retry)
     }
 }
 

@@ -6,7 +6,7 @@
 //! other line goes to the MCP server; its answers and these errors share one writer, a
 //! whole line at a time.
 
-use crate::mcp::Tools;
+use super::Tools;
 use crate::{ErrorKind, StepError};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};

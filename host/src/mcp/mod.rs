@@ -6,6 +6,8 @@
 //! the step's output as structured content, or its error object (with its `kind`) as a
 //! tool error. Over stdio, or streamable HTTP at `/mcp` behind a bearer token.
 
+mod stdio;
+
 use crate::manifest::{Action as ManifestAction, Effect};
 use crate::{ErrorKind, Host, StepError};
 use rmcp::model::{
@@ -184,7 +186,7 @@ impl ServerHandler for Tools {
 /// Serve `tools` on standard input and output until the client closes them
 /// (framing errors answered as JSON-RPC says: `mcp_stdio.rs`).
 pub async fn serve_stdio(tools: Tools) -> Result<(), StepError> {
-    crate::mcp_stdio::serve(tools).await
+    stdio::serve(tools).await
 }
 
 /// The streamable HTTP service of `tools`, mounted at `/mcp` by the caller, stateless

@@ -1,0 +1,114 @@
+//! An action: its group, what it does to the account, whether it is a trigger, and its
+//! inputs as a form shows them.
+
+use serde::Deserialize;
+
+/// One action.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Action {
+    /// The action's name (the WIT function's).
+    pub key: String,
+    /// Its label in a form.
+    #[serde(default)]
+    pub label: String,
+    /// What it does.
+    #[serde(default)]
+    pub description: String,
+    /// The key of its group (`[[groups]]`; the folder of `src/actions/` holding its file).
+    #[serde(default)]
+    pub group: String,
+    /// What it does to the account (`None` in a manifest that does not say: taken as
+    /// [`Effect::Change`]).
+    #[serde(default)]
+    pub effect: Option<Effect>,
+    /// Whether repeating it with the same input changes nothing more, whatever the input.
+    #[serde(default)]
+    pub idempotent: bool,
+    /// Present when the action is a polling trigger.
+    pub trigger: Option<Trigger>,
+    /// Its inputs, in form order.
+    #[serde(default)]
+    pub inputs: Vec<Input>,
+}
+
+impl Action {
+    /// Its effect, [`Effect::Change`] when the manifest does not say.
+    pub fn effect(&self) -> Effect {
+        self.effect.unwrap_or(Effect::Change)
+    }
+}
+
+/// What an action does to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    /// It only reads.
+    Read,
+    /// It creates something new and changes nothing that exists.
+    Add,
+    /// It may overwrite or delete.
+    Change,
+}
+
+/// How a polling trigger keeps its state: the step's input that takes the state, and the
+/// output members that hold the next state, the records and whether more are waiting.
+///
+/// ```toml
+/// [actions.trigger]
+/// state-input = "cursor"     # the input that takes the previous poll's state
+/// state-output = "Cursor"    # the output member that holds the next state
+/// records = "Records"        # the output member that holds the records (an array)
+/// more = "More"              # the output member that says records are waiting now
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Trigger {
+    /// The input that takes the previous poll's state.
+    pub state_input: String,
+    /// The output member that holds the next state.
+    pub state_output: String,
+    /// The output member that holds the records.
+    pub records: String,
+    /// The output member that says whether records are waiting now.
+    pub more: String,
+}
+
+/// One input of an action or field of a connection, as a platform shows it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Input {
+    /// The input's key (a WIT field name).
+    pub key: String,
+    /// Its label in a form.
+    #[serde(default)]
+    pub label: String,
+    /// `string`, `json`, `boolean`, `integer`, `enum` or `connection`.
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    /// For a `json` input: the shape it takes, a `$defs` entry of `schemas/shapes.json`.
+    #[serde(default)]
+    pub shape: Option<String>,
+    /// Whether a step must give it.
+    #[serde(default)]
+    pub required: bool,
+    /// The value a form starts with.
+    #[serde(default)]
+    pub default: Option<toml::Value>,
+    /// The help text.
+    #[serde(default)]
+    pub comments: String,
+    /// The values of an `enum` input.
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// A secret is never echoed: not in outputs, errors, logs or docs examples.
+    #[serde(default)]
+    pub secret: bool,
+    /// The least value of an `integer` input.
+    #[serde(default)]
+    pub minimum: Option<u64>,
+    /// The greatest value of an `integer` input.
+    #[serde(default)]
+    pub maximum: Option<u64>,
+    /// A value a step may give, as the example flows do (JSON text for a `json` input).
+    #[serde(default)]
+    pub example: Option<String>,
+}
