@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long run of the malformed-step generator (tests/integration/fuzz.rs): FUZZ_STEPS
+# The long run of the malformed-step generator (tests/integration/host/fuzz.rs): FUZZ_STEPS
 # generated step documents (default 5000) through the host library and FUZZ_CLI_STEPS
 # (default 200) through the CLI, from FUZZ_SEED (default: the time). The regular tests run
 # 300 and 20 from a fixed seed. A failure prints the seed and the step to reproduce it.

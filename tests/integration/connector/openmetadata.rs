@@ -1,9 +1,9 @@
 //! The catalog in OpenMetadata's shapes, parsed by OpenMetadata's own published models
 //! (`openmetadata-ingestion`'s generated pydantic models, strict: unknown fields fail;
-//! `tests/integration/openmetadata_check.py`), over the seeded mixed table of the catalog
+//! `tests/integration/connector/openmetadata_check.py`), over the seeded mixed table of the catalog
 //! tests on moto and dynalite; and a table's tags through the tag actions.
 
-use crate::catalog::{items, seeded, ITEMS};
+use crate::connector::catalog::{items, seeded, ITEMS};
 use crate::harness::*;
 use serde_json::{json, Value};
 use std::io::Write as _;
@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 /// What OpenMetadata's models say of each `(model, document)`: `None` when it parses.
 fn parsed(documents: &[(&str, &Value)]) -> Vec<Option<String>> {
     let mut child = Command::new(test_support::moto_python())
-        .arg(workspace().join("tests/integration/openmetadata_check.py"))
+        .arg(workspace().join("tests/integration/connector/openmetadata_check.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

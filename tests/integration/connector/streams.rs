@@ -4,7 +4,6 @@
 //! SIGKILL mid-delivery that loses nothing.
 
 use crate::harness::*;
-use crate::serve::Server;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader};

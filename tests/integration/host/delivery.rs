@@ -4,8 +4,8 @@
 //! SIGTERM ends the watch during a delivery; state files the runner did not write, and a
 //! state path it cannot write, are refused before anything is delivered.
 
+use crate::connector::streams::{lines_of, put, streamed_table, watch_with};
 use crate::harness::*;
-use crate::streams::{lines_of, put, streamed_table, watch_with};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::mpsc;

@@ -4,7 +4,6 @@
 //! per tenant), and memory that a large body costs only once its step has a slot.
 
 use crate::harness::*;
-use crate::serve::Server;
 use serde_json::{json, Value};
 use std::time::Duration;
 use test_support::{Fault, Proxy};

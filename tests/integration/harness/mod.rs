@@ -5,6 +5,9 @@ use connector_host::{Egress, Host, Options, StepError, StepStats};
 use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+mod server;
+
+pub(crate) use server::Server;
 pub(crate) use test_support::{
     cache_dir, component, dynalite, moto, slow_dynalite, workspace, Proxy,
 };

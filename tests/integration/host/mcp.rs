@@ -1,10 +1,9 @@
 //! The MCP server driven by a real MCP client from the registries (the Python `mcp`
-//! package, `tests/integration/mcp_client.py`), over stdio (`connector-host mcp`) and
+//! package, `tests/integration/host/mcp_client.py`), over stdio (`connector-host mcp`) and
 //! streamable HTTP (`connector-host serve --mcp-connection`), against moto. Every result's
 //! structured content is checked against the tool's output schema and the connector's.
 
 use crate::harness::*;
-use crate::serve::Server;
 use serde_json::{json, Value};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -13,7 +12,7 @@ use std::process::{Command, Stdio};
 /// client and the server it starts.
 fn client(argv: &[&str], env: &[(&str, String)], calls: &Value) -> Value {
     let mut client = Command::new(test_support::moto_python())
-        .arg(workspace().join("tests/integration/mcp_client.py"))
+        .arg(workspace().join("tests/integration/host/mcp_client.py"))
         .args(argv)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::piped())

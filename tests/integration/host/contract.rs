@@ -5,7 +5,6 @@
 //! the action's schemas; the error schema names every error kind the component has.
 
 use crate::harness::*;
-use crate::serve::Server;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::io::Write as _;

@@ -5,7 +5,6 @@
 //! answered 503.
 
 use crate::harness::*;
-use crate::serve::Server;
 use serde_json::json;
 use std::io::{Read, Write};
 use std::net::TcpStream;

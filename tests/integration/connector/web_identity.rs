@@ -3,8 +3,8 @@
 //! `AssumeRoleWithWebIdentity`, kept for every step after it, and the token in no output.
 //! moto has no `ListImports`: the proxy in front of it answers that one page.
 
-use crate::connections::{web_identity, TOKEN};
-use crate::exports::with_s3;
+use crate::connector::connections::{web_identity, TOKEN};
+use crate::connector::exports::with_s3;
 use crate::harness::*;
 use connector_host::manifest::Effect;
 use serde_json::{json, Value};
