@@ -5,11 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
-# BENCH_ONLY picks one table: streams or expressions (steps); write, get, scan1, scan4 or
-# tenants (bulk). Unset, both benchmarks run in full.
+# BENCH_ONLY picks one table: warm (the warm steps on the stub), streams or expressions
+# (steps); write, get, scan1, scan4 or tenants (bulk). Unset, both benchmarks run in full.
 case "${BENCH_ONLY:-}" in
   "") cargo bench -p connector-host --bench steps
       cargo bench -p connector-host --bench bulk ;;
-  streams|expressions) cargo bench -p connector-host --bench steps ;;
+  warm|streams|expressions) cargo bench -p connector-host --bench steps ;;
   *) cargo bench -p connector-host --bench bulk ;;
 esac

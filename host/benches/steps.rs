@@ -6,7 +6,8 @@
 //! `scripts/setup.sh` and building the component). Prints a table of p50/p99 and ratios to
 //! the native long-lived client, then start-up figures and fetch-all scaling, then bulk work:
 //! a 10,000-item batch write and a 1- and 4-segment scan of 10,000 items.
-//! `BENCH_COMPONENT=path.wasm` measures another build of the component.
+//! `BENCH_COMPONENT=path.wasm` measures another build of the component; `BENCH_ONLY=warm`
+//! runs only the warm steps on the stub.
 
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
@@ -964,6 +965,11 @@ fn main() {
     }
     println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
     println!("| --- | --- | --- | ---: | ---: | ---: |");
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("warm") {
+        let cold = (component.as_path(), cache.path());
+        warm_rows(&runtime, &hosts, ("stub", stub.as_str()), (400, 40), cold);
+        return;
+    }
     let mut instantiate = Vec::new();
     for (endpoint, counts) in [
         (("stub", stub.as_str()), (400, 40)),

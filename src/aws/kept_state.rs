@@ -9,7 +9,8 @@
 //! gives it back to the same connection only; [`restore`] also ignores a state of
 //! another role.
 
-use crate::aws::client::{self, Assumed};
+use crate::aws::session;
+use crate::aws::sts::Assumed;
 use crate::wit::Connection;
 use aws_credential_types::Credentials;
 use serde_json::{json, Value};
@@ -17,7 +18,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 /// The kept assumed credentials as state bytes; `None` when there are none.
 pub fn save() -> Option<Vec<u8>> {
-    let (role, sessions) = client::kept_assumed()?;
+    let (role, sessions) = session::kept_assumed()?;
     let shown = sessions.iter().map(|(region, a)| {
         let expires = a.expires.and_then(|e| e.duration_since(UNIX_EPOCH).ok());
         json!({"region": region, "key": a.credentials.access_key_id(),
@@ -31,7 +32,7 @@ pub fn save() -> Option<Vec<u8>> {
 /// Keep the sessions of `state` for `connection`, when it is a role connection of the
 /// state's role; anything else is ignored.
 pub fn restore(connection: &Connection, state: &[u8]) {
-    let Some(role) = client::role_arn(connection) else {
+    let Some(role) = session::role_arn(connection) else {
         return;
     };
     let Ok(state) = serde_json::from_slice::<Value>(state) else {
@@ -43,7 +44,7 @@ pub fn restore(connection: &Connection, state: &[u8]) {
     for session in state["sessions"].as_array().into_iter().flatten() {
         if let Some((region, assumed)) = assumed(session) {
             // A session that cannot be rebuilt is assumed again at the next step.
-            let _ = client::keep_assumed(connection, region, assumed);
+            let _ = session::keep_assumed(connection, region, assumed);
         }
     }
 }

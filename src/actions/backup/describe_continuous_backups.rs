@@ -4,7 +4,6 @@
 pub(crate) use crate::wit::TableInput as Input;
 
 use crate::error::Result;
-use crate::model::shape::Obj;
 use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use serde_json::Value;
@@ -17,8 +16,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .table_name(table)
         .send()
         .await?;
-    let description = out.continuous_backups_description().map(super::continuous);
-    Ok(Obj::new()
-        .opt("ContinuousBackupsDescription", description)
-        .build())
+    Ok(super::continuous_output(
+        out.continuous_backups_description(),
+    ))
 }

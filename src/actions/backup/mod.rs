@@ -75,6 +75,21 @@ macro_rules! given {
 }
 pub(crate) use given;
 
+/// A restore request (`$builder`) with the checked overrides `$o` set: both restores take
+/// the same five.
+macro_rules! with_overrides {
+    ($builder:expr, $o:expr) => {{
+        let o = $o;
+        $builder
+            .set_billing_mode_override(o.billing)
+            .set_provisioned_throughput_override(o.throughput)
+            .set_global_secondary_index_override(o.global)
+            .set_local_secondary_index_override(o.local)
+            .set_sse_specification_override(o.sse)
+    }};
+}
+pub(crate) use with_overrides;
+
 /// The checked override inputs.
 pub(crate) fn overrides(given: &Given) -> Result<Overrides> {
     let on_demand = given.billing == Some(BillingMode::PayPerRequest);
@@ -190,6 +205,13 @@ pub(crate) fn description(d: &BackupDescription) -> Value {
 }
 
 /// A table's continuous backups and point-in-time recovery as AWS JSON gives them.
+/// `{"ContinuousBackupsDescription"}`: the answer of both continuous-backups actions.
+pub(crate) fn continuous_output(d: Option<&ContinuousBackupsDescription>) -> Value {
+    Obj::new()
+        .opt("ContinuousBackupsDescription", d.map(continuous))
+        .build()
+}
+
 pub(crate) fn continuous(d: &ContinuousBackupsDescription) -> Value {
     let recovery = d.point_in_time_recovery_description().map(|p| {
         Obj::new()

@@ -15,15 +15,11 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let target = input::required("target-table-name", &input.target_table_name)?;
     let o = super::overrides(&super::given!(input))?;
     let client = client::dynamodb(connection, &input.region).await?;
-    let out = client::at_most_once(&client)
+    let request = client::at_most_once(&client)
         .restore_table_from_backup()
         .backup_arn(arn)
-        .target_table_name(target)
-        .set_billing_mode_override(o.billing)
-        .set_provisioned_throughput_override(o.throughput)
-        .set_global_secondary_index_override(o.global)
-        .set_local_secondary_index_override(o.local)
-        .set_sse_specification_override(o.sse)
+        .target_table_name(target);
+    let out = super::with_overrides!(request, o)
         .send()
         .await
         .map_err(delivery::write)?;

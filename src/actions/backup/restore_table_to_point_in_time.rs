@@ -35,17 +35,13 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let at = when(&input)?;
     let o = super::overrides(&super::given!(input))?;
     let client = client::dynamodb(connection, &input.region).await?;
-    let out = client::at_most_once(&client)
+    let request = client::at_most_once(&client)
         .restore_table_to_point_in_time()
         .source_table_name(source)
         .target_table_name(target)
         .set_restore_date_time(at)
-        .set_use_latest_restorable_time(at.is_none().then_some(true))
-        .set_billing_mode_override(o.billing)
-        .set_provisioned_throughput_override(o.throughput)
-        .set_global_secondary_index_override(o.global)
-        .set_local_secondary_index_override(o.local)
-        .set_sse_specification_override(o.sse)
+        .set_use_latest_restorable_time(at.is_none().then_some(true));
+    let out = super::with_overrides!(request, o)
         .send()
         .await
         .map_err(delivery::write)?;

@@ -4,7 +4,6 @@
 pub(crate) use crate::wit::UpdateContinuousBackupsInput as Input;
 
 use crate::error::{Error, Result};
-use crate::model::shape::Obj;
 use crate::wit::Connection;
 use crate::{aws::client, model::input};
 use aws_sdk_dynamodb::types::PointInTimeRecoverySpecification;
@@ -43,8 +42,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .point_in_time_recovery_specification(specification)
         .send()
         .await?;
-    let description = out.continuous_backups_description().map(super::continuous);
-    Ok(Obj::new()
-        .opt("ContinuousBackupsDescription", description)
-        .build())
+    Ok(super::continuous_output(
+        out.continuous_backups_description(),
+    ))
 }

@@ -1,7 +1,7 @@
 //! `batch-get-items`: items by key from one or more tables, any number, in batches of 100
 //! (`BatchGetItem`) with up to `concurrency` batches in flight ([`bulk`]);
 //! `UnprocessedKeys` (and throttling errors) are retried per batch with jittered
-//! exponential backoff up to [`backoff::MAX_ATTEMPTS`], and keys still unread are returned,
+//! exponential backoff up to [`crate::aws::backoff::MAX_ATTEMPTS`], and keys still unread are returned,
 //! never dropped. A key with no item is simply absent from `Responses`. A step that ends
 //! early is an error whose `progress` holds what was read and the keys left.
 
@@ -15,7 +15,7 @@ use crate::model::keys::{self};
 use crate::model::shape::Obj;
 use crate::model::Item;
 use crate::wit::Connection;
-use crate::{actions::item, aws::backoff, aws::client, model::input, model::values};
+use crate::{actions::item, aws::client, model::input, model::values};
 use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnConsumedCapacity};
 use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
@@ -88,15 +88,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let (fates, error) = ledger.close(&deadline);
     let format = item::format(input.item_format);
     let progress = progress(&keys, &fates, found.into_inner(), |i| format.item(i));
-    match error {
-        None => Ok(progress),
-        Some(cause) => Err(bulk::ended_early(
-            cause,
-            &counts(&fates),
-            bulk::REMAINDER,
-            &progress,
-        )),
-    }
+    bulk::outcome(error, &counts(&fates), progress)
 }
 
 /// Every key of `tables` checked against its table's key schema, in input order.
@@ -129,29 +121,12 @@ async fn read(
     (ledger, found): (&bulk::Ledger, &Found),
     deadline: &bulk::Deadline,
 ) -> (bool, Option<Error>) {
-    let (mut pending, mut throttled) = (go, false);
-    for attempt in 0..backoff::MAX_ATTEMPTS {
-        if pending.is_empty() {
-            break;
-        }
-        if !bulk::pause_before(attempt, deadline).await {
-            ledger.settle(pending, Fate::Unprocessed);
-            return (throttled, Some(bulk::Deadline::error()));
-        }
-        let out = match deadline.within(send(client, keys, &pending, ask)).await {
-            None => Err(bulk::Deadline::error()),
-            Some(answer) => answer,
-        };
-        let out = match out {
+    let cut = (deadline, Fate::Unprocessed);
+    bulk::retry(go, ledger, cut, async |pending: &[usize]| {
+        let out = match send(client, keys, pending, ask).await {
             Ok(out) => out,
-            Err(error) if error.kind == Kind::Throttled => {
-                throttled = true;
-                continue;
-            }
-            Err(error) => {
-                ledger.settle(pending, Fate::Unprocessed);
-                return (throttled, Some(error));
-            }
+            Err(error) if error.kind == Kind::Throttled => return bulk::Attempt::Throttled,
+            Err(error) => return bulk::Attempt::Failed(Fate::Unprocessed, error),
         };
         let mut found = found.borrow_mut();
         found.capacity.add_each(out.consumed_capacity());
@@ -159,16 +134,13 @@ async fn read(
             found.items.entry(table).or_default().extend(items);
         }
         let left = out.unprocessed_keys.unwrap_or_default();
-        let (still, done): (Vec<usize>, Vec<usize>) = pending.into_iter().partition(|&k| {
+        let still = pending.iter().copied().filter(|&k| {
             let (table, _, key) = &keys[k];
             left.get(table).is_some_and(|l| l.keys.contains(key))
         });
-        throttled |= !still.is_empty();
-        ledger.settle(done, Fate::Done);
-        pending = still;
-    }
-    ledger.settle(pending, Fate::Unprocessed);
-    (throttled, None)
+        bulk::Attempt::Answered(still.collect())
+    })
+    .await
 }
 
 /// One `BatchGetItem` of the keys `pending`.

@@ -2,7 +2,7 @@
 //! 25 (`BatchWriteItem`) with up to `concurrency` batches in flight ([`bulk`]: fewer while
 //! throttled, none started once the time limit nears). `UnprocessedItems` (and throttling
 //! errors) are retried per batch with jittered exponential backoff up to
-//! [`backoff::MAX_ATTEMPTS`]. Two writes of one key land in input order: the later one's
+//! [`crate::aws::backoff::MAX_ATTEMPTS`]. Two writes of one key land in input order: the later one's
 //! batch starts when the earlier one's has ended, and is held back (not sent) when the
 //! earlier write did not land. Every request is accounted for: written, unprocessed, not
 //! sent or of unknown outcome; a step that ends early is an error whose `progress` says
@@ -18,7 +18,7 @@ use crate::model::keys::KeySchema;
 use crate::model::shape::Obj;
 use crate::model::Item;
 use crate::wit::Connection;
-use crate::{actions::item, aws::backoff, aws::client, model::input, model::keys, model::values};
+use crate::{actions::item, aws::client, model::input, model::keys, model::values};
 use aws_sdk_dynamodb::types::{
     DeleteRequest, PutRequest, ReturnConsumedCapacity, ReturnItemCollectionMetrics, WriteRequest,
 };
@@ -27,6 +27,10 @@ use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+
+mod requests;
+
+use requests::{key_of, render, requested, write_request};
 
 /// Requests per `BatchWriteItem` (the service's limit).
 pub(crate) const BATCH: usize = 25;
@@ -104,15 +108,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     bulk::run(batches.len(), &mut window, &deadline, ready, start).await;
     let (fates, error) = ledger.close(&deadline);
     let progress = progress(&requests, &schemas, &fates, &reported.into_inner())?;
-    match error {
-        None => Ok(progress),
-        Some(cause) => Err(bulk::ended_early(
-            cause,
-            &counts(&fates),
-            bulk::REMAINDER,
-            &progress,
-        )),
-    }
+    bulk::outcome(error, &counts(&fates), progress)
 }
 
 /// Each table's key schema.
@@ -188,37 +184,28 @@ impl Batch<'_> {
     /// whether the batch was throttled, and the error that stopped it (the deadline's
     /// included).
     async fn send(&self, go: Vec<usize>) -> (bool, Option<Error>) {
-        let (ledger, deadline) = (self.ledger, self.deadline);
         let mut writes = self.take(&go);
-        let (mut pending, mut throttled) = (go, false);
-        for attempt in 0..backoff::MAX_ATTEMPTS {
-            if pending.is_empty() {
-                break;
-            }
-            if !bulk::pause_before(attempt, deadline).await {
-                ledger.settle(pending, Fate::Unprocessed);
-                return (throttled, Some(bulk::Deadline::error()));
-            }
+        let cut = (self.deadline, Fate::Unknown);
+        bulk::retry(go, self.ledger, cut, async |pending: &[usize]| {
             let sent = self
                 .client
                 .batch_write_item()
-                .set_request_items(Some(writes))
+                .set_request_items(Some(std::mem::take(&mut writes)))
                 .set_return_consumed_capacity(self.ask.capacity.clone())
                 .set_return_item_collection_metrics(self.ask.metrics.clone());
-            let left = match deadline.within(sent.send()).await {
-                None => {
-                    ledger.settle(pending, Fate::Unknown);
-                    return (throttled, Some(bulk::Deadline::error()));
-                }
-                Some(Ok(out)) => {
+            match sent.send().await {
+                Ok(out) => {
                     let mut reported = self.reported.borrow_mut();
                     reported.capacity.add_each(out.consumed_capacity());
                     reported
                         .collections
                         .add(out.item_collection_metrics.as_ref());
-                    out.unprocessed_items.unwrap_or_default()
+                    let left = out.unprocessed_items.unwrap_or_default();
+                    let (returned, again) = self.unprocessed(pending, left);
+                    writes = again;
+                    bulk::Attempt::Answered(returned)
                 }
-                Some(Err(e)) => {
+                Err(e) => {
                     let fate = if delivery::may_have_been_applied(&e) {
                         Fate::Unknown
                     } else {
@@ -226,29 +213,19 @@ impl Batch<'_> {
                     };
                     let error = delivery::write(e);
                     if error.kind != Kind::Throttled {
-                        ledger.settle(pending, fate);
-                        return (throttled, Some(error));
+                        return bulk::Attempt::Failed(fate, error);
                     }
-                    throttled = true;
-                    match self.rebuilt(&pending) {
-                        Ok(again) => writes = again,
-                        Err(error) => {
-                            ledger.settle(pending, Fate::Unprocessed);
-                            return (throttled, Some(error));
+                    match self.rebuilt(pending) {
+                        Ok(again) => {
+                            writes = again;
+                            bulk::Attempt::Throttled
                         }
+                        Err(error) => bulk::Attempt::Failed(Fate::Unprocessed, error),
                     }
-                    continue;
                 }
-            };
-            let (returned, again) = self.unprocessed(&pending, left);
-            let (still, done): (Vec<usize>, Vec<usize>) =
-                pending.into_iter().partition(|r| returned.contains(r));
-            throttled |= !still.is_empty();
-            ledger.settle(done, Fate::Done);
-            (pending, writes) = (still, again);
-        }
-        ledger.settle(pending, Fate::Unprocessed);
-        (throttled, None)
+            }
+        })
+        .await
     }
 
     /// The writes of requests `go`, taken from them.
@@ -301,16 +278,6 @@ impl Batch<'_> {
         }
         (still, again)
     }
-}
-
-/// The key identity of a write the service returned, by `schema`.
-fn key_of(write: &WriteRequest, schema: &KeySchema) -> Option<Vec<u8>> {
-    match (write.put_request(), write.delete_request()) {
-        (Some(put), _) => schema.key_of("UnprocessedItems", put.item()).ok(),
-        (_, Some(delete)) => Some(delete.key().clone()),
-        _ => None,
-    }
-    .map(|key| keys::identity(&key))
 }
 
 /// A request's write built again from its entry.
@@ -373,76 +340,4 @@ fn counts(fates: &[Fate]) -> String {
         bulk::count(fates, Fate::Unknown),
         bulk::count(fates, Fate::NotSent),
     )
-}
-
-/// The `requests` input: table name → its array of requests.
-fn requested(value: Value) -> Result<BTreeMap<String, Vec<Value>>> {
-    let Value::Object(tables) = value else {
-        return Err(Error::invalid(
-            "requests",
-            "must be a JSON object of table name to requests",
-        ));
-    };
-    tables
-        .into_iter()
-        .map(|(table, entries)| match entries {
-            Value::Array(list) => Ok((table, list)),
-            _ => Err(Error::invalid(
-                format!("requests.{table}"),
-                "must be an array of requests",
-            )),
-        })
-        .collect()
-}
-
-/// One request entry as a `WriteRequest`, and the key it addresses.
-fn write_request(at: &str, entry: &Value, schema: &KeySchema) -> Result<(WriteRequest, Item)> {
-    let fields: Vec<&str> = entry
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    let built = match (entry.get("put"), entry.get("delete")) {
-        (Some(item), None) if fields.iter().all(|f| ["put", "types"].contains(f)) => {
-            let item = item::put(at, item, entry.get("types"))?;
-            let key = schema.key_of(&format!("{at}.put"), &item)?;
-            let item = values::within_item_size(at, item)?;
-            let put = PutRequest::builder().set_item(Some(item)).build();
-            put.map(|p| (WriteRequest::builder().put_request(p).build(), key))
-        }
-        (None, Some(key)) if fields == ["delete"] => {
-            let key = schema.exact_key(&format!("{at}.delete"), key)?;
-            let delete = DeleteRequest::builder().set_key(Some(key.clone())).build();
-            delete.map(|d| (WriteRequest::builder().delete_request(d).build(), key))
-        }
-        _ => {
-            return Err(Error::invalid(
-                at,
-                r#"must be {"put": ITEM} (with optional "types") or {"delete": KEY}"#,
-            ))
-        }
-    };
-    built.map_err(|e| Error::invalid(at, e))
-}
-
-/// The type code of every attribute of `item`, as a `types` object.
-fn types_of(item: &Item) -> Value {
-    let codes = item
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::from(values::TypeCode::of(v).as_str())));
-    Value::Object(codes.collect())
-}
-
-/// An unprocessed request as the caller can send it again: `{"put", "types"}` or
-/// `{"delete"}`.
-fn render(write: &WriteRequest) -> Value {
-    match (write.put_request(), write.delete_request()) {
-        (Some(put), _) => Obj::new()
-            .set("put", values::item_to_json_plain(put.item()))
-            .set("types", types_of(put.item()))
-            .build(),
-        (_, Some(delete)) => Obj::new()
-            .set("delete", values::item_to_json_plain(delete.key()))
-            .build(),
-        _ => Value::Null,
-    }
 }

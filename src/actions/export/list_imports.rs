@@ -12,14 +12,7 @@ use aws_sdk_dynamodb::types::ImportSummary;
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
-    let listing = super::listing(
-        connection,
-        &input.region,
-        input.table_name.as_deref(),
-        (input.page_size, input.fetch_all),
-        input.next_token.as_deref(),
-    )
-    .await?;
+    let listing = super::listing_of!(connection, input).await?;
     let request = listing
         .client
         .list_imports()

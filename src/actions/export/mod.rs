@@ -93,6 +93,21 @@ pub(crate) async fn listing(
     })
 }
 
+/// The [`listing`] of a list action's `$input` (`region`, `table-name`, `page-size`,
+/// `fetch-all`, `next-token`).
+macro_rules! listing_of {
+    ($connection:expr, $input:expr) => {
+        super::listing(
+            $connection,
+            &$input.region,
+            $input.table_name.as_deref(),
+            ($input.page_size, $input.fetch_all),
+            $input.next_token.as_deref(),
+        )
+    };
+}
+pub(crate) use listing_of;
+
 /// The ARN of `table` (given by name or ARN): an ARN as given, a name through
 /// `DescribeTable`.
 pub(crate) async fn table_arn(client: &Client, table: &str) -> Result<String> {

@@ -6,10 +6,7 @@ use crate::aws::describe;
 use crate::aws::paging::{self, Want};
 use crate::error::{Error, Result};
 use crate::model::expressions::Expressions;
-use crate::model::plain::{
-    self,
-    condition::{self, Condition},
-};
+use crate::model::plain::{self, condition::Condition};
 use crate::model::Item;
 use crate::wit::Connection;
 use crate::{actions::item, aws::capacity, aws::client, model::expressions, model::input};
@@ -58,7 +55,7 @@ impl Plain {
         .map(|v| Condition::parse("key-condition", &v))
         .transpose()?;
         let keys = match &key_condition {
-            Some(condition) => condition::check_key_condition(condition)?,
+            Some(condition) => plain::key_condition::check_key_condition(condition)?,
             None if written.is_none() => {
                 return Err(Error::invalid(
                     "key-condition-expression",
@@ -74,7 +71,7 @@ impl Plain {
         .map(|v| Condition::parse("filter", &v))
         .transpose()?;
         if let Some(filter) = &filter {
-            condition::refuse_keys(filter, &keys)?;
+            plain::key_condition::refuse_keys(filter, &keys)?;
         }
         Ok(Plain {
             key_condition,

@@ -136,13 +136,27 @@ fn stream(input: &Input) -> Result<Option<StreamSpecification>> {
 /// `global-secondary-index-updates`: one change per entry, in the AWS shape.
 fn index_updates(text: &str) -> Result<Vec<GlobalSecondaryIndexUpdate>> {
     const FIELD: &str = "global-secondary-index-updates";
-    let entries = Params::entries(
-        FIELD,
-        text,
-        MAX_INDEX_UPDATES,
-        &["Create", "Update", "Delete"],
-    )?;
-    entries.iter().map(index_update).collect()
+    changes(FIELD, text, MAX_INDEX_UPDATES, index_update)
+}
+
+/// The error of a change entry that has none or several of `Create`, `Update`, `Delete`.
+fn not_one_change(entry: &Params) -> Error {
+    Error::invalid(
+        entry.field(),
+        "must have exactly one of Create, Update, Delete",
+    )
+}
+
+/// The entries of a JSON list of at most `max` `{"Create" | "Update" | "Delete": {...}}`
+/// changes at `field`, each made by `each`.
+fn changes<T>(
+    field: &str,
+    text: &str,
+    max: usize,
+    each: fn(&Params) -> Result<T>,
+) -> Result<Vec<T>> {
+    let entries = Params::entries(field, text, max, &["Create", "Update", "Delete"])?;
+    entries.iter().map(each).collect()
 }
 
 fn index_update(entry: &Params) -> Result<GlobalSecondaryIndexUpdate> {
@@ -175,12 +189,7 @@ fn index_update(entry: &Params) -> Result<GlobalSecondaryIndexUpdate> {
                 .map_err(|e| Error::invalid(&at, e))?;
             update.delete(action)
         }
-        _ => {
-            return Err(Error::invalid(
-                entry.field(),
-                "must have exactly one of Create, Update, Delete",
-            ))
-        }
+        _ => return Err(not_one_change(entry)),
     };
     Ok(built.build())
 }
@@ -219,14 +228,7 @@ const MAX_REPLICA_UPDATES: usize = 10;
 /// `replica-updates`: each `{"Create": {"RegionName", "KMSMasterKeyId"}}`, `{"Update":
 /// {"RegionName", "TableClassOverride"}}` or `{"Delete": {"RegionName"}}`.
 fn replica_updates(text: &str) -> Result<Vec<ReplicationGroupUpdate>> {
-    const FIELD: &str = "replica-updates";
-    let entries = Params::entries(
-        FIELD,
-        text,
-        MAX_REPLICA_UPDATES,
-        &["Create", "Update", "Delete"],
-    )?;
-    entries.iter().map(replica_update).collect()
+    changes("replica-updates", text, MAX_REPLICA_UPDATES, replica_update)
 }
 
 fn replica_update(entry: &Params) -> Result<ReplicationGroupUpdate> {
@@ -273,12 +275,7 @@ fn replica_update(entry: &Params) -> Result<ReplicationGroupUpdate> {
                 .map_err(|e| Error::invalid(&at, e))?;
             update.delete(action)
         }
-        _ => {
-            return Err(Error::invalid(
-                entry.field(),
-                "must have exactly one of Create, Update, Delete",
-            ))
-        }
+        _ => return Err(not_one_change(entry)),
     };
     Ok(built.build())
 }

@@ -7,9 +7,8 @@ pub(crate) use crate::wit::ExecuteTransactionInput as Input;
 use crate::aws::transaction::{self, MAX_ACTIONS};
 use crate::error::{Error, Result};
 use crate::model::partiql::{self, Statement};
-use crate::model::shape::Obj;
 use crate::wit::Connection;
-use crate::{actions::item, aws::capacity, aws::client};
+use crate::{aws::capacity, aws::client};
 use aws_sdk_dynamodb::types::ParameterizedStatement;
 use serde_json::Value;
 
@@ -38,14 +37,12 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .send()
         .await
         .map_err(|e| transaction::error(e, "client-request-token", access))?;
-    let format = item::format(input.item_format);
-    Ok(Obj::new()
-        .list("Responses", out.responses(), |r| format.opt_item(r.item()))
-        .opt(
-            "ConsumedCapacity",
-            capacity::each(asked.as_ref(), out.consumed_capacity()),
-        )
-        .build())
+    let capacity = (asked.as_ref(), out.consumed_capacity());
+    Ok(super::read_output(
+        input.item_format,
+        out.responses(),
+        capacity,
+    ))
 }
 
 fn request(i: usize, statement: Statement) -> Result<ParameterizedStatement> {

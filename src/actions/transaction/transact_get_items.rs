@@ -10,10 +10,9 @@ use crate::error::{Error, Result};
 use crate::model::expressions;
 use crate::model::input::Params;
 use crate::model::keys::{self};
-use crate::model::shape::Obj;
 use crate::model::Access;
 use crate::wit::Connection;
-use crate::{actions::item, aws::capacity, aws::client};
+use crate::{aws::capacity, aws::client};
 use aws_sdk_dynamodb::types::{Get, TransactGetItem};
 use serde_json::Value;
 
@@ -51,14 +50,12 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .send()
         .await
         .map_err(|e| transaction::error(e, "gets", Access::Read))?;
-    let format = item::format(input.item_format);
-    Ok(Obj::new()
-        .list("Responses", out.responses(), |r| format.opt_item(r.item()))
-        .opt(
-            "ConsumedCapacity",
-            capacity::each(asked.as_ref(), out.consumed_capacity()),
-        )
-        .build())
+    let capacity = (asked.as_ref(), out.consumed_capacity());
+    Ok(super::read_output(
+        input.item_format,
+        out.responses(),
+        capacity,
+    ))
 }
 
 /// One read of the transaction.

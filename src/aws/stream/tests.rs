@@ -40,6 +40,11 @@ struct Sim {
 }
 
 impl Sim {
+    /// The shard `id`, as it is now.
+    fn shard(&self, id: &str) -> Option<SimShard> {
+        self.shards.borrow().iter().find(|s| s.id == id).cloned()
+    }
+
     fn new(shards: Vec<SimShard>) -> Sim {
         Sim {
             shards: RefCell::new(shards),
@@ -71,13 +76,7 @@ impl Sim {
 
 impl Source for Sim {
     async fn iterator(&self, shard: &str, from: From<'_>) -> std::result::Result<String, Fault> {
-        let s = self
-            .shards
-            .borrow()
-            .iter()
-            .find(|s| s.id == shard)
-            .cloned()
-            .ok_or(Fault::Gone)?;
+        let s = self.shard(shard).ok_or(Fault::Gone)?;
         if s.gone {
             return Err(Fault::Gone);
         }
@@ -104,13 +103,7 @@ impl Source for Sim {
             return Err(Fault::Expired);
         }
         let next: u64 = iterator.split('|').nth(1).unwrap().parse().unwrap();
-        let s = self
-            .shards
-            .borrow()
-            .iter()
-            .find(|s| s.id == shard)
-            .cloned()
-            .unwrap();
+        let s = self.shard(shard).unwrap();
         let records: Vec<u64> = s
             .records
             .iter()

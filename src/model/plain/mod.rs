@@ -5,6 +5,7 @@
 //! always work and no empty map is ever sent.
 
 pub mod condition;
+pub mod key_condition;
 pub mod path;
 pub mod update;
 

@@ -1,6 +1,7 @@
 //! The renderer and every refusal of the plain inputs (each names its path).
 
-use super::condition::{check_key_condition, refuse_keys, Condition};
+use super::condition::Condition;
+use super::key_condition::{check_key_condition, refuse_keys};
 use super::path::{Path, Segment};
 use super::update::Update;
 use crate::model::expressions::Expressions;

@@ -28,7 +28,7 @@ fn step_file_argument_works() {
     let file = dir.path().join("step.json");
     std::fs::write(
         &file,
-        step_document("list-tables", json!({"region": "ca-west-1"})),
+        step_document("list-tables", json!({"region": "us-isob-east-1"})),
     )
     .unwrap();
     let (code, stdout, _) = cli(

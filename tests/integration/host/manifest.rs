@@ -110,7 +110,7 @@ fn manifest_defaults_are_the_code_defaults() {
         assert_eq!(int("create-table", key), Some(units), "{key}");
     }
     let session = default("role-arn", "session-name");
-    assert_eq!(session.as_str(), Some(aws::client::DEFAULT_SESSION_NAME));
+    assert_eq!(session.as_str(), Some(aws::sts::DEFAULT_SESSION_NAME));
 }
 
 #[test]

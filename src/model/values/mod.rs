@@ -12,8 +12,14 @@ use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::HashMap;
+
+mod render;
+mod size;
+
+pub use render::*;
+pub use size::*;
 
 /// A `DynamoDB` attribute type, as its code (`S N B BOOL NULL M L SS NS BS`) names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -300,158 +306,6 @@ pub fn from_json_map(
             Ok((key.clone(), from_json_typed(&field, value, code)?))
         })
         .collect()
-}
-
-/// The most bytes a `DynamoDB` item may have.
-pub const MAX_ITEM_BYTES: usize = 400 * 1024;
-
-/// The size of an item as `DynamoDB` counts it: attribute names and values in UTF-8 (or raw
-/// bytes), numbers at about one byte per two significant digits plus one, one byte for a
-/// boolean or null, and three bytes plus one per member for lists and maps.
-pub fn item_size(item: &Item) -> usize {
-    item.iter()
-        .map(|(name, value)| name.len() + value_size(value))
-        .sum()
-}
-
-fn value_size(value: &AttributeValue) -> usize {
-    let number = |n: &String| {
-        let digits = n.bytes().filter(u8::is_ascii_digit).count();
-        digits.div_ceil(2) + 1
-    };
-    match value {
-        AttributeValue::S(s) => s.len(),
-        AttributeValue::N(n) => number(n),
-        AttributeValue::B(b) => b.as_ref().len(),
-        AttributeValue::Ss(items) => items.iter().map(String::len).sum(),
-        AttributeValue::Ns(items) => items.iter().map(number).sum(),
-        AttributeValue::Bs(items) => items.iter().map(|b| b.as_ref().len()).sum(),
-        AttributeValue::L(items) => 3 + items.iter().map(|v| 1 + value_size(v)).sum::<usize>(),
-        AttributeValue::M(members) => {
-            3 + members
-                .iter()
-                .map(|(k, v)| 1 + k.len() + value_size(v))
-                .sum::<usize>()
-        }
-        _ => 1,
-    }
-}
-
-/// `item` when it fits `DynamoDB`'s item size; otherwise `invalid-input` naming `field`.
-pub fn within_item_size(field: &str, item: Item) -> Result<Item> {
-    let size = item_size(&item);
-    if size > MAX_ITEM_BYTES {
-        return Err(Error::invalid(
-            field,
-            format!("the item is about {size} bytes; DynamoDB items are at most 400 KB"),
-        ));
-    }
-    Ok(item)
-}
-
-/// An attribute as plain JSON: S → string, N → number with the stored digits, B → base64,
-/// BOOL → boolean, NULL → null, M → object, L → array, SS/NS/BS → arrays.
-pub fn to_json_plain(value: &AttributeValue) -> Value {
-    match value {
-        AttributeValue::S(s) => Value::String(s.clone()),
-        AttributeValue::N(n) => number::to_json(n),
-        AttributeValue::B(b) => Value::String(STANDARD.encode(b.as_ref())),
-        AttributeValue::Bool(b) => Value::Bool(*b),
-        AttributeValue::M(m) => item_to_json_plain(m),
-        AttributeValue::L(l) => Value::Array(l.iter().map(to_json_plain).collect()),
-        AttributeValue::Ss(s) => Value::Array(s.iter().cloned().map(Value::String).collect()),
-        AttributeValue::Ns(n) => Value::Array(n.iter().map(|x| number::to_json(x)).collect()),
-        AttributeValue::Bs(b) => Value::Array(
-            b.iter()
-                .map(|x| Value::String(STANDARD.encode(x.as_ref())))
-                .collect(),
-        ),
-        // NULL, and any type a later SDK may add.
-        _ => Value::Null,
-    }
-}
-
-/// An attribute as DynamoDB-typed JSON (`{"N": "1"}`, `{"SS": ["a"]}`, ...).
-pub fn to_json_typed(value: &AttributeValue) -> Value {
-    let (code, inner) = match value {
-        AttributeValue::S(s) => ("S", Value::String(s.clone())),
-        AttributeValue::N(n) => ("N", Value::String(n.clone())),
-        AttributeValue::B(b) => ("B", Value::String(STANDARD.encode(b.as_ref()))),
-        AttributeValue::Bool(b) => ("BOOL", Value::Bool(*b)),
-        AttributeValue::Null(_) => ("NULL", Value::Bool(true)),
-        AttributeValue::M(m) => ("M", item_to_json_typed(m)),
-        AttributeValue::L(l) => ("L", Value::Array(l.iter().map(to_json_typed).collect())),
-        AttributeValue::Ss(s) => ("SS", Value::from(s.clone())),
-        AttributeValue::Ns(n) => ("NS", Value::from(n.clone())),
-        AttributeValue::Bs(b) => (
-            "BS",
-            Value::Array(
-                b.iter()
-                    .map(|x| Value::String(STANDARD.encode(x.as_ref())))
-                    .collect(),
-            ),
-        ),
-        _ => return Value::Null,
-    };
-    let mut obj = Map::new();
-    obj.insert(code.to_string(), inner);
-    Value::Object(obj)
-}
-
-fn sorted(item: &Item) -> Vec<(&String, &AttributeValue)> {
-    let mut entries: Vec<_> = item.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
-    entries
-}
-
-/// An item (attribute map) as plain JSON, attributes in name order.
-pub fn item_to_json_plain(item: &Item) -> Value {
-    Value::Object(
-        sorted(item)
-            .into_iter()
-            .map(|(k, v)| (k.clone(), to_json_plain(v)))
-            .collect(),
-    )
-}
-
-/// An item as DynamoDB-typed JSON, attributes in name order.
-pub fn item_to_json_typed(item: &Item) -> Value {
-    Value::Object(
-        sorted(item)
-            .into_iter()
-            .map(|(k, v)| (k.clone(), to_json_typed(v)))
-            .collect(),
-    )
-}
-
-/// How items are rendered in outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ItemFormat {
-    /// Plain JSON (the default).
-    #[default]
-    Plain,
-    /// DynamoDB-typed JSON, which tells sets from lists.
-    Typed,
-}
-
-impl ItemFormat {
-    /// An item in this format.
-    pub fn item(self, item: &Item) -> Value {
-        match self {
-            ItemFormat::Plain => item_to_json_plain(item),
-            ItemFormat::Typed => item_to_json_typed(item),
-        }
-    }
-
-    /// An item in this format, or `null`.
-    pub fn opt_item(self, item: Option<&Item>) -> Value {
-        item.map_or(Value::Null, |i| self.item(i))
-    }
-
-    /// Items in this format, as an array.
-    pub fn items(self, items: &[Item]) -> Value {
-        Value::Array(items.iter().map(|i| self.item(i)).collect())
-    }
 }
 
 #[cfg(test)]

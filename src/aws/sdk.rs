@@ -1,0 +1,178 @@
+//! The SDK's settings for a step's clients: the region, the endpoint, the `wasi:http`
+//! transport, retries and timeouts, signing (or not) — shared by the `DynamoDB`, `DynamoDB`
+//! Streams and STS clients — and a session's pair of `DynamoDB` clients.
+
+use crate::aws::delivery::{AmbiguousNotRetried, RefusedByHost};
+use crate::aws::endpoint;
+use crate::aws::transport::WasiHttp;
+use crate::error::Result;
+use crate::model::Access;
+use aws_credential_types::Credentials;
+use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
+use aws_smithy_async::rt::sleep::SharedAsyncSleep;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::StatusCode;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use aws_smithy_wasm::wasi::WasiSleep;
+use aws_types::sdk_config::SdkConfig;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// Attempts per request (the first try plus retries) for throttling and transient errors,
+/// with the SDK's standard exponential backoff. Requests the host refuses are not retried.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// Time allowed to open a connection to an endpoint.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time allowed for one attempt (request sent to response read).
+const ATTEMPT_TIMEOUT: Duration = Duration::from_mins(1);
+
+/// The shared client settings for `region`, signing with `credentials`.
+pub(crate) fn sdk_config(
+    region: &str,
+    credentials: Credentials,
+    endpoint: Option<String>,
+) -> SdkConfig {
+    let mut builder = unsigned_config(region, endpoint).to_builder();
+    builder.set_credentials_provider(Some(
+        aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+    ));
+    builder.build()
+}
+
+/// The shared settings without credentials: for STS's unsigned
+/// `AssumeRoleWithWebIdentity`.
+pub(crate) fn unsigned_config(region: &str, endpoint: Option<String>) -> SdkConfig {
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .http_client(WasiHttp::shared())
+        .sleep_impl(SharedAsyncSleep::new(WasiSleep))
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .build(),
+        );
+    builder.set_endpoint_url(endpoint);
+    builder.build()
+}
+
+/// A `DynamoDB` client of the shared settings.
+pub(crate) fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(config)
+            .retry_classifier(RefusedByHost)
+            .interceptor(EmptyAnswer)
+            .build(),
+    )
+}
+
+/// `DynamoDB` answers every request with a JSON document, `{}` at least. A `200` with an
+/// empty body is not a valid answer (taken as one, `get-item` would say the item does not
+/// exist): it becomes the service error `EmptyResponse`, which is not retried.
+#[derive(Debug)]
+struct EmptyAnswer;
+
+impl Intercept for EmptyAnswer {
+    fn name(&self) -> &'static str {
+        "empty answer"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> std::result::Result<(), BoxError> {
+        let response = context.response_mut();
+        let empty = response.headers().get("content-length") == Some("0")
+            || response.body().bytes() == Some(&[][..]);
+        if response.status().as_u16() == 200 && empty {
+            *response.status_mut() = StatusCode::try_from(400)?;
+            *response.body_mut() = SdkBody::from(
+                r#"{"__type":"EmptyResponse","message":"the service answered HTTP 200 with an empty body"}"#,
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The key pair of a connection and its checked `DynamoDB` `endpoint-url`.
+pub(crate) fn signing(
+    id: &str,
+    secret: &str,
+    token: Option<&str>,
+    endpoint_url: Option<&str>,
+    source: &'static str,
+) -> Result<(Credentials, Option<String>)> {
+    let credentials = Credentials::new(
+        endpoint::credential("connection.access-key-id", id)?,
+        endpoint::credential("connection.secret-access-key", secret)?,
+        endpoint::optional_credential("connection.session-token", token)?.map(str::to_string),
+        None,
+        source,
+    );
+    Ok((
+        credentials,
+        endpoint::url("connection.endpoint-url", endpoint_url)?,
+    ))
+}
+
+/// A session's `DynamoDB` client, and its at-most-once twin for non-idempotent writes (built
+/// when first asked for). Derefs to the plain client.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    client: aws_sdk_dynamodb::Client,
+    writer: Arc<OnceLock<aws_sdk_dynamodb::Client>>,
+}
+
+impl Deref for Clients {
+    type Target = aws_sdk_dynamodb::Client;
+
+    fn deref(&self) -> &aws_sdk_dynamodb::Client {
+        &self.client
+    }
+}
+
+impl From<aws_sdk_dynamodb::Client> for Clients {
+    fn from(client: aws_sdk_dynamodb::Client) -> Self {
+        Clients {
+            client,
+            writer: Arc::default(),
+        }
+    }
+}
+
+/// The checked `streams-endpoint-url` of a connection.
+pub(crate) fn streams_url(url: Option<&str>) -> Result<Option<String>> {
+    endpoint::url("connection.streams-endpoint-url", url)
+}
+
+/// `clients`' client with retries of possibly applied attempts forbidden, for a
+/// non-idempotent write: throttling and failures before the request was sent are retried,
+/// a failure after it may have been applied is not (the action reports it as
+/// `outcome-unknown`, see [`crate::aws::delivery::write`]).
+pub fn at_most_once(clients: &Clients) -> aws_sdk_dynamodb::Client {
+    let build = || {
+        let config = clients.client.config().to_builder();
+        aws_sdk_dynamodb::Client::from_conf(config.retry_classifier(AmbiguousNotRetried).build())
+    };
+    clients.writer.get_or_init(build).clone()
+}
+
+/// `client` for a request that reads (as it is) or writes (at most once).
+pub fn for_access(clients: &Clients, access: Access) -> aws_sdk_dynamodb::Client {
+    match access {
+        Access::Read => clients.client.clone(),
+        Access::Write => at_most_once(clients),
+    }
+}
