@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::input;
 use crate::wit::{RoleArnConnection, WebIdentityConnection};
 use aws_credential_types::Credentials;
-use aws_sdk_sts::types::PolicyDescriptorType;
+use aws_sdk_sts::types::{AssumedRoleUser, PolicyDescriptorType};
 use std::time::SystemTime;
 
 /// Session name used for `AssumeRole` when the connection gives none.
@@ -62,14 +62,8 @@ pub(crate) async fn assume_role(c: &RoleArnConnection, region: &str) -> Result<A
         .send()
         .await
         .map_err(|e| Error::from(e).context(&format!("assuming role {role}")))?;
-    assumed_from(
-        role,
-        assumed.credentials(),
-        assumed
-            .assumed_role_user()
-            .map(aws_sdk_sts::types::AssumedRoleUser::arn),
-        "assumed-role",
-    )
+    let user = assumed.assumed_role_user().map(AssumedRoleUser::arn);
+    assumed_from(role, assumed.credentials(), user, "assumed-role")
 }
 
 /// Most managed policy ARNs a session takes.
@@ -107,14 +101,8 @@ pub(crate) async fn assume_web_identity(
         .map_err(|e| {
             Error::from(e).context(&format!("assuming role {role} with a web identity"))
         })?;
-    assumed_from(
-        role,
-        assumed.credentials(),
-        assumed
-            .assumed_role_user()
-            .map(aws_sdk_sts::types::AssumedRoleUser::arn),
-        "web-identity",
-    )
+    let user = assumed.assumed_role_user().map(AssumedRoleUser::arn);
+    assumed_from(role, assumed.credentials(), user, "web-identity")
 }
 
 /// What STS answered for `role`: its temporary credentials (a service error when it gave
