@@ -19,9 +19,10 @@ target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
 scripts/dist.sh --optimise-only > "$target/dist.log" 2>&1 &
 dist=$!
-trap 'pkill -P "$dist" 2>/dev/null; kill "$dist" 2>/dev/null || true' EXIT
+trap '{ pkill -P "$dist"; kill "$dist"; } 2>/dev/null || true' EXIT
 cargo test --workspace -- --test-threads 6
 wait "$dist" || { cat "$target/dist.log"; exit 1; }
+trap - EXIT
 cat "$target/dist.log"
 CONNECTOR_COMPONENT="$target/dist/dynamodb_connector.wasm" \
   cargo test --workspace --test integration -- --test-threads 6 web_identity:: serve:: mcp:: plain::
