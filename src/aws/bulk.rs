@@ -20,6 +20,10 @@ use std::future::Future;
 use std::pin::pin;
 use std::time::{Duration, Instant};
 
+mod retry;
+
+pub use retry::{retry, Attempt};
+
 /// `concurrency` when absent: 16 requests in flight. At a region's round trip of 5 ms that
 /// is 3,200 requests a second (80,000 items written), past what one guest's single thread
 /// prepares, while 16 answers of a batch get (16 MB each at most) stay within the host's
@@ -256,60 +260,6 @@ impl Ledger {
             .or_else(|| late.then(Deadline::error));
         (fates, error)
     }
-}
-
-/// What one attempt of a batch came to.
-pub enum Attempt {
-    /// The service answered; these entries of the attempt came back unprocessed.
-    Answered(Vec<usize>),
-    /// The whole batch was throttled: every entry goes again.
-    Throttled,
-    /// The batch failed: its entries end with this fate, the batch with the error.
-    Failed(Fate, Error),
-}
-
-/// The one retry loop of a batch: send the entries `go` with `attempt` (the entries still
-/// pending each time), again after the jittered backoff for those it returns unprocessed or
-/// throttled, up to [`backoff::MAX_ATTEMPTS`], settling each entry's fate in `ledger`. An
-/// attempt the deadline cuts short settles its entries as `cut` (a write's may have been
-/// applied). Returns whether the batch was throttled, and the error that stopped it (the
-/// deadline's included).
-pub async fn retry(
-    go: Vec<usize>,
-    ledger: &Ledger,
-    (deadline, cut): (&Deadline, Fate),
-    mut attempt: impl AsyncFnMut(&[usize]) -> Attempt,
-) -> (bool, Option<Error>) {
-    let (mut pending, mut throttled) = (go, false);
-    for n in 0..backoff::MAX_ATTEMPTS {
-        if pending.is_empty() {
-            break;
-        }
-        if !pause_before(n, deadline).await {
-            ledger.settle(pending, Fate::Unprocessed);
-            return (throttled, Some(Deadline::error()));
-        }
-        match deadline.within(attempt(&pending)).await {
-            None => {
-                ledger.settle(pending, cut);
-                return (throttled, Some(Deadline::error()));
-            }
-            Some(Attempt::Failed(fate, error)) => {
-                ledger.settle(pending, fate);
-                return (throttled, Some(error));
-            }
-            Some(Attempt::Throttled) => throttled = true,
-            Some(Attempt::Answered(left)) => {
-                let (still, done): (Vec<usize>, Vec<usize>) =
-                    pending.into_iter().partition(|e| left.contains(e));
-                throttled |= !still.is_empty();
-                ledger.settle(done, Fate::Done);
-                pending = still;
-            }
-        }
-    }
-    ledger.settle(pending, Fate::Unprocessed);
-    (throttled, None)
 }
 
 /// How a batch step's `progress` is sent again.
