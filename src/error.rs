@@ -252,6 +252,34 @@ fn throttling_reasons(body: Option<&[u8]>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The characters of a body without an AWS error that a refusal's message shows.
+const BODY_SHOWN: usize = 200;
+
+/// The error of an answer without an AWS error code (a proxy's or a gateway's page, a
+/// server that is not DynamoDB): `access-denied` for HTTP 401 and 403, with the first
+/// characters of the body (which say who refused and why); `service` otherwise.
+fn without_code(status: u16, body: Option<&[u8]>, e: &dyn StdError) -> Error {
+    if status == 401 || status == 403 {
+        let body = String::from_utf8_lossy(body.unwrap_or_default());
+        let shown: String = body.trim().chars().take(BODY_SHOWN).collect();
+        return Error::new(
+            Kind::AccessDenied,
+            format!(
+                "the endpoint answered HTTP {status} without an AWS error: the request was \
+                 refused before DynamoDB (a proxy, a gateway or a server that is not \
+                 DynamoDB); it said: {shown:?}"
+            ),
+        );
+    }
+    Error::new(
+        Kind::Service,
+        format!(
+            "the service answered HTTP {status} without an AWS error ({})",
+            chain(e)
+        ),
+    )
+}
+
 impl<E> From<SdkError<E, HttpResponse>> for Error
 where
     E: ProvideErrorMetadata + StdError + 'static,
@@ -266,13 +294,7 @@ where
                 let Some(code) = e.code().map(str::to_string) else {
                     return Error {
                         request_id,
-                        ..Error::new(
-                            Kind::Service,
-                            format!(
-                                "the service answered HTTP {status} without an AWS error ({})",
-                                chain(e)
-                            ),
-                        )
+                        ..without_code(status, service.raw().body().bytes(), e)
                     };
                 };
                 let message = e.message().map_or_else(|| chain(e), str::to_string);

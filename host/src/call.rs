@@ -2,6 +2,7 @@
 //! component's error, a trap, the deadline or a host limit.
 
 use crate::component::{Action, LoadedComponent};
+use crate::hooks::Notice;
 use crate::instance::Instance;
 use crate::options::Limits;
 use crate::pool::lock;
@@ -40,8 +41,8 @@ pub struct StepStats {
 pub(crate) struct Call {
     pub(crate) outcome: CallOutcome,
     pub(crate) stats: StepStats,
-    /// Requests the sandbox refused, as `METHOD origin (why)`.
-    pub(crate) refused: Vec<String>,
+    /// Requests the sandbox refused, and origins it could not reach.
+    pub(crate) refused: Vec<Notice>,
     /// What the guest wrote to standard error.
     pub(crate) stderr: String,
 }
@@ -90,7 +91,10 @@ impl LoadedComponent {
         };
         stats.peak_memory_bytes = data.limiter.peak_memory;
         let refused = std::mem::take(&mut *lock(&data.sandbox.refused));
-        stats.refused_requests = refused.len();
+        stats.refused_requests = refused
+            .iter()
+            .filter(|n| matches!(n, Notice::Refused(_)))
+            .count();
         let stderr = warm.stderr.contents();
         let stderr =
             String::from_utf8_lossy(&stderr[stderr_start.min(stderr.len())..]).into_owned();
@@ -165,10 +169,36 @@ fn crash_message(stderr: &str, trap: &str) -> String {
     }
 }
 
-/// The component's error, saying which requests the host refused during the step.
-fn with_refusals(mut error: StepError, refused: &[String]) -> StepError {
+/// The component's error, saying which requests the host refused during the step and
+/// which origins it could not reach (the URL and the likely cause, which the guest's own
+/// error does not carry).
+fn with_refusals(mut error: StepError, notices: &[Notice]) -> StepError {
+    let (mut refused, mut unreachable) = (Vec::new(), Vec::new());
+    for notice in notices {
+        match notice {
+            Notice::Refused(what) if !refused.contains(&what) => refused.push(what),
+            Notice::Unreachable(what) if !unreachable.contains(&what) => unreachable.push(what),
+            _ => {}
+        }
+    }
+    if !unreachable.is_empty() {
+        error.message = format!(
+            "could not connect to {}: is a server listening there, and is the connection's \
+             endpoint (or region) right? {}",
+            join(&unreachable),
+            error.message
+        );
+    }
     if !refused.is_empty() {
-        error.message = format!("the host refused {}: {}", refused.join("; "), error.message);
+        error.message = format!("the host refused {}: {}", join(&refused), error.message);
     }
     error
+}
+
+fn join(texts: &[&String]) -> String {
+    texts
+        .iter()
+        .map(|t| t.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }

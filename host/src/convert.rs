@@ -108,7 +108,9 @@ fn enum_case(path: Path, json: &Value, e: &types::Enum) -> Result<Val, Mismatch>
                 .names()
                 .map(|n| n.to_ascii_uppercase().replace('-', "_"))
                 .collect();
-            mismatch(path, format!("must be one of {}", names.join(", ")))
+            let given = json.as_str().unwrap_or_default();
+            let hint = crate::suggest::did_you_mean(given, names.iter().map(String::as_str));
+            mismatch(path, format!("must be one of {}{hint}", names.join(", ")))
         })
 }
 
@@ -142,9 +144,10 @@ fn record(path: Path, obj: &Map<String, Value>, r: &types::Record) -> Result<Val
         .find(|k| !r.fields().any(|f| f.name == k.as_str()))
     {
         let known: Vec<&str> = r.fields().map(|f| f.name).collect();
+        let hint = crate::suggest::did_you_mean(unknown, known.iter().copied());
         return Err(mismatch(
             &join(path, unknown),
-            format!("is not a known input (known: {})", known.join(", ")),
+            format!("is not a known input{hint} (known: {})", known.join(", ")),
         ));
     }
     let fields = r

@@ -21,11 +21,23 @@ pub(crate) struct Outbound {
     pub(crate) pool: Pool,
 }
 
+/// What the host noticed of a step's requests, for its error message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Notice {
+    /// A request the host refused, as `METHOD origin (why)` or why the address was denied.
+    Refused(String),
+    /// An origin no connection could be made to, as `URL (why)`.
+    Unreachable(String),
+}
+
+/// The notices of one step.
+pub(crate) type Notices = Arc<Mutex<Vec<Notice>>>;
+
 /// The outgoing-request hook: requests to an allowed origin are sent (on a pooled
 /// connection, to an address the egress policy permits), others refused.
 pub(crate) struct Sandbox {
     pub(crate) outbound: Outbound,
-    pub(crate) refused: Arc<Mutex<Vec<String>>>,
+    pub(crate) refused: Notices,
 }
 
 /// The hook's answer: the response and the request's I/O future ([`crate::timed::Io`]).
@@ -49,10 +61,11 @@ impl WasiHttpHooks for Sandbox {
             let target =
                 origin.map_or_else(|| "a URL without a valid origin".into(), |o| o.to_string());
             let refusal = format!(
-                "{} {target} (not an endpoint of this connection)",
+                "{} {target} (not an endpoint of this connection: set the connection's \
+                 endpoint URL to reach another origin)",
                 request.method()
             );
-            lock(&self.refused).push(refusal);
+            lock(&self.refused).push(Notice::Refused(refusal));
             // Take the body before refusing: a guest still writing it would otherwise find
             // its stream closed and report that (a "connection reset", which its SDK
             // retries) instead of the refusal the response future carries.

@@ -79,6 +79,7 @@ mod hooks;
 mod instance;
 #[cfg(feature = "service")]
 mod listener;
+mod suggest;
 pub use connector_manifest as manifest;
 #[cfg(feature = "service")]
 pub mod mcp;

@@ -7,6 +7,7 @@
 //! pooled connection turned out to be closed before it was sent can go again on a fresh one.
 
 use crate::egress::Egress;
+use crate::hooks::Notice;
 use crate::timed::{timed, Io};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -124,7 +125,9 @@ impl Pool {
         if permitted.is_empty() {
             let shown: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
             return Err(format!(
-                "{host} resolves to {}, which the host's egress policy does not permit",
+                "{host} resolves to {}, which the host's egress policy does not permit (the \
+                 operator allows it with `connector-host --allow-endpoint {host}`, or \
+                 `Options::egress.allow` in the library)",
                 shown.join(", ")
             ));
         }
@@ -141,16 +144,25 @@ impl Pool {
         tls: bool,
         timeout: Duration,
         egress: &Egress,
-        refusals: &Mutex<Vec<String>>,
+        refusals: &Mutex<Vec<Notice>>,
     ) -> Result<SendRequest<Full<Bytes>>, Error> {
         let connecting = Pool::connect(host.to_string(), port, tls, timeout, egress.clone());
         match io_runtime().spawn(connecting).await {
             Ok(Ok(sender)) => Ok(sender),
             Ok(Err(Refused::Denied(denied))) => {
-                lock(refusals).push(denied);
+                lock(refusals).push(Notice::Refused(denied));
                 Err(Error::HttpRequestDenied)
             }
-            Ok(Err(Refused::Failed(error))) => Err(error),
+            Ok(Err(Refused::Failed(error))) => {
+                let scheme = if tls { "https" } else { "http" };
+                let why = match &error {
+                    Error::ConnectionTimeout => format!("no answer within {timeout:?}"),
+                    other => other.to_string(),
+                };
+                let url = format!("{scheme}://{host}:{port}");
+                lock(refusals).push(Notice::Unreachable(format!("{url} ({why})")));
+                Err(error)
+            }
             Err(_) => Err(Error::ConnectionTerminated),
         }
     }
@@ -207,7 +219,7 @@ impl Pool {
         request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
         egress: &Egress,
-        refusals: &Mutex<Vec<String>>,
+        refusals: &Mutex<Vec<Notice>>,
     ) -> Result<(http::Response<WasiBody>, Io), Error> {
         let (parts, body) = request.into_parts();
         let body = body.collect().await?.to_bytes();

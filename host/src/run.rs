@@ -226,7 +226,8 @@ impl Host {
             StepError::invalid(
                 "action",
                 format!(
-                    "{name:?} is not an action; known: {}",
+                    "{name:?} is not an action{}; known: {}",
+                    crate::suggest::did_you_mean(name, self.actions().iter().map(String::as_str)),
                     self.actions().join(", ")
                 ),
             )

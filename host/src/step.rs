@@ -41,7 +41,11 @@ impl<'a> Step<'a> {
         if let Some(extra) = fields.keys().find(|k| !STEP_FIELDS.contains(&k.as_str())) {
             return Err(StepError::invalid(
                 extra,
-                format!("is not a step field ({})", STEP_FIELDS.join(", ")),
+                format!(
+                    "is not a step field{} ({})",
+                    crate::suggest::did_you_mean(extra, STEP_FIELDS),
+                    STEP_FIELDS.join(", ")
+                ),
             ));
         }
         let connection = fields.get("connection").or(shared).unwrap_or(&Value::Null);

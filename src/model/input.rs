@@ -82,20 +82,51 @@ pub fn text(value: &Option<String>) -> Option<String> {
     optional(value.as_deref()).map(str::to_string)
 }
 
-/// An AWS region name such as `us-east-1`: lower-case letters, digits and dashes.
+/// An AWS region name such as `us-east-1` or `us-gov-west-1`: a partition prefix of
+/// letters, one or more words of letters and digits, and a final number, joined by dashes;
+/// checked before anything is sent, so that a typo (`us-east1`) is named as such rather
+/// than ending as whatever the endpoint it makes answers.
 pub fn region(text: &str) -> Result<&str> {
     let region = required("region", text)?;
-    if region
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        Ok(region)
-    } else {
-        Err(Error::invalid(
-            "region",
-            "is not an AWS region name: lower-case letters, digits and dashes (e.g. us-east-1)",
-        ))
+    let parts: Vec<&str> = region.split('-').collect();
+    let word = |p: &&str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    };
+    let well_formed = parts.len() >= 3
+        && parts[0].len() >= 2
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        && parts.iter().all(word)
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit());
+    if well_formed {
+        return Ok(region);
     }
+    let hint = region_hint(region).map_or_else(String::new, |h| format!("; did you mean {h}?"));
+    let shown: String = region.chars().take(40).collect();
+    Err(Error::invalid(
+        "region",
+        format!(
+            "{shown:?} is not an AWS region name, which reads like us-east-1 or \
+             eu-central-2 (letters, words and a final number joined by dashes){hint}"
+        ),
+    ))
+}
+
+/// The region a malformed one most likely meant: upper case lowered, spaces and
+/// underscores as dashes, a dash before the final number (`us-east1` is `us-east-1`).
+fn region_hint(given: &str) -> Option<String> {
+    let mut fixed: String = given
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c == ' ' || c == '_' { '-' } else { c })
+        .collect();
+    let digits = fixed.len() - fixed.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 && digits < fixed.len() && !fixed[..fixed.len() - digits].ends_with('-') {
+        fixed.insert(fixed.len() - digits, '-');
+    }
+    (fixed != given && region(&fixed).is_ok()).then_some(fixed)
 }
 
 /// `max-items`: at least 1 when given.
@@ -314,5 +345,20 @@ mod tests {
         assert_eq!(region(" eu-west-1 ").unwrap(), "eu-west-1");
         assert!(region("").is_err());
         assert!(region("eu west").is_err());
+        for good in [
+            "us-gov-west-1",
+            "eu-isoe-west-1",
+            "eusc-de-east-1",
+            "ap-southeast-5",
+        ] {
+            assert_eq!(region(good).unwrap(), good);
+        }
+        let typo = region("us-east1").unwrap_err().to_string();
+        assert!(typo.contains("did you mean us-east-1?"), "{typo}");
+        let upper = region("EU_WEST_1").unwrap_err().to_string();
+        assert!(upper.contains("did you mean eu-west-1?"), "{upper}");
+        for bad in ["local", "x", "us-east-", "-us-east-1", "us--east-1"] {
+            assert!(region(bad).is_err(), "{bad}");
+        }
     }
 }

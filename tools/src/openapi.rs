@@ -23,48 +23,87 @@ pub const ROUTES: [(&str, &str); 10] = [
     ("post", "/mcp"),
 ];
 
-/// Each error status of a step route, and when it comes (`connector_host::status`).
-const STATUSES: [(&str, &str); 13] = [
+/// Each error status of a step route: when it comes (`connector_host::status`), and the
+/// kind and message of its example error.
+const STATUSES: [(&str, &str, &str, &str); 13] = [
     (
         "400",
         "invalid-input or validation: the step or an input is malformed",
+        "invalid-input",
+        "table-name is required: give the table's name",
     ),
-    ("401", "the bearer token is missing or wrong"),
+    (
+        "401",
+        "the bearer token is missing or wrong",
+        "access-denied",
+        "a bearer token is required (Authorization: Bearer TOKEN)",
+    ),
     (
         "403",
         "access-denied: the credentials are refused or lack permission; or, on a loopback \
          service without a token, a Host that is not a loopback name",
+        "access-denied",
+        "the credentials lack dynamodb:GetItem on table orders",
     ),
     (
         "404",
         "resource-not-found: the table or index does not exist",
+        "resource-not-found",
+        "Requested resource not found: table orders",
     ),
-    ("408", "the request body did not arrive in time"),
+    (
+        "408",
+        "the request body did not arrive in time",
+        "timeout",
+        "the request body did not arrive within 30 s",
+    ),
     (
         "409",
         "conditional-check-failed, transaction-canceled or resource-in-use",
+        "conditional-check-failed",
+        "The conditional request failed",
     ),
     (
         "413",
         "the body is over the size limit, or the step reached a host limit",
+        "limit",
+        "the output is over the host's limit of 16 MiB",
     ),
     (
         "415",
         "a service without a token: the body is not sent as Content-Type: application/json",
+        "invalid-input",
+        "send the body as Content-Type: application/json",
     ),
-    ("429", "throttled, after the retries"),
+    (
+        "429",
+        "throttled, after the retries",
+        "throttled",
+        "the table's throughput was exceeded after 3 attempts",
+    ),
     (
         "500",
         "trap or host: the component crashed, or could not be loaded",
+        "trap",
+        "the component crashed: wasm trap: unreachable",
     ),
-    ("502", "network, service or outcome-unknown"),
+    (
+        "502",
+        "network, service or outcome-unknown",
+        "network",
+        "could not connect to http://127.0.0.1:8000 (connection refused)",
+    ),
     (
         "503",
         "every slot is busy and the queue is full, or the service is draining",
+        "host",
+        "every step slot is busy and the queue is full: try again",
     ),
     (
         "504",
         "timeout: the step (or a request of it) ran out of time",
+        "timeout",
+        "the step ran out of its 300 s",
     ),
 ];
 
@@ -83,9 +122,14 @@ fn step_answers(ok: &str, schema: &Value) -> Value {
         "200".into(),
         json!({"description": ok, "content": json_content(schema)}),
     );
-    for (status, when) in STATUSES {
-        let error = json!({"description": when, "content": json_content(&reference("error"))});
-        answers.insert(status.into(), error);
+    for (status, when, kind, message) in STATUSES {
+        let example = json!({"error": {"kind": kind, "message": message}});
+        let content = json!({"application/json": {"schema": reference("error"),
+            "example": example}});
+        answers.insert(
+            status.into(),
+            json!({"description": when, "content": content}),
+        );
     }
     Value::Object(answers)
 }
@@ -94,26 +138,48 @@ fn text_answer(description: &str, media: &str) -> Value {
     json!({"description": description, "content": {media: {"schema": {"type": "string"}}}})
 }
 
-/// `value` with its local references (`#/$defs/NAME`) pointing into the components.
+/// `value` with its local references (`#/$defs/NAME`) pointing into the components, and
+/// without Airbyte's keywords (`order`, `airbyte_secret`), which OpenAPI has only as `x-`
+/// extensions (the property order and `writeOnly` say the same).
 fn componentized(mut value: Value) -> Value {
     schema::walk_refs(&mut value, &mut |r| {
         if let Some(name) = r.strip_prefix("#/$defs/") {
             *r = format!("#/components/schemas/{name}");
         }
     });
+    without_airbyte(&mut value);
     value
+}
+
+/// `value` without the members `order` and `airbyte_secret` of its schemas (a member of
+/// `properties` so named stays: it is an input, not a keyword).
+fn without_airbyte(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            members.remove("airbyte_secret");
+            if members.get("order").is_some_and(Value::is_number) {
+                members.remove("order");
+            }
+            members.values_mut().for_each(without_airbyte);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_airbyte),
+        _ => {}
+    }
 }
 
 /// The schemas: every shape, each connection and action input, and the step request.
 fn components(manifest: &Manifest, shapes: &Shapes) -> Map<String, Value> {
     let mut out: Map<String, Value> = shapes.defs().clone();
     let mut steps = Vec::new();
+    let mut mapping = Map::new();
     for action in &manifest.actions {
         let key = &action.key;
-        out.insert(format!("input-{key}"), schema::input(action));
+        let step_ref = format!("#/components/schemas/step-{key}");
+        mapping.insert(key.clone(), step_ref.into());
+        out.insert(format!("input-{key}"), schema::input(action, shapes));
         let step = json!({"type": "object", "title": format!("A {} step", action.label),
             "required": ["connection", "action", "input"],
-            "properties": {"connection": reference("connection"), "action": {"const": key},
+            "properties": {"connection": reference("connection"), "action": {"type": "string", "const": key},
                 "input": reference(&format!("input-{key}"))}, "additionalProperties": false});
         out.insert(format!("step-{key}"), step);
         steps.push(reference(&format!("step-{key}")));
@@ -122,7 +188,7 @@ fn components(manifest: &Manifest, shapes: &Shapes) -> Map<String, Value> {
     for group in &manifest.connections {
         out.insert(
             format!("connection-{}", group.key),
-            schema::connection(group),
+            schema::connection(group, shapes),
         );
         connections.push(reference(&format!("connection-{}", group.key)));
     }
@@ -130,7 +196,7 @@ fn components(manifest: &Manifest, shapes: &Shapes) -> Map<String, Value> {
     out.insert(
         "step".into(),
         json!({"description": "One step: a connection, an action and its input.",
-            "oneOf": steps}),
+            "oneOf": steps, "discriminator": {"propertyName": "action", "mapping": mapping}}),
     );
     let outputs: Vec<Value> = manifest
         .actions
@@ -184,6 +250,53 @@ fn action_schemas() -> Value {
         "additionalProperties": false})
 }
 
+/// The route groups, each with what its routes are for.
+const TAGS: [(&str, &str); 4] = [
+    ("steps", "Run steps, flows and trigger polls"),
+    ("contract", "The actions, their schemas and this document"),
+    ("operations", "Health, readiness and metrics"),
+    ("mcp", "The Model Context Protocol server"),
+];
+
+/// The group (one of [`TAGS`]) of the route at `path`.
+fn tag(path: &str) -> &'static str {
+    match path {
+        "/v1/steps" | "/v1/flows" | "/v1/triggers/{action}/poll" => "steps",
+        "/v1/actions" | "/v1/actions/{name}" | "/openapi.json" => "contract",
+        "/mcp" => "mcp",
+        _ => "operations",
+    }
+}
+
+/// Named examples of the step request: the common actions against a local server (the
+/// connection's keys are a local server's, never real ones).
+fn step_examples() -> Value {
+    let connection = json!({"type": "access-key", "access-key-id": "local",
+        "secret-access-key": "local", "endpoint-url": "http://127.0.0.1:8000"});
+    let example = |summary: &str, action: &str, input: Value| {
+        json!({"summary": summary, "value": {"connection": connection, "action": action,
+            "input": input}})
+    };
+    let table = |more: Value| {
+        let mut input = json!({"region": "us-east-1", "table-name": "customers"});
+        input
+            .as_object_mut()
+            .expect("an object")
+            .extend(more.as_object().cloned().unwrap_or_default());
+        input
+    };
+    json!({
+        "list-tables": example("List the tables", "list-tables",
+            json!({"region": "us-east-1", "fetch-all": true})),
+        "upsert-item": example("Write an item (plain JSON)", "upsert-item",
+            table(json!({"value": {"customerId": 1, "customerName": "Rose", "balance": 10}}))),
+        "get-item": example("Read an item by its key", "get-item",
+            table(json!({"hash-key-value": "1", "range-key-value": "Rose"}))),
+        "query-items": example("Query with a plain-JSON key condition", "query-items",
+            table(json!({"key-condition": {"attr": "customerId", "eq": 1}}))),
+    })
+}
+
 /// The operation of `(method, path)`.
 fn operation(manifest: &Manifest, path: &str) -> Value {
     let triggers: Vec<&str> = manifest
@@ -197,7 +310,8 @@ fn operation(manifest: &Manifest, path: &str) -> Value {
     let secured = json!([{"bearer": []}]);
     match path {
         "/v1/steps" => json!({"operationId": "runStep", "summary": "Run one step",
-            "security": secured, "requestBody": body("step"),
+            "security": secured, "requestBody": {"required": true, "content": {"application/json": {
+                "schema": reference("step"), "examples": step_examples()}}},
             "responses": step_answers("The action's output", &reference("output"))}),
         "/v1/flows" => {
             json!({"operationId": "runFlow", "summary": "Run steps in order; the first failure ends the flow",
@@ -261,14 +375,24 @@ pub fn render(manifest: &Manifest, shapes: &Shapes) -> Value {
     let mut paths = Map::new();
     for (method, path) in ROUTES {
         let mut item = Map::new();
-        item.insert(method.into(), operation(manifest, path));
+        let mut operation = operation(manifest, path);
+        operation["tags"] = json!([tag(path)]);
+        let answers = operation["responses"].as_object_mut().expect("responses");
+        if !answers.keys().any(|status| status.starts_with('4')) {
+            let wrong = json!({"description": "the route has no such method",
+                "content": json_content(&reference("error"))});
+            answers.insert("405".into(), wrong);
+        }
+        item.insert(method.into(), operation);
         paths.insert(path.into(), Value::Object(item));
     }
     json!({
         "openapi": "3.1.0",
-        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {"title": format!("{} connector service (connector-host serve)", manifest.name),
-            "version": "v1", "description": manifest.description},
+            "version": "v1", "description": manifest.description,
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}},
+        "servers": [{"url": "/", "description": "The service that serves this document"}],
+        "tags": TAGS.map(|(name, description)| json!({"name": name, "description": description})),
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {

@@ -22,59 +22,79 @@ pub fn shape(input: &Input) -> &str {
     input.shape.as_deref().unwrap_or("plain-value")
 }
 
-/// What the host takes for an input of `kind` (`host/src/convert.rs`): text also as a
-/// number or boolean (taken as its text), booleans also as `"true"`/`"false"` in any case,
-/// whole numbers also as digits in a string, enum cases in any case with `_` for `-`, and a
-/// JSON-valued input as JSON or as JSON text.
-fn accepted(input: &Input) -> Vec<Value> {
+/// The schema of an input of `kind` as a form draws it: one type per input (the host takes
+/// more: text also as a number or boolean, booleans and whole numbers also as text, enum
+/// cases in any case with `_` for `-`, null for an absent input, and a JSON-valued input
+/// also as JSON text; docs/step-format.md), enum cases as the manifest spells them, and a
+/// JSON-valued input as its structure, marked `x-widget: json` when that structure holds
+/// values of any type (a definition of `schemas/shapes.json` marked so), where a form
+/// draws a JSON editor.
+fn accepted(input: &Input, shapes: &Shapes) -> Value {
     match input.kind.as_str() {
-        "boolean" => vec![
-            json!({"type": "boolean"}),
-            json!({"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"}),
-        ],
-        "integer" => vec![
-            json!({"type": "integer", "minimum": input.minimum.unwrap_or(0),
-                "maximum": input.maximum.unwrap_or(u32::MAX.into())}),
-            json!({"type": "string", "pattern": "^\\s*[0-9]+\\s*$"}),
-        ],
-        "enum" => {
-            let mut names: Vec<String> = Vec::new();
-            for option in &input.options {
-                let dashed = option.to_ascii_lowercase().replace('_', "-");
-                let upper = dashed.to_ascii_uppercase().replace('-', "_");
-                for name in [option.clone(), dashed, upper] {
-                    if !names.contains(&name) {
-                        names.push(name);
-                    }
-                }
-            }
-            vec![json!({"enum": names})]
-        }
+        "boolean" => json!({"type": "boolean"}),
+        "integer" => json!({"type": "integer", "minimum": input.minimum.unwrap_or(0),
+            "maximum": input.maximum.unwrap_or(u32::MAX.into())}),
+        "enum" => json!({"type": "string", "enum": input.options}),
         "json" => {
-            let shape = format!("#/$defs/{}", shape(input));
-            let text = json!({"type": "string", "contentMediaType": "application/json"});
-            vec![json!({"$ref": shape}), text]
+            let reference = json!({"$ref": format!("#/$defs/{}", shape(input))});
+            if shapes.open(&reference) {
+                json!({"$ref": reference["$ref"], "x-widget": "json"})
+            } else {
+                reference
+            }
         }
-        _ => vec![json!({"type": ["string", "number", "boolean"]})],
+        _ => json!({"type": "string"}),
     }
 }
 
-/// The schema of one input: what it accepts (and `null` when it is optional), with the
-/// manifest's title, description, form order (`order`, as Airbyte's specifications have it),
-/// default, example, bounds and secrecy (`writeOnly`, `format: password` and Airbyte's
-/// `airbyte_secret`).
-fn property(action: &str, input: &Input, order: usize) -> Value {
-    let mut accepted = accepted(input);
-    if !input.required {
-        accepted.push(json!({"type": "null"}));
+/// `text` as plain text: Markdown links as `text (address)`, without code marks or HTML
+/// tags, for form renderers that show descriptions as they are.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        let link = after.find("](").and_then(|mid| {
+            let close = after[mid..].find(')')? + mid;
+            Some((&after[1..mid], &after[mid + 2..close], close))
+        });
+        match link {
+            Some((label, address, close)) if !label.contains('[') => {
+                out.push_str(&format!("{label} ({address})"));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
     }
-    let mut schema = match <[Value; 1]>::try_from(accepted) {
-        Ok([one]) => one,
-        Err(many) => json!({"anyOf": many}),
-    };
+    out.push_str(rest);
+    let mut plain = String::with_capacity(out.len());
+    let mut in_tag = false;
+    for c in out.chars() {
+        match c {
+            '<' if !in_tag => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            '`' => {}
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
+}
+
+/// The schema of one input as a form draws it: its type ([`accepted`]), the manifest's
+/// title, plain-text description, form order (`order`, as Airbyte's specifications have
+/// it), default (only a real one: samples are `examples`), bounds and secrecy
+/// (`writeOnly`, `format: password` and Airbyte's `airbyte_secret`). Optional inputs are
+/// those not in the object's `required`.
+fn property(action: &str, input: &Input, order: usize, shapes: &Shapes) -> Value {
+    let mut schema = accepted(input, shapes);
     let members = schema.as_object_mut().expect("an object schema");
     members.insert("title".into(), input.label.clone().into());
-    members.insert("description".into(), input.comments.clone().into());
+    members.insert("description".into(), plain_text(&input.comments).into());
     members.insert("order".into(), order.into());
     if let Some(default) = &input.default {
         members.insert("default".into(), default_value(input, default));
@@ -120,12 +140,18 @@ fn default_value(input: &Input, default: &toml::Value) -> Value {
 
 /// The object schema titled `label` of `inputs` (the connection input left out: a step
 /// carries its connection beside the input) for `action` ("" for a connection).
-fn object(action: &str, label: &str, description: &str, inputs: &[Input]) -> Value {
+fn object(
+    action: &str,
+    label: &str,
+    description: &str,
+    inputs: &[Input],
+    shapes: &Shapes,
+) -> Value {
     let inputs: Vec<&Input> = inputs.iter().filter(|i| i.kind != "connection").collect();
     let properties: Map<String, Value> = inputs
         .iter()
         .enumerate()
-        .map(|(order, i)| (i.key.clone(), property(action, i, order)))
+        .map(|(order, i)| (i.key.clone(), property(action, i, order, shapes)))
         .collect();
     let required: Vec<&str> = inputs
         .iter()
@@ -133,7 +159,7 @@ fn object(action: &str, label: &str, description: &str, inputs: &[Input]) -> Val
         .map(|i| i.key.as_str())
         .collect();
     json!({"title": label,
-        "description": description, "type": "object", "properties": properties,
+        "description": plain_text(description), "type": "object", "properties": properties,
         "required": required, "additionalProperties": false})
 }
 
@@ -153,7 +179,13 @@ impl Shapes {
                 return Err(format!("schemas/{file} has no $defs"));
             };
             for (name, def) in own {
-                if defs.insert(name.clone(), localized(def.clone())).is_some() {
+                let mut def = localized(def.clone());
+                if let Value::Object(members) = &mut def {
+                    members
+                        .entry("title")
+                        .or_insert_with(|| Value::from(title_of(name)));
+                }
+                if defs.insert(name.clone(), def).is_some() {
                     return Err(format!("schemas/{file}: {name} is defined twice"));
                 }
             }
@@ -164,6 +196,13 @@ impl Shapes {
     /// Every definition, by name.
     pub fn defs(&self) -> &Map<String, Value> {
         &self.defs
+    }
+
+    /// Whether `root` holds, directly or through others, a definition marked
+    /// `x-widget: json` (a value of any type: a form draws a JSON editor for it).
+    fn open(&self, root: &Value) -> bool {
+        let needed = self.closure(root);
+        needed.values().any(|def| def["x-widget"] == "json")
     }
 
     /// The definitions `root` needs, directly or through others.
@@ -197,6 +236,15 @@ impl Shapes {
         }
         doc
     }
+}
+
+/// The title of a definition without one: its name as words, `key-schema` as "Key schema".
+fn title_of(name: &str) -> String {
+    let words = name.replace('-', " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// `value` with every `$ref` to a definition (`FILE#/$defs/NAME`) made local.
@@ -237,12 +285,13 @@ fn refs(value: &Value) -> Vec<String> {
 }
 
 /// The input schema of `action` (its object, without the document frame).
-pub fn input(action: &Action) -> Value {
+pub fn input(action: &Action, shapes: &Shapes) -> Value {
     object(
         &action.key,
         &action.label,
         &action.description,
         &action.inputs,
+        shapes,
     )
 }
 
@@ -255,15 +304,19 @@ pub fn output(action: &Action) -> Value {
 }
 
 /// The object schema of `connection`'s fields, with its `type` discriminator.
-pub fn connection(connection: &ConnectionType) -> Value {
+pub fn connection(connection: &ConnectionType, shapes: &Shapes) -> Value {
     let c = connection;
-    let mut schema = object("", &c.label, &c.description, &c.inputs);
+    let mut schema = object("", &c.label, &c.description, &c.inputs, shapes);
     let required = schema["required"].as_array_mut().expect("required");
     required.insert(0, "type".into());
     schema["properties"]
         .as_object_mut()
         .expect("properties")
-        .insert("type".into(), json!({"const": connection.key}));
+        .insert(
+            "type".into(),
+            json!({"type": "string", "const": connection.key, "default": connection.key,
+                "title": "Connection type"}),
+        );
     schema
 }
 
@@ -277,8 +330,14 @@ pub fn render(manifest: &Manifest, shapes: &Shapes) -> BTreeMap<String, String> 
     };
     let mut kinds = Map::new();
     for group in &manifest.connections {
-        add(format!("connections/{}.json", group.key), connection(group));
-        kinds.insert(format!("connection-{}", group.key), connection(group));
+        add(
+            format!("connections/{}.json", group.key),
+            connection(group, shapes),
+        );
+        kinds.insert(
+            format!("connection-{}", group.key),
+            connection(group, shapes),
+        );
     }
     let choices: Vec<Value> = kinds
         .keys()
@@ -289,7 +348,10 @@ pub fn render(manifest: &Manifest, shapes: &Shapes) -> BTreeMap<String, String> 
         "oneOf": choices, "$defs": kinds});
     add("connection.json".into(), any);
     for action in &manifest.actions {
-        add(format!("actions/{}.input.json", action.key), input(action));
+        add(
+            format!("actions/{}.input.json", action.key),
+            input(action, shapes),
+        );
         add(
             format!("actions/{}.output.json", action.key),
             output(action),

@@ -135,6 +135,13 @@ pub(crate) struct ServeArgs {
     /// runs steps with this host's egress allowances).
     #[arg(long)]
     allow_unauthenticated: bool,
+    /// An origin (scheme://host[:port]) whose pages may call the service from a browser
+    /// (CORS); repeat for more. None by default.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// Serve the API page (Swagger UI, built in, no CDN) at /docs.
+    #[arg(long)]
+    api_page: bool,
 }
 
 /// [`McpArgs`] under `serve`'s `--mcp-` names.
@@ -201,6 +208,8 @@ impl ServeArgs {
         options.max_connections = self.max_connections.max(1);
         options.shutdown_grace = Duration::from_secs(self.shutdown_grace);
         options.allow_unauthenticated = self.allow_unauthenticated;
+        options.cors_origins = self.cors_origins;
+        options.api_page = self.api_page;
         let mcp = McpArgs {
             connection_file: self.mcp.file,
             connection_env: self.mcp.variable,

@@ -16,6 +16,7 @@
 
 mod guard;
 mod log;
+mod page;
 mod routes;
 
 pub use routes::{Route, ROUTES};
@@ -64,6 +65,11 @@ pub struct ServeOptions {
     /// The MCP server at `/mcp` (streamable HTTP, behind the same token and limits), when
     /// the operator gives its connection; `/mcp` answers 404 otherwise.
     pub mcp: Option<crate::mcp::Setup>,
+    /// Origins whose pages may call the service from a browser (CORS: `GET`, `POST` and
+    /// the `Authorization` and `Content-Type` headers); none by default.
+    pub cors_origins: Vec<String>,
+    /// Serve the API page (Swagger UI, built in) at `/docs`; off by default.
+    pub api_page: bool,
 }
 
 impl ServeOptions {
@@ -94,6 +100,8 @@ impl ServeOptions {
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
             shutdown_grace: Self::DEFAULT_SHUTDOWN_GRACE,
             mcp: None,
+            cors_origins: Vec::new(),
+            api_page: false,
         }
     }
 
@@ -202,7 +210,7 @@ pub async fn serve(
     });
     let (mut api, mut open) = (Router::new(), Router::new());
     for route in ROUTES {
-        let handler = routes::handler(route.path);
+        let handler = routes::handler(route);
         if route.authorized {
             api = api.route(route.path, handler);
         } else {
@@ -213,10 +221,17 @@ pub async fn serve(
         service.clone(),
         guard::authorize,
     ));
-    let app = open
+    if options.api_page {
+        open = open.merge(page::routes());
+    }
+    let mut app = open
         .merge(api)
-        .layer(middleware::from_fn_with_state(service.clone(), log::log))
-        .with_state(service.clone());
+        .fallback(|| async { routes::not_found() })
+        .layer(middleware::from_fn_with_state(service.clone(), log::log));
+    if !options.cors_origins.is_empty() {
+        app = app.layer(cors(&options.cors_origins)?);
+    }
+    let app = app.with_state(service.clone());
     let listener = tokio::net::TcpListener::bind(options.listen).await?;
     tracing::info!(listen = %listener.local_addr()?, "serving");
     let limits = ConnectionLimits {
@@ -232,4 +247,23 @@ pub async fn serve(
     };
     serve_connections(listener, app, limits, shutdown).await;
     Ok(())
+}
+
+/// The CORS layer for `origins` (each `scheme://host[:port]`): their pages may send `GET`
+/// and `POST` with the `Authorization` and `Content-Type` headers; an origin that is not
+/// a valid header value stops the service from starting.
+fn cors(origins: &[String]) -> std::io::Result<tower_http::cors::CorsLayer> {
+    use axum::http::{header, HeaderValue, Method};
+    let allowed = origins
+        .iter()
+        .map(|o| {
+            HeaderValue::from_str(o.trim_end_matches('/'))
+                .map_err(|_| std::io::Error::other(format!("--cors-origin {o:?} is not an origin")))
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    Ok(tower_http::cors::CorsLayer::new()
+        .allow_origin(allowed)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(600)))
 }

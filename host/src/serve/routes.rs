@@ -47,8 +47,38 @@ pub const ROUTES: [Route; 10] = [
     route("post", "/mcp", true),
 ];
 
-/// The handler of the route at `path` (one of [`ROUTES`]).
-pub(super) fn handler(path: &str) -> axum::routing::MethodRouter<Arc<Service>> {
+/// The answer to a path no route has: 404, as JSON like every answer of the service.
+pub(super) fn not_found() -> Response {
+    let error = StepError::new(
+        ErrorKind::Component("resource-not-found".into()),
+        "no such route: GET /openapi.json lists the routes",
+    );
+    refusal(StatusCode::NOT_FOUND, &error)
+}
+
+/// The answer to a method `route` does not take: 405 naming the one it takes, as JSON.
+fn wrong_method(route: Route, method: &axum::http::Method) -> Response {
+    let takes = route.method.to_ascii_uppercase();
+    let message = format!("{} takes {takes}, not {method}", route.path);
+    let mut response = refusal(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &StepError::invalid("method", message),
+    );
+    if let Ok(allow) = header::HeaderValue::from_str(&takes) {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    response
+}
+
+/// The handler of `route` (one of [`ROUTES`]), answering 405 to any other method.
+pub(super) fn handler(route: Route) -> axum::routing::MethodRouter<Arc<Service>> {
+    let method_router = by_path(route.path);
+    method_router
+        .fallback(move |method: axum::http::Method| async move { wrong_method(route, &method) })
+}
+
+/// The handler of the route at `path`.
+fn by_path(path: &str) -> axum::routing::MethodRouter<Arc<Service>> {
     match path {
         "/v1/steps" => post(steps),
         "/v1/flows" => post(flows),

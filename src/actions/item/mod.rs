@@ -40,11 +40,21 @@ pub(crate) fn format(format: Option<ItemFormat>) -> values::ItemFormat {
 /// typed by `types` as `upsert-item`'s value-types, else every attribute in its natural
 /// type (docs/value-mapping.md).
 pub(crate) fn put(at: &str, item: &Value, types: Option<&Value>) -> Result<Item> {
-    let field = format!("{at}.put");
+    typed_or_natural(&format!("{at}.put"), item, &format!("{at}.types"), types)
+}
+
+/// The item `item` (at `field`): typed by `types` (at `types_field`) when given, else every
+/// attribute in its natural type (docs/value-mapping.md).
+pub(crate) fn typed_or_natural(
+    field: &str,
+    item: &Value,
+    types_field: &str,
+    types: Option<&Value>,
+) -> Result<Item> {
     if let Some(types) = types {
-        return values::from_json_map(&field, item, &format!("{at}.types"), types);
+        return values::from_json_map(field, item, types_field, types);
     }
-    match values::from_json_natural(&field, item)? {
+    match values::from_json_natural(field, item)? {
         AttributeValue::M(members) => Ok(members),
         _ => Err(Error::invalid(field, "must be a JSON object")),
     }

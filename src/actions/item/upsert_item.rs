@@ -2,7 +2,10 @@
 
 pub(crate) use crate::wit::UpsertItemInput as Input;
 
-use crate::actions::item::write::{Conditional, Op, Write};
+use crate::actions::item::{
+    self,
+    write::{Conditional, Op, Write},
+};
 use crate::error::Result;
 use crate::wit::{Connection, ReturnValues};
 use crate::{aws::client, model::input, model::values};
@@ -10,12 +13,12 @@ use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let table = input::required("table-name", &input.table_name)?;
-    let item = values::from_json_map(
-        "value",
-        &input::json("value", &input.value)?,
-        "value-types",
-        &input::json("value-types", &input.value_types)?,
-    )?;
+    let types = match &input.value_types {
+        Some(types) => Some(input::json("value-types", types)?),
+        None => None,
+    };
+    let value = input::json("value", &input.value)?;
+    let item = item::typed_or_natural("value", &value, "value-types", types.as_ref())?;
     let item = values::within_item_size("value", item)?;
     let write = Write::check(
         &input,
