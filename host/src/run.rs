@@ -203,13 +203,16 @@ impl Host {
                         ErrorKind::Network,
                         format!(
                             "the host's egress policy does not permit {field} ({}): endpoint \
-                             overrides may name {} or what the host's operator allows",
+                             overrides may name {} or what the host's operator allows (with \
+                             `connector-host --allow-endpoint {}`, or `Options::egress.allow` \
+                             in the library)",
                             allowed.origin,
                             if hosts.is_empty() {
                                 "nothing".into()
                             } else {
                                 hosts.join(", ")
-                            }
+                            },
+                            allowed.origin.host,
                         ),
                     ));
                 }

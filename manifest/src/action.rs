@@ -24,6 +24,10 @@ pub struct Action {
     /// Whether repeating it with the same input changes nothing more, whatever the input.
     #[serde(default)]
     pub idempotent: bool,
+    /// How to call it, in a few lines, for an agent: its key inputs, paging, the plain-JSON
+    /// forms (the MCP tool's description adds it to [`Action::description`]).
+    #[serde(default)]
+    pub guide: Option<String>,
     /// Present when the action is a polling trigger.
     pub trigger: Option<Trigger>,
     /// Its inputs, in form order.
@@ -111,4 +115,13 @@ pub struct Input {
     /// A value a step may give, as the example flows do (JSON text for a `json` input).
     #[serde(default)]
     pub example: Option<String>,
+    /// Whether an MCP tool offers it (`true` unless the manifest says `mcp = false`: an
+    /// expression input whose plain-JSON form the tool offers instead, so that an agent
+    /// meets one way to say a condition).
+    #[serde(default = "offered")]
+    pub mcp: bool,
+}
+
+fn offered() -> bool {
+    true
 }

@@ -40,6 +40,9 @@ pub enum Fault {
     Stall(Duration),
     /// Answer 200 with a body that is not JSON.
     Garbage,
+    /// Answer this status with this body without forwarding, as a gateway or a proxy in
+    /// front of the service does (an HTML page, not an AWS error).
+    Page(u16, &'static str),
     /// Answer 200 with an empty body.
     EmptyBody,
     /// Answer HTTP 400 whose error message echoes every request header (a hostile server).
@@ -295,6 +298,7 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
             relay(request, state, operation).await
         }
         Some(Fault::Garbage) => answer(200, "<html>not json"),
+        Some(Fault::Page(status, body)) => answer(status, body),
         Some(Fault::EmptyBody) => answer(200, Bytes::new()),
         Some(Fault::Answer(body)) => answer(200, body),
         Some(Fault::Extend(members)) => extended(request, state, operation, &members).await,

@@ -67,6 +67,10 @@ pub(crate) struct McpArgs {
     /// The actions exposed as tools, comma-separated; the read-only actions when absent.
     #[arg(long, value_delimiter = ',', value_name = "ACTIONS")]
     actions: Vec<String>,
+    /// An input every call takes as set here, left out of the tools (the agent cannot know
+    /// it): KEY=VALUE, e.g. region=eu-west-1 or item-format=PLAIN; repeat for more.
+    #[arg(long = "pin", value_name = "KEY=VALUE")]
+    pins: Vec<String>,
 }
 
 impl McpArgs {
@@ -84,10 +88,19 @@ impl McpArgs {
             }
             (None, None) => return Ok(None),
         };
-        let actions = self.actions;
+        let mut pinned = serde_json::Map::new();
+        for pin in self.pins {
+            let Some((key, value)) = pin.split_once('=') else {
+                let message = format!("{pin:?} is not KEY=VALUE (e.g. region=eu-west-1)");
+                return Err(StepError::invalid("--pin", message));
+            };
+            let value = serde_json::from_str(value).unwrap_or_else(|_| value.into());
+            pinned.insert(key.trim().to_string(), value);
+        }
         Ok(Some(mcp::Setup {
             connection,
-            actions,
+            actions: self.actions,
+            pinned,
         }))
     }
 }
@@ -160,6 +173,9 @@ pub(crate) struct McpServeArgs {
     /// The actions exposed at /mcp, comma-separated; the read-only actions when absent.
     #[arg(long = "mcp-actions", value_delimiter = ',', value_name = "ACTIONS")]
     actions: Vec<String>,
+    /// An input every /mcp call takes as set here (KEY=VALUE, e.g. region=eu-west-1).
+    #[arg(long = "mcp-pin", value_name = "KEY=VALUE")]
+    pins: Vec<String>,
 }
 
 impl HostArgs {
@@ -214,6 +230,7 @@ impl ServeArgs {
             connection_file: self.mcp.file,
             connection_env: self.mcp.variable,
             actions: self.mcp.actions,
+            pins: self.mcp.pins,
         };
         (options, self.token_file, mcp)
     }

@@ -6,6 +6,7 @@
 //! the step's output as structured content, or its error object (with its `kind`) as a
 //! tool error. Over stdio, or streamable HTTP at `/mcp` behind a bearer token.
 
+mod lean;
 mod stdio;
 
 use crate::manifest::{Action as ManifestAction, Effect};
@@ -20,14 +21,18 @@ use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
-/// What the operator decides for an MCP server: the connection every call uses and the
-/// actions exposed (the read-only ones when empty).
+/// What the operator decides for an MCP server: the connection every call uses, the
+/// actions exposed (the read-only ones when empty) and the inputs pinned for every call.
 #[derive(Clone)]
 pub struct Setup {
     /// The connection object, from the operator's file or environment.
     pub connection: Value,
     /// The exposed actions.
     pub actions: Vec<String>,
+    /// Inputs every call takes as the operator set them (`region` above all, which an
+    /// agent cannot know): left out of the tools' schemas and stated in the server's
+    /// instructions; a call that gives one is refused.
+    pub pinned: Map<String, Value>,
 }
 
 impl std::fmt::Debug for Setup {
@@ -36,6 +41,7 @@ impl std::fmt::Debug for Setup {
         f.debug_struct("Setup")
             .field("connection", &"[not shown]")
             .field("actions", &self.actions)
+            .field("pinned", &self.pinned)
             .finish()
     }
 }
@@ -47,6 +53,7 @@ pub struct Tools {
     host: Arc<Host>,
     connection: Arc<Value>,
     listed: Arc<Vec<Tool>>,
+    pinned: Arc<Map<String, Value>>,
     /// Calls running at once (the host's instance slots, when pooled).
     calls: Arc<Semaphore>,
 }
@@ -72,31 +79,35 @@ pub fn read_only(host: &Host) -> Vec<String> {
         .collect()
 }
 
-/// The tool of `action`, with both schemas and its annotations (from the manifest's
+/// The tool of `action`: its lean input schema (without `pinned`), a description that says
+/// how to call it, its trimmed output schema, and its annotations (from the manifest's
 /// `effect` and `idempotent`: an action it says nothing of is taken as destructive).
-fn tool(host: &Host, action: &str) -> Result<Tool, StepError> {
+fn tool(host: &Host, action: &str, pinned: &Map<String, Value>) -> Result<Tool, StepError> {
     let contract = host.contract();
     let input = contract.input(action)?;
-    let description = input["description"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let facts = host.manifest().action(action);
+    let description = lean::description(&input, facts);
     let title = input["title"].as_str().map(str::to_string);
+    let input = lean::input(input, facts, pinned);
     let mut tool = Tool::new(
         action.to_string(),
         description,
         object(input, "an input schema")?,
     );
-    tool.output_schema = Some(object(contract.output(action)?, "an output schema")?);
-    tool.title.clone_from(&title);
-    let facts = host.manifest().action(action);
+    let output = lean::output(&contract.output(action)?);
+    tool.output_schema = Some(object(output, "an output schema")?);
+    tool.title = title;
     let effect = facts.map_or(Effect::Change, ManifestAction::effect);
-    let read_only = effect == Effect::Read;
-    let mut annotations = ToolAnnotations::new()
-        .read_only(read_only)
-        .destructive(effect == Effect::Change)
-        .idempotent(read_only || facts.is_some_and(|f| f.idempotent));
-    annotations.title = title;
+    // The destructive and idempotent hints mean something only for a tool that is not
+    // read-only (the specification's words), so a read-only tool carries only its own.
+    let annotations = if effect == Effect::Read {
+        ToolAnnotations::new().read_only(true)
+    } else {
+        ToolAnnotations::new()
+            .read_only(false)
+            .destructive(effect == Effect::Change)
+            .idempotent(facts.is_some_and(|f| f.idempotent))
+    };
     tool.annotations = Some(annotations);
     Ok(tool)
 }
@@ -111,24 +122,45 @@ impl Tools {
             setup.actions
         };
         let mut tools = Vec::new();
-        for name in names {
-            if !host.has_action(&name) {
-                let message = format!("the component has no action {name}");
+        for name in &names {
+            if !host.has_action(name) {
+                let known = host.actions();
+                let hint = crate::suggest::did_you_mean(name, known.iter().map(String::as_str));
+                let message = format!("the component has no action {name}{hint}");
                 return Err(StepError::invalid("--actions", message));
             }
-            tools.push(tool(&host, &name)?);
+            tools.push(tool(&host, name, &setup.pinned)?);
+        }
+        let inputs: Vec<&str> = names
+            .iter()
+            .filter_map(|name| host.manifest().action(name))
+            .flat_map(|a| a.inputs.iter().map(|i| i.key.as_str()))
+            .collect();
+        if let Some(unknown) = setup.pinned.keys().find(|k| !inputs.contains(&k.as_str())) {
+            let hint = crate::suggest::did_you_mean(unknown, inputs.iter().copied());
+            let message = format!("{unknown} is not an input of any exposed tool{hint}");
+            return Err(StepError::invalid("--pin", message));
         }
         let slots = host.instance_slots().unwrap_or(16).max(1);
         Ok(Tools {
             host,
             connection: Arc::new(setup.connection),
             listed: Arc::new(tools),
+            pinned: Arc::new(setup.pinned),
             calls: Arc::new(Semaphore::new(slots)),
         })
     }
 
     /// Run the step of one call: its output, or its error object.
-    async fn run(&self, action: &str, input: Value) -> Result<Value, Value> {
+    async fn run(&self, action: &str, mut input: Map<String, Value>) -> Result<Value, Value> {
+        if let Some(key) = input.keys().find(|k| self.pinned.contains_key(*k)) {
+            let message = format!(
+                "is set by the operator for every call ({}): leave it out",
+                self.pinned[key]
+            );
+            return Err(StepError::invalid(key, message).to_json());
+        }
+        input.extend(self.pinned.iter().map(|(k, v)| (k.clone(), v.clone())));
         let step = json!({"connection": *self.connection, "action": action, "input": input});
         let host = Arc::clone(&self.host);
         let _slot = self.calls.acquire().await;
@@ -141,14 +173,35 @@ impl Tools {
     }
 }
 
+impl Tools {
+    /// The server's instructions: what a tool is, and the inputs the operator pinned.
+    fn instructions(&self) -> String {
+        let mut text = String::from(
+            "Each tool is one action of the connector, run with the operator's connection. \
+             Conditions, filters and updates are plain JSON (each tool's description shows \
+             them). Numbers keep every digit: send and read them as JSON numbers.",
+        );
+        if !self.pinned.is_empty() {
+            let pins: Vec<String> = self
+                .pinned
+                .iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect();
+            text.push_str(&format!(
+                " The operator set these inputs for every call; they are not tool inputs: {}.",
+                pins.join(", ")
+            ));
+        }
+        text
+    }
+}
+
 impl ServerHandler for Tools {
     fn get_info(&self) -> ServerConfig {
         let name = self.host.connector_key().to_string();
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new(name, env!("CARGO_PKG_VERSION")))
-            .with_instructions(
-                "Each tool is one action of the connector, run with the operator's connection.",
-            )
+            .with_instructions(self.instructions())
     }
 
     async fn list_tools(
@@ -174,7 +227,7 @@ impl ServerHandler for Tools {
             let message = format!("no tool {name}{cut} is exposed: tools/list names them");
             return Err(ErrorData::invalid_params(message, None));
         }
-        let input = Value::Object(request.arguments.unwrap_or_default());
+        let input = request.arguments.unwrap_or_default();
         let result = match self.run(&request.name, input).await {
             Ok(output) => CallToolResult::structured(output),
             Err(error) => CallToolResult::structured_error(error),

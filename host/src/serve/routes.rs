@@ -70,9 +70,13 @@ fn wrong_method(route: Route, method: &axum::http::Method) -> Response {
     response
 }
 
-/// The handler of `route` (one of [`ROUTES`]), answering 405 to any other method.
+/// The handler of `route` (one of [`ROUTES`]), answering 405 to any other method (`/mcp`
+/// takes every method and answers for itself).
 pub(super) fn handler(route: Route) -> axum::routing::MethodRouter<Arc<Service>> {
     let method_router = by_path(route.path);
+    if route.path == "/mcp" {
+        return method_router;
+    }
     method_router
         .fallback(move |method: axum::http::Method| async move { wrong_method(route, &method) })
 }

@@ -50,6 +50,12 @@ fn by_default_a_loopback_override_is_refused_before_anything_is_sent() {
             .contains("egress policy does not permit connection.endpoint-url"),
         "{error:?}"
     );
+    assert!(
+        error
+            .message
+            .contains("connector-host --allow-endpoint 127.0.0.1"),
+        "the refusal names the flag that allows it: {error:?}"
+    );
     assert!(proxy.operations().is_empty(), "nothing reached the server");
     assert!(
         list_tables(host(), proxy.url()).is_ok(),

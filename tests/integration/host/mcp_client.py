@@ -40,6 +40,7 @@ async def main():
                 except Exception as e:  # a protocol error: the tool is not exposed
                     results.append({"protocolError": str(e)})
             print(json.dumps({"server": dump(initialized.server_info),
+                              "instructions": initialized.instructions,
                               "tools": [dump(t) for t in tools.tools], "results": results}))
 
 

@@ -9,6 +9,7 @@ pub(crate) mod contract;
 pub(crate) mod convert;
 pub(crate) mod delivery;
 pub(crate) mod egress;
+pub(crate) mod errors;
 pub(crate) mod faults;
 pub(crate) mod fuzz;
 pub(crate) mod manifest;
