@@ -11,6 +11,7 @@ pub(crate) mod delivery;
 pub(crate) mod egress;
 pub(crate) mod errors;
 pub(crate) mod faults;
+pub(crate) mod forms;
 pub(crate) mod fuzz;
 pub(crate) mod manifest;
 pub(crate) mod mcp;
