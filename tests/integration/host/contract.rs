@@ -151,3 +151,110 @@ fn an_output_that_drifts_from_its_schema_is_caught() {
     retyped["TableNames"] = json!("one");
     assert!(!test_support::contract::problems(path, &retyped).is_empty());
 }
+
+#[test]
+fn the_openapi_document_lints_clean_with_redocly() {
+    let out = Command::new(workspace().join("node_modules/.bin/redocly"))
+        .args([
+            "lint",
+            "schemas/openapi.json",
+            "--format=json",
+            "--max-problems=50",
+        ])
+        .current_dir(workspace())
+        .output()
+        .expect("redocly runs (scripts/setup.sh installs it)");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("redocly's JSON report");
+    let totals = &report["totals"];
+    assert_eq!(
+        (&totals["errors"], &totals["warnings"]),
+        (&json!(0), &json!(0)),
+        "{:#}",
+        report["problems"]
+    );
+}
+
+#[test]
+fn the_api_page_lists_the_routes_and_its_try_it_out_runs_a_step() {
+    let region = "us-isof-east-1";
+    create_table(region, "from-the-api-page", false);
+    let server = Server::start(&["--api-page"]);
+    let out = Command::new("node")
+        .arg(workspace().join("tests/integration/host/api_page.mjs"))
+        .args([server.url.as_str(), moto(), region])
+        .current_dir(workspace())
+        .output()
+        .expect("node runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the page driver failed: {stderr}");
+    let page: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        page["failures"],
+        json!([]),
+        "the page loads only its own files: {page}"
+    );
+    let routes = file("schemas/openapi.json")["paths"]
+        .as_object()
+        .unwrap()
+        .len();
+    assert_eq!(page["routes"], json!(routes), "{page}");
+    assert_eq!(page["status"], "200", "{page}");
+    let answer: Value = serde_json::from_str(page["body"].as_str().unwrap()).unwrap();
+    assert_eq!(answer["TableNames"], json!(["from-the-api-page"]));
+    let (status, _) = Server::start(&[]).get("/docs");
+    assert_eq!(status, 404, "off unless asked");
+}
+
+/// The headers of a raw `method` request to `path` on `server` with `headers`.
+fn raw_headers(server: &Server, method: &str, path: &str, headers: &[(&str, &str)]) -> String {
+    use std::io::Read as _;
+    let address = server.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("Content-Length: 0\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+#[test]
+fn cors_lets_only_the_named_origins_call_the_service_from_a_browser() {
+    let preflight = |server: &Server, origin: &str| {
+        raw_headers(
+            server,
+            "OPTIONS",
+            "/v1/steps",
+            &[
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "POST"),
+                (
+                    "Access-Control-Request-Headers",
+                    "authorization, content-type",
+                ),
+            ],
+        )
+    };
+    let server = Server::start(&["--cors-origin", "https://app.example"]);
+    let allowed = preflight(&server, "https://app.example");
+    assert!(
+        allowed.contains("access-control-allow-origin: https://app.example"),
+        "{allowed}"
+    );
+    assert!(allowed.contains("authorization"), "{allowed}");
+    let other = preflight(&server, "https://evil.example");
+    assert!(!other.contains("access-control-allow-origin"), "{other}");
+    let closed = preflight(&Server::start(&[]), "https://app.example");
+    assert!(
+        !closed.contains("access-control-allow-origin"),
+        "off by default: {closed}"
+    );
+}
