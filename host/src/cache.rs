@@ -20,6 +20,10 @@ pub(crate) fn load_component(
     cache_dir: Option<&Path>,
 ) -> wasmtime::Result<Component> {
     let Some(dir) = cache_dir else {
+        tracing::info!(
+            "compiling the component {} (no compile cache: every start compiles it)",
+            path.display()
+        );
         return Component::from_file(engine, path);
     };
     let engine_hash = engine_hash(engine);
@@ -41,8 +45,15 @@ pub(crate) fn load_component(
     let component = if let Some(component) = cached(engine, &file) {
         component
     } else {
+        tracing::info!(
+            "compiling the component {} for this machine: once, then cached in {}",
+            path.display(),
+            dir.display()
+        );
+        let started = std::time::Instant::now();
         let component = Component::new(engine, &bytes)?;
         write_atomically(&file, &component.serialize()?);
+        tracing::info!("compiled in {:.1} s", started.elapsed().as_secs_f64());
         component
     };
     if let Some(stat_file) = stat_file {

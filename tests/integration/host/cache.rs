@@ -83,3 +83,30 @@ fn a_replaced_component_is_compiled_again() {
         "the new component was compiled"
     );
 }
+
+#[test]
+fn the_first_start_says_it_is_compiling_and_where_it_caches_and_the_next_is_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let manifest = workspace().join("tests/hostile-guest/connector.toml");
+    let args = [
+        "step",
+        "--component",
+        hostile.to_str().unwrap(),
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "-",
+    ];
+    let (_, _, first) = cli(&args, "{}");
+    assert!(first.contains("compiling the component"), "{first}");
+    assert!(
+        first.contains(&format!("cached in {}", cache.display())),
+        "{first}"
+    );
+    assert!(first.contains("compiled in"), "{first}");
+    let (_, _, second) = cli(&args, "{}");
+    assert!(!second.contains("compiling"), "{second}");
+}
