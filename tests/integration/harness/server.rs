@@ -33,6 +33,11 @@ impl Server {
         Server::start_env(&[], args, env)
     }
 
+    /// `binary serve` with only `args` (its component and manifest among them).
+    pub(crate) fn start_binary(binary: &Path, args: &[&str]) -> Server {
+        Server(Served::start_with_env(&[], binary, args, &[]))
+    }
+
     fn start_env(wrapper: &[&str], args: &[&str], env: &[(&str, String)]) -> Server {
         let component = component().to_str().unwrap().to_string();
         let manifest = test_support::manifest();

@@ -337,7 +337,7 @@ fn an_unguarded_loopback_mcp_endpoint_refuses_a_rebound_host_name() {
 
 /// `POST /mcp` of one JSON-RPC message (no session: the service keeps none): the status
 /// and the answer's text.
-fn mcp_post(server: &Server, message: &Value) -> (u16, String) {
+pub(crate) fn mcp_post(server: &Server, message: &Value) -> (u16, String) {
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(std::time::Duration::from_mins(1)))

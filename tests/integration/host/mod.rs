@@ -8,6 +8,7 @@ pub(crate) mod clients;
 pub(crate) mod contract;
 pub(crate) mod convert;
 pub(crate) mod delivery;
+pub(crate) mod deployment;
 pub(crate) mod egress;
 pub(crate) mod errors;
 pub(crate) mod faults;
