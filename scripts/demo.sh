@@ -9,8 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+echo "demo: building the component and the host (the first build compiles wasmtime and the AWS SDK: about 15 minutes on 2 cores)" >&2
 cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
 cargo build -p connector-host
+echo "demo: starting moto, then running $([ -n "${1:-}" ] && [ "$1" != "--record" ] && echo "$1" || echo examples/demo-flow.json) (the first run compiles the component for this machine, once)" >&2
 source scripts/moto.sh
 flow=$(mktemp)
 source_flow=examples/demo-flow.json
