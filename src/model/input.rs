@@ -102,13 +102,14 @@ pub fn region(text: &str) -> Result<&str> {
     if well_formed {
         return Ok(region);
     }
+    // The value itself is not repeated (docs/errors.md): only the region it most likely
+    // meant, which is a region name.
     let hint = region_hint(region).map_or_else(String::new, |h| format!("; did you mean {h}?"));
-    let shown: String = region.chars().take(40).collect();
     Err(Error::invalid(
         "region",
         format!(
-            "{shown:?} is not an AWS region name, which reads like us-east-1 or \
-             eu-central-2 (letters, words and a final number joined by dashes){hint}"
+            "is not an AWS region name, which reads like us-east-1 or eu-central-2 \
+             (letters, words and a final number joined by dashes){hint}"
         ),
     ))
 }

@@ -368,3 +368,20 @@ pub fn render(manifest: &Manifest, shapes: &Shapes) -> BTreeMap<String, String> 
 pub fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::plain_text;
+
+    #[test]
+    fn descriptions_lose_markdown_links_code_marks_and_tags_but_keep_their_words() {
+        assert_eq!(
+            plain_text("See [key schemas](https://x.example/a#b) and `id`."),
+            "See key schemas (https://x.example/a#b) and id."
+        );
+        assert_eq!(
+            plain_text("<strong>Required</strong> if ranged; [a] stays."),
+            "Required if ranged; [a] stays."
+        );
+    }
+}

@@ -151,3 +151,60 @@ fn generated_schemas_are_fresh() {
         "stale schemas {stale:?}: run `cargo run -p connector-tools --bin connector-docs`"
     );
 }
+
+/// Every place a form draws a title from: definitions, array items (unless a reference
+/// whose definition has one) and the branches of a choice.
+fn untitled(value: &Value, at: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(members) => {
+            let items = members.get("items").filter(|i| i.is_object());
+            if let Some(items) = items {
+                if items.get("title").is_none() && items.get("$ref").is_none() {
+                    out.push(format!("{at}/items"));
+                }
+            }
+            for choice in ["anyOf", "oneOf"] {
+                for (i, branch) in members.get(choice).and_then(Value::as_array).into_iter().flatten().enumerate() {
+                    if branch.get("title").is_none() && branch.get("$ref").is_none() {
+                        out.push(format!("{at}/{choice}/{i}"));
+                    }
+                }
+            }
+            for (key, member) in members {
+                untitled(member, &format!("{at}/{key}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                untitled(item, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_input_definition_array_item_and_choice_has_a_title_and_plain_text() {
+    let mut wrong = Vec::new();
+    for entry in std::fs::read_dir(root().join("schemas/actions")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if !name.ends_with(".input.json") {
+            continue;
+        }
+        let schema = read(&format!("schemas/actions/{name}"));
+        for (def, body) in schema["$defs"].as_object().into_iter().flatten() {
+            if body.get("title").is_none() {
+                wrong.push(format!("{name} $defs/{def}"));
+            }
+        }
+        untitled(&schema, &name, &mut wrong);
+        let text = schema.to_string();
+        for mark in ["](http", "<strong>", "`"] {
+            if text.contains(mark) {
+                wrong.push(format!("{name}: a description holds {mark}"));
+            }
+        }
+    }
+    wrong.dedup();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
