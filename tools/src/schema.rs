@@ -61,7 +61,10 @@ pub fn plain_text(text: &str) -> String {
         });
         match link {
             Some((label, address, close)) if !label.contains('[') => {
-                out.push_str(&format!("{label} ({address})"));
+                out.push_str(label);
+                out.push_str(" (");
+                out.push_str(address);
+                out.push(')');
                 rest = &after[close + 1..];
             }
             _ => {

@@ -164,7 +164,13 @@ fn untitled(value: &Value, at: &str, out: &mut Vec<String>) {
                 }
             }
             for choice in ["anyOf", "oneOf"] {
-                for (i, branch) in members.get(choice).and_then(Value::as_array).into_iter().flatten().enumerate() {
+                for (i, branch) in members
+                    .get(choice)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
                     if branch.get("title").is_none() && branch.get("$ref").is_none() {
                         out.push(format!("{at}/{choice}/{i}"));
                     }

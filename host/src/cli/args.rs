@@ -148,7 +148,7 @@ pub(crate) struct ServeArgs {
     /// runs steps with this host's egress allowances).
     #[arg(long)]
     allow_unauthenticated: bool,
-    /// An origin (scheme://host[:port]) whose pages may call the service from a browser
+    /// An origin (`scheme://host[:port]`) whose pages may call the service from a browser
     /// (CORS); repeat for more. None by default.
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     cors_origins: Vec<String>,

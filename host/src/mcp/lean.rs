@@ -171,8 +171,8 @@ mod tests {
     #[test]
     fn a_description_is_cut_after_its_first_sentence_but_not_after_an_abbreviation() {
         assert_eq!(
-            first_sentence("The first sentence. The second."),
-            "The first sentence."
+            first_sentence("The first sentence, long enough. The second."),
+            "The first sentence, long enough."
         );
         assert_eq!(
             first_sentence("Optional. The key schema. More."),

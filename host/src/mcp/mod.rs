@@ -187,10 +187,11 @@ impl Tools {
                 .iter()
                 .map(|(k, v)| format!("{k} = {v}"))
                 .collect();
-            text.push_str(&format!(
-                " The operator set these inputs for every call; they are not tool inputs: {}.",
-                pins.join(", ")
-            ));
+            text.push_str(
+                " The operator set these inputs for every call; they are not tool inputs: ",
+            );
+            text.push_str(&pins.join(", "));
+            text.push('.');
         }
         text
     }

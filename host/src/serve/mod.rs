@@ -265,5 +265,5 @@ fn cors(origins: &[String]) -> std::io::Result<tower_http::cors::CorsLayer> {
         .allow_origin(allowed)
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .max_age(Duration::from_secs(600)))
+        .max_age(Duration::from_mins(10)))
 }

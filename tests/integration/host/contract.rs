@@ -213,7 +213,10 @@ fn raw_headers(server: &Server, method: &str, path: &str, headers: &[(&str, &str
     let mut request =
         format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
     for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
+        request.push_str(name);
+        request.push_str(": ");
+        request.push_str(value);
+        request.push_str("\r\n");
     }
     request.push_str("Content-Length: 0\r\n\r\n");
     stream.write_all(request.as_bytes()).unwrap();
