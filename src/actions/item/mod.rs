@@ -54,6 +54,9 @@ pub(crate) fn typed_or_natural(
     if let Some(types) = types {
         return values::from_json_map(field, item, types_field, types);
     }
+    if !item.is_object() {
+        return Err(Error::invalid(field, "must be a JSON object"));
+    }
     match values::from_json_natural(field, item)? {
         AttributeValue::M(members) => Ok(members),
         _ => Err(Error::invalid(field, "must be a JSON object")),

@@ -83,8 +83,10 @@ fn other_destinations_are_refused_and_reported() {
     ] {
         let error = fetch(&url).expect_err(&url);
         assert_eq!(error.kind, "network", "{url}: {error:?}");
-        let refused =
-            format!("the host refused POST {origin} (not an endpoint of this connection)");
+        let refused = format!(
+            "the host refused POST {origin} (not an endpoint of this connection: set the \
+             connection's endpoint URL to reach another origin)"
+        );
         assert!(error.message.contains(&refused), "{url}: {error:?}");
     }
 }
