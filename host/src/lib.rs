@@ -84,7 +84,7 @@ pub use connector_manifest as manifest;
 #[cfg(feature = "service")]
 pub mod mcp;
 #[cfg(feature = "service")]
-mod metrics;
+pub mod metrics;
 mod options;
 mod pool;
 mod reuse;

@@ -100,6 +100,10 @@ enum Command {
         #[arg(long, value_name = "SECONDS",
               default_value_t = connector_host::watch::DELIVERY_TIMEOUT.as_secs())]
         delivery_timeout: u64,
+        /// Serve the trigger's signals (polls, records, gaps, lag) as Prometheus metrics
+        /// at `http://ADDR/metrics`, e.g. 127.0.0.1:9464.
+        #[arg(long, value_name = "ADDR")]
+        metrics_listen: Option<std::net::SocketAddr>,
         #[command(flatten)]
         host: HostArgs,
     },
@@ -139,10 +143,13 @@ fn run(command: Command) -> Result<(), StepError> {
             interval,
             deliver_to,
             delivery_timeout,
+            metrics_listen,
             host,
         } => {
             let host = Host::new(host.options(false))?;
+            let signals = cli::watch::Signals::new(metrics_listen)?;
             let watch = watch::Watch {
+                metrics: Some(signals.metrics.clone()),
                 step: read_document(&file)?,
                 state,
                 interval: Duration::from_secs(interval),
@@ -151,7 +158,7 @@ fn run(command: Command) -> Result<(), StepError> {
                     timeout: Duration::from_secs(delivery_timeout.max(1)),
                 }),
             };
-            cli::watch::run_watch(&host, &watch)?;
+            cli::watch::run_watch(&host, &watch, signals)?;
         }
         Command::Mcp { mcp, host } => {
             let setup = mcp.setup()?.ok_or_else(|| {

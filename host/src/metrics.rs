@@ -1,5 +1,7 @@
 //! The service's metrics in the Prometheus text format (`GET /metrics`): steps by action and
-//! outcome, step latency, steps in flight, kept instances and state, and refused egress.
+//! outcome, step latency, steps in flight, kept instances and state, refused egress, and
+//! the signals of trigger polls ([`TriggerMetrics`], which `watch --metrics-listen` serves
+//! too).
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -22,9 +24,135 @@ pub(crate) struct ActionLabel {
     pub(crate) action: String,
 }
 
+/// A trigger's labels: its action, and which trigger (the action and a short hash of its
+/// input, as `watch` names it; empty for the service, whose polls come from many tenants).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TriggerLabels {
+    /// The trigger's action, e.g. `read-stream-changes`.
+    pub action: String,
+    /// Which trigger: `ACTION/` and the first 12 hex digits of its input's SHA-256.
+    pub trigger: String,
+}
+
+/// A poll's labels: its trigger's, and how it ended (`ok` or the error kind).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PollLabels {
+    action: String,
+    trigger: String,
+    outcome: String,
+}
+
+/// A gauge holding seconds (a time since the epoch).
+type Seconds = Gauge<f64, std::sync::atomic::AtomicU64>;
+
+/// The signals of trigger polls, so that a gap or a stall is a number to alert on, not
+/// silence (docs/triggers.md, "Signals").
+#[derive(Default, Debug)]
+pub struct TriggerMetrics {
+    polls: Family<PollLabels, Counter>,
+    records: Family<TriggerLabels, Counter>,
+    gaps: Family<TriggerLabels, Counter>,
+    last_poll: Family<TriggerLabels, Seconds>,
+    last_record: Family<TriggerLabels, Seconds>,
+    newest_record: Family<TriggerLabels, Seconds>,
+    waiting: Family<TriggerLabels, Gauge>,
+}
+
+/// Now, in seconds since the epoch.
+fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+impl TriggerMetrics {
+    /// The metrics, registered in `registry` (prefixed `trigger_`).
+    pub fn register(registry: &mut Registry) -> std::sync::Arc<TriggerMetrics> {
+        let metrics = TriggerMetrics::default();
+        let m = &metrics;
+        registry.register("trigger_polls", "Polls, by outcome", m.polls.clone());
+        registry.register(
+            "trigger_records",
+            "Records delivered (watch) or answered (service)",
+            m.records.clone(),
+        );
+        registry.register(
+            "trigger_gaps",
+            "What the source reported lost before it was read (trimmed, shard gone, stream replaced)",
+            m.gaps.clone(),
+        );
+        registry.register(
+            "trigger_last_poll_timestamp_seconds",
+            "When the last poll ended",
+            m.last_poll.clone(),
+        );
+        registry.register(
+            "trigger_last_record_timestamp_seconds",
+            "When the last record was delivered (watch) or answered (service)",
+            m.last_record.clone(),
+        );
+        registry.register(
+            "trigger_newest_record_timestamp_seconds",
+            "When the source recorded the newest record read (its age is time() minus this)",
+            m.newest_record.clone(),
+        );
+        registry.register(
+            "trigger_waiting",
+            "1 when the last poll said more records were waiting",
+            m.waiting.clone(),
+        );
+        std::sync::Arc::new(metrics)
+    }
+
+    /// Count a poll that failed with `kind`.
+    pub fn failed(&self, labels: &TriggerLabels, kind: &str) {
+        self.poll(labels, kind);
+    }
+
+    /// Count a poll that answered `polled`, whose `records` were then delivered (or
+    /// answered).
+    pub fn polled(&self, labels: &TriggerLabels, polled: &crate::trigger::Polled) {
+        self.poll(labels, "ok");
+        let records = polled.records.len() as u64;
+        self.records.get_or_create(labels).inc_by(records);
+        self.gaps
+            .get_or_create(labels)
+            .inc_by(polled.gaps.len() as u64);
+        if records > 0 {
+            self.last_record.get_or_create(labels).set(now());
+        }
+        if let Some(time) = polled.newest_record_time {
+            self.newest_record.get_or_create(labels).set(time);
+        }
+        self.waiting
+            .get_or_create(labels)
+            .set(i64::from(polled.more));
+    }
+
+    fn poll(&self, labels: &TriggerLabels, outcome: &str) {
+        let poll = PollLabels {
+            action: labels.action.clone(),
+            trigger: labels.trigger.clone(),
+            outcome: outcome.to_string(),
+        };
+        self.polls.get_or_create(&poll).inc();
+        self.last_poll.get_or_create(labels).set(now());
+    }
+}
+
+/// `registry` in the Prometheus text format.
+pub fn render(registry: &Registry) -> String {
+    let mut text = String::new();
+    // Writing into a String cannot fail.
+    let _ = prometheus_client::encoding::text::encode(&mut text, registry);
+    text
+}
+
 /// Every metric the service keeps, and the registry that prints them.
 pub(crate) struct Metrics {
     registry: Registry,
+    /// The signals of the service's trigger polls.
+    pub(crate) triggers: std::sync::Arc<TriggerMetrics>,
     steps: Family<StepLabels, Counter>,
     latency: Family<ActionLabel, Histogram>,
     pub(crate) in_flight: Gauge,
@@ -77,8 +205,10 @@ impl Default for Metrics {
             "Requests the sandbox refused",
             refused.clone(),
         );
+        let triggers = TriggerMetrics::register(&mut registry);
         Metrics {
             registry,
+            triggers,
             steps,
             latency,
             in_flight,
@@ -109,9 +239,6 @@ impl Metrics {
 
     /// Everything, in the Prometheus text format.
     pub(crate) fn render(&self) -> String {
-        let mut text = String::new();
-        // Writing into a String cannot fail.
-        let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
-        text
+        render(&self.registry)
     }
 }

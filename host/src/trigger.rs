@@ -21,6 +21,12 @@ pub struct Polled {
     pub state: Value,
     /// Whether records are waiting now (poll again at once).
     pub more: bool,
+    /// What the source reported lost before it was read (the trigger's `gaps` member;
+    /// empty when it reports none or has no such member).
+    pub gaps: Vec<Value>,
+    /// When the source recorded the newest of the records, in seconds since the epoch
+    /// (the trigger's `record-time` member of each record), when they say.
+    pub newest_record_time: Option<f64>,
 }
 
 impl Polled {
@@ -60,10 +66,22 @@ impl Host {
             .get_mut(&trigger.state_output)
             .map(Value::take)
             .ok_or_else(|| malformed(&action, &trigger.state_output))?;
+        let gaps = match trigger.gaps.as_ref().and_then(|g| output.get_mut(g)) {
+            Some(Value::Array(gaps)) => std::mem::take(gaps),
+            _ => Vec::new(),
+        };
+        let newest_record_time = trigger.record_time.as_ref().and_then(|member| {
+            records
+                .iter()
+                .filter_map(|r| r.get(member).and_then(Value::as_f64))
+                .reduce(f64::max)
+        });
         Ok(Polled {
             records,
             state,
             more: output[&trigger.more].as_bool().unwrap_or(false),
+            gaps,
+            newest_record_time,
         })
     }
 }

@@ -4,6 +4,7 @@
 use crate::delivery::{pause, Delivered};
 pub use crate::delivery::{Delivery, ATTEMPT_TIMEOUT as DELIVERY_TIMEOUT};
 use crate::error::{ErrorKind, StepError};
+use crate::metrics::{TriggerLabels, TriggerMetrics};
 use crate::trigger::{check_state_path, load_state, save_state, trigger_id};
 use crate::Host;
 use serde_json::Value;
@@ -19,6 +20,8 @@ pub struct Watch {
     pub interval: std::time::Duration,
     /// Where records go.
     pub delivery: Delivery,
+    /// Where the trigger's signals go (polls, records, gaps, lag), when kept.
+    pub metrics: Option<std::sync::Arc<TriggerMetrics>>,
 }
 
 /// Poll `watch.step` until `stop` is set: deliver each poll's records, then save the state
@@ -34,8 +37,13 @@ pub fn watch(
     let trigger = trigger_id(&watch.step);
     let mut state = load_state(&watch.state, &trigger)?;
     check_state_path(&watch.state)?;
+    let labels = labels(&trigger);
     while !stop.load(Ordering::SeqCst) {
-        let polled = match host.poll(watch.step.clone(), state.clone()) {
+        let polled = host.poll(watch.step.clone(), state.clone());
+        if let (Some(metrics), Err(error)) = (&watch.metrics, &polled) {
+            metrics.failed(&labels, &error.kind.to_string());
+        }
+        let polled = match polled {
             Ok(polled) => polled,
             Err(error) if retryable(host, &error.kind) => {
                 tracing::warn!(kind = %error.kind, "poll failed, trying again: {}", error.message);
@@ -53,6 +61,13 @@ pub fn watch(
             return Ok(());
         }
         save_state(&watch.state, &trigger, &polled.state)?;
+        if let Some(metrics) = &watch.metrics {
+            metrics.polled(&labels, &polled);
+        }
+        if !polled.gaps.is_empty() {
+            let gaps = serde_json::to_string(&polled.gaps).unwrap_or_default();
+            tracing::warn!(%gaps, "the source lost records before they were read");
+        }
         tracing::info!(
             records = polled.records.len(),
             more = polled.more,
@@ -64,6 +79,17 @@ pub fn watch(
         }
     }
     Ok(())
+}
+
+/// The metrics labels of `trigger` (from [`trigger_id`]): its action, and the action with
+/// the first 12 hex digits of its input's hash.
+fn labels(trigger: &Value) -> TriggerLabels {
+    let action = trigger["action"].as_str().unwrap_or_default().to_string();
+    let hash = trigger["input-sha256"].as_str().unwrap_or_default();
+    TriggerLabels {
+        trigger: format!("{action}/{}", &hash[..hash.len().min(12)]),
+        action,
+    }
 }
 
 /// Whether a poll that failed so may succeed later: the host's network, timeout and capacity

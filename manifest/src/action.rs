@@ -63,9 +63,11 @@ pub enum Effect {
 /// state-output = "Cursor"    # the output member that holds the next state
 /// records = "Records"        # the output member that holds the records (an array)
 /// more = "More"              # the output member that says records are waiting now
+/// gaps = "Gaps"              # optional: the output member listing what the source lost
+/// record-time = "ApproximateCreationDateTime"  # optional: each record's time (epoch s)
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Trigger {
     /// The input that takes the previous poll's state.
     pub state_input: String,
@@ -75,6 +77,14 @@ pub struct Trigger {
     pub records: String,
     /// The output member that says whether records are waiting now.
     pub more: String,
+    /// The output member listing what the source lost before it was read (an array), when
+    /// the trigger reports that: each entry is a gap signal.
+    #[serde(default)]
+    pub gaps: Option<String>,
+    /// The member of each record that says when the source recorded it, in seconds since
+    /// the epoch, when records carry one: how far behind the newest record read is.
+    #[serde(default)]
+    pub record_time: Option<String>,
 }
 
 /// One input of an action or field of a connection, as a platform shows it.

@@ -1,7 +1,9 @@
 //! The service's routes ([`ROUTES`], from which its router is built) and their handlers.
 
 use super::Service;
+use crate::metrics::TriggerLabels;
 use crate::status::{error_response, json_response, refusal};
+use crate::trigger::Polled;
 use crate::{flow, ErrorKind, Host, StepError};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -205,16 +207,31 @@ async fn poll(
     axum::extract::Path(action): axum::extract::Path<String>,
     request: Request,
 ) -> Response {
+    let metrics = service.metrics.triggers.clone();
     run(service, request, move |host, document| {
         let label = action_label(host, &json!({ "action": action }));
-        (label, poll_document(host, &action, document), 0)
+        let labels = TriggerLabels {
+            action: label.clone(),
+            trigger: String::new(),
+        };
+        let answer = match poll_document(host, &action, document) {
+            Ok(polled) => {
+                metrics.polled(&labels, &polled);
+                Ok(polled.into_json())
+            }
+            Err(error) => {
+                metrics.failed(&labels, &error.kind.to_string());
+                Err(error)
+            }
+        };
+        (label, answer, 0)
     })
     .await
 }
 
 /// The poll a trigger request's body asks for (its members moved into the step, never
 /// copied).
-fn poll_document(host: &Host, action: &str, document: Value) -> Result<Value, StepError> {
+fn poll_document(host: &Host, action: &str, document: Value) -> Result<Polled, StepError> {
     let Value::Object(mut members) = document else {
         return Err(StepError::invalid("poll", "the body must be a JSON object"));
     };
@@ -233,7 +250,7 @@ fn poll_document(host: &Host, action: &str, document: Value) -> Result<Value, St
     }
     step.insert("action".into(), Value::from(action));
     let state = members.remove("state");
-    Ok(host.poll(Value::Object(step), state)?.into_json())
+    host.poll(Value::Object(step), state)
 }
 
 /// A flow's steps in order: `{"steps": [{"name", "action", "output"}]}`, or the first

@@ -213,6 +213,29 @@ fn an_agent_calls_tools_without_the_pinned_region_from_a_tool_list_under_40_kb()
         assert!(schema["properties"].get("region").is_none(), "{tool}");
         assert!(!schema["required"].to_string().contains("region"), "{tool}");
     }
+    let text = std::fs::read_to_string(test_support::manifest()).unwrap();
+    let manifest: toml::Value = toml::from_str(&text).unwrap();
+    let mut guided = 0;
+    for action in manifest["actions"].as_array().unwrap() {
+        let Some(guide) = action.get("guide").and_then(|g| g.as_str()) else {
+            continue;
+        };
+        let Some(tool) = tools
+            .iter()
+            .find(|t| t["name"] == action["key"].as_str().unwrap())
+        else {
+            continue;
+        };
+        assert!(
+            tool["description"].as_str().unwrap().ends_with(guide),
+            "{tool}"
+        );
+        guided += 1;
+    }
+    assert!(
+        guided >= 9,
+        "the default data tools carry their guides ({guided})"
+    );
     let query = tools.iter().find(|t| t["name"] == "query-items").unwrap();
     let description = query["description"].as_str().unwrap();
     assert!(description.contains("key-condition") && description.contains("fetch-all"));
