@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::time::Instant;
 
+pub mod snapshot;
 mod streams;
 
 pub use streams::Streams;

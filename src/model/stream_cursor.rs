@@ -8,6 +8,10 @@
 //! shard was returned. `since` (epoch seconds), set by `start-at: latest` on the first poll,
 //! skips the records created before it, so that what is written between the first poll and
 //! the next is never lost.
+//!
+//! `snapshot`, set by `start-at: snapshot`, is the table's scan still under way: one
+//! position per segment (not started, after a key, done). While it lasts, polls return the
+//! table's items; then the stream from `since` (a minute before the scan began).
 
 use crate::error::{Error, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -31,15 +35,30 @@ pub enum Position {
     Done,
 }
 
+/// Where one segment of a snapshot's scan is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SegmentAt {
+    /// Not read yet.
+    Start,
+    /// After this key (the table's key in plain JSON, typed again by the key schema).
+    After(Value),
+    /// Read to its end.
+    Done,
+}
+
 /// Where a reader of one stream is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
     /// The stream's ARN.
     pub stream: String,
-    /// Skip records created before this time (epoch seconds): `start-at: latest`.
+    /// Skip records created before this time (epoch seconds): `start-at: latest`, and a
+    /// minute before a snapshot began.
     pub since: Option<i64>,
     /// The shards read so far, by shard id.
     pub shards: BTreeMap<String, Position>,
+    /// The table's scan under way (`start-at: snapshot`), one position per segment; `None`
+    /// once it is done (or when none was asked).
+    pub snapshot: Option<Vec<SegmentAt>>,
 }
 
 impl Cursor {
@@ -49,6 +68,7 @@ impl Cursor {
             stream: stream.to_string(),
             since,
             shards: BTreeMap::new(),
+            snapshot: None,
         }
     }
 
@@ -69,6 +89,9 @@ impl Cursor {
         if let Some(since) = self.since {
             doc["since"] = Value::from(since);
         }
+        if let Some(snapshot) = &self.snapshot {
+            doc["snap"] = Value::from(snapshot.iter().map(segment_json).collect::<Vec<_>>());
+        }
         doc["c"] = Value::from(self.check());
         URL_SAFE_NO_PAD.encode(doc.to_string())
     }
@@ -85,6 +108,10 @@ impl Cursor {
                 Position::After(seq) => hash.update(format!("{id}={seq}\n")),
                 Position::Done => hash.update(format!("{id}.\n")),
             }
+        }
+        if let Some(snapshot) = &self.snapshot {
+            let positions: Vec<Value> = snapshot.iter().map(segment_json).collect();
+            hash.update(format!("snap={}\n", Value::from(positions)));
         }
         hash.finalize()[..8]
             .iter()
@@ -128,15 +155,43 @@ impl Cursor {
             };
             shards.insert(id.clone(), at);
         }
+        let snapshot = match &doc["snap"] {
+            Value::Null => None,
+            Value::Array(segments) if (1..=MAX_SEGMENTS).contains(&segments.len()) => Some(
+                segments
+                    .iter()
+                    .map(|s| match s {
+                        Value::Null => Ok(SegmentAt::Done),
+                        Value::String(s) if s == "start" => Ok(SegmentAt::Start),
+                        Value::Object(_) => Ok(SegmentAt::After(s.clone())),
+                        _ => Err(bad("a snapshot segment's position is not a key")),
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            _ => return Err(bad("its snapshot is not a list of segments")),
+        };
         let cursor = Cursor {
             stream,
             since,
             shards,
+            snapshot,
         };
         if version == Some(VERSION) && doc["c"].as_str() != Some(&cursor.check()) {
             return Err(bad("its check does not match: it was changed or damaged"));
         }
         Ok(cursor)
+    }
+}
+
+/// Most segments a snapshot's scan has.
+pub const MAX_SEGMENTS: usize = 16;
+
+/// A segment's position as the cursor holds it: `"start"`, the key, or `null` when done.
+fn segment_json(at: &SegmentAt) -> Value {
+    match at {
+        SegmentAt::Start => Value::from("start"),
+        SegmentAt::After(key) => key.clone(),
+        SegmentAt::Done => Value::Null,
     }
 }
 
@@ -157,6 +212,12 @@ mod tests {
             "s-2".into(),
             Position::After("1100000000017454423009".into()),
         );
+        assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor.clone()));
+        cursor.snapshot = Some(vec![
+            SegmentAt::Done,
+            SegmentAt::Start,
+            SegmentAt::After(json!({"id": 12_345_678_901_234_567_890u64})),
+        ]);
         assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
     }
 

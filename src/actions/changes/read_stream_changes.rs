@@ -6,9 +6,9 @@
 pub(crate) use crate::wit::ReadStreamChangesInput as Input;
 
 use crate::actions::{changes, item};
-use crate::aws::stream::{self, Budget, Gap, Shard, Streams};
+use crate::aws::stream::{self, snapshot, Budget, Gap, Shard, Streams};
 use crate::error::{Error, Result};
-use crate::model::stream_cursor::{Cursor, Position};
+use crate::model::stream_cursor::{Cursor, Position, SegmentAt};
 use crate::wit::{Connection, StreamStart};
 use crate::{aws::client, aws::describe, model::input};
 use serde_json::{json, Value};
@@ -18,6 +18,11 @@ use std::time::{Duration, Instant, SystemTime};
 /// Most time one step spends reading (then `More` is true): far below the host's step
 /// deadline (5 minutes by default), so a step always returns what it read.
 const READ_TIME: Duration = Duration::from_secs(10);
+
+/// How long before a snapshot's scan begins its changes are read from: the stream's
+/// clock (`ApproximateCreationDateTime`) and this component's may differ by seconds; a
+/// minute's margin delivers a few changes twice rather than one never.
+const SNAPSHOT_SKEW: i64 = 60;
 
 /// `max-records` when absent, and its maximum.
 const DEFAULT_RECORDS: u32 = 100;
@@ -35,7 +40,34 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         .transpose()?;
     let arn = stream_of(connection, &input, given.as_ref()).await?;
     let (mut gaps, first) = (Vec::new(), given.is_none());
-    let cursor = resume(given, &arn, input.start_at, &mut gaps)?;
+    let mut cursor = resume(given, &arn, input.start_at, &mut gaps)?;
+    if let Some(mut segments) = cursor.snapshot.take() {
+        let dynamodb = client::dynamodb(connection, &input.region).await?;
+        let table = table_name(&arn);
+        let keys = describe::key_schema(&dynamodb, table).await?;
+        let until = Instant::now() + READ_TIME;
+        let read = snapshot::read(
+            &dynamodb,
+            table,
+            &keys,
+            &mut segments,
+            records,
+            until,
+            format,
+        )
+        .await?;
+        let done = segments.iter().filter(|s| **s == SegmentAt::Done).count();
+        let total = segments.len();
+        cursor.snapshot = (done < total).then_some(segments);
+        return Ok(json!({
+            "StreamArn": arn,
+            "Records": read,
+            "Cursor": cursor.encode(),
+            "More": true,
+            "Gaps": gaps.iter().map(Gap::shown).collect::<Vec<_>>(),
+            "Snapshot": {"Segments": total, "Done": done},
+        }));
+    }
     let client = client::streams(connection, &input.region).await?;
     let (_, listed) = changes::describe(&client, &arn).await?;
     let shards: Vec<Shard> = listed.iter().filter_map(shard).collect();
@@ -137,6 +169,11 @@ fn resume(
             Ok(Cursor::start(arn, cursor.since))
         }
         Some(_) => Err(another_stream()),
+        None if start == Some(StreamStart::Snapshot) => {
+            let mut cursor = Cursor::start(arn, Some(now() - SNAPSHOT_SKEW));
+            cursor.snapshot = Some(vec![SegmentAt::Start; snapshot::SEGMENTS]);
+            Ok(cursor)
+        }
         None => {
             let latest = start == Some(StreamStart::Latest);
             Ok(Cursor::start(arn, latest.then(now)))
@@ -149,6 +186,12 @@ fn table_of(arn: &str) -> &str {
     arn.split_once("/stream/").map_or(arn, |(table, _)| table)
 }
 
+/// The table name of a stream ARN (`NAME` of `arn:…:table/NAME/stream/…`).
+fn table_name(arn: &str) -> &str {
+    let table = table_of(arn);
+    table.split_once(":table/").map_or(table, |(_, name)| name)
+}
+
 /// Now, in epoch seconds.
 fn now() -> i64 {
     let since = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH);
@@ -156,6 +199,7 @@ fn now() -> i64 {
 }
 
 /// On a `latest` first poll, a shard closed already holds only older records: finished.
+/// (A snapshot's first poll reads no shard: its `since` is a minute before its scan.)
 fn skip_closed_when_latest(mut cursor: Cursor, shards: &[Shard], first: bool) -> Cursor {
     if first && cursor.since.is_some() {
         for shard in shards.iter().filter(|s| s.closed) {

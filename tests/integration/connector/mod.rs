@@ -15,6 +15,7 @@ pub(crate) mod openmetadata;
 pub(crate) mod plain;
 pub(crate) mod scans;
 pub(crate) mod signals;
+pub(crate) mod snapshot;
 pub(crate) mod streams;
 pub(crate) mod tables;
 pub(crate) mod transactions;
