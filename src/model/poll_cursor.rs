@@ -4,8 +4,15 @@
 //! a key that could go stale. Opaque to users: base64url of a small JSON document, checked
 //! field by field when it comes back; it names its table, index and attribute, and a cursor
 //! of another is refused.
+//!
+//! The scan form (no index) keeps a [`Pass`] under way (the highest value it returned so
+//! far, the digests of what it returned at that value and at `next`, and each scan
+//! segment's position) and `next`, the highest value of the last pass done, with the
+//! digests returned at it: when a pass is done, `mark` moves to `next` (`seen`: every item
+//! returned at it) and `next` to the pass's highest.
 
 use crate::error::{Error, Result};
+use crate::model::stream_cursor::SegmentAt;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -27,14 +34,57 @@ pub struct PollCursor {
     pub strict: bool,
     /// Digests of the items returned at `mark`.
     pub seen: BTreeSet<u64>,
+    /// The scan form's pass under way, if one is.
+    pub pass: Option<Pass>,
+    /// The scan form: the highest value the last pass done returned (the mark of the pass
+    /// after the next).
+    pub next: Option<String>,
+    /// The scan form: digests of the items the last pass done returned at `next`.
+    pub next_seen: BTreeSet<u64>,
+}
+
+/// A pass of the scan form under way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pass {
+    /// The highest value returned in the pass so far.
+    pub max: Option<String>,
+    /// Digests of the items the pass returned at `max`.
+    pub max_seen: BTreeSet<u64>,
+    /// Digests of the items the pass returned at the cursor's `next`.
+    pub next_seen: BTreeSet<u64>,
+    /// Each scan segment's position.
+    pub segments: Vec<SegmentAt>,
 }
 
 impl PollCursor {
+    /// A first poll's cursor for `scope`: after `mark` (exclusive; before everything when
+    /// `None`), its values of `kind` (`S`, `N`, or empty when the first value read says).
+    pub fn first(scope: [String; 3], kind: &str, mark: Option<String>) -> PollCursor {
+        PollCursor {
+            scope,
+            kind: kind.to_string(),
+            mark,
+            strict: true,
+            seen: BTreeSet::new(),
+            pass: None,
+            next: None,
+            next_seen: BTreeSet::new(),
+        }
+    }
+
     /// The opaque text handed to the user.
     pub fn encode(&self) -> String {
-        let seen: Vec<String> = self.seen.iter().map(|d| format!("{d:016x}")).collect();
-        let doc = json!({"v": 1, "scope": self.scope, "type": self.kind, "mark": self.mark,
-                         "strict": self.strict, "seen": seen});
+        let mut doc = json!({"v": 1, "scope": self.scope, "type": self.kind, "mark": self.mark,
+                         "strict": self.strict, "seen": digests(&self.seen)});
+        if let Some(pass) = &self.pass {
+            let segments: Vec<Value> = pass.segments.iter().map(SegmentAt::to_json).collect();
+            doc["pass"] = json!({"max": pass.max, "max-seen": digests(&pass.max_seen),
+                "next-seen": digests(&pass.next_seen), "segments": segments});
+        }
+        if let Some(next) = &self.next {
+            doc["next"] = Value::from(next.as_str());
+            doc["next-seen"] = Value::from(digests(&self.next_seen));
+        }
         URL_SAFE_NO_PAD.encode(doc.to_string())
     }
 
@@ -57,7 +107,7 @@ impl PollCursor {
             ));
         }
         let kind = match doc["type"].as_str() {
-            Some(k @ ("S" | "N")) => k.to_string(),
+            Some(k @ ("S" | "N" | "")) => k.to_string(),
             _ => return Err(bad("no type")),
         };
         let mark = match &doc["mark"] {
@@ -66,18 +116,51 @@ impl PollCursor {
             _ => return Err(bad("mark is not a value")),
         };
         let strict = doc["strict"].as_bool().ok_or_else(|| bad("no strict"))?;
-        let listed = doc["seen"].as_array().ok_or_else(|| bad("no seen"))?;
-        let seen = listed
-            .iter()
-            .map(|d| d.as_str().and_then(|d| u64::from_str_radix(d, 16).ok()))
-            .collect::<Option<BTreeSet<u64>>>()
-            .ok_or_else(|| bad("seen holds something else than digests"))?;
+        let seen = read_digests(&doc["seen"]).ok_or_else(|| bad("seen is not digests"))?;
+        let pass = match &doc["pass"] {
+            Value::Null => None,
+            pass => {
+                let segments = pass["segments"]
+                    .as_array()
+                    .filter(|s| (1..=crate::model::stream_cursor::MAX_SEGMENTS).contains(&s.len()))
+                    .ok_or_else(|| bad("a pass without its segments"))?
+                    .iter()
+                    .map(SegmentAt::from_json)
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| bad("a segment's position is not a key"))?;
+                let max = match &pass["max"] {
+                    Value::Null => None,
+                    Value::String(m) => Some(m.clone()),
+                    _ => return Err(bad("the pass's highest value is not a value")),
+                };
+                let seen_at = |member: &str| {
+                    read_digests(&pass[member]).ok_or_else(|| bad("a pass's seen is not digests"))
+                };
+                Some(Pass {
+                    max,
+                    max_seen: seen_at("max-seen")?,
+                    next_seen: seen_at("next-seen")?,
+                    segments,
+                })
+            }
+        };
+        let (next, next_seen) = match &doc["next"] {
+            Value::Null => (None, BTreeSet::new()),
+            Value::String(n) => (
+                Some(n.clone()),
+                read_digests(&doc["next-seen"]).ok_or_else(|| bad("next-seen is not digests"))?,
+            ),
+            _ => return Err(bad("next is not a value")),
+        };
         Ok(PollCursor {
             scope: scope.clone(),
             kind,
             mark,
             strict,
             seen,
+            pass,
+            next,
+            next_seen,
         })
     }
 
@@ -96,6 +179,20 @@ impl PollCursor {
         }
         self.seen.insert(digest);
     }
+}
+
+/// Digests as the cursor holds them: 16 hex digits each.
+fn digests(set: &BTreeSet<u64>) -> Vec<String> {
+    set.iter().map(|d| format!("{d:016x}")).collect()
+}
+
+/// The digests of a cursor member, `None` when it is not a list of them.
+fn read_digests(listed: &Value) -> Option<BTreeSet<u64>> {
+    listed
+        .as_array()?
+        .iter()
+        .map(|d| d.as_str().and_then(|d| u64::from_str_radix(d, 16).ok()))
+        .collect()
 }
 
 /// FNV-1a, 64 bits, of `text`: a stable digest of an item's key (not a secret's).
@@ -120,6 +217,9 @@ mod tests {
             mark: Some("10".into()),
             strict: true,
             seen: BTreeSet::new(),
+            pass: None,
+            next: None,
+            next_seen: BTreeSet::new(),
         }
     }
 
@@ -143,6 +243,36 @@ mod tests {
         later.advance("12", 3);
         assert_eq!(later.seen.len(), 1);
         assert!(!later.returned("11", 1));
+    }
+
+    #[test]
+    fn a_scan_pass_under_way_and_the_next_mark_come_back_as_they_were_encoded() {
+        let scope = ["orders".to_string(), String::new(), "updatedAt".to_string()];
+        let mut cursor = PollCursor {
+            scope: scope.clone(),
+            kind: "N".into(),
+            mark: Some("17".into()),
+            strict: false,
+            seen: BTreeSet::from([1, 2]),
+            pass: Some(Pass {
+                max: Some("19".into()),
+                max_seen: BTreeSet::from([3]),
+                next_seen: BTreeSet::from([4]),
+                segments: vec![
+                    SegmentAt::Done,
+                    SegmentAt::Start,
+                    SegmentAt::After(json!({"id": 7})),
+                ],
+            }),
+            next: Some("18".into()),
+            next_seen: BTreeSet::from([5]),
+        };
+        assert_eq!(
+            PollCursor::decode(&cursor.encode(), &scope),
+            Ok(cursor.clone())
+        );
+        cursor.pass = None;
+        assert_eq!(PollCursor::decode(&cursor.encode(), &scope), Ok(cursor));
     }
 
     #[test]

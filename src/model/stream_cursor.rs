@@ -160,13 +160,9 @@ impl Cursor {
             Value::Array(segments) if (1..=MAX_SEGMENTS).contains(&segments.len()) => Some(
                 segments
                     .iter()
-                    .map(|s| match s {
-                        Value::Null => Ok(SegmentAt::Done),
-                        Value::String(s) if s == "start" => Ok(SegmentAt::Start),
-                        Value::Object(_) => Ok(SegmentAt::After(s.clone())),
-                        _ => Err(bad("a snapshot segment's position is not a key")),
-                    })
-                    .collect::<Result<Vec<_>>>()?,
+                    .map(SegmentAt::from_json)
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| bad("a snapshot segment's position is not a key"))?,
             ),
             _ => return Err(bad("its snapshot is not a list of segments")),
         };
@@ -180,6 +176,23 @@ impl Cursor {
             return Err(bad("its check does not match: it was changed or damaged"));
         }
         Ok(cursor)
+    }
+}
+
+impl SegmentAt {
+    /// The position as a cursor holds it: `"start"`, the key, or `null` when done.
+    pub fn to_json(&self) -> Value {
+        segment_json(self)
+    }
+
+    /// The position a cursor holds, `None` when it is none.
+    pub fn from_json(value: &Value) -> Option<SegmentAt> {
+        match value {
+            Value::Null => Some(SegmentAt::Done),
+            Value::String(s) if s == "start" => Some(SegmentAt::Start),
+            Value::Object(_) => Some(SegmentAt::After(value.clone())),
+            _ => None,
+        }
     }
 }
 

@@ -6,9 +6,13 @@
 //! A local index is read with strongly consistent reads; a global one is eventually
 //! consistent (docs/triggers.md says what that means for a poll).
 //!
-//! Why an index and not a scan: a `Scan` returns items in no order, so a poll by scan
-//! cannot tell, without keeping every key it returned, whether an item rewritten during the
-//! scan was already passed; a `Query` of an index sorted by the cursor attribute can.
+//! Why an index first: a `Scan` returns items in no order, so a poll by scan cannot tell,
+//! without keeping every key it returned, whether an item rewritten during the scan was
+//! already passed; a `Query` of an index sorted by the cursor attribute can. Without an
+//! index, the scan form ([`scan_pass`]) reads the table in passes and moves the cursor only
+//! when a pass is done.
+
+mod scan_pass;
 
 pub(crate) use crate::wit::PollNewItemsInput as Input;
 
@@ -39,20 +43,33 @@ struct Index {
     local: bool,
 }
 
+/// The scan form's segments when absent, and their most.
+const DEFAULT_SEGMENTS: u32 = 4;
+const MAX_SEGMENTS: u32 = 16;
+
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
     let table = input::required("table-name", &input.table_name)?;
-    let index_name = input::index_name("index-name", &input.index_name)?;
-    let max = match input.max_items.unwrap_or(DEFAULT_ITEMS) {
-        n @ 1..=MAX_ITEMS => n as usize,
-        _ => {
+    let index_name = input::optional(input.index_name.as_deref());
+    let attribute = input::optional(input.cursor_attribute.as_deref());
+    let index_name = match (index_name, attribute) {
+        (Some(name), None) => input::index_name("index-name", name)?,
+        (None, Some(attribute)) => return scan_form(connection, &input, table, attribute).await,
+        (Some(_), Some(_)) => {
             return Err(Error::invalid(
-                "max-items",
-                format!("must be from 1 to {MAX_ITEMS}"),
+                "cursor-attribute",
+                "give index-name (the index form) or cursor-attribute (the scan form), not both",
+            ))
+        }
+        (None, None) => {
+            return Err(Error::invalid(
+                "index-name",
+                "is required, or give cursor-attribute to poll by scanning the table",
             ))
         }
     };
-    let partition = input::value_or_text("partition-value", Some(&input.partition_value))?
-        .ok_or_else(|| Error::invalid("partition-value", "is required"))?;
+    let max = max_items(input.max_items)?;
+    let partition = input::value_or_text("partition-value", input.partition_value.as_deref())?
+        .ok_or_else(|| Error::invalid("partition-value", "is required with index-name"))?;
     let start = input::value_or_text("start-after", input.start_after.as_deref())?;
     let format = item::format(input.item_format);
     let client = client::dynamodb(connection, &input.region).await?;
@@ -99,6 +116,79 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         }
     }
     Ok(json!({"Items": format.items(&items), "Cursor": cursor.encode(), "More": more}))
+}
+
+/// `max-items`: 1 to 1000, 100 when absent.
+fn max_items(max: Option<u32>) -> Result<usize> {
+    match max.unwrap_or(DEFAULT_ITEMS) {
+        n @ 1..=MAX_ITEMS => Ok(n as usize),
+        _ => Err(Error::invalid(
+            "max-items",
+            format!("must be from 1 to {MAX_ITEMS}"),
+        )),
+    }
+}
+
+/// The scan form: one poll of the pass under way ([`scan_pass`]).
+async fn scan_form(
+    connection: &Connection,
+    input: &Input,
+    table: &str,
+    attribute: &str,
+) -> Result<Value> {
+    if input::optional(input.partition_value.as_deref()).is_some() {
+        return Err(Error::invalid(
+            "partition-value",
+            "goes with index-name: the scan form reads every partition",
+        ));
+    }
+    let max = max_items(input.max_items)?;
+    let segments = match input.segments.unwrap_or(DEFAULT_SEGMENTS) {
+        n @ 1..=MAX_SEGMENTS => n as usize,
+        _ => {
+            return Err(Error::invalid(
+                "segments",
+                format!("must be from 1 to {MAX_SEGMENTS}"),
+            ))
+        }
+    };
+    let start = input::value_or_text("start-after", input.start_after.as_deref())?;
+    let format = item::format(input.item_format);
+    let scope = [table.to_string(), String::new(), attribute.to_string()];
+    let mut cursor = match input::optional(input.cursor.as_deref()) {
+        Some(text) => PollCursor::decode(text, &scope)?,
+        None => scan_start(scope, start.as_ref())?,
+    };
+    let client = client::dynamodb(connection, &input.region).await?;
+    let keys = describe::key_schema(&client, table).await?;
+    let scan = scan_pass::Scan {
+        client: &client,
+        table,
+        keys: &keys,
+        attribute,
+    };
+    let (items, more) = scan_pass::poll(&scan, &mut cursor, segments, max).await?;
+    Ok(json!({"Items": format.items(&items), "Cursor": cursor.encode(), "More": more}))
+}
+
+/// The scan form's first cursor: after `start-after` (exclusive; a number or a string says
+/// the cursor's type), or before everything (the first value read says it).
+fn scan_start(scope: [String; 3], start: Option<&Value>) -> Result<PollCursor> {
+    let (kind, mark) = match start {
+        None => (String::new(), None),
+        Some(Value::Number(n)) => ("N".to_string(), Some(n.to_string())),
+        Some(Value::String(s)) => ("S".to_string(), Some(s.clone())),
+        Some(_) => {
+            return Err(Error::invalid(
+                "start-after",
+                "must be a number or a string (the cursor attribute's type)",
+            ))
+        }
+    };
+    if kind == "N" {
+        crate::model::number::checked("start-after", mark.as_deref().unwrap_or_default())?;
+    }
+    Ok(PollCursor::first(scope, &kind, mark))
 }
 
 /// The index `name` of the table, with a range key of type `S` or `N`.
@@ -177,13 +267,8 @@ fn first_cursor(scope: [String; 3], index: &Index, start: Option<&Value>) -> Res
         )?)),
         None => None,
     };
-    Ok(PollCursor {
-        scope,
-        kind: if index.kind == TypeCode::N { "N" } else { "S" }.to_string(),
-        mark,
-        strict: true,
-        seen: std::collections::BTreeSet::new(),
-    })
+    let kind = if index.kind == TypeCode::N { "N" } else { "S" };
+    Ok(PollCursor::first(scope, kind, mark))
 }
 
 /// An `S` or `N` value's text.

@@ -7,6 +7,7 @@ pub(crate) mod bulk;
 pub(crate) mod catalog;
 pub(crate) mod connections;
 pub(crate) mod consumed;
+pub(crate) mod cursor_scan;
 pub(crate) mod dynalite;
 pub(crate) mod exports;
 pub(crate) mod items;

@@ -576,13 +576,7 @@ fn bad_poll_inputs_are_invalid_input_naming_the_field() {
     polled_table(region, table);
     let base = json!({"region": region, "table-name": table, "index-name": "by-updated", "partition-value": "all"});
     let cursor = ok("poll-new-items", base.clone())["Cursor"].clone();
-    let with = |changes: Value| {
-        let mut input = base.clone();
-        for (k, v) in changes.as_object().unwrap() {
-            input[k] = v.clone();
-        }
-        input
-    };
+    let with = |changes: Value| merged(&base, changes);
     for (input, field) in [
         (with(json!({"index-name": "missing"})), "index-name"),
         (with(json!({"index-name": "by-feed"})), "index-name"),

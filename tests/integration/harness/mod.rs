@@ -244,6 +244,15 @@ print(json.dumps(result, default=enc))
     serde_json::from_slice(&out.stdout).expect("JSON from boto3")
 }
 
+/// `base` (a JSON object) with the members of `changes` set over it.
+pub(crate) fn merged(base: &Value, changes: Value) -> Value {
+    let mut input = base.clone();
+    for (k, v) in changes.as_object().into_iter().flatten() {
+        input[k] = v.clone();
+    }
+    input
+}
+
 /// A small seeded generator (xorshift64*): reproducible without a dependency.
 pub(crate) struct Rng(pub u64);
 
