@@ -78,6 +78,8 @@ pub mod flow;
 mod hooks;
 mod instance;
 #[cfg(feature = "service")]
+pub mod lease;
+#[cfg(feature = "service")]
 mod listener;
 mod suggest;
 pub use connector_manifest as manifest;

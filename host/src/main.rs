@@ -85,9 +85,29 @@ enum Command {
         #[arg(value_name = "FILE|-")]
         file: String,
         /// The state file: read at the start (absent: the first poll), replaced
-        /// atomically after each delivery.
-        #[arg(long, value_name = "PATH")]
-        state: PathBuf,
+        /// atomically after each delivery. One process per trigger; for replicas, give
+        /// --lease-table instead.
+        #[arg(
+            long,
+            value_name = "PATH",
+            required_unless_present = "lease_table",
+            conflicts_with = "lease_table"
+        )]
+        state: Option<PathBuf>,
+        /// Keep the state in this DynamoDB table (reached with the trigger's connection;
+        /// created when absent), under a lease: replicas of one trigger share it, one
+        /// delivering at a time, another taking over when it stops renewing.
+        #[arg(long, value_name = "TABLE")]
+        lease_table: Option<String>,
+        /// This replica's id in the lease table: unique per replica (default: the host
+        /// name and the process id).
+        #[arg(long, value_name = "ID", requires = "lease_table")]
+        worker_id: Option<String>,
+        /// Seconds a lease whose holder stopped renewing is kept before another replica
+        /// takes it (the takeover time, plus a poll interval).
+        #[arg(long, value_name = "SECONDS", requires = "lease_table",
+              default_value_t = connector_host::lease::LeaseOptions::DEFAULT_DURATION.as_secs())]
+        lease_seconds: u64,
         /// Seconds to wait after a poll that found nothing waiting.
         #[arg(long, value_name = "SECONDS", default_value_t = 5)]
         interval: u64,
@@ -140,6 +160,9 @@ fn run(command: Command) -> Result<(), StepError> {
         Command::Watch {
             file,
             state,
+            lease_table,
+            worker_id,
+            lease_seconds,
             interval,
             deliver_to,
             delivery_timeout,
@@ -148,6 +171,15 @@ fn run(command: Command) -> Result<(), StepError> {
         } => {
             let host = Host::new(host.options(false))?;
             let signals = cli::watch::Signals::new(metrics_listen)?;
+            let state = match (state, lease_table) {
+                (Some(path), _) => watch::StateStore::File(path),
+                (None, table) => watch::StateStore::Leases(connector_host::lease::LeaseOptions {
+                    table: table.unwrap_or_default(),
+                    worker: worker_id
+                        .unwrap_or_else(connector_host::lease::LeaseOptions::default_worker),
+                    duration: Duration::from_secs(lease_seconds.max(1)),
+                }),
+            };
             let watch = watch::Watch {
                 metrics: Some(signals.metrics.clone()),
                 step: read_document(&file)?,

@@ -56,6 +56,7 @@ pub struct TriggerMetrics {
     last_record: Family<TriggerLabels, Seconds>,
     newest_record: Family<TriggerLabels, Seconds>,
     waiting: Family<TriggerLabels, Gauge>,
+    leases: Family<TriggerLabels, Gauge>,
 }
 
 /// Now, in seconds since the epoch.
@@ -101,6 +102,11 @@ impl TriggerMetrics {
             "1 when the last poll said more records were waiting",
             m.waiting.clone(),
         );
+        registry.register(
+            "trigger_leases_held",
+            "Leases this replica holds (watch --lease-table; 1 with a state file)",
+            m.leases.clone(),
+        );
         std::sync::Arc::new(metrics)
     }
 
@@ -127,6 +133,11 @@ impl TriggerMetrics {
         self.waiting
             .get_or_create(labels)
             .set(i64::from(polled.more));
+    }
+
+    /// Whether this replica holds the trigger's lease now.
+    pub fn leases_held(&self, labels: &TriggerLabels, held: bool) {
+        self.leases.get_or_create(labels).set(i64::from(held));
     }
 
     fn poll(&self, labels: &TriggerLabels, outcome: &str) {

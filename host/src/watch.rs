@@ -4,18 +4,28 @@
 use crate::delivery::{pause, Delivered};
 pub use crate::delivery::{Delivery, ATTEMPT_TIMEOUT as DELIVERY_TIMEOUT};
 use crate::error::{ErrorKind, StepError};
+use crate::lease::{Lease, LeaseOptions, Turn};
 use crate::metrics::{TriggerLabels, TriggerMetrics};
 use crate::trigger::{check_state_path, load_state, save_state, trigger_id};
 use crate::Host;
 use serde_json::Value;
+
+/// Where a watch keeps its trigger's state.
+#[derive(Debug, Clone)]
+pub enum StateStore {
+    /// A file, for one process.
+    File(std::path::PathBuf),
+    /// A lease table shared by the trigger's replicas ([`crate::lease`]).
+    Leases(LeaseOptions),
+}
 
 /// A trigger run by `watch`.
 #[derive(Debug, Clone)]
 pub struct Watch {
     /// The step `{"connection", "action", "input"}` without the state.
     pub step: Value,
-    /// The state file.
-    pub state: std::path::PathBuf,
+    /// Where the state is kept.
+    pub state: StateStore,
     /// The pause after a poll that found nothing waiting (or failed as a retryable error).
     pub interval: std::time::Duration,
     /// Where records go.
@@ -35,11 +45,26 @@ pub fn watch(
 ) -> Result<(), StepError> {
     use std::sync::atomic::Ordering;
     let trigger = trigger_id(&watch.step);
-    let mut state = load_state(&watch.state, &trigger)?;
-    check_state_path(&watch.state)?;
+    let mut keeper = Keeper::new(host, watch, &trigger)?;
     let labels = labels(&trigger);
     while !stop.load(Ordering::SeqCst) {
-        let polled = host.poll(watch.step.clone(), state.clone());
+        let state = match keeper.begin(host) {
+            Ok(Turn::Held(state)) => state,
+            Ok(Turn::Waiting) => {
+                pause(watch.interval, stop);
+                continue;
+            }
+            Err(error) if retryable(host, &error.kind) => {
+                tracing::warn!(kind = %error.kind, "the lease table failed, trying again: {}", error.message);
+                pause(watch.interval, stop);
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        if let Some(metrics) = &watch.metrics {
+            metrics.leases_held(&labels, keeper.held());
+        }
+        let polled = host.poll(watch.step.clone(), state);
         if let (Some(metrics), Err(error)) = (&watch.metrics, &polled) {
             metrics.failed(&labels, &error.kind.to_string());
         }
@@ -58,11 +83,22 @@ pub fn watch(
                 "stopped during a delivery: the state was not saved, the next start \
                  delivers these records again"
             );
+            keeper.release(host);
             return Ok(());
         }
-        save_state(&watch.state, &trigger, &polled.state)?;
+        match keeper.save(host, &trigger, &polled.state) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(error) if retryable(host, &error.kind) => {
+                tracing::warn!(kind = %error.kind, "the checkpoint failed, polling again from the last: {}", error.message);
+                pause(watch.interval, stop);
+                continue;
+            }
+            Err(error) => return Err(error),
+        }
         if let Some(metrics) = &watch.metrics {
             metrics.polled(&labels, &polled);
+            metrics.leases_held(&labels, keeper.held());
         }
         if !polled.gaps.is_empty() {
             let gaps = serde_json::to_string(&polled.gaps).unwrap_or_default();
@@ -73,12 +109,86 @@ pub fn watch(
             more = polled.more,
             "delivered"
         );
-        state = Some(polled.state);
         if !polled.more {
             pause(watch.interval, stop);
         }
     }
+    keeper.release(host);
     Ok(())
+}
+
+/// Where one watch keeps its state as it runs: a file (loaded at the start, replaced after
+/// each delivery), or a lease (the state read when the lease is taken, written with each
+/// checkpoint while it is held).
+enum Keeper {
+    File {
+        path: std::path::PathBuf,
+        state: Option<Value>,
+    },
+    Lease(Box<Lease>),
+}
+
+impl Keeper {
+    fn new(host: &Host, watch: &Watch, trigger: &Value) -> Result<Keeper, StepError> {
+        Ok(match &watch.state {
+            StateStore::File(path) => {
+                let state = load_state(path, trigger)?;
+                check_state_path(path)?;
+                Keeper::File {
+                    path: path.clone(),
+                    state,
+                }
+            }
+            StateStore::Leases(options) => {
+                let key = format!(
+                    "{}/{}",
+                    trigger["action"].as_str().unwrap_or_default(),
+                    trigger["input-sha256"].as_str().unwrap_or_default()
+                );
+                Keeper::Lease(Box::new(Lease::new(
+                    host,
+                    &watch.step,
+                    key,
+                    options.clone(),
+                )?))
+            }
+        })
+    }
+
+    /// Whether this watch may deliver now, and from which state.
+    fn begin(&mut self, host: &Host) -> Result<Turn, StepError> {
+        match self {
+            Keeper::File { state, .. } => Ok(Turn::Held(state.clone())),
+            Keeper::Lease(lease) => lease.acquire(host),
+        }
+    }
+
+    /// Keep `state` once its records were delivered: `false` when the lease was lost.
+    fn save(&mut self, host: &Host, trigger: &Value, state: &Value) -> Result<bool, StepError> {
+        match self {
+            Keeper::File { path, state: kept } => {
+                save_state(path, trigger, state)?;
+                *kept = Some(state.clone());
+                Ok(true)
+            }
+            Keeper::Lease(lease) => lease.checkpoint(host, state),
+        }
+    }
+
+    /// Give the lease up, if one is held (a clean stop).
+    fn release(&mut self, host: &Host) {
+        if let Keeper::Lease(lease) = self {
+            lease.release(host);
+        }
+    }
+
+    /// Whether this watch holds its trigger (always, with a file).
+    fn held(&self) -> bool {
+        match self {
+            Keeper::File { .. } => true,
+            Keeper::Lease(lease) => lease.held(),
+        }
+    }
 }
 
 /// The metrics labels of `trigger` (from [`trigger_id`]): its action, and the action with
