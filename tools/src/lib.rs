@@ -1,6 +1,7 @@
 //! Development tools of the connector, apart from the runtime a platform embeds: the
 //! reference docs generated from `connector.toml` ([`docs`]), the JSON Schemas of the
-//! connections, inputs and outputs ([`schema`]), the service's OpenAPI document ([`openapi`]), and `connector.toml` checked against the
+//! connections, inputs and outputs ([`schema`]), the service's OpenAPI document ([`openapi`]), the shapes they share ([`shapes`]), and
+//! `connector.toml` checked against the
 //! component's WIT ([`check`]).
 
 #![deny(unsafe_code)]
@@ -9,3 +10,4 @@ pub mod check;
 pub mod docs;
 pub mod openapi;
 pub mod schema;
+pub mod shapes;
