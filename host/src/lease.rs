@@ -211,9 +211,7 @@ impl Lease {
             }
             self.lost();
         }
-        let read = json!({"hash-key-value": self.key, "key-schema": key_schema(),
-                          "consistent-read": true});
-        let item = self.run(host, "get-item", read)?["Item"].take();
+        let item = self.row(host)?;
         let row = match &item {
             Value::Object(row) => Some((
                 row.get("owner").and_then(Value::as_str).unwrap_or_default(),
@@ -295,11 +293,16 @@ impl Lease {
         }
     }
 
-    /// Whether the row still says this replica holds the lease with `fence`.
-    fn still_held(&self, host: &Host, fence: u64) -> Result<bool, StepError> {
+    /// The trigger's row as it is (a strongly consistent read; `null` when there is none).
+    fn row(&self, host: &Host) -> Result<Value, StepError> {
         let read = json!({"hash-key-value": self.key, "key-schema": key_schema(),
                           "consistent-read": true});
-        let row = &self.run(host, "get-item", read)?["Item"];
+        Ok(self.run(host, "get-item", read)?["Item"].take())
+    }
+
+    /// Whether the row still says this replica holds the lease with `fence`.
+    fn still_held(&self, host: &Host, fence: u64) -> Result<bool, StepError> {
+        let row = self.row(host)?;
         Ok(row["owner"] == self.options.worker.as_str() && row["fence"].as_u64() == Some(fence))
     }
 

@@ -151,6 +151,51 @@ impl TriggerMetrics {
     }
 }
 
+/// Connections the metrics listener of `watch` keeps open at once.
+const METRICS_CONNECTIONS: usize = 16;
+
+/// Serve `GET /metrics` of `registry` on `listener` until `stop` resolves, with the
+/// service's connection handling ([`crate::listener`]): a request's headers within 10 s, at
+/// most 16 connections, so clients that hold connections open without sending cannot keep
+/// the metrics from being read for longer than the header timeout.
+pub async fn serve_metrics(
+    listener: std::net::TcpListener,
+    registry: Registry,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use crate::listener::{serve_connections, ConnectionLimits, Shutdown};
+    use axum::http::header;
+    let registry = std::sync::Arc::new(registry);
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let registry = registry.clone();
+            async move {
+                let kind = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+                ([(header::CONTENT_TYPE, kind)], render(&registry))
+            }
+        }),
+    );
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(listener) => listener,
+        Err(e) => {
+            tracing::warn!("the metrics listener cannot start: {e}");
+            return stop.await;
+        }
+    };
+    let limits = ConnectionLimits {
+        header_timeout: Duration::from_secs(10),
+        max_connections: METRICS_CONNECTIONS,
+        grace: Duration::from_secs(1),
+    };
+    let shutdown = Shutdown {
+        signal: stop,
+        draining: Box::new(|| {}),
+        idle: std::future::ready(()),
+    };
+    serve_connections(listener, app, limits, shutdown).await;
+}
+
 /// `registry` in the Prometheus text format.
 pub fn render(registry: &Registry) -> String {
     let mut text = String::new();

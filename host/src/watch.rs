@@ -54,12 +54,11 @@ pub fn watch(
                 pause(watch.interval, stop);
                 continue;
             }
-            Err(error) if retryable(host, &error.kind) => {
-                tracing::warn!(kind = %error.kind, "the lease table failed, trying again: {}", error.message);
+            Err(error) => {
+                passing(host, error, "the lease table failed, trying again")?;
                 pause(watch.interval, stop);
                 continue;
             }
-            Err(error) => return Err(error),
         };
         if let Some(metrics) = &watch.metrics {
             metrics.leases_held(&labels, keeper.held());
@@ -70,12 +69,11 @@ pub fn watch(
         }
         let polled = match polled {
             Ok(polled) => polled,
-            Err(error) if retryable(host, &error.kind) => {
-                tracing::warn!(kind = %error.kind, "poll failed, trying again: {}", error.message);
+            Err(error) => {
+                passing(host, error, "poll failed, trying again")?;
                 pause(watch.interval, stop);
                 continue;
             }
-            Err(error) => return Err(error),
         };
         if watch.delivery.deliver(&polled.records, stop)? == Delivered::Stopped {
             tracing::warn!(
@@ -89,12 +87,15 @@ pub fn watch(
         match keeper.save(host, &trigger, &polled.state) {
             Ok(true) => {}
             Ok(false) => continue,
-            Err(error) if retryable(host, &error.kind) => {
-                tracing::warn!(kind = %error.kind, "the checkpoint failed, polling again from the last: {}", error.message);
+            Err(error) => {
+                passing(
+                    host,
+                    error,
+                    "the checkpoint failed, polling again from the last",
+                )?;
                 pause(watch.interval, stop);
                 continue;
             }
-            Err(error) => return Err(error),
         }
         if let Some(metrics) = &watch.metrics {
             metrics.polled(&labels, &polled);
@@ -199,6 +200,17 @@ fn labels(trigger: &Value) -> TriggerLabels {
     TriggerLabels {
         trigger: format!("{action}/{}", &hash[..hash.len().min(12)]),
         action,
+    }
+}
+
+/// A failure that may pass (`retryable`) logged as `what`, for the caller to wait and try
+/// again; any other is the watch's error.
+fn passing(host: &Host, error: StepError, what: &str) -> Result<(), StepError> {
+    if retryable(host, &error.kind) {
+        tracing::warn!(kind = %error.kind, "{what}: {}", error.message);
+        Ok(())
+    } else {
+        Err(error)
     }
 }
 

@@ -181,3 +181,60 @@ pub async fn sample(request: ScanFluentBuilder, size: usize, segments: i32) -> R
     }
     Ok(Sample { items, whole_table })
 }
+
+/// Read a scan whose segments' positions a cursor keeps (a snapshot, a poll's pass), a
+/// round at a time: one page of each unfinished segment (at most `room` of them), all in
+/// flight, each page at most its share of what is left of `room`, so the items `each`
+/// counts (it says whether an item counts) never pass `room`; no new round after `until`.
+/// Each segment's position moves past the page it read (`Done` at its end); a position is
+/// the table's key in plain JSON, typed again by `keys` when it is read back.
+pub async fn resumable(
+    request: &ScanFluentBuilder,
+    keys: &crate::model::keys::KeySchema,
+    segments: &mut [crate::model::stream_cursor::SegmentAt],
+    room: usize,
+    until: std::time::Instant,
+    mut each: impl FnMut(&Item) -> Result<bool>,
+) -> Result<()> {
+    use crate::model::stream_cursor::SegmentAt;
+    let total = i32::try_from(segments.len()).unwrap_or(1);
+    let mut counted = 0;
+    while counted < room && std::time::Instant::now() < until {
+        let left = room - counted;
+        let open: Vec<usize> = (0..segments.len())
+            .filter(|i| segments[*i] != SegmentAt::Done)
+            .take(left)
+            .collect();
+        if open.is_empty() {
+            break;
+        }
+        let share = i32::try_from(left / open.len()).unwrap_or(1).max(1);
+        let pages = futures_util::future::join_all(open.iter().map(|&i| {
+            let start = match &segments[i] {
+                SegmentAt::After(key) => Some(keys.plain_key("cursor", key)),
+                _ => None,
+            };
+            let request = request
+                .clone()
+                .segment(i32::try_from(i).unwrap_or(0))
+                .total_segments(total)
+                .limit(share);
+            async move {
+                let request = request.set_exclusive_start_key(start.transpose()?);
+                request.send().await.map_err(Error::from)
+            }
+        }))
+        .await;
+        for (i, page) in open.into_iter().zip(pages) {
+            let page = page?;
+            for item in page.items() {
+                counted += usize::from(each(item)?);
+            }
+            segments[i] = match page.last_evaluated_key() {
+                Some(key) => SegmentAt::After(crate::model::values::ItemFormat::Plain.item(key)),
+                None => SegmentAt::Done,
+            };
+        }
+    }
+    Ok(())
+}

@@ -93,16 +93,24 @@ fn every_example_step_input_is_valid_against_its_action_schema() {
     assert!(checked > 30, "{checked}");
 }
 
+/// Every action's input schema, by file name.
+fn input_schemas() -> Vec<(String, Value)> {
+    let mut schemas = Vec::new();
+    for entry in std::fs::read_dir(root().join("schemas/actions")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.ends_with(".input.json") {
+            let schema = read(&format!("schemas/actions/{name}"));
+            schemas.push((name, schema));
+        }
+    }
+    schemas
+}
+
 #[test]
 fn every_example_and_default_is_valid_against_its_input() {
     let mut checked = 0;
     let mut wrong = Vec::new();
-    for entry in std::fs::read_dir(root().join("schemas/actions")).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if !name.ends_with(".input.json") {
-            continue;
-        }
-        let schema = read(&format!("schemas/actions/{name}"));
+    for (name, schema) in input_schemas() {
         let properties = schema["properties"].as_object().unwrap();
         for (key, property) in properties {
             let samples = property["examples"].as_array().cloned().unwrap_or_default();
@@ -192,12 +200,7 @@ fn untitled(value: &Value, at: &str, out: &mut Vec<String>) {
 #[test]
 fn every_input_definition_array_item_and_choice_has_a_title_and_plain_text() {
     let mut wrong = Vec::new();
-    for entry in std::fs::read_dir(root().join("schemas/actions")).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if !name.ends_with(".input.json") {
-            continue;
-        }
-        let schema = read(&format!("schemas/actions/{name}"));
+    for (name, schema) in input_schemas() {
         for (def, body) in schema["$defs"].as_object().into_iter().flatten() {
             if body.get("title").is_none() {
                 wrong.push(format!("{name} $defs/{def}"));

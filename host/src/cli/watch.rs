@@ -2,7 +2,7 @@
 //! (`--metrics-listen`).
 
 use super::stop_signal;
-use connector_host::metrics::{render, TriggerMetrics};
+use connector_host::metrics::{serve_metrics, TriggerMetrics};
 use connector_host::{watch, ErrorKind, Host, StepError};
 use prometheus_client::registry::Registry;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,31 +44,6 @@ impl Signals {
     }
 }
 
-/// Serve `GET /metrics` of `registry` on `listener` (any other path: 404).
-async fn serve_metrics(listener: std::net::TcpListener, registry: Registry) {
-    use axum::http::header;
-    use axum::routing::get;
-    let registry = Arc::new(registry);
-    let app = axum::Router::new().route(
-        "/metrics",
-        get(move || {
-            let registry = registry.clone();
-            async move {
-                let kind = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-                ([(header::CONTENT_TYPE, kind)], render(&registry))
-            }
-        }),
-    );
-    match tokio::net::TcpListener::from_std(listener) {
-        Ok(listener) => {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::warn!("the metrics listener stopped: {e}");
-            }
-        }
-        Err(e) => tracing::warn!("the metrics listener cannot start: {e}"),
-    }
-}
-
 /// Run a trigger until SIGTERM or Ctrl-C; a poll under way finishes, is delivered and its
 /// state saved before the watch ends. Its signals are served meanwhile when asked.
 pub(crate) fn run_watch(
@@ -87,10 +62,10 @@ pub(crate) fn run_watch(
     } = signals;
     std::thread::spawn(move || {
         runtime.block_on(async move {
-            if let Some(listener) = listener {
-                tokio::spawn(serve_metrics(listener, registry));
+            match listener {
+                Some(listener) => serve_metrics(listener, registry, stop_signal()).await,
+                None => stop_signal().await,
             }
-            stop_signal().await;
         });
         flag.store(true, Ordering::SeqCst);
     });

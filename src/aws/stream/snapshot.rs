@@ -5,7 +5,7 @@
 //! Each item is a `SNAPSHOT` record with its key and image, and an `EventId` made from its
 //! key, the same however often it is delivered.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::keys::{identity, KeySchema};
 use crate::model::stream_cursor::SegmentAt;
 use crate::model::values::ItemFormat;
@@ -16,9 +16,6 @@ use std::time::Instant;
 
 /// The segments of a snapshot's scan.
 pub const SEGMENTS: usize = 4;
-
-/// The field a position that does not fit the table is reported under.
-const FIELD: &str = "cursor";
 
 /// Read the snapshot's next items from `segments` (advanced to where the read stopped):
 /// at most about `records` of them (a round of pages shares what is left between the
@@ -32,45 +29,13 @@ pub async fn read(
     until: Instant,
     format: ItemFormat,
 ) -> Result<Vec<Value>> {
-    let total = i32::try_from(segments.len()).unwrap_or(1);
+    let request = client.scan().table_name(table).consistent_read(true);
     let mut out = Vec::new();
-    while out.len() < records && Instant::now() < until {
-        let open: Vec<usize> = (0..segments.len())
-            .filter(|i| segments[*i] != SegmentAt::Done)
-            .collect();
-        if open.is_empty() {
-            break;
-        }
-        let share = i32::try_from(((records - out.len()) / open.len()).max(1)).unwrap_or(1);
-        let pages = futures_util::future::join_all(open.iter().map(|&i| {
-            let start = match &segments[i] {
-                SegmentAt::After(key) => Some(keys.plain_key(FIELD, key)),
-                _ => None,
-            };
-            async move {
-                let request = client
-                    .scan()
-                    .table_name(table)
-                    .segment(i32::try_from(i).unwrap_or(0))
-                    .total_segments(total)
-                    .consistent_read(true)
-                    .limit(share)
-                    .set_exclusive_start_key(start.transpose()?);
-                request.send().await.map_err(Error::from)
-            }
-        }))
-        .await;
-        for (i, page) in open.into_iter().zip(pages) {
-            let page = page?;
-            for item in page.items() {
-                out.push(record(keys, item, format)?);
-            }
-            segments[i] = match page.last_evaluated_key() {
-                Some(key) => SegmentAt::After(ItemFormat::Plain.item(key)),
-                None => SegmentAt::Done,
-            };
-        }
-    }
+    crate::aws::scan::resumable(&request, keys, segments, records, until, |item| {
+        out.push(record(keys, item, format)?);
+        Ok(true)
+    })
+    .await?;
     Ok(out)
 }
 

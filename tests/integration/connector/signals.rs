@@ -15,6 +15,12 @@ fn sample(text: &str, name: &str, labels: &str) -> Option<f64> {
         .and_then(|value| value.trim().parse().ok())
 }
 
+/// A loopback address no one listens on now.
+fn free_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
 fn now() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -52,12 +58,7 @@ fn a_watch_serves_its_polls_records_gaps_and_lag_as_prometheus_metrics() {
     for id in 0..3 {
         put(region, table, id, 1);
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address = format!("127.0.0.1:{port}");
+    let address = free_address();
     let folder = tempfile::tempdir().unwrap();
     let state = folder.path().join("state.json");
     let step = json!({"connection": connection(moto()), "action": "read-stream-changes",
@@ -160,4 +161,42 @@ fn the_services_metrics_carry_its_trigger_polls() {
         labels
     )
     .is_some());
+}
+
+#[test]
+fn clients_holding_the_metrics_listeners_connections_do_not_keep_the_metrics_from_being_read() {
+    let (region, table) = ("us-gov-west-1", "signals-held");
+    streamed_table(region, table);
+    put(region, table, 1, 1);
+    let address = free_address();
+    let folder = tempfile::tempdir().unwrap();
+    let step = json!({"connection": connection(moto()), "action": "read-stream-changes",
+                      "input": {"region": region, "table-name": table}});
+    let mut child = watch_with(
+        &step,
+        &folder.path().join("state.json"),
+        &["--metrics-listen", &address],
+    );
+    let lines = lines_of(child.stdout.take().unwrap());
+    lines
+        .recv_timeout(Duration::from_mins(1))
+        .expect("a record");
+    // Forty connections that never send a request: more than the listener keeps open.
+    let idle: Vec<std::net::TcpStream> = (0..40)
+        .filter_map(|_| std::net::TcpStream::connect(&address).ok())
+        .collect();
+    let started = std::time::Instant::now();
+    let text = metrics_with(&address, "connector_trigger_records_total{");
+    let waited = started.elapsed();
+    drop(idle);
+    child.kill().ok();
+    child.wait().unwrap();
+    assert!(
+        text.contains("connector_trigger_records_total{"),
+        "no metrics while held"
+    );
+    assert!(
+        waited < Duration::from_secs(30),
+        "answered after {waited:?}"
+    );
 }

@@ -17,7 +17,7 @@ use crate::model::keys::KeySchema;
 use crate::model::number;
 use crate::model::poll_cursor::{digest, Pass, PollCursor};
 use crate::model::stream_cursor::SegmentAt;
-use crate::model::values::{item_to_json_typed, ItemFormat};
+use crate::model::values::item_to_json_typed;
 use crate::model::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
@@ -50,60 +50,32 @@ pub(super) async fn poll(
         next_seen: BTreeSet::new(),
         segments: vec![SegmentAt::Start; segments],
     });
-    let total = i32::try_from(pass.segments.len()).unwrap_or(1);
+    let (filter, names, values) = filter(cursor, scan.attribute);
+    let request = scan
+        .client
+        .scan()
+        .table_name(scan.table)
+        .consistent_read(true)
+        .filter_expression(filter)
+        .set_expression_attribute_names(Some(names))
+        .set_expression_attribute_values(values);
     let until = Instant::now() + READ_TIME;
     let mut items = Vec::new();
-    while items.len() < max && Instant::now() < until {
-        let room = max - items.len();
-        let open: Vec<usize> = (0..pass.segments.len())
-            .filter(|i| pass.segments[*i] != SegmentAt::Done)
-            .take(room)
-            .collect();
-        if open.is_empty() {
-            break;
+    let mut segments_at = std::mem::take(&mut pass.segments);
+    crate::aws::scan::resumable(&request, scan.keys, &mut segments_at, max, until, |item| {
+        let Some(digest) = passed(scan, cursor, item)? else {
+            return Ok(false);
+        };
+        let value = item_value(item, scan.attribute);
+        if cursor.next.as_deref() == Some(value) {
+            pass.next_seen.insert(digest);
         }
-        let share = i32::try_from(room / open.len()).unwrap_or(1).max(1);
-        let (filter, names, values) = filter(cursor, scan.attribute);
-        let pages = futures_util::future::join_all(open.iter().map(|&i| {
-            let start = match &pass.segments[i] {
-                SegmentAt::After(key) => Some(scan.keys.plain_key("cursor", key)),
-                _ => None,
-            };
-            let request = scan
-                .client
-                .scan()
-                .table_name(scan.table)
-                .segment(i32::try_from(i).unwrap_or(0))
-                .total_segments(total)
-                .consistent_read(true)
-                .limit(share)
-                .filter_expression(filter)
-                .set_expression_attribute_names(Some(names.clone()))
-                .set_expression_attribute_values(values.clone());
-            async move {
-                let request = request.set_exclusive_start_key(start.transpose()?);
-                request.send().await.map_err(Error::from)
-            }
-        }))
-        .await;
-        for (i, page) in open.into_iter().zip(pages) {
-            let page = page?;
-            for item in page.items() {
-                if let Some(digest) = passed(scan, cursor, item)? {
-                    let value = item_value(item, scan.attribute);
-                    if cursor.next.as_deref() == Some(value) {
-                        pass.next_seen.insert(digest);
-                    }
-                    pass.observe(&cursor.kind, value, digest);
-                    items.push(item.clone());
-                }
-            }
-            pass.segments[i] = match page.last_evaluated_key() {
-                Some(key) => SegmentAt::After(ItemFormat::Plain.item(key)),
-                None => SegmentAt::Done,
-            };
-        }
-    }
+        pass.observe(&cursor.kind, value, digest);
+        items.push(item.clone());
+        Ok(true)
+    })
+    .await?;
+    pass.segments = segments_at;
     let done = pass.segments.iter().all(|s| *s == SegmentAt::Done);
     if done {
         finish(cursor, pass);
