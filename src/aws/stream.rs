@@ -96,6 +96,9 @@ pub struct Budget {
     pub until: Instant,
     /// Only these events (`None`: all).
     pub events: Option<HashSet<String>>,
+    /// Only these shards (`None`: all): a runner that spreads a stream's shards over
+    /// replicas reads each replica's own; the cursor keeps the others as they were.
+    pub shards: Option<HashSet<String>>,
 }
 
 /// What a gap is: records the stream lost before they were read.
@@ -150,8 +153,12 @@ pub async fn read(
         more: false,
         gaps: Vec::new(),
     };
-    forget_unlisted(&mut read, shards);
-    let mut left: HashSet<&str> = shards.iter().map(|s| s.id.as_str()).collect();
+    forget_unlisted(&mut read, shards, budget.shards.as_ref());
+    let mut left: HashSet<&str> = shards
+        .iter()
+        .map(|s| s.id.as_str())
+        .filter(|id| budget.shards.as_ref().is_none_or(|only| only.contains(*id)))
+        .collect();
     while let Some(shard) = next_readable(shards, &left, &read.cursor) {
         left.remove(shard.id.as_str());
         if read.records.len() >= budget.records || Instant::now() >= budget.until {
@@ -163,8 +170,9 @@ pub async fn read(
     Ok(read)
 }
 
-/// Drop the shards the stream no longer lists; an unfinished one is a gap.
-fn forget_unlisted(read: &mut Read, shards: &[Shard]) {
+/// Drop the shards the stream no longer lists; an unfinished one is a gap (reported for the
+/// shards read, `only`, so that replicas reading other shards do not report it too).
+fn forget_unlisted(read: &mut Read, shards: &[Shard], only: Option<&HashSet<String>>) {
     let listed: HashSet<&str> = shards.iter().map(|s| s.id.as_str()).collect();
     let gone: Vec<String> = read
         .cursor
@@ -174,7 +182,9 @@ fn forget_unlisted(read: &mut Read, shards: &[Shard]) {
         .cloned()
         .collect();
     for id in gone {
-        if let Some(Position::After(seq)) = read.cursor.shards.remove(&id) {
+        let removed = read.cursor.shards.remove(&id);
+        if let (Some(Position::After(seq)), true) = (removed, only.is_none_or(|o| o.contains(&id)))
+        {
             read.gaps.push(Gap {
                 shard: id,
                 reason: "shard-gone",

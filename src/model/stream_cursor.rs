@@ -35,6 +35,18 @@ pub enum Position {
     Done,
 }
 
+impl Position {
+    /// Whether this position lies after `other` in the same shard (sequence numbers grow:
+    /// a longer one is larger, then by digits; `Done` is after every record).
+    pub fn further_than(&self, other: &Position) -> bool {
+        match (self, other) {
+            (Position::Done, Position::Done) | (Position::After(_), Position::Done) => false,
+            (Position::Done, Position::After(_)) => true,
+            (Position::After(a), Position::After(b)) => (a.len(), a) > (b.len(), b),
+        }
+    }
+}
+
 /// Where one segment of a snapshot's scan is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SegmentAt {
@@ -70,6 +82,58 @@ impl Cursor {
             shards: BTreeMap::new(),
             snapshot: None,
         }
+    }
+
+    /// Read a `cursor` input: one cursor, or a JSON array of cursors of one stream merged
+    /// into one ([`Cursor::merge`]).
+    pub fn read(text: &str) -> Result<Cursor> {
+        if !text.trim_start().starts_with('[') {
+            return Cursor::decode(text);
+        }
+        let texts: Vec<String> = serde_json::from_str(text).map_err(|_| {
+            Error::invalid(FIELD, "is a cursor or a JSON array of cursors (strings)")
+        })?;
+        let cursors = texts
+            .iter()
+            .map(|t| Cursor::decode(t))
+            .collect::<Result<Vec<_>>>()?;
+        Cursor::merge(cursors)
+    }
+
+    /// Cursors of one stream as one: each shard at the furthest position any of them holds
+    /// (positions only move forward, so the merge of a shard's latest checkpoint with older
+    /// ones is that checkpoint), `since` the earliest. A snapshot under way is one reader's
+    /// and is not merged.
+    pub fn merge(cursors: Vec<Cursor>) -> Result<Cursor> {
+        let mut cursors = cursors.into_iter();
+        let mut merged = cursors
+            .next()
+            .ok_or_else(|| Error::invalid(FIELD, "is an empty list: give at least one cursor"))?;
+        for (i, cursor) in cursors.enumerate() {
+            if cursor.stream != merged.stream {
+                return Err(Error::invalid(
+                    format!("{FIELD}[{}]", i + 1),
+                    "belongs to another stream than cursor[0]: merge cursors of one stream",
+                ));
+            }
+            if cursor.snapshot.is_some() || merged.snapshot.is_some() {
+                return Err(Error::invalid(
+                    FIELD,
+                    "holds a snapshot under way, which is not merged: give that cursor alone",
+                ));
+            }
+            merged.since = match (merged.since, cursor.since) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            for (id, at) in cursor.shards {
+                let kept = merged.shards.entry(id).or_insert_with(|| at.clone());
+                if at.further_than(kept) {
+                    *kept = at;
+                }
+            }
+        }
+        Ok(merged)
     }
 
     /// The opaque text handed to the user.
@@ -232,6 +296,39 @@ mod tests {
             SegmentAt::After(json!({"id": 12_345_678_901_234_567_890u64})),
         ]);
         assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
+    }
+
+    #[test]
+    fn merged_cursors_hold_each_shard_at_its_furthest_position() {
+        let at = |pairs: &[(&str, Option<&str>)]| {
+            let mut cursor = Cursor::start("arn:s", Some(50));
+            for (id, seq) in pairs {
+                let position = seq.map_or(Position::Done, |s| Position::After(s.into()));
+                cursor.shards.insert((*id).into(), position);
+            }
+            cursor
+        };
+        let base = at(&[("a", Some("100")), ("b", Some("900"))]);
+        let a_row = at(&[("a", Some("1000")), ("b", Some("900"))]);
+        let b_row = at(&[("a", Some("100")), ("b", None), ("c", Some("5"))]);
+        let texts = json!([base.encode(), a_row.encode(), b_row.encode()]).to_string();
+        let merged = Cursor::read(&texts).unwrap();
+        assert_eq!(
+            merged,
+            at(&[("a", Some("1000")), ("b", None), ("c", Some("5"))])
+        );
+        let mut other = at(&[]);
+        other.stream = "arn:t".into();
+        let mixed = json!([base.encode(), other.encode()]).to_string();
+        assert_eq!(
+            Cursor::read(&mixed).unwrap_err().field.as_deref(),
+            Some("cursor[1]")
+        );
+        let mut snapshot = at(&[]);
+        snapshot.snapshot = Some(vec![SegmentAt::Start]);
+        let with_snapshot = json!([base.encode(), snapshot.encode()]).to_string();
+        assert!(Cursor::read(&with_snapshot).is_err());
+        assert!(Cursor::read("[]").is_err());
     }
 
     #[test]

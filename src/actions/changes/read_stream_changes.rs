@@ -35,8 +35,9 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let format = item::format(input.item_format);
     let records = max_records(input.max_records)?;
     let events = event_names(input.event_names.as_deref())?;
+    let only = shard_ids(input.shards.as_deref())?;
     let given = input::optional(input.cursor.as_deref())
-        .map(Cursor::decode)
+        .map(Cursor::read)
         .transpose()?;
     let arn = stream_of(connection, &input, given.as_ref()).await?;
     let (mut gaps, first) = (Vec::new(), given.is_none());
@@ -76,6 +77,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         records,
         until: Instant::now() + READ_TIME,
         events,
+        shards: only,
     };
     let streams = Streams {
         client: &client,
@@ -84,13 +86,51 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     };
     let read = stream::read(&streams, &shards, cursor, &budget).await?;
     gaps.extend(read.gaps);
-    Ok(json!({
+    let mut output = json!({
         "StreamArn": arn,
         "Records": read.records.into_iter().map(|r| r.shown).collect::<Vec<_>>(),
         "Cursor": read.cursor.encode(),
         "More": read.more,
         "Gaps": gaps.iter().map(Gap::shown).collect::<Vec<_>>(),
-    }))
+    });
+    if budget.shards.is_some() {
+        output["Shards"] = listing(&shards, &read.cursor);
+    }
+    Ok(output)
+}
+
+/// The stream's shards as a runner that spreads them over replicas needs them: each with
+/// its parent and whether it was read to its end.
+fn listing(shards: &[Shard], cursor: &Cursor) -> Value {
+    let shown = shards.iter().map(|s| {
+        let finished = cursor.shards.get(&s.id) == Some(&Position::Done);
+        json!({"ShardId": s.id, "ParentShardId": s.parent, "Finished": finished})
+    });
+    Value::from(shown.collect::<Vec<_>>())
+}
+
+/// `shards`: a JSON array of shard ids to read (each 1 to 65 characters, as the service
+/// names them); `None` when absent.
+fn shard_ids(text: Option<&str>) -> Result<Option<HashSet<String>>> {
+    const FIELD: &str = "shards";
+    let Some(value) = input::opt_json(FIELD, text)? else {
+        return Ok(None);
+    };
+    let ids = value
+        .as_array()
+        .ok_or_else(|| Error::invalid(FIELD, "must be a JSON array of shard ids"))?;
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            id.as_str()
+                .filter(|id| (1..=65).contains(&id.len()))
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    Error::invalid(format!("{FIELD}[{i}]"), "must be a shard id (a string)")
+                })
+        })
+        .collect::<Result<HashSet<_>>>()
+        .map(Some)
 }
 
 /// Which stream to read.

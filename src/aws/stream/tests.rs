@@ -143,6 +143,7 @@ fn budget(records: usize) -> Budget {
         records,
         until: Instant::now() + Duration::from_mins(1),
         events: None,
+        shards: None,
     }
 }
 
@@ -332,4 +333,58 @@ fn filtered_events_and_records_before_since_move_the_cursor_but_are_not_returned
         .shards
         .insert("only".into(), Position::After("3".into()));
     assert_eq!(read.cursor, cursor);
+}
+
+#[test]
+fn replicas_reading_their_own_shards_through_merged_cursors_read_each_record_once_in_lineage() {
+    let sim = Sim::new(vec![
+        shard("parent", None, true, &[1, 2, 3]),
+        shard("child", Some("parent"), false, &[10, 11]),
+        shard("other", None, false, &[20, 21]),
+    ]);
+    // Replica A holds the child and the other shard, replica B the parent: each keeps its
+    // own checkpoint and reads through the merge of its own with the parent's.
+    let only = |ids: &[&str]| Budget {
+        shards: Some(ids.iter().map(|s| (*s).to_string()).collect()),
+        ..budget(100)
+    };
+    let ids = |read: &Read| -> Vec<String> {
+        let shards = read
+            .records
+            .iter()
+            .map(|r| r.shown["ShardId"].as_str().unwrap());
+        shards.map(str::to_string).collect()
+    };
+    let start = Cursor::start("s", None);
+    let a = run(read(
+        &sim,
+        &sim.listing(),
+        start.clone(),
+        &only(&["child", "other"]),
+    ))
+    .unwrap();
+    assert_eq!(
+        ids(&a),
+        ["other", "other"],
+        "the child waits for its parent"
+    );
+    let b = run(read(&sim, &sim.listing(), start, &only(&["parent"]))).unwrap();
+    assert_eq!(ids(&b), ["parent", "parent", "parent"]);
+    let merged = Cursor::merge(vec![a.cursor, b.cursor]).unwrap();
+    let a = run(read(
+        &sim,
+        &sim.listing(),
+        merged,
+        &only(&["child", "other"]),
+    ))
+    .unwrap();
+    assert_eq!(
+        ids(&a),
+        ["child", "child"],
+        "its parent finished: the child is read"
+    );
+    assert_eq!(
+        a.cursor.shards.get("other"),
+        Some(&Position::After("21".into()))
+    );
 }
