@@ -95,8 +95,9 @@ enum Command {
         )]
         state: Option<PathBuf>,
         /// Keep the state in this DynamoDB table (reached with the trigger's connection;
-        /// created when absent), under a lease: replicas of one trigger share it, one
-        /// delivering at a time, another taking over when it stops renewing.
+        /// created when absent), under leases: replicas of one trigger share it, a
+        /// stream's shards spread over them, each shard (or a trigger without shards)
+        /// delivered by one at a time, another taking over when it stops renewing.
         #[arg(long, value_name = "TABLE")]
         lease_table: Option<String>,
         /// This replica's id in the lease table: unique per replica (default: the host

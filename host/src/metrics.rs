@@ -57,6 +57,7 @@ pub struct TriggerMetrics {
     newest_record: Family<TriggerLabels, Seconds>,
     waiting: Family<TriggerLabels, Gauge>,
     leases: Family<TriggerLabels, Gauge>,
+    shards: Family<TriggerLabels, Gauge>,
 }
 
 /// Now, in seconds since the epoch.
@@ -107,6 +108,11 @@ impl TriggerMetrics {
             "Leases this replica holds (watch --lease-table; 1 with a state file)",
             m.leases.clone(),
         );
+        registry.register(
+            "trigger_shards_tracked",
+            "Shards of the stream the last poll listed (watch --lease-table, read-stream-changes)",
+            m.shards.clone(),
+        );
         std::sync::Arc::new(metrics)
     }
 
@@ -133,11 +139,16 @@ impl TriggerMetrics {
         self.waiting
             .get_or_create(labels)
             .set(i64::from(polled.more));
+        if let Some(shards) = &polled.shards {
+            let tracked = i64::try_from(shards.len()).unwrap_or(i64::MAX);
+            self.shards.get_or_create(labels).set(tracked);
+        }
     }
 
-    /// Whether this replica holds the trigger's lease now.
-    pub fn leases_held(&self, labels: &TriggerLabels, held: bool) {
-        self.leases.get_or_create(labels).set(i64::from(held));
+    /// How many of the trigger's leases this replica holds now.
+    pub fn leases_held(&self, labels: &TriggerLabels, held: usize) {
+        let held = i64::try_from(held).unwrap_or(i64::MAX);
+        self.leases.get_or_create(labels).set(held);
     }
 
     fn poll(&self, labels: &TriggerLabels, outcome: &str) {

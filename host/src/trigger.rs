@@ -27,6 +27,12 @@ pub struct Polled {
     /// When the source recorded the newest of the records, in seconds since the epoch
     /// (the trigger's `record-time` member of each record), when they say.
     pub newest_record_time: Option<f64>,
+    /// The source's shards (the trigger's `shards-output`), when the poll named the shards
+    /// it reads.
+    pub shards: Option<Vec<Value>>,
+    /// Whether the poll read the source as a whole (a snapshot: the trigger's `snapshot`
+    /// member was present).
+    pub snapshot: bool,
 }
 
 impl Polled {
@@ -76,12 +82,23 @@ impl Host {
                 .filter_map(|r| r.get(member).and_then(Value::as_f64))
                 .reduce(f64::max)
         });
+        let shards = match trigger
+            .shards_output
+            .as_ref()
+            .and_then(|m| output.get_mut(m))
+        {
+            Some(Value::Array(shards)) => Some(std::mem::take(shards)),
+            _ => None,
+        };
+        let snapshot = trigger.snapshot.as_ref();
         Ok(Polled {
             records,
             state,
             more: output[&trigger.more].as_bool().unwrap_or(false),
             gaps,
             newest_record_time,
+            shards,
+            snapshot: snapshot.is_some_and(|m| output.get(m).is_some_and(|v| !v.is_null())),
         })
     }
 }

@@ -4,9 +4,10 @@
 use crate::delivery::{pause, Delivered};
 pub use crate::delivery::{Delivery, ATTEMPT_TIMEOUT as DELIVERY_TIMEOUT};
 use crate::error::{ErrorKind, StepError};
-use crate::lease::{Lease, LeaseOptions, Turn};
+use crate::lease::shards::ShardLeases;
+use crate::lease::{Lease, LeaseOptions, LeaseTable, Turn};
 use crate::metrics::{TriggerLabels, TriggerMetrics};
-use crate::trigger::{check_state_path, load_state, save_state, trigger_id};
+use crate::trigger::{check_state_path, load_state, save_state, trigger_id, Polled};
 use crate::Host;
 use serde_json::Value;
 
@@ -47,10 +48,15 @@ pub fn watch(
     let trigger = trigger_id(&watch.step);
     let mut keeper = Keeper::new(host, watch, &trigger)?;
     let labels = labels(&trigger);
+    let action = watch.step["action"].as_str().unwrap_or_default();
+    let shards_input = host
+        .manifest()
+        .trigger(action)
+        .and_then(|t| t.shards_input.clone());
     while !stop.load(Ordering::SeqCst) {
-        let state = match keeper.begin(host) {
-            Ok(Turn::Held(state)) => state,
-            Ok(Turn::Waiting) => {
+        let (state, shards) = match keeper.begin(host) {
+            Ok((Turn::Held(state), shards)) => (state, shards),
+            Ok((Turn::Waiting, _)) => {
                 pause(watch.interval, stop);
                 continue;
             }
@@ -63,7 +69,11 @@ pub fn watch(
         if let Some(metrics) = &watch.metrics {
             metrics.leases_held(&labels, keeper.held());
         }
-        let polled = host.poll(watch.step.clone(), state);
+        let mut polled_step = watch.step.clone();
+        if let (Some(name), Some(shards)) = (&shards_input, shards) {
+            polled_step["input"][name] = shards;
+        }
+        let polled = host.poll(polled_step, state);
         if let (Some(metrics), Err(error)) = (&watch.metrics, &polled) {
             metrics.failed(&labels, &error.kind.to_string());
         }
@@ -84,7 +94,7 @@ pub fn watch(
             keeper.release(host);
             return Ok(());
         }
-        match keeper.save(host, &trigger, &polled.state) {
+        match keeper.save(host, &trigger, &polled) {
             Ok(true) => {}
             Ok(false) => continue,
             Err(error) => {
@@ -119,14 +129,16 @@ pub fn watch(
 }
 
 /// Where one watch keeps its state as it runs: a file (loaded at the start, replaced after
-/// each delivery), or a lease (the state read when the lease is taken, written with each
-/// checkpoint while it is held).
+/// each delivery), a lease of the trigger's row (the state read when the lease is taken,
+/// written with each checkpoint while it is held), or leases per shard for a trigger whose
+/// shards replicas may split ([`crate::lease::shards`]).
 enum Keeper {
     File {
         path: std::path::PathBuf,
         state: Option<Value>,
     },
-    Lease(Box<Lease>),
+    Lease(LeaseTable, Box<Lease>),
+    Shards(LeaseTable, Box<ShardLeases>),
 }
 
 impl Keeper {
@@ -141,53 +153,63 @@ impl Keeper {
                 }
             }
             StateStore::Leases(options) => {
+                let action = trigger["action"].as_str().unwrap_or_default();
                 let key = format!(
-                    "{}/{}",
-                    trigger["action"].as_str().unwrap_or_default(),
+                    "{action}/{}",
                     trigger["input-sha256"].as_str().unwrap_or_default()
                 );
-                Keeper::Lease(Box::new(Lease::new(
-                    host,
-                    &watch.step,
-                    key,
-                    options.clone(),
-                )?))
+                let table = LeaseTable::new(host, &watch.step, options.clone())?;
+                let sharded = host.manifest().trigger(action);
+                if sharded.is_some_and(|t| t.shards_input.is_some()) {
+                    Keeper::Shards(table, Box::new(ShardLeases::new(key)))
+                } else {
+                    Keeper::Lease(table, Box::new(Lease::new(key)))
+                }
             }
         })
     }
 
-    /// Whether this watch may deliver now, and from which state.
-    fn begin(&mut self, host: &Host) -> Result<Turn, StepError> {
+    /// Whether this watch may deliver now, from which state, and which shards it reads
+    /// (`None`: all).
+    fn begin(&mut self, host: &Host) -> Result<(Turn, Option<Value>), StepError> {
         match self {
-            Keeper::File { state, .. } => Ok(Turn::Held(state.clone())),
-            Keeper::Lease(lease) => lease.acquire(host),
+            Keeper::File { state, .. } => Ok((Turn::Held(state.clone()), None)),
+            Keeper::Lease(table, lease) => Ok((lease.acquire(table, host)?, None)),
+            Keeper::Shards(table, leases) => leases.begin(table, host),
         }
     }
 
-    /// Keep `state` once its records were delivered: `false` when the lease was lost.
-    fn save(&mut self, host: &Host, trigger: &Value, state: &Value) -> Result<bool, StepError> {
+    /// Keep the state of `polled` once its records were delivered: `false` when a lease
+    /// was lost.
+    fn save(&mut self, host: &Host, trigger: &Value, polled: &Polled) -> Result<bool, StepError> {
         match self {
             Keeper::File { path, state: kept } => {
-                save_state(path, trigger, state)?;
-                *kept = Some(state.clone());
+                save_state(path, trigger, &polled.state)?;
+                *kept = Some(polled.state.clone());
                 Ok(true)
             }
-            Keeper::Lease(lease) => lease.checkpoint(host, state),
+            Keeper::Lease(table, lease) => {
+                lease.checkpoint(table, host, &polled.state, Value::Null)
+            }
+            Keeper::Shards(table, leases) => leases.save(table, host, polled),
         }
     }
 
-    /// Give the lease up, if one is held (a clean stop).
+    /// Give the leases up, if any are held (a clean stop).
     fn release(&mut self, host: &Host) {
-        if let Keeper::Lease(lease) = self {
-            lease.release(host);
+        match self {
+            Keeper::File { .. } => {}
+            Keeper::Lease(table, lease) => lease.release(table, host),
+            Keeper::Shards(table, leases) => leases.release(table, host),
         }
     }
 
-    /// Whether this watch holds its trigger (always, with a file).
-    fn held(&self) -> bool {
+    /// How many leases this watch holds (a file: the one trigger, always).
+    fn held(&self) -> usize {
         match self {
-            Keeper::File { .. } => true,
-            Keeper::Lease(lease) => lease.held(),
+            Keeper::File { .. } => 1,
+            Keeper::Lease(_, lease) => usize::from(lease.held()),
+            Keeper::Shards(_, leases) => leases.held(),
         }
     }
 }

@@ -85,6 +85,18 @@ pub struct Trigger {
     /// the epoch, when records carry one: how far behind the newest record read is.
     #[serde(default)]
     pub record_time: Option<String>,
+    /// For a source read in shards that replicas may split among themselves (a stream):
+    /// the input naming the shards a poll reads (a JSON array of shard ids).
+    #[serde(default)]
+    pub shards_input: Option<String>,
+    /// The output member listing the source's shards when the poll named its shards: each
+    /// `{"ShardId", "ParentShardId", "Finished"}`.
+    #[serde(default)]
+    pub shards_output: Option<String>,
+    /// The output member present while a poll reads the source as a whole (a snapshot),
+    /// before its shards may be split.
+    #[serde(default)]
+    pub snapshot: Option<String>,
 }
 
 /// One input of an action or field of a connection, as a platform shows it.

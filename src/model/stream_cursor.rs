@@ -40,7 +40,7 @@ impl Position {
     /// a longer one is larger, then by digits; `Done` is after every record).
     pub fn further_than(&self, other: &Position) -> bool {
         match (self, other) {
-            (Position::Done, Position::Done) | (Position::After(_), Position::Done) => false,
+            (Position::Done | Position::After(_), Position::Done) => false,
             (Position::Done, Position::After(_)) => true,
             (Position::After(a), Position::After(b)) => (a.len(), a) > (b.len(), b),
         }
