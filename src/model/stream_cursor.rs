@@ -104,18 +104,37 @@ impl Cursor {
     /// (positions only move forward, so the merge of a shard's latest checkpoint with older
     /// ones is that checkpoint), `since` the earliest. A snapshot under way is one reader's
     /// and is not merged.
+    ///
+    /// Cursors of an older stream of the same table (turned off and on again) are left out:
+    /// the newest stream's are merged (a stream's label is its creation time).
     pub fn merge(cursors: Vec<Cursor>) -> Result<Cursor> {
-        let mut cursors = cursors.into_iter();
+        let table = |c: &Cursor| {
+            let stream = c.stream.as_str();
+            stream
+                .split_once("/stream/")
+                .map_or(stream, |(t, _)| t)
+                .to_string()
+        };
+        let first = cursors
+            .first()
+            .ok_or_else(|| Error::invalid(FIELD, "is an empty list: give at least one cursor"))?;
+        let of_table = table(first);
+        if let Some(i) = cursors.iter().position(|c| table(c) != of_table) {
+            return Err(Error::invalid(
+                format!("{FIELD}[{i}]"),
+                "belongs to another table's stream than cursor[0]: merge cursors of one stream",
+            ));
+        }
+        let newest = cursors
+            .iter()
+            .map(|c| c.stream.clone())
+            .max()
+            .unwrap_or_default();
+        let mut cursors = cursors.into_iter().filter(|c| c.stream == newest);
         let mut merged = cursors
             .next()
-            .ok_or_else(|| Error::invalid(FIELD, "is an empty list: give at least one cursor"))?;
-        for (i, cursor) in cursors.enumerate() {
-            if cursor.stream != merged.stream {
-                return Err(Error::invalid(
-                    format!("{FIELD}[{}]", i + 1),
-                    "belongs to another stream than cursor[0]: merge cursors of one stream",
-                ));
-            }
+            .unwrap_or_else(|| Cursor::start(&newest, None));
+        for cursor in cursors {
             if cursor.snapshot.is_some() || merged.snapshot.is_some() {
                 return Err(Error::invalid(
                     FIELD,
@@ -323,6 +342,15 @@ mod tests {
         assert_eq!(
             Cursor::read(&mixed).unwrap_err().field.as_deref(),
             Some("cursor[1]")
+        );
+        let old = Cursor::start("arn:x:table/t/stream/2026-01-01T00:00:00.000", None);
+        let mut new = Cursor::start("arn:x:table/t/stream/2026-06-01T00:00:00.000", None);
+        new.shards.insert("n".into(), Position::Done);
+        let replaced = json!([old.encode(), new.encode()]).to_string();
+        assert_eq!(
+            Cursor::read(&replaced).unwrap(),
+            new,
+            "the newer stream's cursors"
         );
         let mut snapshot = at(&[]);
         snapshot.snapshot = Some(vec![SegmentAt::Start]);
