@@ -2,12 +2,16 @@
 # Change capture past one process, measured: records per second delivered by one and by
 # three `watch --lease-table` replicas of one trigger on moto (the host as `--profile host`
 # builds it, stdout delivery), each run on a fresh table holding BENCH_CHANGES changes
-# (3000) written before the replicas start. Prints one line per run (docs/performance.md).
+# (3000) written before the replicas start; then, the three replicas caught up and idle,
+# the lease table's requests per minute per replica, counted by moto's request recorder
+# over BENCH_REST_SECONDS (60). Prints one line per figure (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
 cargo build --profile host -p connector-host
+export MOTO_RECORDER_FILEPATH
+MOTO_RECORDER_FILEPATH=$(mktemp)
 source scripts/moto.sh
 target="${CARGO_TARGET_DIR:-target}"
 host="$target/host/connector-host"
@@ -15,6 +19,7 @@ common=(--component "$target/wasm32-wasip2/release/dynamodb_connector.wasm" --ma
 changes="${BENCH_CHANGES:-3000}"
 work=$(mktemp -d)
 connection="{\"type\": \"access-key\", \"access-key-id\": \"bench\", \"secret-access-key\": \"bench-secret\", \"endpoint-url\": \"$MOTO_URL\", \"streams-endpoint-url\": \"$MOTO_URL\"}"
+recorder() { python3 -c "import urllib.request as u; u.urlopen(u.Request('$MOTO_URL/moto-api/recorder/$1', method='POST'))"; }
 run_step() { echo "{\"connection\": $connection, \"action\": \"$1\", \"input\": $2}" > "$work/step.json"; "$host" step "${common[@]}" "$work/step.json" > /dev/null; }
 
 # The lease table, made before any run is timed.
@@ -43,8 +48,17 @@ for replicas in 1 3; do
     sleep 0.05
   done
   end=$(date +%s.%N)
+  python3 -c "s=$end-$start; print(f'{$replicas} replica(s): {$changes} changes in {s:.2f} s = {$changes/s:.0f} records/s (from the replicas\' start)')"
+  if [ "$replicas" = 3 ]; then
+    rest="${BENCH_REST_SECONDS:-60}"
+    sleep 5
+    recorder reset-recording
+    recorder start-recording
+    sleep "$rest"
+    recorder stop-recording
+    python3 scripts/count-requests.py "$MOTO_RECORDER_FILEPATH" bench-leases "$rest" "$replicas"
+  fi
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
-  python3 -c "s=$end-$start; print(f'{$replicas} replica(s): {$changes} changes in {s:.2f} s = {$changes/s:.0f} records/s (from the replicas\' start)')"
 done
-rm -rf "$work"
+rm -rf "$work" "$MOTO_RECORDER_FILEPATH"

@@ -120,7 +120,7 @@ pub fn watch(
             more = polled.more,
             "delivered"
         );
-        if !polled.more {
+        if !polled.more && !keeper.again() {
             pause(watch.interval, stop);
         }
     }
@@ -202,6 +202,12 @@ impl Keeper {
             Keeper::Lease(table, lease) => lease.release(table, host),
             Keeper::Shards(table, leases) => leases.release(table, host),
         }
+    }
+
+    /// Whether to look again at once rather than after the interval: the leases need a new
+    /// plan (a trigger just split into shards, a listing that changed).
+    fn again(&self) -> bool {
+        matches!(self, Keeper::Shards(_, leases) if leases.replanning())
     }
 
     /// How many leases this watch holds (a file: the one trigger, always).

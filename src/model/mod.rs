@@ -18,6 +18,7 @@ pub mod partiql;
 pub mod plain;
 pub mod poll_cursor;
 pub mod shape;
+pub mod skew;
 pub mod stream_cursor;
 pub mod stream_record;
 pub mod table;

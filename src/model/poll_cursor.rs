@@ -1,7 +1,10 @@
 //! The cursor of `poll-new-items`: the highest cursor attribute value returned (`mark`) and
 //! digests of the items returned at exactly that value (`seen`), so the next poll asks for
 //! values `>= mark` and skips those items: every item once, ties included, without holding
-//! a key that could go stale. Opaque to users: base64url of a small JSON document, checked
+//! a key that could go stale. With a skew window (`cursor-skew-seconds`), the poll asks for
+//! values from a time before `mark` ([`crate::model::skew`]) and the cursor also keeps the
+//! digests of the items returned inside that window (`behind`, by value), so an item that
+//! shows up late below the mark is returned, once. Opaque to users: base64url of a small JSON document, checked
 //! field by field when it comes back; it names its table, index and attribute, and a cursor
 //! of another is refused.
 //!
@@ -16,7 +19,8 @@ use crate::model::stream_cursor::SegmentAt;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The input a cursor arrives in, for errors.
 const FIELD: &str = "cursor";
@@ -34,6 +38,8 @@ pub struct PollCursor {
     pub strict: bool,
     /// Digests of the items returned at `mark`.
     pub seen: BTreeSet<u64>,
+    /// Digests of the items returned below `mark` inside the skew window, by value.
+    pub behind: BTreeMap<String, BTreeSet<u64>>,
     /// The scan form's pass under way, if one is.
     pub pass: Option<Pass>,
     /// The scan form: the highest value the last pass done returned (the mark of the pass
@@ -66,6 +72,7 @@ impl PollCursor {
             mark,
             strict: true,
             seen: BTreeSet::new(),
+            behind: BTreeMap::new(),
             pass: None,
             next: None,
             next_seen: BTreeSet::new(),
@@ -80,6 +87,14 @@ impl PollCursor {
             let segments: Vec<Value> = pass.segments.iter().map(SegmentAt::to_json).collect();
             doc["pass"] = json!({"max": pass.max, "max-seen": digests(&pass.max_seen),
                 "next-seen": digests(&pass.next_seen), "segments": segments});
+        }
+        if !self.behind.is_empty() {
+            let behind: serde_json::Map<String, Value> = self
+                .behind
+                .iter()
+                .map(|(value, seen)| (value.clone(), Value::from(digests(seen))))
+                .collect();
+            doc["behind"] = Value::Object(behind);
         }
         if let Some(next) = &self.next {
             doc["next"] = Value::from(next.as_str());
@@ -152,12 +167,22 @@ impl PollCursor {
             ),
             _ => return Err(bad("next is not a value")),
         };
+        let behind = match &doc["behind"] {
+            Value::Null => BTreeMap::new(),
+            Value::Object(listed) => listed
+                .iter()
+                .map(|(value, seen)| Some((value.clone(), read_digests(seen)?)))
+                .collect::<Option<_>>()
+                .ok_or_else(|| bad("behind is not digests by value"))?,
+            _ => return Err(bad("behind is not digests by value")),
+        };
         Ok(PollCursor {
             scope: scope.clone(),
             kind,
             mark,
             strict,
             seen,
+            behind,
             pass,
             next,
             next_seen,
@@ -166,18 +191,73 @@ impl PollCursor {
 
     /// Whether an item at `value` with `digest` was returned before.
     pub fn returned(&self, value: &str, digest: u64) -> bool {
-        self.mark.as_deref() == Some(value) && self.seen.contains(&digest)
+        (self.mark.as_deref() == Some(value) && self.seen.contains(&digest))
+            || self
+                .behind
+                .get(value)
+                .is_some_and(|seen| seen.contains(&digest))
     }
 
-    /// Move the cursor past an item at `value` with `digest`, returned now (items come in
-    /// ascending order of value).
-    pub fn advance(&mut self, value: &str, digest: u64) {
-        if self.mark.as_deref() != Some(value) || self.strict {
-            self.mark = Some(value.to_string());
-            self.strict = false;
-            self.seen.clear();
+    /// How many item digests the cursor holds (at the mark and behind it).
+    pub fn held(&self) -> usize {
+        self.seen.len() + self.behind.values().map(BTreeSet::len).sum::<usize>()
+    }
+
+    /// Values of this cursor's type in order ([`compare`]).
+    pub fn compare(&self, a: &str, b: &str) -> Ordering {
+        compare(&self.kind, a, b)
+    }
+
+    /// Keep an item at `value` with `digest`, returned now: past the mark, it moves the mark
+    /// (the items at the old mark kept `behind` while `window`, a skew window, is on); at
+    /// the mark, it joins `seen`; below it (an item that showed up late), it joins `behind`.
+    pub fn advance(&mut self, value: &str, digest: u64, window: bool) {
+        let order = match (&self.mark, self.strict) {
+            (Some(mark), false) => self.compare(value, mark),
+            _ => Ordering::Greater,
+        };
+        match order {
+            Ordering::Greater => {
+                let passed = std::mem::take(&mut self.seen);
+                if let (Some(mark), false, true) = (self.mark.take(), self.strict, window) {
+                    self.behind.entry(mark).or_default().extend(passed);
+                }
+                self.mark = Some(value.to_string());
+                self.strict = false;
+                self.seen.insert(digest);
+            }
+            Ordering::Equal => {
+                self.seen.insert(digest);
+            }
+            Ordering::Less => {
+                self.behind
+                    .entry(value.to_string())
+                    .or_default()
+                    .insert(digest);
+            }
         }
-        self.seen.insert(digest);
+    }
+
+    /// Forget the items kept behind below `low`, the window's lower end now (all of them
+    /// when there is no window).
+    pub fn forget_below(&mut self, low: Option<&str>) {
+        let kind = self.kind.clone();
+        match low {
+            None => self.behind.clear(),
+            Some(low) => self
+                .behind
+                .retain(|value, _| compare(&kind, value, low) != Ordering::Less),
+        }
+    }
+}
+
+/// Values of type `kind` in order: numbers (`N`) as numbers, text as UTF-8 bytes (as
+/// `DynamoDB` orders them).
+pub fn compare(kind: &str, a: &str, b: &str) -> Ordering {
+    if kind == "N" {
+        crate::model::number::compare(a, b)
+    } else {
+        a.cmp(b)
     }
 }
 
@@ -217,6 +297,7 @@ mod tests {
             mark: Some("10".into()),
             strict: true,
             seen: BTreeSet::new(),
+            behind: BTreeMap::new(),
             pass: None,
             next: None,
             next_seen: BTreeSet::new(),
@@ -230,8 +311,8 @@ mod tests {
             !cursor.returned("10", 1),
             "start-after is exclusive: nothing seen"
         );
-        cursor.advance("11", 1);
-        cursor.advance("11", 2);
+        cursor.advance("11", 1, false);
+        cursor.advance("11", 2, false);
         let back = PollCursor::decode(&cursor.encode(), &scope()).unwrap();
         assert_eq!(back, cursor);
         assert!(back.returned("11", 1) && back.returned("11", 2));
@@ -240,7 +321,7 @@ mod tests {
             "another item at the same value is new"
         );
         let mut later = back;
-        later.advance("12", 3);
+        later.advance("12", 3, false);
         assert_eq!(later.seen.len(), 1);
         assert!(!later.returned("11", 1));
     }
@@ -254,6 +335,7 @@ mod tests {
             mark: Some("17".into()),
             strict: false,
             seen: BTreeSet::from([1, 2]),
+            behind: BTreeMap::new(),
             pass: Some(Pass {
                 max: Some("19".into()),
                 max_seen: BTreeSet::from([3]),

@@ -4,7 +4,8 @@
 //! the row `split` and releases it. From then on each shard of the stream has its own row
 //! (`TRIGGER#SHARD`), and each replica:
 //!
-//! - reads the rows of the shards the last poll listed (one `BatchGetItem`);
+//! - reads the rows of the shards the last poll listed (one `BatchGetItem`), every third of
+//!   the lease, and at once when the listing changed or a lease was lost;
 //! - takes free or expired leases of the shards that may be read (not finished; the parent
 //!   finished or no longer listed) up to its share, the shards over the live replicas
 //!   rounded up; when it holds fewer than that and none is free, it claims one lease of the
@@ -16,115 +17,16 @@
 //! - after the delivery, checkpoints each of its shards' rows (fenced, as every lease), with
 //!   `done` once the shard is finished, and releases a finished shard's lease.
 
-use super::{holder, Decision, Lease, LeaseTable, Turn};
+mod plan;
+
+use super::{Lease, LeaseTable, Turn};
 use crate::error::{ErrorKind, StepError};
 use crate::trigger::Polled;
 use crate::Host;
+pub(crate) use plan::{plan, Listed, View};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
-
-/// One shard as the last poll listed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Listed {
-    pub id: String,
-    pub parent: Option<String>,
-    pub finished: bool,
-}
-
-/// What a replica does in one cycle.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Plan {
-    /// Leases to take, as decided.
-    pub take: Vec<(String, Decision)>,
-    /// A lease to claim from its busiest holder: the shard and the fence it has.
-    pub claim: Option<(String, u64)>,
-    /// Held leases to hand over (claimed by another) or give up (finished).
-    pub release: Vec<String>,
-}
-
-/// The view of one cycle: the listing, the rows read, what this replica holds.
-pub(crate) struct View<'a> {
-    pub listing: &'a [Listed],
-    pub rows: &'a HashMap<String, Value>,
-    pub held: &'a [String],
-    pub me: &'a str,
-    pub now: Instant,
-    pub duration: Duration,
-}
-
-/// The plan of one cycle, remembering in `observed` when each other holder's fence moved.
-pub(crate) fn plan(view: &View, observed: &mut HashMap<String, super::Observed>) -> Plan {
-    let row = |id: &str| view.rows.get(id);
-    let finished = |id: &str| {
-        view.listing.iter().any(|s| s.id == id && s.finished)
-            || row(id).is_some_and(|r| r["done"] == true)
-    };
-    let listed = |id: &str| view.listing.iter().any(|s| s.id == id);
-    let readable: Vec<&Listed> = view
-        .listing
-        .iter()
-        .filter(|s| !finished(&s.id))
-        .filter(|s| {
-            s.parent
-                .as_deref()
-                .is_none_or(|p| finished(p) || !listed(p))
-        })
-        .collect();
-    let mut plan = Plan::default();
-    for id in view.held {
-        let claimed = row(id).is_some_and(|r| r["claim"].as_str().is_some_and(|c| c != view.me));
-        if finished(id) || claimed {
-            plan.release.push(id.clone());
-        }
-    }
-    let mut owners: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut free = Vec::new();
-    for shard in &readable {
-        if view.held.contains(&shard.id) {
-            continue;
-        }
-        let seen = observed.entry(shard.id.clone()).or_default();
-        let current = holder(row(&shard.id));
-        match super::decide(current, view.me, seen, view.now, view.duration) {
-            Decision::Wait => *owners.entry(current.map_or("", |h| h.0)).or_default() += 1,
-            decision => free.push((shard.id.clone(), decision)),
-        }
-    }
-    let keeping = view.held.len() - plan.release.len();
-    let workers = owners.len() + 1;
-    let share = readable.len().div_ceil(workers);
-    let room = share.saturating_sub(keeping);
-    plan.take = free.into_iter().take(room).collect();
-    if room > plan.take.len() && plan.take.is_empty() {
-        plan.claim = claimable(view, &readable, &owners, share);
-    }
-    plan
-}
-
-/// A lease of the replica holding the most, when it holds more than `share` and none of its
-/// leases is claimed already.
-fn claimable(
-    view: &View,
-    readable: &[&Listed],
-    owners: &BTreeMap<&str, usize>,
-    share: usize,
-) -> Option<(String, u64)> {
-    let (busiest, count) = owners.iter().max_by_key(|(_, n)| **n)?;
-    if *count <= share {
-        return None;
-    }
-    let theirs = readable.iter().filter_map(|s| {
-        let row = view.rows.get(&s.id)?;
-        (holder(Some(row))?.0 == *busiest).then_some((s, row))
-    });
-    let mut theirs = theirs.peekable();
-    if theirs.clone().any(|(_, row)| row["claim"].is_string()) {
-        return None;
-    }
-    let (listed, row) = theirs.next()?;
-    Some((listed.id.clone(), row["fence"].as_u64()?))
-}
+use std::time::Instant;
 
 /// One stream trigger's leases, as one replica holds them.
 pub struct ShardLeases {
@@ -137,6 +39,10 @@ pub struct ShardLeases {
     observed: HashMap<String, super::Observed>,
     /// The stream's shards as the last poll listed them.
     listing: Vec<Listed>,
+    /// The shard rows as last read, by shard id, and when: they are read again every third
+    /// of the lease, or at once when the listing changed.
+    rows: HashMap<String, Value>,
+    read_at: Option<Instant>,
 }
 
 impl ShardLeases {
@@ -149,6 +55,8 @@ impl ShardLeases {
             shards: BTreeMap::new(),
             observed: HashMap::new(),
             listing: Vec::new(),
+            rows: HashMap::new(),
+            read_at: None,
         }
     }
 
@@ -166,21 +74,36 @@ impl ShardLeases {
             }
             self.base = Some(state_of(&self.key, &row)?.unwrap_or(Value::Null));
         }
+        if self
+            .read_at
+            .is_none_or(|at| at.elapsed() >= table.duration() / 3)
+        {
+            self.rebalance(table, host)?;
+        }
+        let state = self.merged()?;
+        let shards: Vec<String> = self.held_ids();
+        Ok((Turn::Held(Some(state)), Some(json!(shards))))
+    }
+
+    /// Read the shard rows, confirm the held leases, and take, claim and hand over leases as
+    /// the plan of this cycle says.
+    fn rebalance(&mut self, table: &LeaseTable, host: &Host) -> Result<(), StepError> {
         let ids: Vec<String> = self.listing.iter().map(|s| self.row_key(&s.id)).collect();
-        let rows: HashMap<String, Value> = table
+        self.rows = table
             .rows(host, &ids)?
             .into_iter()
             .filter_map(|(key, row)| Some((key.split_once('#')?.1.to_string(), row)))
             .collect();
+        self.read_at = Some(Instant::now());
         for (id, lease) in &mut self.shards {
-            if lease.held() && !lease.confirm(table, rows.get(id)) {
+            if lease.held() && !lease.confirm(table, self.rows.get(id)) {
                 tracing::warn!(shard = %id, "the shard's lease moved to another replica");
             }
         }
         let held = self.held_ids();
         let view = View {
             listing: &self.listing,
-            rows: &rows,
+            rows: &self.rows,
             held: &held,
             me: table.worker(),
             now: Instant::now(),
@@ -191,15 +114,13 @@ impl ShardLeases {
             self.lease(id).release(table, host);
         }
         for (id, decision) in &plan.take {
-            let row = rows.get(id).cloned().unwrap_or(Value::Null);
+            let row = self.rows.get(id).cloned().unwrap_or(Value::Null);
             self.lease(id).take(table, host, &row, *decision)?;
         }
         if let Some((id, fence)) = &plan.claim {
             self.claim(table, host, id, *fence)?;
         }
-        let state = self.merged(&rows)?;
-        let shards: Vec<String> = self.held_ids();
-        Ok((Turn::Held(Some(state)), Some(json!(shards))))
+        Ok(())
     }
 
     /// Keep a poll's state once its records were delivered: `false` when a lease was lost.
@@ -227,7 +148,11 @@ impl ShardLeases {
             self.listing = listing(polled.shards.as_deref());
             return Ok(true);
         }
-        self.listing = listing(polled.shards.as_deref());
+        let listed = listing(polled.shards.as_deref());
+        if listed != self.listing {
+            self.read_at = None;
+            self.listing = listed;
+        }
         let mut kept = true;
         for (id, lease) in &mut self.shards {
             let finished = self.listing.iter().any(|s| &s.id == id && s.finished);
@@ -240,6 +165,9 @@ impl ShardLeases {
                 }
             }
         }
+        if !kept {
+            self.read_at = None;
+        }
         Ok(kept)
     }
 
@@ -249,6 +177,12 @@ impl ShardLeases {
         for lease in self.shards.values_mut() {
             lease.release(table, host);
         }
+    }
+
+    /// Whether the next cycle plans again (the trigger was split, or the listing changed,
+    /// since the rows were read).
+    pub fn replanning(&self) -> bool {
+        self.base.is_some() && self.read_at.is_none()
     }
 
     /// How many leases this replica holds.
@@ -299,16 +233,15 @@ impl ShardLeases {
         }
     }
 
-    /// The state to poll from: the base, and the checkpoints of the held shards and of
-    /// their parents, as one JSON array of cursors.
-    fn merged(&self, rows: &HashMap<String, Value>) -> Result<Value, StepError> {
+    /// The state to poll from: the base, the last checkpoints of the held shards and the
+    /// checkpoints of their parents as last read, as one JSON array of cursors.
+    fn merged(&self) -> Result<Value, StepError> {
         let mut cursors = vec![self.base.clone().unwrap_or(Value::Null)];
-        for id in self.held_ids() {
-            let parent = self.listing.iter().find(|s| s.id == id);
-            let parent = parent.and_then(|s| s.parent.clone());
-            for id in std::iter::once(id).chain(parent) {
-                let state = rows.get(&id).map(|r| state_of(&self.key, r)).transpose()?;
-                cursors.extend(state.flatten());
+        for (id, lease) in self.shards.iter().filter(|(_, l)| l.held()) {
+            cursors.extend(lease.state().cloned());
+            let parent = self.listing.iter().find(|s| &s.id == id);
+            if let Some(parent) = parent.and_then(|s| self.rows.get(s.parent.as_ref()?)) {
+                cursors.extend(state_of(&self.key, parent)?);
             }
         }
         cursors.retain(|c| !c.is_null());
@@ -345,6 +278,3 @@ fn listing(shards: Option<&[Value]>) -> Vec<Listed> {
         })
         .collect()
 }
-
-#[cfg(test)]
-mod tests;

@@ -20,6 +20,7 @@ use crate::actions::item;
 use crate::error::{Error, Result};
 use crate::model::keys::KeySchema;
 use crate::model::poll_cursor::{digest, PollCursor};
+use crate::model::skew;
 use crate::model::values::{self, item_to_json_typed, TypeCode};
 use crate::model::Item;
 use crate::wit::Connection;
@@ -42,6 +43,10 @@ struct Index {
     kind: TypeCode,
     local: bool,
 }
+
+/// `cursor-skew-seconds` for a global index when absent, and its most.
+const DEFAULT_SKEW: u32 = 5;
+const MAX_SKEW: u32 = 3600;
 
 /// The scan form's segments when absent, and their most.
 const DEFAULT_SEGMENTS: u32 = 4;
@@ -90,6 +95,8 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         Some(text) => PollCursor::decode(text, &scope)?,
         None => first_cursor(scope, &index, start.as_ref())?,
     };
+    let skew = skew_seconds(input.cursor_skew_seconds, &index)?;
+    let from = low(&cursor, skew).or_else(|| cursor.mark.clone());
     let (mut items, mut start_key, mut more) = (Vec::new(), None, false);
     loop {
         let page = client
@@ -99,12 +106,17 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             .consistent_read(index.local)
             .key_condition_expression(condition(&cursor))
             .set_expression_attribute_names(Some(names_of(&cursor, &index)))
-            .set_expression_attribute_values(Some(values_of(&cursor, &index, partition.clone())))
-            .limit(i32::try_from(max + cursor.seen.len()).unwrap_or(i32::MAX))
+            .set_expression_attribute_values(Some(values_of(
+                from.as_deref(),
+                &index,
+                partition.clone(),
+            )))
+            .limit(i32::try_from(max + cursor.held()).unwrap_or(i32::MAX))
             .set_exclusive_start_key(start_key.take())
             .send()
             .await?;
-        let (taken, cut) = take(&mut cursor, &keys, &index, page.items(), max - items.len())?;
+        let room = max - items.len();
+        let (taken, cut) = take(&mut cursor, &keys, &index, page.items(), room, skew > 0)?;
         items.extend(taken);
         start_key = page.last_evaluated_key;
         if cut || (items.len() == max && start_key.is_some()) {
@@ -115,7 +127,30 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             break;
         }
     }
+    let low = low(&cursor, skew);
+    cursor.forget_below(low.as_deref());
     Ok(json!({"Items": format.items(&items), "Cursor": cursor.encode(), "More": more}))
+}
+
+/// `cursor-skew-seconds`: 0 to 3600; 5 for a global index, 0 for a local one when absent.
+fn skew_seconds(given: Option<u32>, index: &Index) -> Result<u32> {
+    match given.unwrap_or(if index.local { 0 } else { DEFAULT_SKEW }) {
+        n @ 0..=MAX_SKEW => Ok(n),
+        _ => Err(Error::invalid(
+            "cursor-skew-seconds",
+            format!("must be from 0 to {MAX_SKEW}"),
+        )),
+    }
+}
+
+/// The lower end of the skew window behind the cursor's mark (`None`: no window: no skew,
+/// no mark yet, `start-after` still exclusive, or values that are not timestamps).
+fn low(cursor: &PollCursor, skew: u32) -> Option<String> {
+    let mark = cursor
+        .mark
+        .as_deref()
+        .filter(|_| skew > 0 && !cursor.strict)?;
+    skew::lower(&cursor.kind, mark, skew)
 }
 
 /// `max-items`: 1 to 1000, 100 when absent.
@@ -297,31 +332,33 @@ fn names_of(cursor: &PollCursor, index: &Index) -> HashMap<String, String> {
     names
 }
 
-/// `:p` and, with a mark, `:m` in the cursor's type.
+/// `:p` and, with a mark, `:m` (the mark, or the skew window's lower end) in the cursor's
+/// type.
 fn values_of(
-    cursor: &PollCursor,
+    from: Option<&str>,
     index: &Index,
     partition: AttributeValue,
 ) -> HashMap<String, AttributeValue> {
     let mut values = HashMap::from([(":p".to_string(), partition)]);
-    if let Some(mark) = &cursor.mark {
+    if let Some(mark) = from {
         let mark = match index.kind {
-            TypeCode::N => AttributeValue::N(mark.clone()),
-            _ => AttributeValue::S(mark.clone()),
+            TypeCode::N => AttributeValue::N(mark.to_string()),
+            _ => AttributeValue::S(mark.to_string()),
         };
         values.insert(":m".to_string(), mark);
     }
     values
 }
 
-/// Up to `room` items of `page` not returned before, moving the cursor past each; and
-/// whether the page had more than `room`.
+/// Up to `room` items of `page` not returned before, moving the cursor past each (keeping
+/// those it passes while a skew `window` is on); and whether the page had more than `room`.
 fn take(
     cursor: &mut PollCursor,
     keys: &KeySchema,
     index: &Index,
     page: &[Item],
     room: usize,
+    window: bool,
 ) -> Result<(Vec<Item>, bool)> {
     let mut taken = Vec::new();
     for item in page {
@@ -334,7 +371,7 @@ fn take(
         if taken.len() == room {
             return Ok((taken, true));
         }
-        cursor.advance(&value, digest);
+        cursor.advance(&value, digest, window);
         taken.push(item.clone());
     }
     Ok((taken, false))

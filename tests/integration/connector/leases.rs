@@ -178,9 +178,15 @@ fn a_replica_paused_past_its_lease_cannot_write_over_the_new_holder_and_delivers
         assert!(sent.unwrap().success(), "kill {name}");
     };
     signal("-STOP");
+    let paused = Instant::now();
     put(region, table, 2, 1);
     let mut b = replica(&step, "fenced-b", &delivered, logs.path());
     wait_for("fenced-b", 2);
+    eprintln!(
+        "takeover: b delivered the paused holder's shard {:.1} s after the pause (lease 2 s, \
+         interval 1 s, b's start included)",
+        paused.elapsed().as_secs_f64()
+    );
     signal("-CONT");
     let log = logs.path().join("fenced-a.log");
     let started = Instant::now();

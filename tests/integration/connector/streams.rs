@@ -571,6 +571,38 @@ fn polling_by_a_number_attribute_returns_each_item_once_in_numeric_order_ties_in
 }
 
 #[test]
+fn an_item_a_global_index_shows_late_below_the_mark_is_returned_once_within_the_skew() {
+    let (region, table) = ("ap-southeast-6", "polled-late");
+    polled_table(region, table);
+    for id in 0..5 {
+        stamp(region, table, id, "all", 1_765_000_000 + id);
+    }
+    let input = json!({"region": region, "table-name": table, "index-name": "by-updated",
+                       "partition-value": "all", "max-items": 2});
+    let (first, cursor) = poll_all(&input, None);
+    assert_eq!(first.len(), 5);
+    // Written after the poll passed 1_765_000_004, stamped earlier: one inside the default
+    // 5-second window of a global index, one outside it.
+    stamp(region, table, 10, "all", 1_765_000_001);
+    stamp(region, table, 11, "all", 1_764_999_990);
+    let (late, cursor) = poll_all(&input, Some(cursor));
+    assert_eq!(
+        late,
+        vec![(10, 1_765_000_001)],
+        "the late item inside the window, once"
+    );
+    let (again, cursor) = poll_all(&input, Some(cursor));
+    assert!(again.is_empty(), "nothing is returned twice: {again:?}");
+    let no_window = merged(&input, json!({"cursor-skew-seconds": 0}));
+    stamp(region, table, 12, "all", 1_765_000_003);
+    let (without, _) = poll_all(&no_window, Some(cursor));
+    assert!(
+        without.is_empty(),
+        "without a window a late item is passed: {without:?}"
+    );
+}
+
+#[test]
 fn bad_poll_inputs_are_invalid_input_naming_the_field() {
     let (region, table) = ("me-central-1", "polled-bad");
     polled_table(region, table);
@@ -586,6 +618,10 @@ fn bad_poll_inputs_are_invalid_input_naming_the_field() {
             "index-name",
         ),
         (with(json!({"max-items": 0})), "max-items"),
+        (
+            with(json!({"cursor-skew-seconds": 4000})),
+            "cursor-skew-seconds",
+        ),
         (with(json!({"start-after": "not a number"})), "start-after"),
         (
             with(json!({"partition-value": {"a": 1}})),

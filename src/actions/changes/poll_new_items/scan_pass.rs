@@ -14,8 +14,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::keys::KeySchema;
-use crate::model::number;
-use crate::model::poll_cursor::{digest, Pass, PollCursor};
+use crate::model::poll_cursor::{compare, digest, Pass, PollCursor};
 use crate::model::stream_cursor::SegmentAt;
 use crate::model::values::item_to_json_typed;
 use crate::model::Item;
@@ -127,15 +126,6 @@ impl Pass {
                 self.max_seen = BTreeSet::from([digest]);
             }
         }
-    }
-}
-
-/// `a` against `b`, as numbers (`N`, every digit) or as text (`S`).
-fn compare(kind: &str, a: &str, b: &str) -> Ordering {
-    if kind == "N" {
-        number::compare(a, b)
-    } else {
-        a.cmp(b)
     }
 }
 

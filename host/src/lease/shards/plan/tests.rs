@@ -1,6 +1,7 @@
 //! The plan of one cycle against a fake clock: take, share, claim, hand over, lineage.
 
 use super::*;
+use serde_json::json;
 
 const LEASE: Duration = Duration::from_secs(20);
 
