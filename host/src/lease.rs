@@ -52,11 +52,14 @@ impl LeaseOptions {
 pub(crate) enum Decision {
     /// No row: create it, held.
     TakeNew,
-    /// Take the row whose fence is this (free: its holder's fence stood still for the
-    /// lease's duration, released, or the holder is this worker).
+    /// Take the row whose fence is this (free: released, or its holder's fence stood still
+    /// for the lease's duration — this worker's own row too, left by an earlier run).
     TakeOver(u64),
     /// Another replica holds it: look again later.
     Wait,
+    /// A row under this worker's id whose fence moves while this replica does not hold
+    /// it: another replica runs with the same `--worker-id`.
+    Twin,
 }
 
 /// Whether a replica may deliver now.
@@ -71,8 +74,8 @@ pub enum Turn {
 /// The fence of another's lease and when this replica first saw it.
 pub(crate) type Observed = Option<(u64, Instant)>;
 
-/// Decide about the row `(owner, fence)` (`None`: no row) as `me`, at `now`, remembering in
-/// `observed` when its fence last moved.
+/// Decide about the row `(owner, fence)` (`None`: no row), not held by this replica, as
+/// `me`, at `now`, remembering in `observed` when its fence last moved.
 pub(crate) fn decide(
     row: Option<(&str, u64)>,
     me: &str,
@@ -83,8 +86,8 @@ pub(crate) fn decide(
     let Some((owner, fence)) = row else {
         return Decision::TakeNew;
     };
-    if owner == me || owner.is_empty() {
-        // Its own (a restart under the same id), or released by a holder that stopped.
+    if owner.is_empty() {
+        // Released by a holder that stopped.
         return Decision::TakeOver(fence);
     }
     match *observed {
@@ -95,11 +98,23 @@ pub(crate) fn decide(
                 Decision::Wait
             }
         }
+        Some(_) if owner == me => Decision::Twin,
         _ => {
             *observed = Some((fence, now));
             Decision::Wait
         }
     }
+}
+
+/// The error of a [`Decision::Twin`].
+pub(crate) fn twin(worker: &str) -> StepError {
+    StepError::invalid(
+        "--worker-id",
+        format!(
+            "another replica holds a lease of this trigger under the worker id {worker:?}: \
+             give each replica its own (the default is the host name and the process id)"
+        ),
+    )
 }
 
 /// The `(owner, fence)` of a row read (`None`: no row).
@@ -139,17 +154,8 @@ impl Lease {
     /// Whether this replica holds the lease (taking it when it is free), and the state to
     /// poll from when it does.
     pub fn acquire(&mut self, table: &LeaseTable, host: &Host) -> Result<Turn, StepError> {
-        if let Some(fence) = self.held {
-            // Past half its duration without a renewal (a long delivery, a pause), the
-            // lease may be another's: look before delivering anything more.
-            if self.renewed.elapsed() < table.duration() / 2 {
-                return Ok(Turn::Held(self.state.clone()));
-            }
-            let row = table.row(host, &self.key)?;
-            if holder(Some(&row)) == Some((table.worker(), fence)) {
-                return Ok(Turn::Held(self.state.clone()));
-            }
-            self.lost();
+        if self.held.is_some() && self.still_held(table, host)? {
+            return Ok(Turn::Held(self.state.clone()));
         }
         let row = table.row(host, &self.key)?;
         let decision = self.decide(table, Some(&row));
@@ -158,6 +164,20 @@ impl Lease {
         } else {
             Turn::Waiting
         })
+    }
+
+    /// Whether this replica still holds the lease: at once while its last renewal is less
+    /// than half the lease old; past that (a long poll or delivery, a pause) the row is read
+    /// first, and a lease found another's is lost.
+    pub fn still_held(&mut self, table: &LeaseTable, host: &Host) -> Result<bool, StepError> {
+        if self.held.is_none() {
+            return Ok(false);
+        }
+        if self.renewed.elapsed() < table.duration() / 2 {
+            return Ok(true);
+        }
+        let row = table.row(host, &self.key)?;
+        Ok(self.confirm(table, Some(&row)))
     }
 
     /// What to do about this lease's `row` as read now.
@@ -184,6 +204,7 @@ impl Lease {
         let me = table.worker();
         let (taken, fence) = match decision {
             Decision::Wait => return Ok(false),
+            Decision::Twin => return Err(twin(me)),
             Decision::TakeNew => (
                 table.run(
                     host,
@@ -260,6 +281,11 @@ impl Lease {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// How long ago this replica last took or renewed the lease.
+    pub fn renewed_ago(&self) -> Duration {
+        self.renewed.elapsed()
     }
 
     /// Whether the lease is held and its last renewal is a third of its duration old.

@@ -85,6 +85,21 @@ pub fn watch(
                 continue;
             }
         };
+        match keeper.still_held(host) {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(
+                    records = polled.records.len(),
+                    "a lease was lost during the poll: its records are not delivered"
+                );
+                continue;
+            }
+            Err(error) => {
+                passing(host, error, "the lease table failed, trying again")?;
+                pause(watch.interval, stop);
+                continue;
+            }
+        }
         if watch.delivery.deliver(&polled.records, stop)? == Delivered::Stopped {
             tracing::warn!(
                 records = polled.records.len(),
@@ -201,6 +216,15 @@ impl Keeper {
             Keeper::File { .. } => {}
             Keeper::Lease(table, lease) => lease.release(table, host),
             Keeper::Shards(table, leases) => leases.release(table, host),
+        }
+    }
+
+    /// Whether this watch still holds what it polled under, checked before a delivery.
+    fn still_held(&mut self, host: &Host) -> Result<bool, StepError> {
+        match self {
+            Keeper::File { .. } => Ok(true),
+            Keeper::Lease(table, lease) => lease.still_held(table, host),
+            Keeper::Shards(table, leases) => leases.still_held(table, host),
         }
     }
 

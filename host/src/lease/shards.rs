@@ -110,6 +110,9 @@ impl ShardLeases {
             duration: table.duration(),
         };
         let plan = plan(&view, &mut self.observed);
+        if plan.twin {
+            return Err(super::twin(table.worker()));
+        }
         for id in &plan.release {
             self.lease(id).release(table, host);
         }
@@ -164,6 +167,36 @@ impl ShardLeases {
                     lease.release(table, host);
                 }
             }
+        }
+        if !kept {
+            self.read_at = None;
+        }
+        Ok(kept)
+    }
+
+    /// Whether this replica still holds every lease it polled under (checked after a poll,
+    /// before its records are delivered): at once while each was renewed or read less than
+    /// half the lease ago; past that (a long poll, a pause) the held rows are read, and a
+    /// lease found another's is lost (`false`: deliver nothing of this poll).
+    pub fn still_held(&mut self, table: &LeaseTable, host: &Host) -> Result<bool, StepError> {
+        if self.base.is_none() {
+            return self.trigger.still_held(table, host);
+        }
+        let half = table.duration() / 2;
+        let read = self.read_at.map_or(half, |at| at.elapsed());
+        let held: Vec<String> = self.held_ids();
+        let stale = held
+            .iter()
+            .any(|id| self.shards[id].renewed_ago().min(read) >= half);
+        if !stale {
+            return Ok(true);
+        }
+        let keys: Vec<String> = held.iter().map(|id| self.row_key(id)).collect();
+        let rows = table.rows(host, &keys)?;
+        let mut kept = true;
+        for id in held {
+            let row = rows.get(&self.row_key(&id));
+            kept &= self.lease(&id).confirm(table, row);
         }
         if !kept {
             self.read_at = None;

@@ -5,15 +5,26 @@ use super::*;
 const LEASE: Duration = Duration::from_secs(20);
 
 #[test]
-fn a_missing_row_is_taken_and_ones_own_row_at_once() {
+fn a_missing_row_is_taken_at_once_and_ones_own_row_left_by_an_earlier_run_after_the_duration() {
     let mut observed = None;
-    let now = Instant::now();
+    let start = Instant::now();
     assert_eq!(
-        decide(None, "a", &mut observed, now, LEASE),
+        decide(None, "a", &mut observed, start, LEASE),
         Decision::TakeNew
     );
-    let own = decide(Some(("a", 7)), "a", &mut observed, now, LEASE);
-    assert_eq!(own, Decision::TakeOver(7));
+    let own = decide(Some(("a", 7)), "a", &mut observed, start, LEASE);
+    assert_eq!(own, Decision::Wait, "it may be a live twin's");
+    let later = decide(Some(("a", 7)), "a", &mut observed, start + LEASE, LEASE);
+    assert_eq!(later, Decision::TakeOver(7));
+}
+
+#[test]
+fn a_row_under_ones_own_id_whose_fence_moves_is_a_twins() {
+    let mut observed = None;
+    let start = Instant::now();
+    decide(Some(("a", 7)), "a", &mut observed, start, LEASE);
+    let moved = decide(Some(("a", 8)), "a", &mut observed, start, LEASE);
+    assert_eq!(moved, Decision::Twin);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Replicas of one trigger sharing a lease table (`watch --lease-table`) on moto's stream:
 //! three replicas killed with `SIGKILL` and restarted twenty times while a writer writes
-//! lose no change, and a replica paused past its lease (`SIGSTOP`) cannot write its
-//! checkpoint over the new holder's and delivers nothing more.
+//! lose no change; a replica paused past its lease (`SIGSTOP`) cannot write its
+//! checkpoint over the new holder's and delivers nothing more; a second replica under the
+//! same worker id stops with an error naming `--worker-id`.
 
 use crate::connector::streams::{lines_of, put, streamed_table};
 use crate::harness::*;
@@ -20,10 +21,26 @@ type Delivered = Arc<Mutex<Vec<(String, Value)>>>;
 /// A `watch` replica `worker` of `step` on the lease table, its records into `delivered`;
 /// its standard error in a file of `logs`.
 fn replica(step: &Value, worker: &str, delivered: &Delivered, logs: &std::path::Path) -> Child {
+    let mut child = watch(step, worker, logs).spawn().expect("watch starts");
+    let lines = lines_of(child.stdout.take().unwrap());
+    let (delivered, worker) = (delivered.clone(), worker.to_string());
+    std::thread::spawn(move || {
+        for line in lines {
+            let record: Value = serde_json::from_str(&line).expect("a JSON record");
+            delivered.lock().unwrap().push((worker.clone(), record));
+        }
+    });
+    child
+}
+
+/// The command of a `watch` replica `worker` of `step` on the lease table (2 s leases, 1 s
+/// interval), its standard error in a file of `logs`, its standard output piped.
+fn watch(step: &Value, worker: &str, logs: &std::path::Path) -> Command {
     let file = logs.join(format!("{worker}.step.json"));
     std::fs::write(&file, step.to_string()).unwrap();
     let stderr = std::fs::File::create(logs.join(format!("{worker}.log"))).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_connector-host"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_connector-host"));
+    command
         .arg("watch")
         .arg(&file)
         .args([
@@ -41,18 +58,8 @@ fn replica(step: &Value, worker: &str, delivered: &Delivered, logs: &std::path::
         .arg(test_support::manifest())
         .env("CONNECTOR_HOST_CACHE_DIR", cache_dir())
         .stdout(Stdio::piped())
-        .stderr(stderr)
-        .spawn()
-        .expect("watch starts");
-    let lines = lines_of(child.stdout.take().unwrap());
-    let (delivered, worker) = (delivered.clone(), worker.to_string());
-    std::thread::spawn(move || {
-        for line in lines {
-            let record: Value = serde_json::from_str(&line).expect("a JSON record");
-            delivered.lock().unwrap().push((worker.clone(), record));
-        }
-    });
-    child
+        .stderr(stderr);
+    command
 }
 
 /// Every change the stream holds, read by one poller from its oldest record.
@@ -222,12 +229,16 @@ fn a_replica_paused_past_its_lease_cannot_write_over_the_new_holder_and_delivers
 }
 
 /// The lease row of the (one) shard of `step`'s stream, once the trigger was split into
-/// shards (`null` before).
+/// shards (`null` before, and before the lease table exists).
 fn shard_row(region: &str, step: &Value) -> Value {
-    let rows = ok(
-        "scan-items",
-        json!({"region": region, "table-name": LEASES, "fetch-all": true, "consistent-read": true}),
-    );
+    let scan = json!({"region": region, "table-name": LEASES, "fetch-all": true,
+                      "consistent-read": true});
+    let rows = match crate::harness::step("scan-items", scan) {
+        Ok(rows) => rows,
+        // The first replica has not made the lease table yet.
+        Err(e) if e.kind == "resource-not-found" => return Value::Null,
+        Err(e) => panic!("scan-items of the lease table failed: {e:?}"),
+    };
     let key = format!(
         "read-stream-changes/{}",
         connector_host::trigger::trigger_id(step)["input-sha256"]
@@ -244,6 +255,45 @@ fn shard_row(region: &str, step: &Value) -> Value {
         .iter()
         .find(|r| r["lease"].as_str().unwrap().starts_with(&prefix));
     shard.cloned().unwrap_or_default()
+}
+
+#[test]
+fn a_second_replica_under_the_same_worker_id_stops_naming_the_flag_and_delivers_nothing() {
+    let (region, table) = ("ca-west-1", "twin-stream");
+    streamed_table(region, table);
+    let step = json!({"connection": connection(moto()), "action": "read-stream-changes",
+                      "input": {"region": region, "table-name": table}});
+    let logs = tempfile::tempdir().unwrap();
+    let delivered: Delivered = Arc::default();
+    put(region, table, 1, 1);
+    let mut first = replica(&step, "twin", &delivered, logs.path());
+    let started = Instant::now();
+    while shard_row(region, &step)["owner"] != "twin" {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the first never took the shard"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let second = watch(&step, "twin", logs.path())
+        .spawn()
+        .expect("watch starts");
+    let output = second.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let error: Value = serde_json::from_str(stdout.trim()).expect("one error, no record");
+    assert_eq!(error["error"]["field"], "--worker-id", "{stdout}");
+    put(region, table, 2, 1);
+    let started = Instant::now();
+    while delivered.lock().unwrap().len() < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the first stopped delivering"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    first.kill().ok();
+    first.wait().ok();
 }
 
 #[test]

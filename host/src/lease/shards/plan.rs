@@ -24,6 +24,9 @@ pub(crate) struct Plan {
     pub claim: Option<(String, u64)>,
     /// Held leases to hand over (claimed by another) or give up (finished).
     pub release: Vec<String>,
+    /// A row under this worker's id moved while this replica did not hold it: another
+    /// replica runs with the same worker id.
+    pub twin: bool,
 }
 
 /// The view of one cycle: the listing, the rows read, what this replica holds.
@@ -71,6 +74,7 @@ pub(crate) fn plan(view: &View, observed: &mut HashMap<String, Observed>) -> Pla
         let current = holder(row(&shard.id));
         match decide(current, view.me, seen, view.now, view.duration) {
             Decision::Wait => *owners.entry(current.map_or("", |h| h.0)).or_default() += 1,
+            Decision::Twin => plan.twin = true,
             decision => free.push((shard.id.clone(), decision)),
         }
     }
