@@ -15,3 +15,4 @@ mod harness;
 
 mod connector;
 mod host;
+mod packages;

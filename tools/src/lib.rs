@@ -9,5 +9,6 @@
 pub mod check;
 pub mod docs;
 pub mod openapi;
+pub mod python;
 pub mod schema;
 pub mod shapes;

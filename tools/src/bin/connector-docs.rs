@@ -1,9 +1,10 @@
 //! `connector-docs`: regenerate `docs/` from `connector.toml` and the demo's recorded run
 //! (`examples/demo-output.json`), and the JSON Schemas under `schemas/` from
-//! `connector.toml`. `--check` only reports stale files (exit 1).
+//! `connector.toml`, and the Python package's generated facts
+//! (`python/dynamodb_connector/_generated.py`). `--check` only reports stale files (exit 1).
 
 use connector_manifest::Manifest;
-use connector_tools::{docs, openapi, schema};
+use connector_tools::{docs, openapi, python, schema};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -35,8 +36,12 @@ fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
     let schemas = schemas
         .into_iter()
         .map(|(path, text)| (format!("schemas/{path}"), text));
+    let python = (
+        "python/dynamodb_connector/_generated.py".to_string(),
+        python::render(&manifest),
+    );
     let mut stale = 0;
-    for (path, text) in pages.chain(schemas) {
+    for (path, text) in pages.chain(schemas).chain([python]) {
         let file = root.join(&path);
         if std::fs::read_to_string(&file).ok().as_deref() == Some(text.as_str()) {
             continue;

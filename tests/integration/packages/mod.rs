@@ -1,0 +1,3 @@
+//! The packages as users install them: the Python wheel.
+
+mod python;

@@ -1,0 +1,81 @@
+//! The Python package as a user installs it: the wheel `scripts/python-package.sh` built
+//! (scripts/test.sh builds it before the tests), installed into a fresh virtual environment
+//! outside the source tree, runs a platform engineer's flow against moto
+//! (`python_flow.py`): a 38-digit number and a binary kept exactly, the typed error of a
+//! failed condition, a batch, a query, stream changes, a flow, async steps that leave the
+//! event loop running, and the sandbox's refusal.
+
+use crate::harness::moto;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The wheel in `target/wheels`.
+fn wheel() -> PathBuf {
+    let dir = test_support::target_dir().join("wheels");
+    let found = std::fs::read_dir(&dir).ok().into_iter().flatten().flatten();
+    let mut wheels: Vec<PathBuf> = found
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "whl"))
+        .collect();
+    assert_eq!(
+        wheels.len(),
+        1,
+        "one wheel in {}: build it with scripts/python-package.sh",
+        dir.display()
+    );
+    wheels.remove(0)
+}
+
+#[test]
+fn the_installed_wheel_runs_a_users_flow_with_exact_numbers_typed_errors_and_the_sandbox() {
+    let venv = tempfile::tempdir().unwrap();
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(venv.path())
+        .status()
+        .expect("python3 runs");
+    assert!(made.success(), "python3 -m venv");
+    let python = venv.path().join("bin/python");
+    let installed = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--disable-pip-version-check",
+        ])
+        .arg(wheel())
+        .output()
+        .unwrap();
+    assert!(
+        installed.status.success(),
+        "pip install: {}",
+        String::from_utf8_lossy(&installed.stderr)
+    );
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/integration/packages/python_flow.py");
+    let ran = Command::new(&python)
+        .arg(script)
+        .args([moto(), "eu-south-2"])
+        .env("CONNECTOR_HOST_CACHE_DIR", test_support::cache_dir())
+        .current_dir(venv.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    assert!(
+        ran.status.success(),
+        "the flow failed: {stdout}{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let summary: Value = serde_json::from_str(stdout.trim()).expect("a JSON summary");
+    assert_eq!(summary["number"], "12345678901234567890.123456789012345678");
+    assert_eq!(summary["condition"], "conditional-check-failed");
+    assert_eq!(
+        summary["batch"]["Written"], "30",
+        "every put written: {summary}"
+    );
+    assert_eq!(summary["refused"], "network", "{summary}");
+    assert!(summary["stream"].as_u64().unwrap() >= 1, "{summary}");
+}
