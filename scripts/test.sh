@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every test: native unit and property tests, then the integration tests that drive the
 # release component through the host against the servers they start themselves (and the
-# Python wheel, built here, installed as a user installs it); then the
+# Python wheel and the npm package, built here, installed as a user installs them); then the
 # distributable (scripts/dist.sh) through the subset that runs every action once
 # (web_identity), every answer of the service and of MCP (serve, mcp) and the reference's
 # actions on both servers (plain). The whole suite against the distributable:
@@ -16,8 +16,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
 cargo test --workspace --no-run
-# The Python wheel the package tests install (debug: it reuses what the line above built).
+# The Python wheel and the npm tarball the package tests install (debug: they reuse what
+# the line above built).
 scripts/python-package.sh
+scripts/node-package.sh
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
 scripts/dist.sh --optimise-only > "$target/dist.log" 2>&1 &

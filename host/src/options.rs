@@ -90,6 +90,51 @@ impl Reuse {
     }
 }
 
+impl Options {
+    /// Options from a JSON object, for the language packages (docs/python.md,
+    /// docs/node.md): `component`, `manifest`, `cache_dir` (`null`: no cache),
+    /// `allow_endpoints` (the CLI's `--allow-endpoint`), `allow_any_endpoint`,
+    /// `timeout_seconds`, `memory_bytes`, `reuse` (`false`: a fresh instance per step) and
+    /// `pooled_steps`; the defaults for what it leaves out.
+    pub fn from_json(given: &serde_json::Value) -> Options {
+        let mut options = Options::default();
+        let path = |key: &str| given[key].as_str().map(PathBuf::from);
+        if let Some(component) = path("component") {
+            options.component = component;
+        }
+        options.manifest = path("manifest").or(options.manifest);
+        if given.get("cache_dir").is_some() {
+            options.cache_dir = path("cache_dir");
+        }
+        let allow = given["allow_endpoints"].as_array().into_iter().flatten();
+        options.egress = Egress {
+            allow: allow
+                .filter_map(|a| a.as_str().map(str::to_string))
+                .collect(),
+            allow_any: given["allow_any_endpoint"] == true,
+        };
+        let defaults = Limits::default();
+        options.limits = Limits {
+            timeout: given["timeout_seconds"]
+                .as_f64()
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .map_or(defaults.timeout, Duration::from_secs_f64),
+            memory_bytes: given["memory_bytes"]
+                .as_u64()
+                .and_then(|m| usize::try_from(m).ok())
+                .unwrap_or(defaults.memory_bytes),
+            ..defaults
+        };
+        if given["reuse"] == false {
+            options.reuse = Reuse::off();
+        }
+        if let Some(slots) = given["pooled_steps"].as_u64() {
+            options.pooled_steps = u32::try_from(slots).unwrap_or(u32::MAX);
+        }
+        options
+    }
+}
+
 impl Default for Options {
     /// The workspace's manifest and the component build it names.
     fn default() -> Self {

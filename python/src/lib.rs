@@ -8,11 +8,10 @@
 // PyO3's macros expand to unsafe FFI glue; the code written here has none.
 #![allow(unsafe_code)]
 
-use connector_host::{Egress, Host, Limits, Options, Reuse, StepError};
+use connector_host::{Host, Options, StepError};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use serde_json::{json, Value};
-use std::time::Duration;
 
 /// A host: the component and its manifest loaded once, steps run in sandboxed instances.
 #[pyclass(frozen, name = "NativeHost")]
@@ -42,7 +41,7 @@ impl NativeHost {
     #[new]
     fn new(py: Python<'_>, options: &str) -> PyResult<Self> {
         let given = parse(options, "options")?;
-        let options = options_of(&given);
+        let options = Options::from_json(&given);
         match py.detach(|| Host::new(options)) {
             Ok(host) => Ok(NativeHost { host }),
             Err(error) => Err(PyValueError::new_err(error.to_json().to_string())),
@@ -82,44 +81,6 @@ impl NativeHost {
             )
         }))
     }
-}
-
-/// The host's options from the Python side's, the CLI's defaults for what it leaves out.
-fn options_of(given: &Value) -> Options {
-    let mut options = Options::default();
-    let text = |key: &str| given[key].as_str().map(std::path::PathBuf::from);
-    if let Some(component) = text("component") {
-        options.component = component;
-    }
-    options.manifest = text("manifest").or(options.manifest);
-    if let Some(cache) = given.get("cache_dir") {
-        options.cache_dir = cache.as_str().map(std::path::PathBuf::from);
-    }
-    let allow = given["allow_endpoints"].as_array().into_iter().flatten();
-    options.egress = Egress {
-        allow: allow
-            .filter_map(|a| a.as_str().map(str::to_string))
-            .collect(),
-        allow_any: given["allow_any_endpoint"] == true,
-    };
-    let defaults = Limits::default();
-    options.limits = Limits {
-        timeout: given["timeout_seconds"]
-            .as_f64()
-            .map_or(defaults.timeout, Duration::from_secs_f64),
-        memory_bytes: given["memory_bytes"]
-            .as_u64()
-            .and_then(|m| usize::try_from(m).ok())
-            .unwrap_or(defaults.memory_bytes),
-        ..defaults
-    };
-    if given["reuse"] == false {
-        options.reuse = Reuse::off();
-    }
-    if let Some(slots) = given["pooled_steps"].as_u64() {
-        options.pooled_steps = u32::try_from(slots).unwrap_or(u32::MAX);
-    }
-    options
 }
 
 /// The native module.

@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod docs;
+pub mod node;
 pub mod openapi;
 pub mod python;
 pub mod schema;

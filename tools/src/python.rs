@@ -8,7 +8,7 @@ use connector_manifest::{Action, Input, Manifest};
 use std::fmt::Write as _;
 
 /// The error kinds the host adds to the component's (docs/errors.md).
-const HOST_KINDS: [&str; 3] = ["trap", "host", "limit"];
+pub(crate) const HOST_KINDS: [&str; 3] = ["trap", "host", "limit"];
 
 /// The text of `_generated.py`.
 pub fn render(manifest: &Manifest) -> String {
@@ -20,9 +20,7 @@ pub fn render(manifest: &Manifest) -> String {
          except ImportError:  # Python < 3.11\n    \
          from typing_extensions import NotRequired, Required, TypedDict  # type: ignore\n\n",
     );
-    let mut kinds: Vec<&str> = manifest.errors.iter().map(|e| e.kind.as_str()).collect();
-    kinds.extend(HOST_KINDS);
-    kinds.sort_unstable();
+    let kinds = crate::node::error_kinds(manifest);
     let _ = writeln!(out, "#: Every kind of error a step can fail with.");
     let _ = writeln!(out, "ERROR_KINDS = {}\n", python_list(&kinds));
     let actions: Vec<&str> = manifest.actions.iter().map(|a| a.key.as_str()).collect();

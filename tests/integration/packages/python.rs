@@ -5,27 +5,10 @@
 //! failed condition, a batch, a query, stream changes, a flow, async steps that leave the
 //! event loop running, and the sandbox's refusal.
 
+use super::{artifact, here};
 use crate::harness::moto;
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
-
-/// The wheel in `target/wheels`.
-fn wheel() -> PathBuf {
-    let dir = test_support::target_dir().join("wheels");
-    let found = std::fs::read_dir(&dir).ok().into_iter().flatten().flatten();
-    let mut wheels: Vec<PathBuf> = found
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "whl"))
-        .collect();
-    assert_eq!(
-        wheels.len(),
-        1,
-        "one wheel in {}: build it with scripts/python-package.sh",
-        dir.display()
-    );
-    wheels.remove(0)
-}
 
 #[test]
 fn the_installed_wheel_runs_a_users_flow_with_exact_numbers_typed_errors_and_the_sandbox() {
@@ -46,7 +29,7 @@ fn the_installed_wheel_runs_a_users_flow_with_exact_numbers_typed_errors_and_the
             "--no-index",
             "--disable-pip-version-check",
         ])
-        .arg(wheel())
+        .arg(artifact("wheels", "whl", "scripts/python-package.sh"))
         .output()
         .unwrap();
     assert!(
@@ -54,10 +37,8 @@ fn the_installed_wheel_runs_a_users_flow_with_exact_numbers_typed_errors_and_the
         "pip install: {}",
         String::from_utf8_lossy(&installed.stderr)
     );
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/integration/packages/python_flow.py");
     let ran = Command::new(&python)
-        .arg(script)
+        .arg(here("python_flow.py"))
         .args([moto(), "eu-south-2"])
         .env("CONNECTOR_HOST_CACHE_DIR", test_support::cache_dir())
         .current_dir(venv.path())

@@ -1,10 +1,10 @@
 //! `connector-docs`: regenerate `docs/` from `connector.toml` and the demo's recorded run
 //! (`examples/demo-output.json`), and the JSON Schemas under `schemas/` from
-//! `connector.toml`, and the Python package's generated facts
-//! (`python/dynamodb_connector/_generated.py`). `--check` only reports stale files (exit 1).
+//! `connector.toml`, and the language packages' generated facts
+//! (`python/dynamodb_connector/_generated.py`, `node/errors.js`, `node/errors.d.ts`). `--check` only reports stale files (exit 1).
 
 use connector_manifest::Manifest;
-use connector_tools::{docs, openapi, python, schema};
+use connector_tools::{docs, node, openapi, python, schema};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -36,12 +36,16 @@ fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
     let schemas = schemas
         .into_iter()
         .map(|(path, text)| (format!("schemas/{path}"), text));
-    let python = (
-        "python/dynamodb_connector/_generated.py".to_string(),
-        python::render(&manifest),
-    );
+    let packages = [
+        (
+            "python/dynamodb_connector/_generated.py".to_string(),
+            python::render(&manifest),
+        ),
+        ("node/errors.js".to_string(), node::errors_js(&manifest)),
+        ("node/errors.d.ts".to_string(), node::errors_dts(&manifest)),
+    ];
     let mut stale = 0;
-    for (path, text) in pages.chain(schemas).chain([python]) {
+    for (path, text) in pages.chain(schemas).chain(packages) {
         let file = root.join(&path);
         if std::fs::read_to_string(&file).ok().as_deref() == Some(text.as_str()) {
             continue;
