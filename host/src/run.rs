@@ -61,6 +61,22 @@ impl Host {
         })
     }
 
+    /// The export `step` calls and the arguments it is called with, converted to the
+    /// component's values exactly as [`Host::run_step`] converts them: what the conformance
+    /// matrix hands other component hosts (jco, wasmtime-py, the wasmtime CLI) so that each
+    /// receives what this one sends (docs/embedding.md, "Other hosts, side by side").
+    pub fn arguments(
+        &self,
+        step: &Value,
+    ) -> Result<(String, Vec<wasmtime::component::Val>), StepError> {
+        let step = Step::parse(step, None)?;
+        let action = self.action_of(&step)?;
+        let time_limit = self.manifest.component.time_limit_input.as_deref();
+        let seconds = self.limits.timeout.as_secs().max(1);
+        let params = step.params(&action.params, time_limit.map(|field| (field, seconds)))?;
+        Ok((step.action.to_string(), params))
+    }
+
     /// One step: check the document, convert its values, call the action, read the result.
     async fn run(
         &self,

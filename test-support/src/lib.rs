@@ -13,7 +13,7 @@ mod servers;
 
 pub use proxy::{Fault, Proxy};
 pub use served::Served;
-pub use servers::{dynalite, free_port, moto, moto_python, slow_dynalite};
+pub use servers::{dynalite, free_port, moto, moto_python, own_moto, slow_dynalite};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -69,11 +69,15 @@ pub fn moto_python() -> PathBuf {
 /// The endpoint of a moto server shared by this process (`$MOTO_SERVER` picks the program).
 pub fn moto() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let program = std::env::var_os("MOTO_SERVER")
-            .map_or_else(|| workspace().join(".venv/bin/moto_server"), PathBuf::from);
-        serve("moto", &program, &["-H", "127.0.0.1", "-p", "{port}"])
-    })
+    URL.get_or_init(own_moto)
+}
+
+/// A moto server of the caller's own (a new one per call), for a test that resets its
+/// state between runs (`POST /moto-api/reset`) without disturbing the others.
+pub fn own_moto() -> String {
+    let program = std::env::var_os("MOTO_SERVER")
+        .map_or_else(|| workspace().join(".venv/bin/moto_server"), PathBuf::from);
+    serve("moto", &program, &["-H", "127.0.0.1", "-p", "{port}"])
 }
 
 /// A dynalite server (started once per process) that creates, deletes and updates tables

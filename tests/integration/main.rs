@@ -13,6 +13,7 @@
 
 mod harness;
 
+mod conformance;
 mod connector;
 mod host;
 mod packages;
