@@ -1,12 +1,15 @@
 //! The outgoing-request hook that enforces the sandbox: a request to an origin the step's
 //! connection implies is sent (on a pooled connection, to an address the egress policy
-//! permits); any other is refused and recorded.
+//! permits; a role fetch as a flight shared with the connection's other steps,
+//! [`crate::flight`]); any other is refused and recorded.
 
 use crate::egress::Egress;
+use crate::flight::{Answer, Flights};
 use crate::pool::{lock, Pool};
+use crate::reuse::ConnectionKey;
 use crate::sandbox::Origin;
 use crate::timed::Io;
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Full};
 use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{RequestOptions, WasiBody, WasiHttpHooks};
 
@@ -19,6 +22,9 @@ pub(crate) struct Outbound {
     pub(crate) egress: Arc<Egress>,
     /// The connections requests are sent on.
     pub(crate) pool: Pool,
+    /// The step's connection key and the host's flights, when the host keeps state per
+    /// connection: its role fetches fly together with its other steps' ([`crate::flight`]).
+    pub(crate) fetches: Option<(ConnectionKey, Arc<Flights>)>,
 }
 
 /// What the host noticed of a step's requests, for its error message.
@@ -79,6 +85,39 @@ impl WasiHttpHooks for Sandbox {
             self.outbound.egress.clone(),
             self.refused.clone(),
         );
-        Box::new(async move { pool.send(request, options, &egress, &refused).await })
+        let Some((connection, flights)) = self.outbound.fetches.clone() else {
+            return Box::new(async move { pool.send(request, options, &egress, &refused).await });
+        };
+        Box::new(async move {
+            let (parts, body) = request.into_parts();
+            let body = body.collect().await?.to_bytes();
+            let again = || {
+                let body = Full::new(body.clone())
+                    .map_err(|never| match never {})
+                    .boxed_unsync();
+                http::Request::from_parts(parts.clone(), body)
+            };
+            let Some(key) = Flights::key(&connection, &parts, &body) else {
+                return pool.send(again(), options, &egress, &refused).await;
+            };
+            let mut failed = None;
+            let fetch = async {
+                match pool.send(again(), options, &egress, &refused).await {
+                    Ok((response, _io)) => Answer::read(response).await,
+                    Err(error) => {
+                        failed = Some(error);
+                        None
+                    }
+                }
+            };
+            match flights.share(connection, key, fetch).await {
+                Some(answer) => Ok((answer.response(), Box::new(async { Ok(()) }) as Io)),
+                None => match failed {
+                    Some(error) => Err(error),
+                    // The first request of the flight got no answer: this one goes alone.
+                    None => pool.send(again(), options, &egress, &refused).await,
+                },
+            }
+        })
     }
 }

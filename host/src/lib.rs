@@ -74,6 +74,7 @@ mod describe;
 pub mod egress;
 mod engine;
 mod error;
+mod flight;
 pub mod flow;
 mod hooks;
 mod instance;

@@ -30,6 +30,8 @@ pub(crate) struct Kept {
     /// The key of the connection hash: random per host (from the operating system), so
     /// hashes are not comparable across processes and cannot be precomputed.
     salt: [u8; 32],
+    /// The role fetches under way and the answers still serving, by the same key.
+    pub(crate) flights: std::sync::Arc<crate::flight::Flights>,
 }
 
 impl Kept {
@@ -42,6 +44,7 @@ impl Kept {
             instances: Mutex::default(),
             states: Mutex::default(),
             salt,
+            flights: std::sync::Arc::default(),
         })
     }
 

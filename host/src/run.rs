@@ -90,12 +90,14 @@ impl Host {
         let time_limit = self.manifest.component.time_limit_input.as_deref();
         let seconds = self.limits.timeout.as_secs().max(1);
         let params = step.params(&action.params, time_limit.map(|field| (field, seconds)))?;
+        let key = self.kept.key(&step);
+        let _running = key.map(|key| self.kept.flights.board(key));
         let outbound = Outbound {
             origins: self.permitted_origins(&step)?,
             egress: self.egress.clone(),
             pool: pool.clone(),
+            fetches: key.map(|key| (key, self.kept.flights.clone())),
         };
-        let key = self.kept.key(&step);
         let warm = self
             .instance(key, (action, &params), outbound, stats)
             .await?;

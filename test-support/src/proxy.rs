@@ -38,6 +38,8 @@ pub enum Fault {
     ResetAfter,
     /// Forward after waiting this long.
     Stall(Duration),
+    /// Wait this long, then meet the other fault (a slow refusal, say).
+    After(Duration, Box<Fault>),
     /// Answer 200 with a body that is not JSON.
     Garbage,
     /// Answer this status with this body without forwarding, as a gateway or a proxy in
@@ -270,7 +272,18 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
     lock(&state.seen).push((target.clone(), body.clone()));
     let request = Request::from_parts(parts, body);
     let operation = target.rsplit('.').next().unwrap_or_default().to_string();
-    match fault_for(state, &operation, request.body()) {
+    let fault = fault_for(state, &operation, request.body());
+    meet(fault, request, state, operation).await
+}
+
+/// Meet `fault` (forward faithfully when `None`).
+async fn meet(
+    fault: Option<Fault>,
+    request: Request<Bytes>,
+    state: &State,
+    operation: String,
+) -> Answer {
+    match fault {
         None => relay(request, state, operation).await,
         Some(Fault::Throttle) => aws_error(400, "ThrottlingException", "Rate exceeded"),
         Some(Fault::ThrottleFor { reason, resource }) => {
@@ -297,6 +310,10 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
             tokio::time::sleep(pause).await;
             relay(request, state, operation).await
         }
+        Some(Fault::After(pause, fault)) => {
+            tokio::time::sleep(pause).await;
+            Box::pin(meet(Some(*fault), request, state, operation)).await
+        }
         Some(Fault::Garbage) => answer(200, "<html>not json"),
         Some(Fault::Page(status, body)) => answer(status, body),
         Some(Fault::EmptyBody) => answer(200, Bytes::new()),
@@ -313,7 +330,7 @@ async fn faulted(request: Request<Incoming>, state: &State) -> Answer {
         }
         Some(Fault::EchoBody) => {
             let body = String::from_utf8_lossy(request.body()).into_owned();
-            if target.is_empty() {
+            if operation.is_empty() {
                 sts_error("ValidationError", &body)
             } else {
                 aws_error(400, "ValidationException", &body)

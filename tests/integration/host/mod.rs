@@ -12,6 +12,7 @@ pub(crate) mod deployment;
 pub(crate) mod egress;
 pub(crate) mod errors;
 pub(crate) mod faults;
+pub(crate) mod flights;
 pub(crate) mod forms;
 pub(crate) mod fuzz;
 pub(crate) mod manifest;
