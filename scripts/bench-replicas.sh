@@ -56,7 +56,7 @@ for replicas in 1 3; do
     recorder start-recording
     sleep "$rest"
     recorder stop-recording
-    python3 scripts/count-requests.py "$MOTO_RECORDER_FILEPATH" bench-leases "$rest" "$replicas"
+    python3 scripts/moto_recording.py "$MOTO_RECORDER_FILEPATH" bench-leases "$rest" "$replicas"
   fi
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
