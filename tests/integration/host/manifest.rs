@@ -173,6 +173,25 @@ fn generated_docs_are_fresh() {
             stale.push(path);
         }
     }
+    let packages = [
+        (
+            "python/dynamodb_connector/_generated.py",
+            connector_tools::python::render(&manifest),
+        ),
+        (
+            "node/errors.js",
+            connector_tools::node::errors_js(&manifest),
+        ),
+        (
+            "node/errors.d.ts",
+            connector_tools::node::errors_dts(&manifest),
+        ),
+    ];
+    for (path, text) in packages {
+        if std::fs::read_to_string(workspace().join(path)).ok() != Some(text) {
+            stale.push(path.to_string());
+        }
+    }
     assert!(
         stale.is_empty(),
         "stale docs {stale:?}: run `scripts/demo.sh --record` (or `cargo run -p connector-tools --bin connector-docs`)"
