@@ -10,21 +10,22 @@
 # Every cargo command here selects the whole workspace, so that each builds with the same
 # features and none rebuilds what another built. The integration tests wait on servers
 # more than they compute: six run at once (CONTRIBUTING.md). The distributable is optimised
-# by binaryen (a minute and a half on one core) while the tests run.
+# by binaryen (a minute and a half on one core) while the tests build: started while the
+# tests run, it got a small share of the two cores and finished minutes after them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
-cargo test --workspace --no-run
-# The Python wheel and the npm tarball the package tests install (debug: they reuse what
-# the line above built).
-scripts/python-package.sh
-scripts/node-package.sh
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
 scripts/dist.sh --optimise-only > "$target/dist.log" 2>&1 &
 dist=$!
 trap '{ pkill -P "$dist"; kill "$dist"; } 2>/dev/null || true' EXIT
+cargo test --workspace --no-run
+# The Python wheel and the npm tarball the package tests install (debug: they reuse what
+# the line above built).
+scripts/python-package.sh
+scripts/node-package.sh
 cargo test --workspace -- --test-threads 6
 wait "$dist" || { cat "$target/dist.log"; exit 1; }
 trap - EXIT
