@@ -8,6 +8,35 @@
 //! begins `YYYY-MM-DDTHH:MM:SS` (or with a space for `T`), ISO 8601 as most writers emit it,
 //! compared as text (so in the zone the writers use). Other values have no window.
 
+use crate::error::{Error, Result};
+use crate::model::poll_cursor::PollCursor;
+
+/// `cursor-skew-seconds` for a global index when absent, and its most.
+const DEFAULT: u32 = 5;
+const MOST: u32 = 3600;
+
+/// `cursor-skew-seconds`: 0 to 3600; 5 for a global index, 0 for a local one (`local`)
+/// when absent.
+pub fn seconds(given: Option<u32>, local: bool) -> Result<u32> {
+    match given.unwrap_or(if local { 0 } else { DEFAULT }) {
+        n @ 0..=MOST => Ok(n),
+        _ => Err(Error::invalid(
+            "cursor-skew-seconds",
+            format!("must be from 0 to {MOST}"),
+        )),
+    }
+}
+
+/// The lower end of the skew window behind the cursor's mark (`None`: no window: no skew,
+/// no mark yet, `start-after` still exclusive, or values that are not timestamps).
+pub fn low(cursor: &PollCursor, skew: u32) -> Option<String> {
+    let mark = cursor
+        .mark
+        .as_deref()
+        .filter(|_| skew > 0 && !cursor.strict)?;
+    lower(&cursor.kind, mark, skew)
+}
+
 /// The value `seconds` before `mark` (an `N` or `S` cursor value of `kind`), as the text
 /// of a value no greater than every value at or after that time; `None` when `mark` is not
 /// a timestamp this recognises.

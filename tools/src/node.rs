@@ -14,17 +14,19 @@ pub fn error_kinds(manifest: &Manifest) -> Vec<&str> {
 
 /// `conditional-check-failed` → `ConditionalCheckFailedError`.
 pub fn class_name(kind: &str) -> String {
-    let mut name: String = kind
-        .split('-')
+    pascal(kind) + "Error"
+}
+
+/// `get-item` → `GetItem`.
+pub(crate) fn pascal(name: &str) -> String {
+    name.split('-')
         .map(|part| {
             let mut chars = part.chars();
             chars.next().map_or_else(String::new, |first| {
                 first.to_ascii_uppercase().to_string() + chars.as_str()
             })
         })
-        .collect();
-    name.push_str("Error");
-    name
+        .collect()
 }
 
 /// The text of `node/errors.js`.

@@ -67,17 +67,7 @@ fn render_action(out: &mut String, action: &Action) {
 
 /// `get-item` → `GetItemInput`.
 fn class_name(action: &str) -> String {
-    let mut name: String = action
-        .split('-')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect();
-    name.push_str("Input");
-    name
+    crate::node::pascal(action) + "Input"
 }
 
 /// The Python type of an input's value.

@@ -44,10 +44,6 @@ struct Index {
     local: bool,
 }
 
-/// `cursor-skew-seconds` for a global index when absent, and its most.
-const DEFAULT_SKEW: u32 = 5;
-const MAX_SKEW: u32 = 3600;
-
 /// The scan form's segments when absent, and their most.
 const DEFAULT_SEGMENTS: u32 = 4;
 const MAX_SEGMENTS: u32 = 16;
@@ -95,8 +91,8 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         Some(text) => PollCursor::decode(text, &scope)?,
         None => first_cursor(scope, &index, start.as_ref())?,
     };
-    let skew = skew_seconds(input.cursor_skew_seconds, &index)?;
-    let from = low(&cursor, skew).or_else(|| cursor.mark.clone());
+    let skew = skew::seconds(input.cursor_skew_seconds, index.local)?;
+    let from = skew::low(&cursor, skew).or_else(|| cursor.mark.clone());
     let (mut items, mut start_key, mut more) = (Vec::new(), None, false);
     loop {
         let page = client
@@ -127,30 +123,9 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             break;
         }
     }
-    let low = low(&cursor, skew);
+    let low = skew::low(&cursor, skew);
     cursor.forget_below(low.as_deref());
     Ok(json!({"Items": format.items(&items), "Cursor": cursor.encode(), "More": more}))
-}
-
-/// `cursor-skew-seconds`: 0 to 3600; 5 for a global index, 0 for a local one when absent.
-fn skew_seconds(given: Option<u32>, index: &Index) -> Result<u32> {
-    match given.unwrap_or(if index.local { 0 } else { DEFAULT_SKEW }) {
-        n @ 0..=MAX_SKEW => Ok(n),
-        _ => Err(Error::invalid(
-            "cursor-skew-seconds",
-            format!("must be from 0 to {MAX_SKEW}"),
-        )),
-    }
-}
-
-/// The lower end of the skew window behind the cursor's mark (`None`: no window: no skew,
-/// no mark yet, `start-after` still exclusive, or values that are not timestamps).
-fn low(cursor: &PollCursor, skew: u32) -> Option<String> {
-    let mark = cursor
-        .mark
-        .as_deref()
-        .filter(|_| skew > 0 && !cursor.strict)?;
-    skew::lower(&cursor.kind, mark, skew)
 }
 
 /// `max-items`: 1 to 1000, 100 when absent.
@@ -192,7 +167,7 @@ async fn scan_form(
     let scope = [table.to_string(), String::new(), attribute.to_string()];
     let mut cursor = match input::optional(input.cursor.as_deref()) {
         Some(text) => PollCursor::decode(text, &scope)?,
-        None => scan_start(scope, start.as_ref())?,
+        None => scan_pass::first_cursor(scope, start.as_ref())?,
     };
     let client = client::dynamodb(connection, &input.region).await?;
     let keys = describe::key_schema(&client, table).await?;
@@ -204,26 +179,6 @@ async fn scan_form(
     };
     let (items, more) = scan_pass::poll(&scan, &mut cursor, segments, max).await?;
     Ok(json!({"Items": format.items(&items), "Cursor": cursor.encode(), "More": more}))
-}
-
-/// The scan form's first cursor: after `start-after` (exclusive; a number or a string says
-/// the cursor's type), or before everything (the first value read says it).
-fn scan_start(scope: [String; 3], start: Option<&Value>) -> Result<PollCursor> {
-    let (kind, mark) = match start {
-        None => (String::new(), None),
-        Some(Value::Number(n)) => ("N".to_string(), Some(n.to_string())),
-        Some(Value::String(s)) => ("S".to_string(), Some(s.clone())),
-        Some(_) => {
-            return Err(Error::invalid(
-                "start-after",
-                "must be a number or a string (the cursor attribute's type)",
-            ))
-        }
-    };
-    if kind == "N" {
-        crate::model::number::checked("start-after", mark.as_deref().unwrap_or_default())?;
-    }
-    Ok(PollCursor::first(scope, &kind, mark))
 }
 
 /// The index `name` of the table, with a range key of type `S` or `N`.

@@ -3,7 +3,9 @@
 mod node;
 mod python;
 
+use serde_json::Value;
 use std::path::PathBuf;
+use std::process::Command;
 
 /// The one artifact ending `.EXT` under `target/DIR`, which `script` builds.
 fn artifact(dir: &str, ext: &str, script: &str) -> PathBuf {
@@ -27,4 +29,20 @@ fn here(file: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/integration/packages")
         .join(file)
+}
+
+/// Run a user's flow (`command`, against moto, with the tests' compile cache): the JSON
+/// summary it printed; its output when it failed.
+fn summary(command: &mut Command) -> Value {
+    let ran = command
+        .env("CONNECTOR_HOST_CACHE_DIR", test_support::cache_dir())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    assert!(
+        ran.status.success(),
+        "the flow failed: {stdout}{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    serde_json::from_str(stdout.trim()).expect("a JSON summary")
 }

@@ -6,9 +6,8 @@
 //! the sandbox's refusal); and its TypeScript types take a right input and refuse a wrong
 //! one under `tsc --strict`.
 
-use super::{artifact, here};
+use super::{artifact, here, summary};
 use crate::harness::moto;
-use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -45,19 +44,11 @@ fn installed() -> tempfile::TempDir {
 fn the_installed_package_runs_a_users_flow_with_lossless_numbers_typed_errors_and_the_sandbox() {
     let dir = installed();
     std::fs::copy(here("node_flow.mjs"), dir.path().join("flow.mjs")).unwrap();
-    let ran = Command::new("node")
-        .args(["flow.mjs", moto(), "eu-west-3"])
-        .env("CONNECTOR_HOST_CACHE_DIR", test_support::cache_dir())
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&ran.stdout);
-    assert!(
-        ran.status.success(),
-        "the flow failed: {stdout}{}",
-        String::from_utf8_lossy(&ran.stderr)
+    let summary = summary(
+        Command::new("node")
+            .args(["flow.mjs", moto(), "eu-west-3"])
+            .current_dir(dir.path()),
     );
-    let summary: Value = serde_json::from_str(stdout.trim()).expect("a JSON summary");
     assert_eq!(summary["number"], "12345678901234567890.123456789012345678");
     assert_eq!(summary["condition"], "conditional-check-failed");
     assert_eq!(summary["written"], 30, "{summary}");

@@ -5,9 +5,8 @@
 //! failed condition, a batch, a query, stream changes, a flow, async steps that leave the
 //! event loop running, and the sandbox's refusal.
 
-use super::{artifact, here};
+use super::{artifact, here, summary};
 use crate::harness::moto;
-use serde_json::Value;
 use std::process::Command;
 
 #[test]
@@ -37,20 +36,12 @@ fn the_installed_wheel_runs_a_users_flow_with_exact_numbers_typed_errors_and_the
         "pip install: {}",
         String::from_utf8_lossy(&installed.stderr)
     );
-    let ran = Command::new(&python)
-        .arg(here("python_flow.py"))
-        .args([moto(), "eu-south-2"])
-        .env("CONNECTOR_HOST_CACHE_DIR", test_support::cache_dir())
-        .current_dir(venv.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&ran.stdout);
-    assert!(
-        ran.status.success(),
-        "the flow failed: {stdout}{}",
-        String::from_utf8_lossy(&ran.stderr)
+    let summary = summary(
+        Command::new(&python)
+            .arg(here("python_flow.py"))
+            .args([moto(), "eu-south-2"])
+            .current_dir(venv.path()),
     );
-    let summary: Value = serde_json::from_str(stdout.trim()).expect("a JSON summary");
     assert_eq!(summary["number"], "12345678901234567890.123456789012345678");
     assert_eq!(summary["condition"], "conditional-check-failed");
     assert_eq!(

@@ -20,6 +20,7 @@ use crate::model::values::item_to_json_typed;
 use crate::model::Item;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
+use serde_json::Value;
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
@@ -207,4 +208,24 @@ fn filter(
         "#c >= :m OR (attribute_exists(#c) AND NOT attribute_type(#c, :k))"
     };
     (filter, names, Some(values))
+}
+
+/// The scan form's first cursor: after `start-after` (exclusive; a number or a string says
+/// the cursor's type), or before everything (the first value read says it).
+pub(super) fn first_cursor(scope: [String; 3], start: Option<&Value>) -> Result<PollCursor> {
+    let (kind, mark) = match start {
+        None => (String::new(), None),
+        Some(Value::Number(n)) => ("N".to_string(), Some(n.to_string())),
+        Some(Value::String(s)) => ("S".to_string(), Some(s.clone())),
+        Some(_) => {
+            return Err(Error::invalid(
+                "start-after",
+                "must be a number or a string (the cursor attribute's type)",
+            ))
+        }
+    };
+    if kind == "N" {
+        crate::model::number::checked("start-after", mark.as_deref().unwrap_or_default())?;
+    }
+    Ok(PollCursor::first(scope, &kind, mark))
 }
