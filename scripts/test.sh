@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test: native unit and property tests, then the integration tests that drive the
 # release component through the host against the servers they start themselves (and the
-# Python wheel and the npm package, built here, installed as a user installs them); then the
+# Python wheel and the npm package, built here, installed as a user installs them, and the
+# Obelisk adapter composed over the connector); then the
 # distributable (scripts/dist.sh) through the subset that runs every action once
 # (web_identity), every answer of the service and of MCP (serve, mcp) and the reference's
 # actions on both servers (plain). The whole suite against the distributable:
@@ -15,7 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
+# The connector and the Obelisk adapter in one build: the adapter compiles on the second
+# core while the connector's link-time optimisation holds the first.
+cargo build --release --target wasm32-wasip2 -p dynamodb-connector -p dynamodb-activity --lib
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
 scripts/dist.sh --optimise-only > "$target/dist.log" 2>&1 &
@@ -26,6 +29,7 @@ cargo test --workspace --no-run
 # the line above built).
 scripts/python-package.sh
 scripts/node-package.sh
+scripts/obelisk-activity.sh
 cargo test --workspace -- --test-threads 6
 wait "$dist" || { cat "$target/dist.log"; exit 1; }
 trap - EXIT

@@ -9,6 +9,7 @@
 //! runs the same calls behind scripts/conformance-wasmtime-cli.sh (a long build).
 
 mod cli;
+mod obelisk;
 mod wave;
 
 use crate::harness::*;

@@ -1,10 +1,11 @@
 //! `connector-docs`: regenerate `docs/` from `connector.toml` and the demo's recorded run
 //! (`examples/demo-output.json`), and the JSON Schemas under `schemas/` from
 //! `connector.toml`, and the language packages' generated facts
-//! (`python/dynamodb_connector/_generated.py`, `node/errors.js`, `node/errors.d.ts`). `--check` only reports stale files (exit 1).
+//! (`python/dynamodb_connector/_generated.py`, `node/errors.js`, `node/errors.d.ts`), and the
+//! Obelisk adapter's WIT and glue (`obelisk/wit/activity.wit`, `obelisk/src/actions.rs`). `--check` only reports stale files (exit 1).
 
 use connector_manifest::Manifest;
-use connector_tools::{docs, node, openapi, python, schema};
+use connector_tools::{docs, node, obelisk, openapi, python, schema};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,6 +17,7 @@ fn read(root: &Path, file: &str) -> Result<String, String> {
 fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
     let manifest = Manifest::parse(&read(root, "connector.toml")?)
         .map_err(|e| format!("connector.toml: {e}"))?;
+    let wit = read(root, "wit/connector.wit")?;
     let examples = serde_json::from_str(&read(root, "examples/demo-output.json")?)
         .map_err(|e| format!("examples/demo-output.json: {e}"))?;
     let guides = docs::guides(&root.join("docs")).map_err(|e| format!("docs/: {e}"))?;
@@ -43,6 +45,14 @@ fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
         ),
         ("node/errors.js".to_string(), node::errors_js(&manifest)),
         ("node/errors.d.ts".to_string(), node::errors_dts(&manifest)),
+        (
+            "obelisk/wit/activity.wit".to_string(),
+            obelisk::render_wit(&wit, &manifest)?,
+        ),
+        (
+            "obelisk/src/actions.rs".to_string(),
+            obelisk::render_rust(&wit, &manifest)?,
+        ),
     ];
     let mut stale = 0;
     for (path, text) in pages.chain(schemas).chain(packages) {
