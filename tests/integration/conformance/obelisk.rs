@@ -202,7 +202,7 @@ fn the_adapter_names_a_missing_variable_and_repeats_only_what_is_safe_to_repeat(
     let list = ("list-tables", json!({"region": "us-east-1"}));
     let mut unsigned = connection(moto());
     unsigned["secret-access-key"] = json!("");
-    let missing = &run(unsigned, &[list.clone()])[0]["err"];
+    let missing = &run(unsigned, std::slice::from_ref(&list))[0]["err"];
     assert_eq!(missing["kind"], "permanent-invalid-input", "{missing}");
     assert_eq!(missing["field"], "AWS_SECRET_ACCESS_KEY", "{missing}");
 

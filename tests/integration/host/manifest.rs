@@ -173,20 +173,8 @@ fn generated_docs_are_fresh() {
             stale.push(path);
         }
     }
-    let packages = [
-        (
-            "python/dynamodb_connector/_generated.py",
-            connector_tools::python::render(&manifest),
-        ),
-        (
-            "node/errors.js",
-            connector_tools::node::errors_js(&manifest),
-        ),
-        (
-            "node/errors.d.ts",
-            connector_tools::node::errors_dts(&manifest),
-        ),
-    ];
+    let wit = std::fs::read_to_string(workspace().join("wit/connector.wit")).unwrap();
+    let packages = connector_tools::package_files(&manifest, &wit).expect("generated");
     for (path, text) in packages {
         if std::fs::read_to_string(workspace().join(path)).ok() != Some(text) {
             stale.push(path.to_string());

@@ -5,7 +5,7 @@
 //! Obelisk adapter's WIT and glue (`obelisk/wit/activity.wit`, `obelisk/src/actions.rs`). `--check` only reports stale files (exit 1).
 
 use connector_manifest::Manifest;
-use connector_tools::{docs, node, obelisk, openapi, python, schema};
+use connector_tools::{docs, openapi, schema};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -38,22 +38,9 @@ fn regenerate(root: &Path, check: bool) -> Result<usize, String> {
     let schemas = schemas
         .into_iter()
         .map(|(path, text)| (format!("schemas/{path}"), text));
-    let packages = [
-        (
-            "python/dynamodb_connector/_generated.py".to_string(),
-            python::render(&manifest),
-        ),
-        ("node/errors.js".to_string(), node::errors_js(&manifest)),
-        ("node/errors.d.ts".to_string(), node::errors_dts(&manifest)),
-        (
-            "obelisk/wit/activity.wit".to_string(),
-            obelisk::render_wit(&wit, &manifest)?,
-        ),
-        (
-            "obelisk/src/actions.rs".to_string(),
-            obelisk::render_rust(&wit, &manifest)?,
-        ),
-    ];
+    let packages = connector_tools::package_files(&manifest, &wit)?
+        .into_iter()
+        .map(|(path, text)| (path.to_string(), text));
     let mut stale = 0;
     for (path, text) in pages.chain(schemas).chain(packages) {
         let file = root.join(&path);
