@@ -70,6 +70,15 @@ enum Command {
         #[command(flatten)]
         host: HostArgs,
     },
+    /// Compile the component for this machine into the compile cache (--cache-dir) and
+    /// print where: ship that directory with the component (an image layer, a volume) and
+    /// point --cache-dir or $CONNECTOR_HOST_CACHE_DIR at it, and no start compiles again.
+    /// Code compiled for another CPU or host version is not loaded: it is compiled anew.
+    #[command(args_override_self = true)]
+    Precompile {
+        #[command(flatten)]
+        host: HostArgs,
+    },
     /// Print the action names the component exports.
     #[command(args_override_self = true)]
     Actions {
@@ -157,6 +166,7 @@ fn run(command: Command) -> Result<(), StepError> {
             let host = Host::new(host.options(true))?;
             cli::flow::run_flow(&host, &read_document(&file)?, json)?;
         }
+        Command::Precompile { host } => print(&cli::precompile(host.options(false))?),
         Command::Actions { host } => print(&Value::from(Host::new(host.options(true))?.actions())),
         Command::Watch {
             file,

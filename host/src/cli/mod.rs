@@ -8,8 +8,8 @@ pub(crate) mod mcp;
 pub(crate) mod serve;
 pub(crate) mod watch;
 
-use connector_host::StepError;
-use serde_json::Value;
+use connector_host::{ErrorKind, Host, Options, StepError};
+use serde_json::{json, Value};
 use std::io::Read;
 
 /// Print a line on stdout; a closed pipe (`connector-host ... | head`) is not an error.
@@ -43,4 +43,33 @@ pub(crate) async fn stop_signal() {
         _ = terminate.recv() => {}
         _ = tokio::signal::ctrl_c() => {}
     }
+}
+
+/// `precompile`: start a host, which compiles the component into the compile cache (or finds
+/// it there), and report the compiled code the cache holds and how long the start took.
+pub(crate) fn precompile(options: Options) -> Result<Value, StepError> {
+    let dir = options
+        .cache_dir
+        .clone()
+        .ok_or_else(|| StepError::invalid("--cache-dir", "name the directory to compile into"))?;
+    let started = std::time::Instant::now();
+    Host::new(options)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let compiled: Vec<Value> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+        .map(|e| json!({"file": e.path(), "bytes": e.metadata().map(|m| m.len()).unwrap_or(0)}))
+        .collect();
+    if compiled.is_empty() {
+        return Err(StepError::new(
+            ErrorKind::Host,
+            format!(
+                "nothing was compiled into {}: is it writable?",
+                dir.display()
+            ),
+        ));
+    }
+    Ok(json!({"cache-dir": dir, "compiled": compiled, "seconds": seconds}))
 }

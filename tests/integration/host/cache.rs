@@ -1,5 +1,6 @@
 //! The compile cache: a second start loads the compiled code through the key kept beside
-//! it, and a component replaced at the same path is compiled again, never served stale.
+//! it, a component replaced at the same path is compiled again, never served stale, and a
+//! cache filled by `precompile` and shipped elsewhere starts the component without a compile.
 
 use crate::harness::*;
 use connector_host::{Host, Options};
@@ -109,4 +110,76 @@ fn the_first_start_says_it_is_compiling_and_where_it_caches_and_the_next_is_sile
     assert!(first.contains("compiled in"), "{first}");
     let (_, _, second) = cli(&args, "{}");
     assert!(!second.contains("compiling"), "{second}");
+}
+
+#[test]
+fn a_precompiled_cache_shipped_elsewhere_starts_the_component_without_compiling_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let built = dir.path().join("build-cache");
+    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let manifest = workspace().join("tests/hostile-guest/connector.toml");
+    let (code, out, err) = cli(
+        &[
+            "precompile",
+            "--component",
+            hostile.to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--cache-dir",
+            built.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let compiled = report["compiled"].as_array().unwrap();
+    assert_eq!(compiled.len(), 1, "{report}");
+    assert!(compiled[0]["bytes"].as_u64().unwrap() > 0, "{report}");
+
+    // Another machine: the component at another path, the compiled code copied (not the
+    // keys kept beside it, which name this machine's path).
+    let shipped = dir.path().join("image-cache");
+    std::fs::create_dir_all(&shipped).unwrap();
+    for name in files(&built, ".cwasm") {
+        std::fs::copy(built.join(&name), shipped.join(&name)).unwrap();
+    }
+    let elsewhere = dir.path().join("app/connector.wasm");
+    std::fs::create_dir_all(elsewhere.parent().unwrap()).unwrap();
+    std::fs::copy(&hostile, &elsewhere).unwrap();
+    let args = [
+        "step",
+        "--component",
+        elsewhere.to_str().unwrap(),
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--cache-dir",
+        shipped.to_str().unwrap(),
+        "-",
+    ];
+    let (_, _, started) = cli(&args, "{}");
+    assert!(!started.contains("compiling"), "{started}");
+    assert_eq!(files(&shipped, ".cwasm").len(), 1, "nothing new compiled");
+}
+
+#[test]
+fn precompile_refuses_a_cache_it_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, "not a directory").unwrap();
+    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let manifest = workspace().join("tests/hostile-guest/connector.toml");
+    let (code, out, _) = cli(
+        &[
+            "precompile",
+            "--component",
+            hostile.to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+            "--cache-dir",
+            blocked.join("cache").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nothing was compiled into"), "{out}");
 }
