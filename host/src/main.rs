@@ -72,7 +72,7 @@ enum Command {
     },
     /// Compile the component for this machine into the compile cache (--cache-dir) and
     /// print where: ship that directory with the component (an image layer, a volume) and
-    /// point --cache-dir or $CONNECTOR_HOST_CACHE_DIR at it, and no start compiles again.
+    /// point --cache-dir or `CONNECTOR_HOST_CACHE_DIR` at it, and no start compiles again.
     /// Code compiled for another CPU or host version is not loaded: it is compiled anew.
     #[command(args_override_self = true)]
     Precompile {

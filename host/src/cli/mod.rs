@@ -60,7 +60,7 @@ pub(crate) fn precompile(options: Options) -> Result<Value, StepError> {
         .flatten()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
-        .map(|e| json!({"file": e.path(), "bytes": e.metadata().map(|m| m.len()).unwrap_or(0)}))
+        .map(|e| json!({"file": e.path(), "bytes": e.metadata().map_or(0, |m| m.len())}))
         .collect();
     if compiled.is_empty() {
         return Err(StepError::new(
