@@ -1,6 +1,8 @@
 //! The on-disk compile cache: compiled code keyed by the component's bytes and the
-//! engine, found again without hashing the component while it is unchanged.
+//! engine, found again without hashing the component while it is unchanged; and the parsed
+//! manifest, so that a start does not parse its TOML again.
 
+use connector_manifest::Manifest;
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -62,6 +64,47 @@ pub(crate) fn load_component(
     Ok(component)
 }
 
+/// The manifest at `path`, from the cache when this host binary parsed the same file
+/// before. The parsed form is kept as JSON in `DIR/manifest/H.json`, H hashing the file's
+/// path, size and modification time and the host binary's (a host built from other sources
+/// may read the manifest differently, so it never reads another binary's copy). Parsing the
+/// TOML was a fifth of a one-step process's CPU time (docs/performance.md).
+pub(crate) fn load_manifest(path: &Path, cache_dir: Option<&Path>) -> Result<Manifest, String> {
+    let file = cache_dir.and_then(|dir| {
+        let key = file_identity(path)?;
+        let host = file_identity(&std::env::current_exe().ok()?)?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (key, host).hash(&mut hasher);
+        Some(
+            dir.join("manifest")
+                .join(format!("{:016x}.json", hasher.finish())),
+        )
+    });
+    if let Some(manifest) = file
+        .as_ref()
+        .and_then(|f| std::fs::read(f).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+    {
+        return Ok(manifest);
+    }
+    let manifest = Manifest::load(path).map_err(|e| e.to_string())?;
+    if let (Some(file), Ok(json)) = (file, serde_json::to_vec(&manifest)) {
+        write_atomically(&file, &json);
+    }
+    Ok(manifest)
+}
+
+/// A file's canonical path, size and modification time.
+fn file_identity(path: &Path) -> Option<(PathBuf, u64, std::time::Duration)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((std::fs::canonicalize(path).ok()?, meta.len(), modified))
+}
+
 fn engine_hash(engine: &Engine) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
@@ -70,20 +113,8 @@ fn engine_hash(engine: &Engine) -> u64 {
 
 /// `DIR/stat/H.key`, H hashing the component's path, size and modification time.
 fn stat_key_file(dir: &Path, component: &Path, engine_hash: u64) -> Option<PathBuf> {
-    let meta = std::fs::metadata(component).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (
-        std::fs::canonicalize(component).ok()?,
-        meta.len(),
-        modified,
-        engine_hash,
-    )
-        .hash(&mut hasher);
+    (file_identity(component)?, engine_hash).hash(&mut hasher);
     Some(
         dir.join("stat")
             .join(format!("{:016x}.key", hasher.finish())),

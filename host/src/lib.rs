@@ -156,7 +156,8 @@ impl Host {
                     component.display()
                 ))
             })?;
-        let manifest = Manifest::load(&manifest_path).map_err(|e| host_error(e.to_string()))?;
+        let manifest =
+            cache::load_manifest(&manifest_path, cache_dir.as_deref()).map_err(host_error)?;
         let component = match (&manifest.component.artifact, component) {
             (Some(artifact), c) if c.as_os_str().is_empty() => options::in_target_dir(artifact),
             (None, c) if c.as_os_str().is_empty() => {

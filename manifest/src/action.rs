@@ -1,10 +1,10 @@
 //! An action: its group, what it does to the account, whether it is a trigger, and its
 //! inputs as a form shows them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One action.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Action {
     /// The action's name (the WIT function's).
     pub key: String,
@@ -43,7 +43,7 @@ impl Action {
 }
 
 /// What an action does to the account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Effect {
     /// It only reads.
@@ -66,7 +66,7 @@ pub enum Effect {
 /// gaps = "Gaps"              # optional: the output member listing what the source lost
 /// record-time = "ApproximateCreationDateTime"  # optional: each record's time (epoch s)
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Trigger {
     /// The input that takes the previous poll's state.
@@ -100,7 +100,7 @@ pub struct Trigger {
 }
 
 /// One input of an action or field of a connection, as a platform shows it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Input {
     /// The input's key (a WIT field name).
     pub key: String,

@@ -1,10 +1,10 @@
 //! A connection type: its fields (which are secret) and the endpoints its steps may reach.
 
 use crate::Input;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One connection type.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ConnectionType {
     /// The case name, as in `"connection": {"type": "..."}`.
     pub key: String,
@@ -23,7 +23,7 @@ pub struct ConnectionType {
 }
 
 /// One endpoint of a connection type.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Endpoint {
     /// The connection field that may hold the endpoint's URL (an override).
     pub field: Option<String>,

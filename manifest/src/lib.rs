@@ -35,11 +35,11 @@ mod connection;
 pub use action::{Action, Effect, Input, Trigger};
 pub use connection::{ConnectionType, Endpoint};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// A connector's manifest.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Manifest {
     /// The connector's key, e.g. `aws-dynamodb`.
     #[serde(default)]
@@ -72,7 +72,7 @@ pub struct Manifest {
 }
 
 /// `[component]`: how the host finds the actions.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ComponentSection {
     /// The exported interface whose functions are the actions, e.g.
     /// `example:connector/actions@0.1.0`.
@@ -96,7 +96,7 @@ pub struct ComponentSection {
 }
 
 /// A group of actions (a folder of the component's actions, a heading of the docs).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Group {
     /// Its key, as actions name it.
     pub key: String,
@@ -105,7 +105,7 @@ pub struct Group {
 }
 
 /// One case of the connector's error variant.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ErrorKindFacts {
     /// The case's name, e.g. `throttled`.
     pub kind: String,

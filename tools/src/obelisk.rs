@@ -8,8 +8,9 @@
 use connector_manifest::Manifest;
 use std::fmt::Write as _;
 
-/// The inputs whose presence makes a repeated write safe: the service drops a repeat with the
-/// same token (`transact-write-items`, restores, exports and imports).
+/// The inputs whose presence makes a repeated write safe, the service applying a repeat with
+/// the same token at most once: single-item writes (a one-item transaction under the token),
+/// transactions, exports and imports.
 const TOKENS: [&str; 3] = ["idempotency-token", "client-request-token", "client-token"];
 
 /// The first line of each generated file.
@@ -218,4 +219,27 @@ pub fn render_rust(wit: &str, manifest: &Manifest) -> Result<String, String> {
     }
     out.push_str("    }\n}\n");
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{input_type, items};
+
+    #[test]
+    fn items_are_read_with_their_doc_comments_and_a_function_with_its_input() {
+        let wit = "package a:b;\n\ninterface actions {\n    use types.{json};\n\n    \
+                   /// A record.\n    record r-input {\n        /// A field.\n        \
+                   a: string,\n    }\n\n    /// Do it.\n    \
+                   do-it: func(connection: connection, input: r-input) -> result<json, e>;\n}\n";
+        let items = items(wit, "actions").unwrap();
+        let names: Vec<&str> = items.iter().map(|i| i.name).collect();
+        assert_eq!(names, ["r-input", "do-it"]);
+        assert_eq!(items[0].lines.len(), 5, "{:?}", items[0].lines);
+        assert!(!items[0].is_func() && items[1].is_func());
+        assert_eq!(input_type(&items[1]).unwrap(), "r-input");
+        assert!(
+            super::items(wit, "types").is_err(),
+            "a missing interface is named"
+        );
+    }
 }

@@ -183,3 +183,38 @@ fn precompile_refuses_a_cache_it_cannot_write() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("nothing was compiled into"), "{out}");
 }
+
+#[test]
+fn the_manifest_is_kept_parsed_and_read_again_when_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let wasm = dir.path().join("c.wasm");
+    let toml = dir.path().join("c.toml");
+    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    std::fs::copy(hostile, &wasm).unwrap();
+    let text =
+        std::fs::read_to_string(workspace().join("tests/hostile-guest/connector.toml")).unwrap();
+    std::fs::write(&toml, &text).unwrap();
+
+    let first = start(&wasm, &cache);
+    let kept = files(&cache.join("manifest"), ".json");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let parsed = connector_host::manifest::Manifest::parse(&text).unwrap();
+    let copy: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cache.join("manifest").join(&kept[0])).unwrap())
+            .unwrap();
+    assert_eq!(
+        copy,
+        serde_json::to_value(&parsed).unwrap(),
+        "the kept copy is the parsed manifest"
+    );
+    assert_eq!(
+        serde_json::to_value(start(&wasm, &cache).manifest()).unwrap(),
+        serde_json::to_value(first.manifest()).unwrap(),
+        "a second start reads the same manifest from the copy"
+    );
+
+    std::fs::write(&toml, format!("description = \"Changed\"\n{text}")).unwrap();
+    assert_eq!(start(&wasm, &cache).manifest().description, "Changed");
+    assert_eq!(files(&cache.join("manifest"), ".json").len(), 2);
+}
