@@ -2,6 +2,7 @@
 //! keys by) and the key attributes of its cursors (what `max-items` builds a resume
 //! cursor from).
 
+use crate::aws::client::Clients;
 use crate::aws::paging;
 use crate::error::{Error, Kind, Result};
 use crate::model::expressions;
@@ -10,6 +11,7 @@ use crate::model::{Item, Key};
 use aws_sdk_dynamodb::types::TableDescription;
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
+use std::time::Duration;
 
 /// The description of `table`.
 pub async fn table(client: &Client, table: &str) -> Result<TableDescription> {
@@ -18,14 +20,26 @@ pub async fn table(client: &Client, table: &str) -> Result<TableDescription> {
         .ok_or_else(|| Error::new(Kind::Service, "DescribeTable returned no table"))
 }
 
-/// The key schema of `table`.
-pub async fn key_schema(client: &Client, table: &str) -> Result<KeySchema> {
-    KeySchema::of(&self::table(client, table).await?)
+/// How long a session keeps a table's key schema after `DescribeTable` told it. A table's key
+/// cannot change while it exists; a table deleted and created again under the same name with
+/// another key within this time makes the session's key actions fail with the service's
+/// `validation` error (a key that does not match the schema is refused, nothing is written)
+/// until it passes (docs/performance.md).
+const KEY_SCHEMA_KEPT: Duration = Duration::from_mins(1);
+
+/// The key schema of `table`: the session's kept one while fresh, else `DescribeTable`'s.
+pub async fn key_schema(client: &Clients, table: &str) -> Result<KeySchema> {
+    if let Some(schema) = client.kept_key_schema(table, KEY_SCHEMA_KEPT) {
+        return Ok(schema);
+    }
+    let schema = KeySchema::of(&self::table(client, table).await?)?;
+    client.keep_key_schema(table, &schema);
+    Ok(schema)
 }
 
 /// The key schema of each of `tables` (each read once), by table name.
 pub async fn key_schemas<'a>(
-    client: &Client,
+    client: &Clients,
     tables: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, KeySchema>> {
     let mut schemas = HashMap::new();

@@ -6,6 +6,7 @@ use crate::aws::delivery::{AmbiguousNotRetried, RefusedByHost};
 use crate::aws::endpoint;
 use crate::aws::transport::WasiHttp;
 use crate::error::Result;
+use crate::model::keys::KeySchema;
 use crate::model::Access;
 use aws_credential_types::Credentials;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Region};
@@ -21,9 +22,10 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_smithy_wasm::wasi::WasiSleep;
 use aws_types::sdk_config::SdkConfig;
+use std::collections::HashMap;
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Attempts per request (the first try plus retries) for throttling and transient errors,
 /// with the SDK's standard exponential backoff. Requests the host refuses are not retried.
@@ -127,12 +129,29 @@ pub(crate) fn signing(
     ))
 }
 
-/// A session's `DynamoDB` client, and its at-most-once twin for non-idempotent writes (built
-/// when first asked for). Derefs to the plain client.
+/// A session's `DynamoDB` client, its at-most-once twin for non-idempotent writes (built
+/// when first asked for), and the key schemas its steps learnt. Derefs to the plain client.
 #[derive(Clone, Debug)]
 pub struct Clients {
     client: aws_sdk_dynamodb::Client,
     writer: Arc<OnceLock<aws_sdk_dynamodb::Client>>,
+    schemas: Arc<Mutex<HashMap<String, (KeySchema, Instant)>>>,
+}
+
+impl Clients {
+    /// The key schema of `table` this session learnt less than `fresh` ago.
+    pub(crate) fn kept_key_schema(&self, table: &str, fresh: Duration) -> Option<KeySchema> {
+        let schemas = self.schemas.lock().ok()?;
+        let (schema, learnt) = schemas.get(table)?;
+        (learnt.elapsed() < fresh).then(|| schema.clone())
+    }
+
+    /// Keep `table`'s key schema, learnt now.
+    pub(crate) fn keep_key_schema(&self, table: &str, schema: &KeySchema) {
+        if let Ok(mut schemas) = self.schemas.lock() {
+            schemas.insert(table.to_string(), (schema.clone(), Instant::now()));
+        }
+    }
 }
 
 impl Deref for Clients {
@@ -148,6 +167,7 @@ impl From<aws_sdk_dynamodb::Client> for Clients {
         Clients {
             client,
             writer: Arc::default(),
+            schemas: Arc::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub(crate) use crate::wit::BatchGetItemsInput as Input;
 
 use crate::aws::bulk::{self, Fate};
 use crate::aws::capacity::{self, Tally};
+use crate::aws::client::Clients;
 use crate::aws::describe;
 use crate::error::{Error, Kind, Result};
 use crate::model::keys::{self};
@@ -92,7 +93,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
 }
 
 /// Every key of `tables` checked against its table's key schema, in input order.
-async fn checked(client: &Client, tables: &Map<String, Value>) -> Result<Vec<Key>> {
+async fn checked(client: &Clients, tables: &Map<String, Value>) -> Result<Vec<Key>> {
     let mut keys = Vec::new();
     for (table, list) in tables {
         let Value::Array(list) = list else {

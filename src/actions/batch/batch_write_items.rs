@@ -12,6 +12,7 @@ pub(crate) use crate::wit::BatchWriteItemsInput as Input;
 
 use crate::aws::bulk::{self, Fate};
 use crate::aws::capacity::{self, Collections, Tally};
+use crate::aws::client::Clients;
 use crate::aws::{delivery, describe};
 use crate::error::{Error, Kind, Result};
 use crate::model::keys::KeySchema;
@@ -117,7 +118,7 @@ type Schemas = HashMap<String, KeySchema>;
 /// Every request of `tables` checked against its table's key schema, in input order, and
 /// the schemas.
 async fn checked(
-    client: &Client,
+    client: &Clients,
     tables: BTreeMap<String, Vec<Value>>,
 ) -> Result<(Vec<Request>, Schemas)> {
     let (mut requests, mut schemas) = (Vec::new(), HashMap::new());

@@ -2,6 +2,7 @@
 
 pub(crate) use crate::wit::QueryItemsInput as Input;
 
+use crate::aws::client::Clients;
 use crate::aws::describe;
 use crate::aws::paging::{self, Want};
 use crate::error::{Error, Result};
@@ -12,7 +13,6 @@ use crate::wit::Connection;
 use crate::{actions::item, aws::capacity, aws::client, model::expressions, model::input};
 use aws_sdk_dynamodb::operation::query::{builders::QueryFluentBuilder, QueryOutput};
 use aws_sdk_dynamodb::types::Select;
-use aws_sdk_dynamodb::Client;
 use serde_json::Value;
 
 /// The `Select` values `query-parameters` may give.
@@ -100,7 +100,7 @@ async fn request(
     connection: &Connection,
     input: &Input,
     params: &input::Params,
-) -> Result<(Client, QueryFluentBuilder, Option<Value>)> {
+) -> Result<(Clients, QueryFluentBuilder, Option<Value>)> {
     let table = input::required("table-name", &input.table_name)?;
     let plain = Plain::parse(input)?;
     let mut expr = expressions::parse(
@@ -131,12 +131,12 @@ async fn request(
         .set_consistent_read(params.bool("ConsistentRead")?)
         .set_select(select.as_deref().map(Select::from))
         .set_return_consumed_capacity(capacity);
-    Ok(((*client).clone(), request, expr.sent()))
+    Ok((client, request, expr.sent()))
 }
 
 /// `query-parameters.ExclusiveStartKey` as a typed key (plain JSON typed by the table's
 /// key schema), when given.
-async fn start_key(client: &Client, table: &str, params: &input::Params) -> Result<Option<Item>> {
+async fn start_key(client: &Clients, table: &str, params: &input::Params) -> Result<Option<Item>> {
     const FIELD: &str = "query-parameters.ExclusiveStartKey";
     let Some(key) = params.value("ExclusiveStartKey") else {
         return Ok(None);

@@ -4,6 +4,7 @@
 pub(crate) use crate::wit::ScanItemsInput as Input;
 
 use crate::aws::capacity;
+use crate::aws::client::Clients;
 use crate::aws::paging::Want;
 use crate::aws::{bulk, describe};
 use crate::error::{Error, Result};
@@ -14,7 +15,6 @@ use crate::model::Item;
 use crate::wit::Connection;
 use crate::{actions::item, aws::client, aws::scan, model::expressions, model::input};
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
-use aws_sdk_dynamodb::Client;
 use serde_json::Value;
 
 /// Why `segments` takes no cursor inputs.
@@ -69,7 +69,7 @@ fn split(input: &Input) -> Result<Split> {
 async fn request(
     connection: &Connection,
     input: &Input,
-) -> Result<(Client, ScanFluentBuilder, Option<Value>)> {
+) -> Result<(Clients, ScanFluentBuilder, Option<Value>)> {
     let table = input::required("table-name", &input.table_name)?;
     let mut expr = expressions::parse(
         input.expression_attribute_values.as_deref(),
@@ -104,11 +104,11 @@ async fn request(
         .set_consistent_read(input.consistent_read)
         .set_limit(limit)
         .set_return_consumed_capacity(capacity::asked(input.return_consumed_capacity));
-    Ok(((*client).clone(), request, expr.sent()))
+    Ok((client, request, expr.sent()))
 }
 
 /// `exclusive-start-key` as a typed key (plain JSON typed by the table's attributes).
-async fn start_key(client: &Client, input: &Input) -> Result<Option<Item>> {
+async fn start_key(client: &Clients, input: &Input) -> Result<Option<Item>> {
     const FIELD: &str = "exclusive-start-key";
     let Some(key) = input::opt_json(FIELD, input.exclusive_start_key.as_deref())? else {
         return Ok(None);

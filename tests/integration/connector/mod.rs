@@ -11,6 +11,7 @@ pub(crate) mod cursor_scan;
 pub(crate) mod dynalite;
 pub(crate) mod exports;
 pub(crate) mod items;
+pub(crate) mod key_schemas;
 pub(crate) mod leases;
 pub(crate) mod node;
 pub(crate) mod openmetadata;
