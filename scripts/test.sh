@@ -16,9 +16,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-# The connector and the Obelisk adapter in one build: the adapter compiles on the second
-# core while the connector's link-time optimisation holds the first.
-cargo build --release --target wasm32-wasip2 -p dynamodb-connector -p dynamodb-activity --lib
+# The connector, the Obelisk adapter and the hostile test guest in one build (the packages
+# of test_support::WASM_PACKAGES, which the tests' own builds name, so theirs do nothing):
+# the small ones compile on the second core while the connector's link-time optimisation
+# holds the first.
+cargo build --release --target wasm32-wasip2 -p dynamodb-connector -p dynamodb-activity -p hostile-guest --lib
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$(pwd)/$target" ;; esac
 scripts/dist.sh --optimise-only > "$target/dist.log" 2>&1 &

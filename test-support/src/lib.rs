@@ -30,16 +30,32 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from)
 }
 
-/// Build a wasm32-wasip2 release artefact of the workspace once (`args` select it) and
-/// return `target/wasm32-wasip2/release/FILE`. Cargo does nothing when it is up to date.
-pub fn build_component(args: &[&str], file: &str) -> PathBuf {
+/// The packages of the release wasm32-wasip2 build `scripts/test.sh` makes before the tests:
+/// the connector, the Obelisk adapter and the hostile test guest, in one cargo invocation
+/// (the guest and the adapter compile on the second core while the connector's link-time
+/// optimisation holds the first). Every test-time build names the same packages, so it does
+/// nothing after that script: a build of fewer packages may unify other features, compile
+/// again, and hold the tests that wait on cargo's lock meanwhile.
+pub const WASM_PACKAGES: [&str; 7] = [
+    "-p",
+    "dynamodb-connector",
+    "-p",
+    "dynamodb-activity",
+    "-p",
+    "hostile-guest",
+    "--lib",
+];
+
+/// Build [`WASM_PACKAGES`] (release, wasm32-wasip2) and return
+/// `target/wasm32-wasip2/release/FILE`. Cargo does nothing when they are up to date.
+pub fn build_component(file: &str) -> PathBuf {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--target", "wasm32-wasip2"])
-        .args(args)
+        .args(WASM_PACKAGES)
         .current_dir(workspace())
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "cargo build {args:?} succeeds");
+    assert!(status.success(), "cargo build {WASM_PACKAGES:?} succeeds");
     target_dir().join("wasm32-wasip2/release").join(file)
 }
 
@@ -49,11 +65,14 @@ pub fn component() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| match std::env::var_os("CONNECTOR_COMPONENT") {
         Some(path) => PathBuf::from(path),
-        None => build_component(
-            &["-p", "dynamodb-connector", "--lib"],
-            "dynamodb_connector.wasm",
-        ),
+        None => build_component("dynamodb_connector.wasm"),
     })
+}
+
+/// The hostile test guest (tests/hostile-guest), built once per process.
+pub fn hostile_guest() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| build_component("hostile_guest.wasm"))
 }
 
 /// The connector's manifest.

@@ -67,7 +67,7 @@ fn a_replaced_component_is_compiled_again() {
         "a second start compiles nothing"
     );
 
-    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let hostile = test_support::hostile_guest().to_path_buf();
     std::fs::copy(hostile, &wasm).unwrap();
     std::fs::copy(
         workspace().join("tests/hostile-guest/connector.toml"),
@@ -89,7 +89,7 @@ fn a_replaced_component_is_compiled_again() {
 fn the_first_start_says_it_is_compiling_and_where_it_caches_and_the_next_is_silent() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
-    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let hostile = test_support::hostile_guest().to_path_buf();
     let manifest = workspace().join("tests/hostile-guest/connector.toml");
     let args = [
         "step",
@@ -116,7 +116,7 @@ fn the_first_start_says_it_is_compiling_and_where_it_caches_and_the_next_is_sile
 fn a_precompiled_cache_shipped_elsewhere_starts_the_component_without_compiling_it() {
     let dir = tempfile::tempdir().unwrap();
     let built = dir.path().join("build-cache");
-    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let hostile = test_support::hostile_guest().to_path_buf();
     let manifest = workspace().join("tests/hostile-guest/connector.toml");
     let (code, out, err) = cli(
         &[
@@ -166,7 +166,7 @@ fn precompile_refuses_a_cache_it_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
     let blocked = dir.path().join("a-file");
     std::fs::write(&blocked, "not a directory").unwrap();
-    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let hostile = test_support::hostile_guest().to_path_buf();
     let manifest = workspace().join("tests/hostile-guest/connector.toml");
     let (code, out, _) = cli(
         &[
@@ -190,7 +190,7 @@ fn the_manifest_is_kept_parsed_and_read_again_when_it_changes() {
     let cache = dir.path().join("cache");
     let wasm = dir.path().join("c.wasm");
     let toml = dir.path().join("c.toml");
-    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let hostile = test_support::hostile_guest().to_path_buf();
     std::fs::copy(hostile, &wasm).unwrap();
     let text =
         std::fs::read_to_string(workspace().join("tests/hostile-guest/connector.toml")).unwrap();

@@ -17,7 +17,7 @@ fn hostile() -> &'static Host {
 
 /// A host of the hostile guest that keeps instances and state as `reuse` says.
 fn new_hostile(reuse: Reuse) -> Host {
-    let component = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let component = test_support::hostile_guest().to_path_buf();
     Host::new(Options {
         component,
         manifest: Some(workspace().join("tests/hostile-guest/connector.toml")),

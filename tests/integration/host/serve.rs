@@ -86,7 +86,7 @@ fn eight_error_kinds_reached_through_serve_get_their_statuses() {
 
 #[test]
 fn a_trapping_guest_is_500() {
-    let hostile = test_support::build_component(&["-p", "hostile-guest"], "hostile_guest.wasm");
+    let hostile = test_support::hostile_guest().to_path_buf();
     let manifest = workspace().join("tests/hostile-guest/connector.toml");
     let (component, manifest) = (hostile.to_str().unwrap(), manifest.to_str().unwrap());
     let server = Server::start(&["--component", component, "--manifest", manifest]);
