@@ -4,8 +4,9 @@
 # Python wheel and the npm package, built here, installed as a user installs them, and the
 # Obelisk adapter composed over the connector); then the
 # distributable (scripts/dist.sh) through the subset that runs every action once
-# (web_identity), every answer of the service and of MCP (serve, mcp) and the reference's
-# actions on both servers (plain). The whole suite against the distributable:
+# (web_identity) and the reference's actions on both servers (plain): what the optimised
+# build changes is the component, which these run whole; the service's and MCP's answers
+# are the host's, tested above. The whole suite against the distributable:
 #   CONNECTOR_COMPONENT=target/dist/dynamodb_connector.wasm cargo test --workspace --test integration
 #
 # Every cargo command here selects the whole workspace, so that each builds with the same
@@ -28,13 +29,19 @@ dist=$!
 trap '{ pkill -P "$dist"; kill "$dist"; } 2>/dev/null || true' EXIT
 cargo test --workspace --no-run
 # The Python wheel and the npm tarball the package tests install (debug: they reuse what
-# the line above built).
-scripts/python-package.sh
-scripts/node-package.sh
+# the line above built), side by side: one's cargo build waits for the other's, while its
+# wheel packing, type generation and npm pack overlap the other's build.
+scripts/python-package.sh > "$target/python-package.log" 2>&1 &
+python=$!
+scripts/node-package.sh > "$target/node-package.log" 2>&1 &
+node=$!
+wait "$python" || { cat "$target/python-package.log"; exit 1; }
+wait "$node" || { cat "$target/node-package.log"; exit 1; }
+cat "$target/python-package.log" "$target/node-package.log"
 scripts/obelisk-activity.sh
 cargo test --workspace -- --test-threads 6
 wait "$dist" || { cat "$target/dist.log"; exit 1; }
 trap - EXIT
 cat "$target/dist.log"
 CONNECTOR_COMPONENT="$target/dist/dynamodb_connector.wasm" \
-  cargo test --workspace --test integration -- --test-threads 6 web_identity:: serve:: mcp:: plain::
+  cargo test --workspace --test integration -- --test-threads 6 web_identity:: plain::
