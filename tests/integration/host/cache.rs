@@ -30,6 +30,25 @@ fn files(dir: &Path, extension: &str) -> Vec<String> {
     names
 }
 
+/// `connector-host VERB` on the hostile guest at `component` with the compile cache `cache`
+/// (and `-` for a step document on standard input when the verb is `step`).
+fn hostile_cli(verb: &str, component: &Path, cache: &Path, stdin: &str) -> (i32, String, String) {
+    let manifest = workspace().join("tests/hostile-guest/connector.toml");
+    let mut args = vec![
+        verb,
+        "--component",
+        component.to_str().unwrap(),
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+    ];
+    if verb == "step" {
+        args.push("-");
+    }
+    cli(&args, stdin)
+}
+
 #[test]
 fn a_replaced_component_is_compiled_again() {
     let dir = tempfile::tempdir().unwrap();
@@ -89,26 +108,15 @@ fn a_replaced_component_is_compiled_again() {
 fn the_first_start_says_it_is_compiling_and_where_it_caches_and_the_next_is_silent() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
-    let hostile = test_support::hostile_guest().to_path_buf();
-    let manifest = workspace().join("tests/hostile-guest/connector.toml");
-    let args = [
-        "step",
-        "--component",
-        hostile.to_str().unwrap(),
-        "--manifest",
-        manifest.to_str().unwrap(),
-        "--cache-dir",
-        cache.to_str().unwrap(),
-        "-",
-    ];
-    let (_, _, first) = cli(&args, "{}");
+    let hostile = test_support::hostile_guest();
+    let (_, _, first) = hostile_cli("step", hostile, &cache, "{}");
     assert!(first.contains("compiling the component"), "{first}");
     assert!(
         first.contains(&format!("cached in {}", cache.display())),
         "{first}"
     );
     assert!(first.contains("compiled in"), "{first}");
-    let (_, _, second) = cli(&args, "{}");
+    let (_, _, second) = hostile_cli("step", hostile, &cache, "{}");
     assert!(!second.contains("compiling"), "{second}");
 }
 
@@ -116,20 +124,8 @@ fn the_first_start_says_it_is_compiling_and_where_it_caches_and_the_next_is_sile
 fn a_precompiled_cache_shipped_elsewhere_starts_the_component_without_compiling_it() {
     let dir = tempfile::tempdir().unwrap();
     let built = dir.path().join("build-cache");
-    let hostile = test_support::hostile_guest().to_path_buf();
-    let manifest = workspace().join("tests/hostile-guest/connector.toml");
-    let (code, out, err) = cli(
-        &[
-            "precompile",
-            "--component",
-            hostile.to_str().unwrap(),
-            "--manifest",
-            manifest.to_str().unwrap(),
-            "--cache-dir",
-            built.to_str().unwrap(),
-        ],
-        "",
-    );
+    let hostile = test_support::hostile_guest();
+    let (code, out, err) = hostile_cli("precompile", hostile, &built, "");
     assert_eq!(code, 0, "{out}{err}");
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let compiled = report["compiled"].as_array().unwrap();
@@ -145,18 +141,8 @@ fn a_precompiled_cache_shipped_elsewhere_starts_the_component_without_compiling_
     }
     let elsewhere = dir.path().join("app/connector.wasm");
     std::fs::create_dir_all(elsewhere.parent().unwrap()).unwrap();
-    std::fs::copy(&hostile, &elsewhere).unwrap();
-    let args = [
-        "step",
-        "--component",
-        elsewhere.to_str().unwrap(),
-        "--manifest",
-        manifest.to_str().unwrap(),
-        "--cache-dir",
-        shipped.to_str().unwrap(),
-        "-",
-    ];
-    let (_, _, started) = cli(&args, "{}");
+    std::fs::copy(hostile, &elsewhere).unwrap();
+    let (_, _, started) = hostile_cli("step", &elsewhere, &shipped, "{}");
     assert!(!started.contains("compiling"), "{started}");
     assert_eq!(files(&shipped, ".cwasm").len(), 1, "nothing new compiled");
 }
@@ -166,20 +152,8 @@ fn precompile_refuses_a_cache_it_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
     let blocked = dir.path().join("a-file");
     std::fs::write(&blocked, "not a directory").unwrap();
-    let hostile = test_support::hostile_guest().to_path_buf();
-    let manifest = workspace().join("tests/hostile-guest/connector.toml");
-    let (code, out, _) = cli(
-        &[
-            "precompile",
-            "--component",
-            hostile.to_str().unwrap(),
-            "--manifest",
-            manifest.to_str().unwrap(),
-            "--cache-dir",
-            blocked.join("cache").to_str().unwrap(),
-        ],
-        "",
-    );
+    let cache = blocked.join("cache");
+    let (code, out, _) = hostile_cli("precompile", test_support::hostile_guest(), &cache, "");
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("nothing was compiled into"), "{out}");
 }
