@@ -314,8 +314,10 @@ impl Work {
 }
 
 fn row(work: Work, contender: &str, f: &Figures, limit: Duration) {
+    let requests = u32::try_from(work.requests()).unwrap();
+    let cpu = f.cpu.map_or_else(|| "–".into(), |cpu| ms(cpu / requests));
     println!(
-        "| {} | {contender} | {} | {} | {:.2}× |",
+        "| {} | {contender} | {} | {} | {:.2}× | {cpu} |",
         work.label(),
         ms(f.p50),
         ms(f.p99),
@@ -356,6 +358,7 @@ fn work_rows(
         let f = Figures {
             p50: limit,
             p99: limit,
+            cpu: None,
         };
         row(
             work,
@@ -511,7 +514,8 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let (url, stub) = start_stub(&runtime, delay);
+    let stub_runtime = test_support::bench::stub_runtime();
+    let (url, stub) = start_stub(&stub_runtime, delay);
     let host = Host::new(Options {
         component: component.clone(),
         manifest: Some(test_support::manifest()),
@@ -527,9 +531,9 @@ fn main() {
         "Stub answering every request after {delay_ms} ms; p50 of {RUNS} runs after a warm-up.\n"
     );
     println!(
-        "| work | contender | p50 ms | p99 ms | p50 / limit (16 in flight; a scan's segments) |"
+        "| work | contender | p50 ms | p99 ms | p50 / limit (16 in flight; a scan's segments) | CPU ms per request |"
     );
-    println!("| --- | --- | ---: | ---: | ---: |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: |");
     // `BENCH_ONLY=write` (or get, scan1, scan4, tenants) runs that part alone.
     let only = std::env::var("BENCH_ONLY").ok();
     let chosen = |name: &str| only.as_deref().is_none_or(|o| o == name);

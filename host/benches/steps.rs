@@ -19,7 +19,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use test_support::bench::{figures, ms, peer_figures, time, Figures};
+use test_support::bench::{cpu_ms, figures, ms, peer_figures, time, Figures};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TABLE: &str = "bench";
@@ -798,7 +798,11 @@ fn warm_rows(
             result.unwrap();
             instantiate.push(stats.instantiate);
         });
-        let cold = time(cold_n, || cold_step(component, cache, &step));
+        // A cold step's CPU is its child process's, which this process does not count.
+        let cold = Figures {
+            cpu: None,
+            ..time(cold_n, || cold_step(component, cache, &step))
+        };
         let mut rows = vec![
             ("native, long-lived client", native),
             ("native, fresh client", fresh),
@@ -809,14 +813,19 @@ fn warm_rows(
         if endpoint_name == "stub" {
             rows.extend(peers(op, endpoint, warm_n));
         }
-        let native = rows[0].1.p50;
+        let (native, native_cpu) = (rows[0].1.p50, rows[0].1.cpu);
         for (name, f) in &rows {
+            let cpu_ratio = f
+                .cpu
+                .zip(native_cpu)
+                .map_or_else(|| "–".into(), |(c, n)| format!("{:.2}×", c.as_secs_f64() / n.as_secs_f64()));
             println!(
-                "| {endpoint_name} | {} | {name} | {} | {} | {:.2}× |",
+                "| {endpoint_name} | {} | {name} | {} | {} | {:.2}× | {} | {cpu_ratio} |",
                 op.name(),
                 ms(f.p50),
                 ms(f.p99),
-                f.p50.as_secs_f64() / native.as_secs_f64()
+                f.p50.as_secs_f64() / native.as_secs_f64(),
+                cpu_ms(f),
             );
         }
     }
@@ -929,8 +938,9 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let stub_runtime = test_support::bench::stub_runtime();
     let stub = start_stub(
-        &runtime,
+        &stub_runtime,
         Stub {
             tables: 3,
             items: BULK_ITEMS,
@@ -963,8 +973,8 @@ fn main() {
         Ok("expressions") => return expression_table(&runtime, &host, (&stub, &moto)),
         _ => {}
     }
-    println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native |");
-    println!("| --- | --- | --- | ---: | ---: | ---: |");
+    println!("| endpoint | operation | contender | p50 ms | p99 ms | p50 / native | CPU ms per step | CPU / native |");
+    println!("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
     if std::env::var("BENCH_ONLY").as_deref() == Ok("warm") {
         let cold = (component.as_path(), cache.path());
         warm_rows(&runtime, &hosts, ("stub", stub.as_str()), (400, 40), cold);

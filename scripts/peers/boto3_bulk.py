@@ -1,6 +1,6 @@
 """boto3 doing the bulk benchmark's work with a long-lived client.
 
-Usage: boto3_bulk.py ENDPOINT WORK ITERATIONS STYLE -> {"p50_ms", "p99_ms"} (one warm-up run
+Usage: boto3_bulk.py ENDPOINT WORK ITERATIONS STYLE -> {"p50_ms", "p99_ms", "cpu_ms"} (one warm-up run
 excluded). WORK: write (10,000 puts), get (10,000 keys), scan1, scan4 (10,000 items).
 STYLE: sequential (the Table resource's batch_writer for writes; one request after another
 otherwise) or threads (a pool of 8 threads, one request each; one thread per scan segment).

@@ -1,6 +1,6 @@
 """boto3 reading a table's whole DynamoDB stream, as a Python trigger would: the table's
 stream, its shards, and GetRecords of 1,000 from TRIM_HORIZON until a page comes back empty.
-Usage: boto3_stream.py ENDPOINT TABLE RECORDS ITERATIONS -> {"p50_ms", "p99_ms"} (one
+Usage: boto3_stream.py ENDPOINT TABLE RECORDS ITERATIONS -> {"p50_ms", "p99_ms", "cpu_ms"} (one
 warm-up read excluded; every read must see RECORDS records)."""
 
 import sys

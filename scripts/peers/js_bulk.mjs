@@ -1,5 +1,5 @@
 // The JS SDK v3's DocumentClient doing the bulk benchmark's work with a long-lived client.
-// Usage: node js_bulk.mjs ENDPOINT WORK ITERATIONS STYLE -> {"p50_ms", "p99_ms"} (one
+// Usage: node js_bulk.mjs ENDPOINT WORK ITERATIONS STYLE -> {"p50_ms", "p99_ms", "cpu_ms"} (one
 // warm-up run excluded). WORK: write, get, scan1, scan4 (10,000 items); STYLE: sequential
 // (one request after another) or inflight (8 requests in flight; scan segments together).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";

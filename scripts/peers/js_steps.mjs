@@ -1,6 +1,6 @@
 // The JS SDK v3 (what Prismatic's and n8n's DynamoDB connectors run) doing the benchmark's
 // calls with long-lived clients: the plain client, or the DocumentClient (`doc`).
-// Usage: node js_steps.mjs ENDPOINT OPERATION ITERATIONS [doc] -> {"p50_ms", "p99_ms"}.
+// Usage: node js_steps.mjs ENDPOINT OPERATION ITERATIONS [doc] -> {"p50_ms", "p99_ms", "cpu_ms"}.
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { measure } from "./timing.mjs";
