@@ -129,7 +129,10 @@ fn needs_repair(text: &str) -> bool {
     let edge = |c: char| c.is_whitespace() || c == '.' || c == '+';
     text.starts_with(edge)
         || text.ends_with(edge)
-        || ["-.", ".e", ".E"].iter().any(|p| text.contains(p))
+        || text
+            .as_bytes()
+            .windows(2)
+            .any(|pair| matches!(pair, b"-." | b".e" | b".E"))
 }
 
 /// A number's text in JSON's grammar where it was only a little off: outer whitespace and
