@@ -815,10 +815,10 @@ fn warm_rows(
         }
         let (native, native_cpu) = (rows[0].1.p50, rows[0].1.cpu);
         for (name, f) in &rows {
-            let cpu_ratio = f
-                .cpu
-                .zip(native_cpu)
-                .map_or_else(|| "–".into(), |(c, n)| format!("{:.2}×", c.as_secs_f64() / n.as_secs_f64()));
+            let cpu_ratio = f.cpu.zip(native_cpu).map_or_else(
+                || "–".into(),
+                |(c, n)| format!("{:.2}×", c.as_secs_f64() / n.as_secs_f64()),
+            );
             println!(
                 "| {endpoint_name} | {} | {name} | {} | {} | {:.2}× | {} | {cpu_ratio} |",
                 op.name(),

@@ -117,7 +117,7 @@ pub struct Input {
     #[serde(default)]
     pub required: bool,
     /// The value a form starts with.
-    #[serde(default)]
+    #[serde(default, with = "form_default")]
     pub default: Option<toml::Value>,
     /// The help text.
     #[serde(default)]
@@ -146,4 +146,58 @@ pub struct Input {
 
 fn offered() -> bool {
     true
+}
+
+/// [`Input::default`] in a compact encoding (one that is not human-readable, as the host's
+/// kept copy of the manifest): as JSON text, since a TOML value is read only from a
+/// self-describing format. Human-readable formats (TOML, JSON) take it as it is.
+mod form_default {
+    use serde::de::Error as _;
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<toml::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return value.serialize(serializer);
+        }
+        let text = value.as_ref().map(serde_json::to_string).transpose();
+        text.map_err(S::Error::custom)?.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<toml::Value>, D::Error> {
+        if deserializer.is_human_readable() {
+            return Option::<toml::Value>::deserialize(deserializer);
+        }
+        let text = Option::<String>::deserialize(deserializer)?;
+        let value = text.as_deref().map(serde_json::from_str).transpose();
+        value.map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Manifest;
+
+    /// The host keeps the parsed manifest in postcard's encoding: every input's form default
+    /// (strings, numbers, booleans, arrays) comes back as the TOML gave it.
+    #[test]
+    fn the_compact_copy_of_the_manifest_keeps_every_form_default() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../connector.toml");
+        let manifest = Manifest::load(&path).unwrap();
+        let bytes = postcard::to_allocvec(&manifest).unwrap();
+        let copy: Manifest = postcard::from_bytes(&bytes).unwrap();
+        let defaults = |m: &Manifest| -> Vec<Option<toml::Value>> {
+            let inputs = m.actions.iter().flat_map(|a| &a.inputs);
+            let fields = m.connections.iter().flat_map(|c| &c.inputs);
+            inputs.chain(fields).map(|i| i.default.clone()).collect()
+        };
+        assert!(defaults(&manifest).iter().flatten().count() > 50);
+        assert_eq!(defaults(&copy), defaults(&manifest));
+        assert_eq!(format!("{copy:?}"), format!("{manifest:?}"));
+    }
 }

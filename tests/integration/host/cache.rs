@@ -171,14 +171,14 @@ fn the_manifest_is_kept_parsed_and_read_again_when_it_changes() {
     std::fs::write(&toml, &text).unwrap();
 
     let first = start(&wasm, &cache);
-    let kept = files(&cache.join("manifest"), ".json");
+    let kept = files(&cache.join("manifest"), ".postcard");
     assert_eq!(kept.len(), 1, "{kept:?}");
     let parsed = connector_host::manifest::Manifest::parse(&text).unwrap();
-    let copy: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(cache.join("manifest").join(&kept[0])).unwrap())
+    let copy: connector_host::manifest::Manifest =
+        postcard::from_bytes(&std::fs::read(cache.join("manifest").join(&kept[0])).unwrap())
             .unwrap();
     assert_eq!(
-        copy,
+        serde_json::to_value(&copy).unwrap(),
         serde_json::to_value(&parsed).unwrap(),
         "the kept copy is the parsed manifest"
     );
@@ -190,5 +190,5 @@ fn the_manifest_is_kept_parsed_and_read_again_when_it_changes() {
 
     std::fs::write(&toml, format!("description = \"Changed\"\n{text}")).unwrap();
     assert_eq!(start(&wasm, &cache).manifest().description, "Changed");
-    assert_eq!(files(&cache.join("manifest"), ".json").len(), 2);
+    assert_eq!(files(&cache.join("manifest"), ".postcard").len(), 2);
 }
