@@ -22,6 +22,10 @@ const KEEP_RESIDENT: usize = 4 << 20;
 pub(crate) fn engine(pooled_steps: u32) -> wasmtime::Result<Engine> {
     let mut config = Config::new();
     config.epoch_interruption(true);
+    // No `.eh_frame` for the compiled guest: it serves only native unwinders walking through
+    // guest frames (wasmtime's own traps and backtraces do not use it), and registering it
+    // with libgcc on every start cost a one-step process about 5% (docs/performance.md).
+    config.native_unwind_info(false);
     // `CONNECTOR_PERF_MAP=1`: the compiled guest's functions are written to
     // /tmp/perf-PID.map, so that `perf` names them (docs/performance.md, profiling).
     if std::env::var_os("CONNECTOR_PERF_MAP").is_some_and(|v| v == "1") {

@@ -42,18 +42,18 @@
 //!   ▼
 //! hooks.rs    each request checked against the origins and egress.rs (the operator's
 //!   │         policy), then sent by pool.rs on a kept HTTP/1.1 connection
-//!   ▼         ── the sockets are read and written on pool.rs's I/O runtime (two
-//!              threads), so a bulk step's many requests in flight do not share the
-//!              guest's thread ──
+//!   ▼         ── the sockets are read and written on the step's own runtime: a
+//!              request and its answer never hop threads ──
 //! back        the response returns to the guest, its result to call.rs (CallOutcome),
 //!             convert.rs turns WIT values into JSON, error.rs redacts secrets, the front
 //!             answers (status.rs: the HTTP status of each error kind).
 //! ```
 //!
-//! Three kinds of tokio runtime, each for one reason: the service's (many connections,
-//! none blocked by a step), one current-thread runtime per thread that runs steps (a step
-//! is single-threaded; steps on different threads run in parallel), and the I/O runtime
-//! (sockets progress while guests compute). `flow.rs` is the one loop of a flow's steps,
+//! Two kinds of tokio runtime, each for one reason: the service's (many connections,
+//! none blocked by a step), and one current-thread runtime per thread that runs steps, with
+//! that thread's HTTP connections (a step is single-threaded; steps on different threads
+//! run in parallel; a shared I/O runtime cost a warm step 20% in thread hand-offs,
+//! docs/performance.md). `flow.rs` is the one loop of a flow's steps,
 //! `trigger.rs` one poll of a trigger; both run here without the fronts.
 //!
 //! The library logs through `tracing` (cache problems, what the guest wrote to standard

@@ -156,6 +156,7 @@ mod form_default {
     use serde::ser::Error as _;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+    #[allow(clippy::ref_option)] // the signature serde's `with` calls
     pub(super) fn serialize<S: Serializer>(
         value: &Option<toml::Value>,
         serializer: S,

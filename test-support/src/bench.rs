@@ -95,7 +95,8 @@ pub fn time(iterations: usize, mut f: impl FnMut()) -> Figures {
             start.elapsed()
         })
         .collect();
-    let cpu = (cpu_outside_stub() - cpu) / u32::try_from(iterations).unwrap_or(u32::MAX);
+    let cpu =
+        cpu_outside_stub().saturating_sub(cpu) / u32::try_from(iterations).unwrap_or(u32::MAX);
     Figures {
         cpu: Some(cpu),
         ..figures(samples)
