@@ -145,8 +145,7 @@ impl Pool {
         egress: &Egress,
         refusals: &Mutex<Vec<Notice>>,
     ) -> Result<SendRequest<Full<Bytes>>, Error> {
-        let connecting = Pool::connect(host, port, tls, timeout, egress);
-        match connecting.await {
+        match Pool::connect(host, port, tls, timeout, egress).await {
             Ok(sender) => Ok(sender),
             Err(Refused::Denied(denied)) => {
                 lock(refusals).push(Notice::Refused(denied));
