@@ -77,6 +77,11 @@ struct State {
     standing: Mutex<Vec<(String, String, Fault)>>,
     /// Requests being handled now, and the most at once so far.
     in_flight: Mutex<(usize, usize)>,
+    /// Client connections accepted so far.
+    accepted: Mutex<usize>,
+    /// Close a client's keep-alive connection that sends no request for this long, as
+    /// servers and load balancers do (`None`: keep it open).
+    idle_close: Option<Duration>,
 }
 
 /// A running proxy; it serves until the process ends.
@@ -98,6 +103,16 @@ impl Proxy {
 
     /// Start a proxy listening on `bind` (e.g. `[::1]:0`) that forwards to `upstream`.
     pub fn start_on(bind: &str, upstream: &str) -> Proxy {
+        Proxy::start_with(bind, upstream, None)
+    }
+
+    /// Start a proxy that forwards to `upstream` and closes a client's connection once it
+    /// has been idle for `idle` between requests.
+    pub fn start_closing_idle(upstream: &str, idle: Duration) -> Proxy {
+        Proxy::start_with("127.0.0.1:0", upstream, Some(idle))
+    }
+
+    fn start_with(bind: &str, upstream: &str, idle_close: Option<Duration>) -> Proxy {
         let state = Arc::new(State {
             upstream: upstream.trim_start_matches("http://").to_string(),
             seen: Mutex::default(),
@@ -105,6 +120,8 @@ impl Proxy {
             faults: Mutex::default(),
             standing: Mutex::default(),
             in_flight: Mutex::default(),
+            accepted: Mutex::default(),
+            idle_close,
         });
         let listener = std::net::TcpListener::bind(bind).expect("a free port");
         let url = format!("http://{}", listener.local_addr().expect("an address"));
@@ -140,6 +157,11 @@ impl Proxy {
     /// (a batch holding one particular item, say), each time it is sent.
     pub fn inject_always(&self, operation: &str, text: &str, fault: Fault) {
         lock(&self.state.standing).push((operation.to_string(), text.to_string(), fault));
+    }
+
+    /// How many connections clients opened to the proxy so far.
+    pub fn connections(&self) -> usize {
+        *lock(&self.state.accepted)
     }
 
     /// The most requests the proxy was handling at once so far.
@@ -187,10 +209,18 @@ async fn serve(listener: std::net::TcpListener, state: Arc<State>) {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        *lock(&state.accepted) += 1;
         let state = state.clone();
         tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            if let Some(idle) = state.idle_close {
+                // The wait for a request's head starts when the connection goes idle.
+                builder
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(idle);
+            }
             let service = hyper::service::service_fn(move |request| handle(request, state.clone()));
-            let _ = hyper::server::conn::http1::Builder::new()
+            let _ = builder
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });

@@ -5,6 +5,7 @@
 
 use crate::harness::*;
 use serde_json::{json, Value};
+use std::time::Duration;
 use test_support::{Fault, Proxy};
 
 const SCHEMA: &str = r#"[{"AttributeName": "id", "KeyType": "HASH", "AttributeType": "N"}]"#;
@@ -271,4 +272,27 @@ fn a_slow_answer_within_the_attempt_timeout_is_waited_for_not_retried() {
     .expect("the slow answer arrives");
     assert_eq!(updated["Attributes"]["n"], 1);
     assert_eq!(proxy.count("UpdateItem"), 1);
+}
+
+/// A write whose kept connection the server closed while it was idle between two steps (as
+/// servers and load balancers do) goes out on a fresh connection and reports its outcome:
+/// never `outcome-unknown`, and sent once.
+#[test]
+fn a_write_after_the_server_closed_the_idle_connection_is_sent_once_and_succeeds() {
+    let (region, table) = ("af-south-1", "idle-closed");
+    counter(region, table);
+    let proxy = Proxy::start_closing_idle(moto(), Duration::from_millis(100));
+    for round in 1..=3 {
+        let input = increment(region, table, json!({}));
+        let result = step_at(proxy.url(), "update-item", input);
+        assert!(result.is_ok(), "round {round}: {result:?}");
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    assert_eq!(proxy.count("UpdateItem"), 3);
+    assert_eq!(
+        proxy.connections(),
+        3,
+        "the proxy closed each idle connection"
+    );
+    assert_eq!(stored(region, table)["n"], json!({"N": "3"}));
 }
