@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-/// The median and 99th percentile of some timed runs.
+/// The median and 99th percentile of some timed runs, and the CPU time each took.
 pub struct Figures {
     /// The median.
     pub p50: Duration,
