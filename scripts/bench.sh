@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --target wasm32-wasip2 -p dynamodb-connector --lib
+# The same packages as test_support::WASM_PACKAGES, so the benchmark's own build of them
+# does nothing (a build of the connector alone unifies other features and compiles again).
+cargo build --release --target wasm32-wasip2 -p dynamodb-connector -p dynamodb-activity -p hostile-guest --lib
 # BENCH_ONLY picks one table: warm (the warm steps on the stub), streams or expressions
 # (steps); write, get, scan1, scan4 or tenants (bulk). Unset, both benchmarks run in full.
 case "${BENCH_ONLY:-}" in

@@ -24,7 +24,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use test_support::bench::{ms, peer_figures, time, Figures};
+use test_support::bench::{cpu_ms, ms, peer_figures, time, Figures};
 
 /// Items written, read and scanned.
 const ITEMS: usize = 10_000;
@@ -315,7 +315,7 @@ impl Work {
 
 fn row(work: Work, contender: &str, f: &Figures, limit: Duration) {
     let requests = u32::try_from(work.requests()).unwrap();
-    let cpu = f.cpu.map_or_else(|| "–".into(), |cpu| ms(cpu / requests));
+    let cpu = cpu_ms(f, requests);
     println!(
         "| {} | {contender} | {} | {} | {:.2}× | {cpu} |",
         work.label(),

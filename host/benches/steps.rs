@@ -825,7 +825,7 @@ fn warm_rows(
                 ms(f.p50),
                 ms(f.p99),
                 f.p50.as_secs_f64() / native.as_secs_f64(),
-                cpu_ms(f),
+                cpu_ms(f, 1),
             );
         }
     }

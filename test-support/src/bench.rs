@@ -103,10 +103,11 @@ pub fn time(iterations: usize, mut f: impl FnMut()) -> Figures {
     }
 }
 
-/// CPU milliseconds with three decimals, or `–` where not measured.
+/// CPU milliseconds per run divided by `per` (1, or the requests a run sent), with three
+/// decimals; `–` where not measured.
 #[must_use]
-pub fn cpu_ms(figures: &Figures) -> String {
-    figures.cpu.map_or_else(|| "–".into(), ms)
+pub fn cpu_ms(figures: &Figures, per: u32) -> String {
+    figures.cpu.map_or_else(|| "–".into(), |cpu| ms(cpu / per))
 }
 
 /// Milliseconds with three decimals.
