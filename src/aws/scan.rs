@@ -5,25 +5,64 @@
 
 use crate::aws::bulk;
 use crate::aws::capacity::Tally;
+use crate::aws::client::Clients;
+use crate::aws::lean;
 use crate::aws::paging::{self, Want};
 use crate::error::Error;
 use crate::error::Result;
-use crate::model::Item;
-use aws_sdk_dynamodb::operation::scan::{builders::ScanFluentBuilder, ScanOutput};
+use crate::model::{Access, Item};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::scan::builders::{ScanFluentBuilder, ScanInputBuilder};
+use aws_sdk_dynamodb::operation::scan::{ScanError, ScanOutput};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use std::cell::RefCell;
+
+/// A `Scan` request and the session that sends it (on the [`lean`] path).
+#[derive(Clone, Debug)]
+pub struct Request {
+    clients: Clients,
+    input: ScanInputBuilder,
+}
+
+impl Request {
+    /// `input`, to be sent on `clients`' session.
+    pub fn new(clients: &Clients, input: ScanInputBuilder) -> Self {
+        Request {
+            clients: clients.clone(),
+            input,
+        }
+    }
+
+    /// Its input.
+    pub fn input(&self) -> &ScanInputBuilder {
+        &self.input
+    }
+
+    /// The same request with its input changed by `change`.
+    #[must_use]
+    pub fn with(mut self, change: impl FnOnce(ScanInputBuilder) -> ScanInputBuilder) -> Self {
+        self.input = change(self.input);
+        self
+    }
+
+    /// The request from `start`, sent.
+    async fn send(
+        &self,
+        start: Option<Item>,
+    ) -> std::result::Result<ScanOutput, SdkError<ScanError, HttpResponse>> {
+        let input = self.input.clone().set_exclusive_start_key(start);
+        lean::send(&self.clients, Access::Read, input).await
+    }
+}
 
 /// Fetch one segment (or the whole scan) as `want` says: its items, how many the service
 /// read, its cursor and the capacity its pages consumed.
-pub async fn segment(
-    request: ScanFluentBuilder,
-    want: Want,
-    start: Option<Item>,
-) -> Result<Segment> {
-    let asked = request.get_return_consumed_capacity().clone();
+pub async fn segment(request: Request, want: Want, start: Option<Item>) -> Result<Segment> {
+    let asked = request.input().get_return_consumed_capacity().clone();
     let fetched = paging::fetch(
         want,
         start,
-        |start| request.clone().set_exclusive_start_key(start).send(),
+        |start| request.send(start),
         |page| page.last_evaluated_key.clone(),
         |page| page.items().len(),
     )
@@ -79,13 +118,13 @@ impl Segment {
 /// that stopped one (the deadline's, when it left a segment unfinished), so the caller can
 /// say exactly what was read and what is left.
 pub async fn parallel(
-    request: &ScanFluentBuilder,
+    request: &Request,
     total: i32,
     share: Option<usize>,
     deadline: &bulk::Deadline,
 ) -> (Vec<Segment>, Option<Error>) {
     let count = usize::try_from(total).unwrap_or(1).max(1);
-    let asked = request.get_return_consumed_capacity().as_ref();
+    let asked = request.input().get_return_consumed_capacity().as_ref();
     let segment = || Segment {
         capacity: Tally::asked(asked),
         ..Segment::default()
@@ -98,8 +137,7 @@ pub async fn parallel(
             1 => request.clone(),
             n => request
                 .clone()
-                .segment(i32::try_from(s).unwrap_or(0))
-                .total_segments(n),
+                .with(|r| r.segment(i32::try_from(s).unwrap_or(0)).total_segments(n)),
         };
         async move {
             let failed = pages(request, share, deadline, segment).await.err();
@@ -126,14 +164,14 @@ pub async fn parallel(
 /// Read the pages of one segment into `segment` until it ends, has `share` items or the
 /// deadline comes (then `ended` stays false and `next` is where it resumes).
 async fn pages(
-    request: ScanFluentBuilder,
+    request: Request,
     share: Option<usize>,
     deadline: &bulk::Deadline,
     segment: &RefCell<Segment>,
 ) -> Result<()> {
     loop {
         let start = segment.borrow().next.clone();
-        let sent = request.clone().set_exclusive_start_key(start).send();
+        let sent = request.send(start);
         let Some(page) = deadline.within(sent).await else {
             return Ok(());
         };
@@ -160,10 +198,10 @@ pub struct Sample {
 
 /// Read up to `size` items with `request` in `segments` parallel segments, each up to its
 /// share; the sample is the whole table when every segment ran out within its share.
-pub async fn sample(request: ScanFluentBuilder, size: usize, segments: i32) -> Result<Sample> {
+pub async fn sample(request: Request, size: usize, segments: i32) -> Result<Sample> {
     let share = size.div_ceil(usize::try_from(segments).unwrap_or(1).max(1));
     // Pages of at most the share: a sample never reads (and parses) a page it cuts away.
-    let request = request.limit(i32::try_from(share).unwrap_or(i32::MAX));
+    let request = request.with(|r| r.limit(i32::try_from(share).unwrap_or(i32::MAX)));
     let deadline = bulk::Deadline::new(None)?;
     let (read, error) = parallel(&request, segments, Some(share), &deadline).await;
     if let Some(error) = error {

@@ -4,6 +4,7 @@
 
 use crate::aws::delivery::{AmbiguousNotRetried, RefusedByHost};
 use crate::aws::endpoint;
+use crate::aws::lean::Lean;
 use crate::aws::transport::WasiHttp;
 use crate::error::Result;
 use crate::model::keys::KeySchema;
@@ -14,6 +15,7 @@ use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
@@ -34,7 +36,7 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// Time allowed to open a connection to an endpoint.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time allowed for one attempt (request sent to response read).
-const ATTEMPT_TIMEOUT: Duration = Duration::from_mins(1);
+pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_mins(1);
 
 /// The shared client settings for `region`, signing with `credentials`.
 pub(crate) fn sdk_config(
@@ -69,7 +71,7 @@ pub(crate) fn unsigned_config(region: &str, endpoint: Option<String>) -> SdkConf
 }
 
 /// A `DynamoDB` client of the shared settings.
-pub(crate) fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
+fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(
         aws_sdk_dynamodb::config::Builder::from(config)
             .retry_classifier(RefusedByHost)
@@ -95,16 +97,23 @@ impl Intercept for EmptyAnswer {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> std::result::Result<(), BoxError> {
-        let response = context.response_mut();
-        let empty = response.headers().get("content-length") == Some("0")
-            || response.body().bytes() == Some(&[][..]);
-        if response.status().as_u16() == 200 && empty {
-            *response.status_mut() = StatusCode::try_from(400)?;
-            *response.body_mut() = SdkBody::from(
-                r#"{"__type":"EmptyResponse","message":"the service answered HTTP 200 with an empty body"}"#,
-            );
-        }
+        refuse_empty_answer(context.response_mut());
         Ok(())
+    }
+}
+
+/// [`EmptyAnswer`]'s rule on `response`: an empty `200` becomes the service error
+/// `EmptyResponse`.
+pub(crate) fn refuse_empty_answer(response: &mut HttpResponse) {
+    let empty = response.headers().get("content-length") == Some("0")
+        || response.body().bytes() == Some(&[][..]);
+    if response.status().as_u16() == 200 && empty {
+        if let Ok(status) = StatusCode::try_from(400) {
+            *response.status_mut() = status;
+        }
+        *response.body_mut() = SdkBody::from(
+            r#"{"__type":"EmptyResponse","message":"the service answered HTTP 200 with an empty body"}"#,
+        );
     }
 }
 
@@ -136,9 +145,32 @@ pub struct Clients {
     client: aws_sdk_dynamodb::Client,
     writer: Arc<OnceLock<aws_sdk_dynamodb::Client>>,
     schemas: Arc<Mutex<HashMap<String, (KeySchema, Instant)>>>,
+    lean: Arc<Lean>,
 }
 
 impl Clients {
+    /// A session's clients in `region`, signing with `credentials`, at `endpoint` (else
+    /// where the endpoint rules say).
+    pub(crate) fn new(region: &str, credentials: Credentials, endpoint: Option<String>) -> Self {
+        let lean = Lean::new(
+            region,
+            credentials.clone(),
+            endpoint.clone(),
+            CONNECT_TIMEOUT,
+        );
+        Clients {
+            client: dynamodb_client(&sdk_config(region, credentials, endpoint)),
+            writer: Arc::default(),
+            schemas: Arc::default(),
+            lean: Arc::new(lean),
+        }
+    }
+
+    /// What the session's requests on the lean path share.
+    pub(crate) fn lean(&self) -> &Lean {
+        &self.lean
+    }
+
     /// The key schema of `table` this session learnt less than `fresh` ago.
     pub(crate) fn kept_key_schema(&self, table: &str, fresh: Duration) -> Option<KeySchema> {
         let schemas = self.schemas.lock().ok()?;
@@ -159,16 +191,6 @@ impl Deref for Clients {
 
     fn deref(&self) -> &aws_sdk_dynamodb::Client {
         &self.client
-    }
-}
-
-impl From<aws_sdk_dynamodb::Client> for Clients {
-    fn from(client: aws_sdk_dynamodb::Client) -> Self {
-        Clients {
-            client,
-            writer: Arc::default(),
-            schemas: Arc::default(),
-        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::aws::delivery::RefusedByHost;
 use crate::aws::endpoint;
-use crate::aws::sdk::{dynamodb_client, sdk_config, signing, streams_url, Clients};
+use crate::aws::sdk::{sdk_config, signing, streams_url, Clients};
 use crate::aws::sts::{assume_role, assume_web_identity, Assumed};
 use crate::error::Result;
 use crate::model::input;
@@ -119,7 +119,7 @@ pub async fn session(connection: &Connection, region: &str) -> Result<Session> {
             let streams = streams_url(c.streams_endpoint_url.as_deref())?;
             Session {
                 streams: StreamsClient::new(region, &credentials, streams),
-                client: dynamodb_client(&sdk_config(region, credentials, endpoint)).into(),
+                client: Clients::new(region, credentials, endpoint),
                 assumed_role: None,
                 expires: None,
             }
@@ -172,7 +172,7 @@ fn with_assumed(
     let credentials = assumed.credentials;
     Ok(Session {
         streams: StreamsClient::new(region, &credentials, streams),
-        client: dynamodb_client(&sdk_config(region, credentials, endpoint)).into(),
+        client: Clients::new(region, credentials, endpoint),
         assumed_role: assumed.role,
         expires: assumed.expires,
     })

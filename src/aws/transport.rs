@@ -40,16 +40,21 @@ impl HttpClient for WasiHttp {
         settings: &HttpConnectorSettings,
         _components: &RuntimeComponents,
     ) -> SharedHttpConnector {
-        let mut client = Client::new();
-        if let Some(timeout) = settings.connect_timeout() {
-            client.set_connect_timeout(timeout);
-        }
-        if let Some(timeout) = settings.read_timeout() {
-            client.set_first_byte_timeout(timeout);
-            client.set_between_bytes_timeout(timeout);
-        }
-        SharedHttpConnector::new(Connector(client))
+        connector(settings)
     }
+}
+
+/// A `wasi:http` connector with `settings`' timeouts.
+pub fn connector(settings: &HttpConnectorSettings) -> SharedHttpConnector {
+    let mut client = Client::new();
+    if let Some(timeout) = settings.connect_timeout() {
+        client.set_connect_timeout(timeout);
+    }
+    if let Some(timeout) = settings.read_timeout() {
+        client.set_first_byte_timeout(timeout);
+        client.set_between_bytes_timeout(timeout);
+    }
+    SharedHttpConnector::new(Connector(client))
 }
 
 /// A connector error of `error`. Transport failures are not retried by the SDK's

@@ -33,7 +33,7 @@ pub type Key = Item;
 
 /// Whether a request reads or writes: a write whose answer was lost is reported as
 /// `outcome-unknown`, never as a plain failure (see `aws::delivery`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Access {
     /// The request only reads; it may be retried after any failure.
     Read,

@@ -2,9 +2,11 @@
 //! log (stderr) in a file (a pipe nobody reads would fill up and stall the service), killed
 //! when dropped.
 
+use std::collections::BTreeSet;
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 /// A running `serve` process.
@@ -36,6 +38,7 @@ impl Served {
         args: &[&str],
         env: &[(&str, String)],
     ) -> Served {
+        precompile(binary, args);
         let listen = format!("127.0.0.1:{}", crate::free_port());
         let log = tempfile::NamedTempFile::new().expect("a log file");
         let mut command = match wrapper.split_first() {
@@ -89,5 +92,38 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Compile the component of `args` (its `--component`, else the host's default) into the
+/// tests' compile cache once per process, before the first `serve` of it starts: services
+/// started together then load it, where each would otherwise compile it at once (on two
+/// cores, long enough to miss their start deadline). A component that does not compile is
+/// left to the service to report.
+fn precompile(binary: &Path, args: &[&str]) {
+    static DONE: Mutex<BTreeSet<Option<String>>> = Mutex::new(BTreeSet::new());
+    let component = args
+        .windows(2)
+        .find(|pair| pair[0] == "--component")
+        .map(|pair| pair[1].to_string());
+    let mut done = DONE.lock().unwrap_or_else(PoisonError::into_inner);
+    if done.contains(&component) {
+        return;
+    }
+    let mut command = Command::new(binary);
+    command
+        .arg("precompile")
+        .arg("--cache-dir")
+        .arg(crate::cache_dir());
+    if let Some(component) = &component {
+        command.args(["--component", component]);
+    }
+    let compiled = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if compiled {
+        done.insert(component);
     }
 }

@@ -11,14 +11,16 @@ use crate::aws::bulk::{self, Fate};
 use crate::aws::capacity::{self, Tally};
 use crate::aws::client::Clients;
 use crate::aws::describe;
+use crate::aws::lean;
 use crate::error::{Error, Kind, Result};
 use crate::model::keys::{self};
 use crate::model::shape::Obj;
+use crate::model::Access;
 use crate::model::Item;
 use crate::wit::Connection;
 use crate::{actions::item, aws::client, model::input, model::values};
+use aws_sdk_dynamodb::operation::batch_get_item::builders::BatchGetItemInputBuilder;
 use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnConsumedCapacity};
-use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -115,7 +117,7 @@ async fn checked(client: &Clients, tables: &Map<String, Value>) -> Result<Vec<Ke
 /// throttled); the items go to `found`, the keys' fates to the ledger. Returns whether the
 /// batch was throttled, and the error that stopped it (the deadline's included).
 async fn read(
-    client: &Client,
+    client: &Clients,
     keys: &[Key],
     go: Vec<usize>,
     ask: &Ask,
@@ -146,7 +148,7 @@ async fn read(
 
 /// One `BatchGetItem` of the keys `pending`.
 async fn send(
-    client: &Client,
+    client: &Clients,
     keys: &[Key],
     pending: &[usize],
     ask: &Ask,
@@ -168,11 +170,10 @@ async fn send(
             ))
         })
         .collect::<Result<HashMap<_, _>>>()?;
-    let sent = client
-        .batch_get_item()
+    let sent = BatchGetItemInputBuilder::default()
         .set_request_items(Some(request))
         .set_return_consumed_capacity(ask.capacity.clone());
-    Ok(sent.send().await?)
+    Ok(lean::send(client, Access::Read, sent).await?)
 }
 
 /// What was read and what was not, as the output (or an early end's `progress`) shows it:

@@ -13,17 +13,19 @@ pub(crate) use crate::wit::BatchWriteItemsInput as Input;
 use crate::aws::bulk::{self, Fate};
 use crate::aws::capacity::{self, Collections, Tally};
 use crate::aws::client::Clients;
+use crate::aws::lean;
 use crate::aws::{delivery, describe};
 use crate::error::{Error, Kind, Result};
 use crate::model::keys::KeySchema;
 use crate::model::shape::Obj;
+use crate::model::Access;
 use crate::model::Item;
 use crate::wit::Connection;
 use crate::{actions::item, aws::client, model::input, model::keys, model::values};
+use aws_sdk_dynamodb::operation::batch_write_item::builders::BatchWriteItemInputBuilder;
 use aws_sdk_dynamodb::types::{
     DeleteRequest, PutRequest, ReturnConsumedCapacity, ReturnItemCollectionMetrics, WriteRequest,
 };
-use aws_sdk_dynamodb::Client;
 use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -154,7 +156,7 @@ fn earlier_writes(requests: &[Request]) -> Vec<Option<usize>> {
 /// fates go to, the deadline, what every request asks the service to report and where
 /// the reports go.
 struct Batch<'a> {
-    client: &'a Client,
+    client: &'a Clients,
     requests: &'a [Request],
     schemas: &'a Schemas,
     ledger: &'a bulk::Ledger,
@@ -188,13 +190,13 @@ impl Batch<'_> {
         let mut writes = self.take(&go);
         let cut = (self.deadline, Fate::Unknown);
         bulk::retry(go, self.ledger, cut, async |pending: &[usize]| {
-            let sent = self
-                .client
-                .batch_write_item()
+            let sent = BatchWriteItemInputBuilder::default()
                 .set_request_items(Some(std::mem::take(&mut writes)))
                 .set_return_consumed_capacity(self.ask.capacity.clone())
                 .set_return_item_collection_metrics(self.ask.metrics.clone());
-            match sent.send().await {
+            // Whole-item puts and deletes: sent again after an ambiguous failure, as the
+            // plain client retries (the ledger says which writes may have been applied).
+            match lean::send(self.client, Access::Read, sent).await {
                 Ok(out) => {
                     let mut reported = self.reported.borrow_mut();
                     reported.capacity.add_each(out.consumed_capacity());

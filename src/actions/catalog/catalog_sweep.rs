@@ -18,6 +18,7 @@ use crate::catalog::{sample_sizes, Shown};
 use crate::error::{Error, Result};
 use crate::model::{input, shape::Obj};
 use crate::wit::Connection;
+use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
 use aws_sdk_dynamodb::types::TableDescription;
 use serde_json::Value;
 
@@ -94,7 +95,7 @@ async fn table(connection: &Connection, settings: &Settings<'_>, name: &str) -> 
         .table
         .unwrap_or_else(|| TableDescription::builder().build());
     let sample = scan::sample(
-        client.scan().table_name(name),
+        scan::Request::new(&client, ScanInputBuilder::default().table_name(name)),
         settings.size,
         settings.segments,
     )

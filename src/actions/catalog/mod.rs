@@ -7,6 +7,7 @@ use crate::catalog::sample_sizes;
 use crate::error::Result;
 use crate::model::shape::Obj;
 use crate::wit::{ClassifyColumnsInput, Connection, InferSchemaInput, SampleInput};
+use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
 use aws_sdk_dynamodb::types::TableDescription;
 
 pub(crate) mod catalog_sweep;
@@ -59,7 +60,8 @@ pub(crate) async fn table_sample(
     let description = described
         .table
         .unwrap_or_else(|| TableDescription::builder().build());
-    let sample = scan::sample(client.scan().table_name(table), size, segments).await?;
+    let request = scan::Request::new(&client, ScanInputBuilder::default().table_name(table));
+    let sample = scan::sample(request, size, segments).await?;
     Ok((description, sample))
 }
 

@@ -13,7 +13,7 @@ use crate::model::Item;
 use crate::wit::{Connection, DeleteItemInput, GetItemInput, ItemFormat, UpdateItemInput};
 use crate::{aws::client, model::input, model::values};
 use aws_sdk_dynamodb::operation::{
-    delete_item::builders::DeleteItemFluentBuilder, get_item::builders::GetItemFluentBuilder,
+    delete_item::builders::DeleteItemFluentBuilder, get_item::builders::GetItemInputBuilder,
     update_item::builders::UpdateItemFluentBuilder,
 };
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -108,10 +108,11 @@ pub(crate) struct Target {
 }
 
 impl Target {
-    /// A `GetItem` request for the item.
-    pub(crate) fn get_item(self) -> GetItemFluentBuilder {
-        let request = self.client.get_item();
-        request.table_name(self.table).set_key(Some(self.key))
+    /// A `GetItem` request for the item (sent on the lean path, with the client).
+    pub(crate) fn get_item(self) -> (client::Clients, GetItemInputBuilder) {
+        let request = GetItemInputBuilder::default();
+        let request = request.table_name(self.table).set_key(Some(self.key));
+        (self.client, request)
     }
 
     /// An `UpdateItem` request for the item, not retried once it may have been applied.

@@ -8,10 +8,12 @@ use crate::aws::paging::{self, Want};
 use crate::error::{Error, Result};
 use crate::model::expressions::Expressions;
 use crate::model::plain::{self, condition::Condition};
+use crate::model::Access;
 use crate::model::Item;
 use crate::wit::Connection;
-use crate::{actions::item, aws::capacity, aws::client, model::expressions, model::input};
-use aws_sdk_dynamodb::operation::query::{builders::QueryFluentBuilder, QueryOutput};
+use crate::{actions::item, aws::capacity, aws::client, aws::lean};
+use crate::{model::expressions, model::input};
+use aws_sdk_dynamodb::operation::query::{builders::QueryInputBuilder, QueryOutput};
 use aws_sdk_dynamodb::types::Select;
 use serde_json::Value;
 
@@ -100,7 +102,7 @@ async fn request(
     connection: &Connection,
     input: &Input,
     params: &input::Params,
-) -> Result<(Clients, QueryFluentBuilder, Option<Value>)> {
+) -> Result<(Clients, QueryInputBuilder, Option<Value>)> {
     let table = input::required("table-name", &input.table_name)?;
     let plain = Plain::parse(input)?;
     let mut expr = expressions::parse(
@@ -117,8 +119,7 @@ async fn request(
     let index = params.string("IndexName")?;
     let client = client::dynamodb(connection, &input.region).await?;
     let (key, filter) = plain.render(&mut expr)?;
-    let request = client
-        .query()
+    let request = QueryInputBuilder::default()
         .table_name(table)
         .set_key_condition_expression(key.or_else(|| input::text(&input.key_condition_expression)))
         .set_filter_expression(filter.or_else(|| input::text(&input.filter_expression)))
@@ -172,7 +173,10 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     let fetched = paging::fetch(
         want,
         start_key(&client, table, &params).await?,
-        |start| request.clone().set_exclusive_start_key(start).send(),
+        |start| {
+            let request = request.clone().set_exclusive_start_key(start);
+            lean::send(&client, Access::Read, request)
+        },
         |page| page.last_evaluated_key.clone(),
         |page| page.items().len(),
     )

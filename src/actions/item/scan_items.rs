@@ -14,7 +14,7 @@ use crate::model::values::{self, ItemFormat};
 use crate::model::Item;
 use crate::wit::Connection;
 use crate::{actions::item, aws::client, aws::scan, model::expressions, model::input};
-use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
+use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
 use serde_json::Value;
 
 /// Why `segments` takes no cursor inputs.
@@ -69,7 +69,7 @@ fn split(input: &Input) -> Result<Split> {
 async fn request(
     connection: &Connection,
     input: &Input,
-) -> Result<(Clients, ScanFluentBuilder, Option<Value>)> {
+) -> Result<(Clients, scan::Request, Option<Value>)> {
     let table = input::required("table-name", &input.table_name)?;
     let mut expr = expressions::parse(
         input.expression_attribute_values.as_deref(),
@@ -93,8 +93,7 @@ async fn request(
         other => other.map(|n| i32::try_from(n).unwrap_or(i32::MAX)),
     };
     let client = client::dynamodb(connection, &input.region).await?;
-    let request = client
-        .scan()
+    let request = ScanInputBuilder::default()
         .table_name(table)
         .set_index_name(input::text(&input.index_name))
         .set_filter_expression(filter)
@@ -104,6 +103,7 @@ async fn request(
         .set_consistent_read(input.consistent_read)
         .set_limit(limit)
         .set_return_consumed_capacity(capacity::asked(input.return_consumed_capacity));
+    let request = scan::Request::new(&client, request);
     Ok((client, request, expr.sent()))
 }
 
@@ -131,8 +131,8 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         &client,
         table,
         index.as_deref(),
-        request.get_projection_expression().as_deref(),
-        request.get_expression_attribute_names().as_ref(),
+        request.input().get_projection_expression().as_deref(),
+        request.input().get_expression_attribute_names().as_ref(),
         want.max,
     )
     .await?;
@@ -147,7 +147,7 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
             scan::Segment::joined(segments)
         }
         Split::Segment(segment, total) => {
-            let request = request.segment(segment).total_segments(total);
+            let request = request.with(|r| r.segment(segment).total_segments(total));
             scan::segment(request, want, start_key(&client, &input).await?).await?
         }
         Split::Whole => scan::segment(request, want, start_key(&client, &input).await?).await?,

@@ -7,8 +7,10 @@ use crate::actions::item::{
     write::{Conditional, Op, Write},
 };
 use crate::error::Result;
+use crate::model::Access;
 use crate::wit::{Connection, ReturnValues};
-use crate::{aws::client, model::input, model::values};
+use crate::{aws::client, aws::lean, model::input, model::values};
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemInputBuilder;
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
@@ -29,12 +31,11 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
     if write.token().is_some() {
         return write.transact(&client, table, Op::Put(item)).await;
     }
-    let out = client::at_most_once(&client)
-        .put_item()
+    let request = PutItemInputBuilder::default()
         .table_name(table)
         .set_item(Some(item))
-        .conditions(&write)
-        .send()
+        .conditions(&write);
+    let out = lean::send(&client, Access::Write, request)
         .await
         .map_err(Write::error)?;
     Ok(write.output(&out))

@@ -6,8 +6,10 @@ pub(crate) use crate::wit::ListTablesInput as Input;
 use crate::aws::paging::{self, Want};
 use crate::error::Result;
 use crate::model::shape::Obj;
+use crate::model::Access;
 use crate::wit::Connection;
-use crate::{aws::client, model::input};
+use crate::{aws::client, aws::lean, model::input};
+use aws_sdk_dynamodb::operation::list_tables::builders::ListTablesInputBuilder;
 use serde_json::Value;
 
 pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> {
@@ -20,10 +22,8 @@ pub(crate) async fn run(connection: &Connection, input: Input) -> Result<Value> 
         want,
         input::text(&input.exclusive_start_table_name),
         |start| {
-            client
-                .list_tables()
-                .set_exclusive_start_table_name(start)
-                .send()
+            let request = ListTablesInputBuilder::default().set_exclusive_start_table_name(start);
+            lean::send(&client, Access::Read, request)
         },
         |page| page.last_evaluated_table_name.clone(),
         |page| page.table_names().len(),

@@ -23,7 +23,10 @@ use aws_sdk_dynamodb::error::BuildError;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::{
     delete_item::{builders::DeleteItemFluentBuilder, DeleteItemError, DeleteItemOutput},
-    put_item::{builders::PutItemFluentBuilder, PutItemError, PutItemOutput},
+    put_item::{
+        builders::{PutItemFluentBuilder, PutItemInputBuilder},
+        PutItemError, PutItemOutput,
+    },
     transact_write_items::TransactWriteItemsError,
     update_item::{builders::UpdateItemFluentBuilder, UpdateItemError, UpdateItemOutput},
 };
@@ -296,6 +299,7 @@ macro_rules! conditional {
 }
 conditional!(
     PutItemFluentBuilder,
+    PutItemInputBuilder,
     UpdateItemFluentBuilder,
     DeleteItemFluentBuilder
 );

@@ -1,0 +1,410 @@
+//! The lean request path of the hot operations (`GetItem`, `PutItem`, `Query`, `Scan`,
+//! `ListTables`, `BatchGetItem`, `BatchWriteItem`): a request built, signed, sent and read
+//! with the SDK's own building blocks — the operation's serialiser, deserialiser and retry
+//! classifiers, the endpoint rules, `aws-sigv4`, the step's `wasi:http` transport — without
+//! the SDK's orchestrator, whose runtime plugins, interceptors and config bags cost more
+//! per request in WebAssembly than the request itself (docs/performance.md).
+//!
+//! It keeps the orchestrator's contract: the same phases of an `InterceptorContext`, so a
+//! failure becomes the same [`SdkError`] the SDK returns; the client's retry settings, its
+//! classifiers (the host's refusal, a write's at-most-once rule) and the operation's; the
+//! standard strategy's backoff and retry quota; the attempt timeout; a stalled answer
+//! ended; the clock skew corrected; an empty `200` refused as the SDK client's interceptor
+//! does ([`crate::aws::sdk`]). See [`retry`] for the bookkeeping.
+
+mod requests;
+mod retry;
+mod sign;
+
+pub use requests::Request;
+
+use crate::aws::sdk::{for_access, refuse_empty_answer, Clients, ATTEMPT_TIMEOUT};
+use crate::model::Access;
+use aws_credential_types::Credentials;
+use aws_runtime::auth::SigV4OperationSigningConfig;
+use aws_runtime::user_agent::{ApiMetadata, AwsUserAgent};
+use aws_sdk_dynamodb::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::Client;
+use aws_sigv4::http_request::SigningSettings;
+use aws_smithy_runtime::client::retries::classifiers::{
+    run_classifiers_on_ctx, HttpStatusCodeClassifier,
+};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::SharedHttpConnector;
+use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
+use aws_smithy_runtime_api::client::identity::Identity;
+use aws_smithy_runtime_api::client::interceptors::context::{Input, InterceptorContext};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse, OrchestratorError};
+use aws_smithy_runtime_api::client::retries::classifiers::SharedRetryClassifier;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+use aws_smithy_runtime_api::client::runtime_plugin::RuntimePlugin;
+use aws_smithy_runtime_api::client::ser_de::{DeserializeResponse, SerializeRequest};
+use aws_smithy_runtime_api::client::ser_de::{SharedRequestSerializer, SharedResponseDeserializer};
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::{ConfigBag, FrozenLayer, Layer};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use aws_smithy_types::retry::{ErrorKind, RetryConfig};
+use aws_types::endpoint_config::AccountIdEndpointMode;
+use aws_types::os_shim_internal::Env;
+use http_body_util::BodyExt as _;
+use std::any::TypeId;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime};
+use wstd::future::FutureExt as _;
+
+/// An answer whose body sends nothing for this long is ended (the SDK's stalled-stream
+/// protection: its grace period).
+const STALL: Duration = Duration::from_secs(5);
+
+/// What a session's requests on the lean path share: the region, the signing identity,
+/// the endpoint override and the rules that resolve it, the transport, the user agent and
+/// the clock skew measured last.
+#[derive(Debug)]
+pub struct Lean {
+    region: String,
+    identity: Identity,
+    endpoint: Option<String>,
+    resolver: DefaultResolver,
+    connector: SharedHttpConnector,
+    user_agent: (String, String),
+    skew: AtomicI64,
+}
+
+impl Lean {
+    /// The lean path of a session in `region`, signing with `credentials`, at `endpoint`
+    /// (else where the endpoint rules say), connecting within `connect`.
+    pub fn new(
+        region: &str,
+        credentials: Credentials,
+        endpoint: Option<String>,
+        connect: Duration,
+    ) -> Self {
+        let agent = AwsUserAgent::new_from_environment(
+            Env::real(),
+            ApiMetadata::new("dynamodb", aws_sdk_dynamodb::meta::PKG_VERSION),
+        );
+        let settings = HttpConnectorSettings::builder()
+            .connect_timeout(connect)
+            .build();
+        Lean {
+            region: region.to_string(),
+            identity: credentials.into(),
+            endpoint,
+            resolver: DefaultResolver::new(),
+            connector: crate::aws::transport::connector(&settings),
+            user_agent: (agent.ua_header(), agent.aws_ua_header()),
+            skew: AtomicI64::new(0),
+        }
+    }
+}
+
+/// What the lean path takes from an operation's runtime plugin, once per instance.
+struct Parts {
+    /// The operation's settings: its serialiser and deserialiser among them.
+    layer: FrozenLayer,
+    classifiers: Vec<SharedRetryClassifier>,
+    signing: SigningSettings,
+}
+
+thread_local! {
+    static PARTS: RefCell<HashMap<(TypeId, Access), Rc<Parts>>> = RefCell::default();
+}
+
+/// The parts of `R`'s operation sent by `client` (whose retry classifiers for reads or
+/// writes, `access`, are the same in every session), in the order the SDK runs them.
+fn parts<R: Request>(client: &Client, access: Access) -> Rc<Parts> {
+    let key = (TypeId::of::<R::Operation>(), access);
+    if let Some(parts) = PARTS.with_borrow(|all| all.get(&key).cloned()) {
+        return parts;
+    }
+    let operation = R::Operation::default();
+    let layer = operation
+        .config()
+        .unwrap_or_else(|| Layer::new("lean").freeze());
+    let components = operation.runtime_components(&RuntimeComponentsBuilder::new("lean"));
+    // The service's own classifier (its runtime plugin's: 500, 502, 503 and 504 retried),
+    // the client's and the operation's.
+    let service = SharedRetryClassifier::new(HttpStatusCodeClassifier::default());
+    let mut classifiers = vec![service];
+    classifiers.extend(client.config().retry_classifiers());
+    classifiers.extend(components.retry_classifiers());
+    classifiers.sort_by_key(ClassifyRetry::priority);
+    let parts = Rc::new(Parts {
+        signing: sign::settings(layer.load::<SigV4OperationSigningConfig>()),
+        layer,
+        classifiers,
+    });
+    PARTS.with_borrow_mut(|all| all.insert(key, parts.clone()));
+    parts
+}
+
+/// Send `request` on `clients`' session, as a read or a write (`access`: whether a possibly
+/// applied attempt may be retried), with what the SDK's `send` would return.
+pub async fn send<R: Request>(
+    clients: &Clients,
+    access: Access,
+    request: R,
+) -> Result<R::Output, SdkError<R::Error, HttpResponse>> {
+    let input = request.build().map_err(SdkError::construction_failure)?;
+    let lean = clients.lean();
+    let client = for_access(clients, access);
+    let config = client.config();
+    let retry_config = config
+        .retry_config()
+        .cloned()
+        .unwrap_or_else(RetryConfig::standard);
+    let parts = parts::<R>(&client, access);
+    let params = R::resources(&input, Params::builder())
+        .region(lean.region.clone())
+        .set_endpoint(lean.endpoint.clone())
+        .account_id_endpoint_mode(AccountIdEndpointMode::default().to_string())
+        .build()
+        .map_err(SdkError::construction_failure)?;
+    let mut cfg = ConfigBag::base();
+    let mut ctx = InterceptorContext::new(Input::erase(input));
+    ctx.enter_serialization_phase();
+    let input = ctx.take_input().expect("the input, set above");
+    let serializer = parts.layer.load::<SharedRequestSerializer>();
+    let serialized = serializer.map_or_else(
+        || Err("the operation has no serialiser".into()),
+        |s| s.serialize_input(input, &mut cfg),
+    );
+    match serialized {
+        Ok(request) => ctx.set_request(request),
+        Err(error) => {
+            ctx.fail(OrchestratorError::other(error));
+            return finish::<R>(ctx);
+        }
+    }
+    ctx.enter_before_transmit_phase();
+    let invocation = invocation_id();
+    let mut attempt = 1;
+    let mut quota = retry::Permit::default();
+    loop {
+        ctx.rewind(&mut cfg);
+        let headers = Attempt {
+            invocation: &invocation,
+            attempt,
+            max: retry_config.max_attempts(),
+        };
+        let request = ctx.request_mut().expect("the request, set above");
+        if let Err(error) = prepare(lean, &params, &parts.signing, &headers, request).await {
+            ctx.fail(OrchestratorError::other(error));
+            break;
+        }
+        ctx.enter_transmit_phase();
+        let request = ctx.take_request().expect("the request, set above");
+        exchange(lean, &parts.layer, request, &mut ctx, &cfg).await;
+        let action = classify::<R>(&parts.classifiers, &ctx, lean.skew.load(Ordering::Relaxed));
+        if !ctx.is_failed() {
+            quota.succeeded();
+            break;
+        }
+        if attempt >= retry_config.max_attempts() {
+            break;
+        }
+        let Some((wait, kind)) = retry::backoff(&retry_config, &action, attempt) else {
+            break;
+        };
+        if !quota.renew(&retry_config, kind) {
+            break;
+        }
+        wstd::task::sleep(wait.into()).await;
+        attempt += 1;
+    }
+    finish::<R>(ctx)
+}
+
+/// The headers an attempt carries for the service's own accounting.
+struct Attempt<'a> {
+    invocation: &'a str,
+    attempt: u32,
+    max: u32,
+}
+
+/// A random invocation ID (a version 4 UUID), the same for every attempt of a request.
+fn invocation_id() -> String {
+    let bits = fastrand::u128(..) & !(0xf000 << 64) | (0x4000 << 64);
+    let bits = bits & !(0xc000 << 48) | (0x8000 << 48);
+    let hex = format!("{bits:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// Address, label and sign `request` for an attempt.
+async fn prepare(
+    lean: &Lean,
+    params: &Params,
+    signing: &SigningSettings,
+    attempt: &Attempt<'_>,
+    request: &mut HttpRequest,
+) -> Result<(), BoxError> {
+    let endpoint = lean.resolver.resolve_endpoint(params).await?;
+    request.uri_mut().set_endpoint(endpoint.url())?;
+    for (name, values) in endpoint.headers() {
+        request.headers_mut().remove(name);
+        for value in values {
+            request
+                .headers_mut()
+                .append(name.to_string(), value.to_string());
+        }
+    }
+    let headers = request.headers_mut();
+    headers.insert("user-agent", lean.user_agent.0.clone());
+    headers.insert("x-amz-user-agent", lean.user_agent.1.clone());
+    headers.insert("amz-sdk-invocation-id", attempt.invocation.to_string());
+    let counted = format!("attempt={}; max={}", attempt.attempt, attempt.max);
+    headers.insert("amz-sdk-request", counted);
+    let now = retry::corrected(SystemTime::now(), lean.skew.load(Ordering::Relaxed));
+    sign::sign(&lean.identity, &lean.region, signing, request, now)
+}
+
+/// Send `request` and read its answer within the attempt timeout, leaving the answer and
+/// the output or error (or the failure) in `ctx`.
+async fn exchange(
+    lean: &Lean,
+    layer: &FrozenLayer,
+    request: HttpRequest,
+    ctx: &mut InterceptorContext,
+    cfg: &ConfigBag,
+) {
+    let sent = SystemTime::now();
+    let answer = async {
+        let mut response = lean.connector.call(request).await?;
+        let received = SystemTime::now();
+        if let Some(skew) = retry::skew(&response, sent, received) {
+            lean.skew.store(skew, Ordering::Relaxed);
+        }
+        let body = std::mem::replace(response.body_mut(), SdkBody::taken());
+        let read = read_body(body).await;
+        Ok::<_, aws_smithy_runtime_api::client::result::ConnectorError>((response, read))
+    };
+    match answer
+        .timeout(wstd::time::Duration::from(ATTEMPT_TIMEOUT))
+        .await
+    {
+        Err(_) => ctx.fail(OrchestratorError::timeout(Box::new(AttemptTimedOut))),
+        Ok(Err(error)) => ctx.fail(OrchestratorError::connector(error)),
+        Ok(Ok((mut response, read))) => {
+            let read = read.map(|bytes| *response.body_mut() = SdkBody::from(bytes));
+            ctx.set_response(response);
+            ctx.enter_before_deserialization_phase();
+            if let Some(response) = ctx.response_mut() {
+                refuse_empty_answer(response);
+            }
+            ctx.enter_deserialization_phase();
+            match read {
+                Err(error) => ctx.fail(OrchestratorError::response(error)),
+                Ok(()) => {
+                    let response = ctx.response().expect("the response, set above");
+                    let result = match layer.load::<SharedResponseDeserializer>() {
+                        Some(d) => d.deserialize_nonstreaming_with_config(response, cfg),
+                        None => Err(OrchestratorError::other(
+                            "the operation has no deserialiser",
+                        )),
+                    };
+                    ctx.set_output_or_error(result);
+                }
+            }
+            ctx.enter_after_deserialization_phase();
+        }
+    }
+}
+
+/// An answer's whole body; one that sends nothing for [`STALL`] is ended.
+async fn read_body(mut body: SdkBody) -> Result<bytes::Bytes, BoxError> {
+    let mut read = Vec::new();
+    loop {
+        let frame = body
+            .frame()
+            .timeout(wstd::time::Duration::from(STALL))
+            .await;
+        let frame = frame.map_err(|_| Stalled)?;
+        match frame {
+            None => return Ok(read.into()),
+            Some(frame) => {
+                if let Ok(data) = frame?.into_data() {
+                    read.extend_from_slice(&data);
+                }
+            }
+        }
+    }
+}
+
+/// What the classifiers say of the attempt in `ctx`; a clock-skew error is retried when
+/// the measured `skew` is over the SDK's threshold.
+fn classify<R: Request>(
+    classifiers: &[SharedRetryClassifier],
+    ctx: &InterceptorContext,
+    skew: i64,
+) -> RetryAction {
+    let action = run_classifiers_on_ctx(classifiers.iter().cloned(), ctx);
+    if action != RetryAction::NoActionIndicated {
+        return action;
+    }
+    let code = match ctx.output_or_error() {
+        Some(Err(error)) => error
+            .as_operation_error()
+            .and_then(|e| e.downcast_ref::<R::Error>())
+            .and_then(ProvideErrorMetadata::code),
+        _ => None,
+    };
+    if retry::skewed(code, Some(skew)) {
+        RetryAction::retryable_error(ErrorKind::ServerError)
+    } else {
+        action
+    }
+}
+
+/// The output or error of `ctx`, typed as the operation's.
+fn finish<R: Request>(
+    ctx: InterceptorContext,
+) -> Result<R::Output, SdkError<R::Error, HttpResponse>> {
+    match ctx.finalize() {
+        Ok(output) => Ok(output
+            .downcast::<R::Output>()
+            .expect("the operation's output")),
+        Err(error) => {
+            Err(error
+                .map_service_error(|e| e.downcast::<R::Error>().expect("the operation's error")))
+        }
+    }
+}
+
+/// An attempt that took longer than [`ATTEMPT_TIMEOUT`] (worded as the SDK words it).
+#[derive(Debug)]
+struct AttemptTimedOut;
+
+impl std::fmt::Display for AttemptTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "operation attempt timeout (single attempt) occurred after {ATTEMPT_TIMEOUT:?}"
+        )
+    }
+}
+
+impl std::error::Error for AttemptTimedOut {}
+
+/// An answer whose body stopped arriving.
+#[derive(Debug)]
+struct Stalled;
+
+impl std::fmt::Display for Stalled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the answer stalled: no byte for {STALL:?}")
+    }
+}
+
+impl std::error::Error for Stalled {}
