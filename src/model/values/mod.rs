@@ -239,6 +239,30 @@ fn container(field: &str, value: &Value) -> Result<Value> {
 /// A JSON value in its natural `DynamoDB` type: string → S, number → N (every digit kept),
 /// boolean → BOOL, null → NULL, array → L, object → M.
 pub fn from_json_natural(field: &str, value: &Value) -> Result<AttributeValue> {
+    // The paths of nested values are only needed to name one that fails: a value that
+    // converts is converted without them (a bulk step's items have thousands).
+    natural(value).map_or_else(|| natural_at(field, value), Ok)
+}
+
+/// [`from_json_natural`] without naming the field: `None` where it would fail.
+fn natural(value: &Value) -> Option<AttributeValue> {
+    Some(match value {
+        Value::String(s) => AttributeValue::S(s.clone()),
+        Value::Number(n) => AttributeValue::N(number::checked("", n.as_str()).ok()?),
+        Value::Bool(b) => AttributeValue::Bool(*b),
+        Value::Null => AttributeValue::Null(true),
+        Value::Array(items) => AttributeValue::L(items.iter().map(natural).collect::<Option<_>>()?),
+        Value::Object(members) => AttributeValue::M(
+            members
+                .iter()
+                .map(|(k, v)| Some((k.clone(), natural(v)?)))
+                .collect::<Option<_>>()?,
+        ),
+    })
+}
+
+/// [`from_json_natural`], naming the field of each nested value it converts.
+fn natural_at(field: &str, value: &Value) -> Result<AttributeValue> {
     Ok(match value {
         Value::String(s) => AttributeValue::S(s.clone()),
         Value::Number(n) => AttributeValue::N(number::checked(field, &n.to_string())?),
@@ -248,13 +272,13 @@ pub fn from_json_natural(field: &str, value: &Value) -> Result<AttributeValue> {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| from_json_natural(&format!("{field}[{i}]"), v))
+                .map(|(i, v)| natural_at(&format!("{field}[{i}]"), v))
                 .collect::<Result<_>>()?,
         ),
         Value::Object(members) => AttributeValue::M(
             members
                 .iter()
-                .map(|(k, v)| Ok((k.clone(), from_json_natural(&format!("{field}.{k}"), v)?)))
+                .map(|(k, v)| Ok((k.clone(), natural_at(&format!("{field}.{k}"), v)?)))
                 .collect::<Result<_>>()?,
         ),
     })
@@ -311,6 +335,28 @@ pub fn from_json_map(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nested_number_dynamodb_cannot_keep_is_named_by_its_path() {
+        let digits = "1".repeat(39);
+        let value: Value =
+            serde_json::from_str(&format!(r#"{{"a": [1, {{"b": {digits}}}]}}"#)).expect("JSON");
+        let error = from_json_natural("value", &value).expect_err("39 digits");
+        assert_eq!(error.field.as_deref(), Some("value.a[1].b"), "{error:?}");
+        assert!(error.message.contains("significant digits"), "{error:?}");
+        let fine: Value = serde_json::from_str(r#"{"a": [1, {"b": 2.50}]}"#).expect("JSON");
+        let converted = from_json_natural("value", &fine).expect("converts");
+        let AttributeValue::M(top) = converted else {
+            panic!("a map: {converted:?}")
+        };
+        let AttributeValue::L(list) = &top["a"] else {
+            panic!("a list: {top:?}")
+        };
+        let AttributeValue::M(inner) = &list[1] else {
+            panic!("a map: {list:?}")
+        };
+        assert_eq!(inner["b"], AttributeValue::N("2.50".into()));
+    }
 
     #[test]
     fn a_duplicate_set_member_is_named_by_position_never_by_value() {
