@@ -170,11 +170,11 @@ pub async fn send<R: Request>(
     ctx.enter_serialization_phase();
     let input = ctx.take_input().expect("the input, set above");
     let serializer = parts.layer.load::<SharedRequestSerializer>();
-    let serialized = serializer.map_or_else(
+    let built = serializer.map_or_else(
         || Err("the operation has no serialiser".into()),
         |s| s.serialize_input(input, &mut cfg),
     );
-    match serialized {
+    match built {
         Ok(request) => ctx.set_request(request),
         Err(error) => {
             ctx.fail(OrchestratorError::other(error));
@@ -189,7 +189,7 @@ pub async fn send<R: Request>(
         ctx.rewind(&mut cfg);
         let headers = Attempt {
             invocation: &invocation,
-            attempt,
+            number: attempt,
             max: retry_config.max_attempts(),
         };
         let request = ctx.request_mut().expect("the request, set above");
@@ -223,7 +223,7 @@ pub async fn send<R: Request>(
 /// The headers an attempt carries for the service's own accounting.
 struct Attempt<'a> {
     invocation: &'a str,
-    attempt: u32,
+    number: u32,
     max: u32,
 }
 
@@ -264,7 +264,7 @@ async fn prepare(
     headers.insert("user-agent", lean.user_agent.0.clone());
     headers.insert("x-amz-user-agent", lean.user_agent.1.clone());
     headers.insert("amz-sdk-invocation-id", attempt.invocation.to_string());
-    let counted = format!("attempt={}; max={}", attempt.attempt, attempt.max);
+    let counted = format!("attempt={}; max={}", attempt.number, attempt.max);
     headers.insert("amz-sdk-request", counted);
     let now = retry::corrected(SystemTime::now(), lean.skew.load(Ordering::Relaxed));
     sign::sign(&lean.identity, &lean.region, signing, request, now)
@@ -304,18 +304,17 @@ async fn exchange(
                 refuse_empty_answer(response);
             }
             ctx.enter_deserialization_phase();
-            match read {
-                Err(error) => ctx.fail(OrchestratorError::response(error)),
-                Ok(()) => {
-                    let response = ctx.response().expect("the response, set above");
-                    let result = match layer.load::<SharedResponseDeserializer>() {
-                        Some(d) => d.deserialize_nonstreaming_with_config(response, cfg),
-                        None => Err(OrchestratorError::other(
-                            "the operation has no deserialiser",
-                        )),
-                    };
-                    ctx.set_output_or_error(result);
-                }
+            if let Err(error) = read {
+                ctx.fail(OrchestratorError::response(error));
+            } else {
+                let response = ctx.response().expect("the response, set above");
+                let result = match layer.load::<SharedResponseDeserializer>() {
+                    Some(d) => d.deserialize_nonstreaming_with_config(response, cfg),
+                    None => Err(OrchestratorError::other(
+                        "the operation has no deserialiser",
+                    )),
+                };
+                ctx.set_output_or_error(result);
             }
             ctx.enter_after_deserialization_phase();
         }

@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn the_servers_retry_after_is_kept_within_the_maximum() {
         let config = RetryConfig::standard();
-        let after = Some(Duration::from_secs(3600));
+        let after = Some(Duration::from_hours(1));
         let (wait, _) = backoff(&config, &throttled(after), 1).expect("a retry");
         assert_eq!(wait, config.max_backoff());
     }

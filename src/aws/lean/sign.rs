@@ -1,4 +1,4 @@
-//! Signing a request of the lean path with SigV4 (`aws-sigv4`, the SDK's signer), with the
+//! Signing a request of the lean path with `SigV4` (`aws-sigv4`, the SDK's signer), with the
 //! settings the SDK's signer takes from the operation's signing options.
 
 use aws_runtime::auth::SigV4OperationSigningConfig;
@@ -10,7 +10,7 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use std::time::SystemTime;
 
-/// The SigV4 settings of an operation's signing options (as the SDK's signer reads them).
+/// The `SigV4` settings of an operation's signing options (as the SDK's signer reads them).
 pub(super) fn settings(config: Option<&SigV4OperationSigningConfig>) -> SigningSettings {
     let options = config
         .map(|c| c.signing_options.clone())
@@ -84,10 +84,14 @@ mod tests {
     use aws_credential_types::Credentials;
     use aws_smithy_types::body::SdkBody;
     use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
     use std::time::Duration;
 
     fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        bytes.iter().fold(String::new(), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
     }
 
     /// HMAC-SHA256 (RFC 2104), written out: the check below does not use the signer's code.
@@ -110,7 +114,7 @@ mod tests {
             .to_vec()
     }
 
-    /// The SigV4 signature of `request` over the headers it names, by the algorithm as AWS
+    /// The `SigV4` signature of `request` over the headers it names, by the algorithm as AWS
     /// documents it, for a `POST /` with no query.
     fn expected_signature(request: &HttpRequest, signed: &str, secret: &str) -> String {
         let value = |name: &str| -> String {
@@ -129,10 +133,10 @@ mod tests {
                     .to_string(),
             }
         };
-        let canonical_headers: String = signed
-            .split(';')
-            .map(|name| format!("{name}:{}\n", value(name)))
-            .collect();
+        let canonical_headers = signed.split(';').fold(String::new(), |mut out, name| {
+            let _ = writeln!(out, "{name}:{}", value(name));
+            out
+        });
         let body = request.body().bytes().unwrap_or_default();
         let canonical = format!(
             "POST\n/\n\n{canonical_headers}\n{signed}\n{}",
