@@ -10,15 +10,17 @@
 //! classifiers (the host's refusal, a write's at-most-once rule) and the operation's; the
 //! standard strategy's backoff and retry quota; the attempt timeout; a stalled answer
 //! ended; the clock skew corrected; an empty `200` refused as the SDK client's interceptor
-//! does ([`crate::aws::sdk`]). See [`retry`] for the bookkeeping.
+//! does ([`crate::aws::sdk`]). [`requests`] lists the operations, [`exchange`] is one
+//! attempt on the wire, [`sign`] signs it and [`retry`] keeps the retries' bookkeeping.
 
+mod exchange;
 mod requests;
 mod retry;
 mod sign;
 
 pub use requests::Request;
 
-use crate::aws::sdk::{for_access, refuse_empty_answer, Clients, ATTEMPT_TIMEOUT};
+use crate::aws::sdk::{for_access, Clients};
 use crate::model::Access;
 use aws_credential_types::Credentials;
 use aws_runtime::auth::SigV4OperationSigningConfig;
@@ -31,8 +33,7 @@ use aws_smithy_runtime::client::retries::classifiers::{
     run_classifiers_on_ctx, HttpStatusCodeClassifier,
 };
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::http::SharedHttpConnector;
-use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_runtime_api::client::interceptors::context::{Input, InterceptorContext};
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse, OrchestratorError};
@@ -40,26 +41,18 @@ use aws_smithy_runtime_api::client::retries::classifiers::SharedRetryClassifier;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
 use aws_smithy_runtime_api::client::runtime_plugin::RuntimePlugin;
-use aws_smithy_runtime_api::client::ser_de::{DeserializeResponse, SerializeRequest};
-use aws_smithy_runtime_api::client::ser_de::{SharedRequestSerializer, SharedResponseDeserializer};
-use aws_smithy_types::body::SdkBody;
+use aws_smithy_runtime_api::client::ser_de::{SerializeRequest, SharedRequestSerializer};
 use aws_smithy_types::config_bag::{ConfigBag, FrozenLayer, Layer};
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use aws_smithy_types::retry::{ErrorKind, RetryConfig};
 use aws_types::endpoint_config::AccountIdEndpointMode;
 use aws_types::os_shim_internal::Env;
-use http_body_util::BodyExt as _;
 use std::any::TypeId;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
-use wstd::future::FutureExt as _;
-
-/// An answer whose body sends nothing for this long is ended (the SDK's stalled-stream
-/// protection: its grace period).
-const STALL: Duration = Duration::from_secs(5);
 
 /// What a session's requests on the lean path share: the region, the signing identity,
 /// the endpoint override and the rules that resolve it, the transport, the user agent and
@@ -199,7 +192,7 @@ pub async fn send<R: Request>(
         }
         ctx.enter_transmit_phase();
         let request = ctx.take_request().expect("the request, set above");
-        exchange(lean, &parts.layer, request, &mut ctx, &cfg).await;
+        exchange::exchange(lean, &parts.layer, request, &mut ctx, &cfg).await;
         let action = classify::<R>(&parts.classifiers, &ctx, lean.skew.load(Ordering::Relaxed));
         if !ctx.is_failed() {
             quota.succeeded();
@@ -270,77 +263,6 @@ async fn prepare(
     sign::sign(&lean.identity, &lean.region, signing, request, now)
 }
 
-/// Send `request` and read its answer within the attempt timeout, leaving the answer and
-/// the output or error (or the failure) in `ctx`.
-async fn exchange(
-    lean: &Lean,
-    layer: &FrozenLayer,
-    request: HttpRequest,
-    ctx: &mut InterceptorContext,
-    cfg: &ConfigBag,
-) {
-    let sent = SystemTime::now();
-    let answer = async {
-        let mut response = lean.connector.call(request).await?;
-        let received = SystemTime::now();
-        if let Some(skew) = retry::skew(&response, sent, received) {
-            lean.skew.store(skew, Ordering::Relaxed);
-        }
-        let body = std::mem::replace(response.body_mut(), SdkBody::taken());
-        let read = read_body(body).await;
-        Ok::<_, aws_smithy_runtime_api::client::result::ConnectorError>((response, read))
-    };
-    match answer
-        .timeout(wstd::time::Duration::from(ATTEMPT_TIMEOUT))
-        .await
-    {
-        Err(_) => ctx.fail(OrchestratorError::timeout(Box::new(AttemptTimedOut))),
-        Ok(Err(error)) => ctx.fail(OrchestratorError::connector(error)),
-        Ok(Ok((mut response, read))) => {
-            let read = read.map(|bytes| *response.body_mut() = SdkBody::from(bytes));
-            ctx.set_response(response);
-            ctx.enter_before_deserialization_phase();
-            if let Some(response) = ctx.response_mut() {
-                refuse_empty_answer(response);
-            }
-            ctx.enter_deserialization_phase();
-            if let Err(error) = read {
-                ctx.fail(OrchestratorError::response(error));
-            } else {
-                let response = ctx.response().expect("the response, set above");
-                let result = match layer.load::<SharedResponseDeserializer>() {
-                    Some(d) => d.deserialize_nonstreaming_with_config(response, cfg),
-                    None => Err(OrchestratorError::other(
-                        "the operation has no deserialiser",
-                    )),
-                };
-                ctx.set_output_or_error(result);
-            }
-            ctx.enter_after_deserialization_phase();
-        }
-    }
-}
-
-/// An answer's whole body; one that sends nothing for [`STALL`] is ended.
-async fn read_body(mut body: SdkBody) -> Result<bytes::Bytes, BoxError> {
-    let mut read = Vec::new();
-    loop {
-        let frame = body
-            .frame()
-            .timeout(wstd::time::Duration::from(STALL))
-            .await;
-        let frame = frame.map_err(|_| Stalled)?;
-        match frame {
-            None => return Ok(read.into()),
-            Some(frame) => {
-                if let Ok(data) = frame?.into_data() {
-                    read.extend_from_slice(&data);
-                }
-            }
-        }
-    }
-}
-
 /// What the classifiers say of the attempt in `ctx`; a clock-skew error is retried when
 /// the measured `skew` is over the SDK's threshold.
 fn classify<R: Request>(
@@ -380,30 +302,3 @@ fn finish<R: Request>(
         }
     }
 }
-
-/// An attempt that took longer than [`ATTEMPT_TIMEOUT`] (worded as the SDK words it).
-#[derive(Debug)]
-struct AttemptTimedOut;
-
-impl std::fmt::Display for AttemptTimedOut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "operation attempt timeout (single attempt) occurred after {ATTEMPT_TIMEOUT:?}"
-        )
-    }
-}
-
-impl std::error::Error for AttemptTimedOut {}
-
-/// An answer whose body stopped arriving.
-#[derive(Debug)]
-struct Stalled;
-
-impl std::fmt::Display for Stalled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the answer stalled: no byte for {STALL:?}")
-    }
-}
-
-impl std::error::Error for Stalled {}
