@@ -35,7 +35,7 @@ use aws_smithy_runtime::client::retries::classifiers::{
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 use aws_smithy_runtime_api::client::identity::Identity;
-use aws_smithy_runtime_api::client::interceptors::context::{Input, InterceptorContext};
+use aws_smithy_runtime_api::client::interceptors::context::{Error, Input, InterceptorContext};
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse, OrchestratorError};
 use aws_smithy_runtime_api::client::retries::classifiers::SharedRetryClassifier;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
@@ -146,11 +146,6 @@ pub async fn send<R: Request>(
     let input = request.build().map_err(SdkError::construction_failure)?;
     let lean = clients.lean();
     let client = for_access(clients, access);
-    let config = client.config();
-    let retry_config = config
-        .retry_config()
-        .cloned()
-        .unwrap_or_else(RetryConfig::standard);
     let parts = parts::<R>(&client, access);
     let params = R::resources(&input, Params::builder())
         .region(lean.region.clone())
@@ -158,59 +153,121 @@ pub async fn send<R: Request>(
         .account_id_endpoint_mode(AccountIdEndpointMode::default().to_string())
         .build()
         .map_err(SdkError::construction_failure)?;
-    let mut cfg = ConfigBag::base();
-    let mut ctx = InterceptorContext::new(Input::erase(input));
-    ctx.enter_serialization_phase();
-    let input = ctx.take_input().expect("the input, set above");
-    let serializer = parts.layer.load::<SharedRequestSerializer>();
-    let built = serializer.map_or_else(
-        || Err("the operation has no serialiser".into()),
-        |s| s.serialize_input(input, &mut cfg),
-    );
-    match built {
-        Ok(request) => ctx.set_request(request),
-        Err(error) => {
-            ctx.fail(OrchestratorError::other(error));
-            return finish::<R>(ctx);
+    let sent = Sent {
+        lean,
+        client: &client,
+        parts: &parts,
+        params: &params,
+        code: code_of::<R::Error>,
+    };
+    finish::<R>(sent.run(Input::erase(input)).await)
+}
+
+/// The code of an operation error of type `E`.
+fn code_of<E>(error: &Error) -> Option<&str>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + std::fmt::Debug + 'static,
+{
+    error
+        .downcast_ref::<E>()
+        .and_then(ProvideErrorMetadata::code)
+}
+
+/// What a request's attempts need, its types erased (one copy of the attempt loop for
+/// every operation).
+struct Sent<'a> {
+    lean: &'a Lean,
+    client: &'a Client,
+    parts: &'a Parts,
+    params: &'a Params,
+    /// The code of the operation's error.
+    code: fn(&Error) -> Option<&str>,
+}
+
+impl Sent<'_> {
+    /// Serialise `input` and send it until it succeeds, fails for good or runs out of
+    /// attempts; the context holds the outcome.
+    async fn run(&self, input: Input) -> InterceptorContext {
+        let (lean, parts) = (self.lean, self.parts);
+        let retry_config = self
+            .client
+            .config()
+            .retry_config()
+            .cloned()
+            .unwrap_or_else(RetryConfig::standard);
+        let mut cfg = ConfigBag::base();
+        let mut ctx = InterceptorContext::new(input);
+        ctx.enter_serialization_phase();
+        let input = ctx.take_input().expect("the input, set above");
+        let serializer = parts.layer.load::<SharedRequestSerializer>();
+        let built = serializer.map_or_else(
+            || Err("the operation has no serialiser".into()),
+            |s| s.serialize_input(input, &mut cfg),
+        );
+        match built {
+            Ok(request) => ctx.set_request(request),
+            Err(error) => {
+                ctx.fail(OrchestratorError::other(error));
+                return ctx;
+            }
+        }
+        ctx.enter_before_transmit_phase();
+        let invocation = invocation_id();
+        let mut attempt = 1;
+        let mut quota = retry::Permit::default();
+        loop {
+            ctx.rewind(&mut cfg);
+            let headers = Attempt {
+                invocation: &invocation,
+                number: attempt,
+                max: retry_config.max_attempts(),
+            };
+            let request = ctx.request_mut().expect("the request, set above");
+            if let Err(error) = prepare(lean, self.params, &parts.signing, &headers, request).await
+            {
+                ctx.fail(OrchestratorError::other(error));
+                break;
+            }
+            ctx.enter_transmit_phase();
+            let request = ctx.take_request().expect("the request, set above");
+            exchange::exchange(lean, &parts.layer, request, &mut ctx, &cfg).await;
+            let action = self.classify(&ctx, lean.skew.load(Ordering::Relaxed));
+            if !ctx.is_failed() {
+                quota.succeeded();
+                break;
+            }
+            if attempt >= retry_config.max_attempts() {
+                break;
+            }
+            let Some((wait, kind)) = retry::backoff(&retry_config, &action, attempt) else {
+                break;
+            };
+            if !quota.renew(&retry_config, kind) {
+                break;
+            }
+            wstd::task::sleep(wait.into()).await;
+            attempt += 1;
+        }
+        ctx
+    }
+
+    /// What the classifiers say of the attempt in `ctx`; a clock-skew error is retried
+    /// when the measured `skew` is over the SDK's threshold.
+    fn classify(&self, ctx: &InterceptorContext, skew: i64) -> RetryAction {
+        let action = run_classifiers_on_ctx(self.parts.classifiers.iter().cloned(), ctx);
+        if action != RetryAction::NoActionIndicated {
+            return action;
+        }
+        let code = match ctx.output_or_error() {
+            Some(Err(error)) => error.as_operation_error().and_then(self.code),
+            _ => None,
+        };
+        if retry::skewed(code, Some(skew)) {
+            RetryAction::retryable_error(ErrorKind::ServerError)
+        } else {
+            action
         }
     }
-    ctx.enter_before_transmit_phase();
-    let invocation = invocation_id();
-    let mut attempt = 1;
-    let mut quota = retry::Permit::default();
-    loop {
-        ctx.rewind(&mut cfg);
-        let headers = Attempt {
-            invocation: &invocation,
-            number: attempt,
-            max: retry_config.max_attempts(),
-        };
-        let request = ctx.request_mut().expect("the request, set above");
-        if let Err(error) = prepare(lean, &params, &parts.signing, &headers, request).await {
-            ctx.fail(OrchestratorError::other(error));
-            break;
-        }
-        ctx.enter_transmit_phase();
-        let request = ctx.take_request().expect("the request, set above");
-        exchange::exchange(lean, &parts.layer, request, &mut ctx, &cfg).await;
-        let action = classify::<R>(&parts.classifiers, &ctx, lean.skew.load(Ordering::Relaxed));
-        if !ctx.is_failed() {
-            quota.succeeded();
-            break;
-        }
-        if attempt >= retry_config.max_attempts() {
-            break;
-        }
-        let Some((wait, kind)) = retry::backoff(&retry_config, &action, attempt) else {
-            break;
-        };
-        if !quota.renew(&retry_config, kind) {
-            break;
-        }
-        wstd::task::sleep(wait.into()).await;
-        attempt += 1;
-    }
-    finish::<R>(ctx)
 }
 
 /// The headers an attempt carries for the service's own accounting.
@@ -261,31 +318,6 @@ async fn prepare(
     headers.insert("amz-sdk-request", counted);
     let now = retry::corrected(SystemTime::now(), lean.skew.load(Ordering::Relaxed));
     sign::sign(&lean.identity, &lean.region, signing, request, now)
-}
-
-/// What the classifiers say of the attempt in `ctx`; a clock-skew error is retried when
-/// the measured `skew` is over the SDK's threshold.
-fn classify<R: Request>(
-    classifiers: &[SharedRetryClassifier],
-    ctx: &InterceptorContext,
-    skew: i64,
-) -> RetryAction {
-    let action = run_classifiers_on_ctx(classifiers.iter().cloned(), ctx);
-    if action != RetryAction::NoActionIndicated {
-        return action;
-    }
-    let code = match ctx.output_or_error() {
-        Some(Err(error)) => error
-            .as_operation_error()
-            .and_then(|e| e.downcast_ref::<R::Error>())
-            .and_then(ProvideErrorMetadata::code),
-        _ => None,
-    };
-    if retry::skewed(code, Some(skew)) {
-        RetryAction::retryable_error(ErrorKind::ServerError)
-    } else {
-        action
-    }
 }
 
 /// The output or error of `ctx`, typed as the operation's.
