@@ -16,6 +16,7 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextMut;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::retries::classifiers::SharedRetryClassifier;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
@@ -59,7 +60,7 @@ pub(crate) fn unsigned_config(region: &str, endpoint: Option<String>) -> SdkConf
         .region(Region::new(region.to_string()))
         .http_client(WasiHttp::shared())
         .sleep_impl(SharedAsyncSleep::new(WasiSleep))
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .retry_config(retry_config())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(CONNECT_TIMEOUT)
@@ -70,14 +71,28 @@ pub(crate) fn unsigned_config(region: &str, endpoint: Option<String>) -> SdkConf
     builder.build()
 }
 
+/// The retry settings of every client (and of the lean path).
+pub(crate) fn retry_config() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS)
+}
+
+/// The retry classifiers a `DynamoDB` client adds to the SDK's, in order: the host's
+/// refusal, and for a write the at-most-once rule (the lean path takes the same).
+pub(crate) fn classifiers(access: Access) -> Vec<SharedRetryClassifier> {
+    let mut classifiers = vec![SharedRetryClassifier::new(RefusedByHost)];
+    if access == Access::Write {
+        classifiers.push(SharedRetryClassifier::new(AmbiguousNotRetried));
+    }
+    classifiers
+}
+
 /// A `DynamoDB` client of the shared settings.
 fn dynamodb_client(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
-    aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(config)
-            .retry_classifier(RefusedByHost)
-            .interceptor(EmptyAnswer)
-            .build(),
-    )
+    let mut builder = aws_sdk_dynamodb::config::Builder::from(config).interceptor(EmptyAnswer);
+    for classifier in classifiers(Access::Read) {
+        builder.push_retry_classifier(classifier);
+    }
+    aws_sdk_dynamodb::Client::from_conf(builder.build())
 }
 
 /// `DynamoDB` answers every request with a JSON document, `{}` at least. A `200` with an
@@ -142,7 +157,10 @@ pub(crate) fn signing(
 /// when first asked for), and the key schemas its steps learnt. Derefs to the plain client.
 #[derive(Clone, Debug)]
 pub struct Clients {
-    client: aws_sdk_dynamodb::Client,
+    /// The settings the SDK's clients are built from, when first asked for (a session
+    /// whose steps all go on the lean path never builds them).
+    config: Arc<SdkConfig>,
+    client: Arc<OnceLock<aws_sdk_dynamodb::Client>>,
     writer: Arc<OnceLock<aws_sdk_dynamodb::Client>>,
     schemas: Arc<Mutex<HashMap<String, (KeySchema, Instant)>>>,
     lean: Arc<Lean>,
@@ -159,7 +177,8 @@ impl Clients {
             CONNECT_TIMEOUT,
         );
         Clients {
-            client: dynamodb_client(&sdk_config(region, credentials, endpoint)),
+            config: Arc::new(sdk_config(region, credentials, endpoint)),
+            client: Arc::default(),
             writer: Arc::default(),
             schemas: Arc::default(),
             lean: Arc::new(lean),
@@ -169,6 +188,11 @@ impl Clients {
     /// What the session's requests on the lean path share.
     pub(crate) fn lean(&self) -> &Lean {
         &self.lean
+    }
+
+    /// The plain `DynamoDB` client (built when first asked for).
+    fn client(&self) -> &aws_sdk_dynamodb::Client {
+        self.client.get_or_init(|| dynamodb_client(&self.config))
     }
 
     /// The key schema of `table` this session learnt less than `fresh` ago.
@@ -190,7 +214,7 @@ impl Deref for Clients {
     type Target = aws_sdk_dynamodb::Client;
 
     fn deref(&self) -> &aws_sdk_dynamodb::Client {
-        &self.client
+        self.client()
     }
 }
 
@@ -205,7 +229,7 @@ pub(crate) fn streams_url(url: Option<&str>) -> Result<Option<String>> {
 /// `outcome-unknown`, see [`crate::aws::delivery::write`]).
 pub fn at_most_once(clients: &Clients) -> aws_sdk_dynamodb::Client {
     let build = || {
-        let config = clients.client.config().to_builder();
+        let config = clients.client().config().to_builder();
         aws_sdk_dynamodb::Client::from_conf(config.retry_classifier(AmbiguousNotRetried).build())
     };
     clients.writer.get_or_init(build).clone()
@@ -214,7 +238,7 @@ pub fn at_most_once(clients: &Clients) -> aws_sdk_dynamodb::Client {
 /// `client` for a request that reads (as it is) or writes (at most once).
 pub fn for_access(clients: &Clients, access: Access) -> aws_sdk_dynamodb::Client {
     match access {
-        Access::Read => clients.client.clone(),
+        Access::Read => clients.client().clone(),
         Access::Write => at_most_once(clients),
     }
 }

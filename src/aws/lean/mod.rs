@@ -20,14 +20,13 @@ mod sign;
 
 pub use requests::Request;
 
-use crate::aws::sdk::{for_access, Clients};
+use crate::aws::sdk::{self, Clients};
 use crate::model::Access;
 use aws_credential_types::Credentials;
 use aws_runtime::auth::SigV4OperationSigningConfig;
 use aws_runtime::user_agent::{ApiMetadata, AwsUserAgent};
 use aws_sdk_dynamodb::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::Client;
 use aws_sigv4::http_request::SigningSettings;
 use aws_smithy_runtime::client::retries::classifiers::{
     run_classifiers_on_ctx, HttpStatusCodeClassifier,
@@ -65,6 +64,7 @@ pub struct Lean {
     resolver: DefaultResolver,
     connector: SharedHttpConnector,
     user_agent: (String, String),
+    retry_config: RetryConfig,
     skew: AtomicI64,
 }
 
@@ -91,6 +91,7 @@ impl Lean {
             resolver: DefaultResolver::new(),
             connector: crate::aws::transport::connector(&settings),
             user_agent: (agent.ua_header(), agent.aws_ua_header()),
+            retry_config: sdk::retry_config(),
             skew: AtomicI64::new(0),
         }
     }
@@ -108,9 +109,9 @@ thread_local! {
     static PARTS: RefCell<HashMap<(TypeId, Access), Rc<Parts>>> = RefCell::default();
 }
 
-/// The parts of `R`'s operation sent by `client` (whose retry classifiers for reads or
-/// writes, `access`, are the same in every session), in the order the SDK runs them.
-fn parts<R: Request>(client: &Client, access: Access) -> Rc<Parts> {
+/// The parts of `R`'s operation for a read or a write (`access`: the client's retry
+/// classifiers differ), its classifiers in the order the SDK runs them.
+fn parts<R: Request>(access: Access) -> Rc<Parts> {
     let key = (TypeId::of::<R::Operation>(), access);
     if let Some(parts) = PARTS.with_borrow(|all| all.get(&key).cloned()) {
         return parts;
@@ -124,7 +125,7 @@ fn parts<R: Request>(client: &Client, access: Access) -> Rc<Parts> {
     // the client's and the operation's.
     let service = SharedRetryClassifier::new(HttpStatusCodeClassifier::default());
     let mut classifiers = vec![service];
-    classifiers.extend(client.config().retry_classifiers());
+    classifiers.extend(sdk::classifiers(access));
     classifiers.extend(components.retry_classifiers());
     classifiers.sort_by_key(ClassifyRetry::priority);
     let parts = Rc::new(Parts {
@@ -145,8 +146,7 @@ pub async fn send<R: Request>(
 ) -> Result<R::Output, SdkError<R::Error, HttpResponse>> {
     let input = request.build().map_err(SdkError::construction_failure)?;
     let lean = clients.lean();
-    let client = for_access(clients, access);
-    let parts = parts::<R>(&client, access);
+    let parts = parts::<R>(access);
     let params = R::resources(&input, Params::builder())
         .region(lean.region.clone())
         .set_endpoint(lean.endpoint.clone())
@@ -155,7 +155,6 @@ pub async fn send<R: Request>(
         .map_err(SdkError::construction_failure)?;
     let sent = Sent {
         lean,
-        client: &client,
         parts: &parts,
         params: &params,
         code: code_of::<R::Error>,
@@ -177,7 +176,6 @@ where
 /// every operation).
 struct Sent<'a> {
     lean: &'a Lean,
-    client: &'a Client,
     parts: &'a Parts,
     params: &'a Params,
     /// The code of the operation's error.
@@ -189,12 +187,7 @@ impl Sent<'_> {
     /// attempts; the context holds the outcome.
     async fn run(&self, input: Input) -> InterceptorContext {
         let (lean, parts) = (self.lean, self.parts);
-        let retry_config = self
-            .client
-            .config()
-            .retry_config()
-            .cloned()
-            .unwrap_or_else(RetryConfig::standard);
+        let retry_config = &lean.retry_config;
         let mut cfg = ConfigBag::base();
         let mut ctx = InterceptorContext::new(input);
         ctx.enter_serialization_phase();
@@ -239,10 +232,10 @@ impl Sent<'_> {
             if attempt >= retry_config.max_attempts() {
                 break;
             }
-            let Some((wait, kind)) = retry::backoff(&retry_config, &action, attempt) else {
+            let Some((wait, kind)) = retry::backoff(retry_config, &action, attempt) else {
                 break;
             };
-            if !quota.renew(&retry_config, kind) {
+            if !quota.renew(retry_config, kind) {
                 break;
             }
             wstd::task::sleep(wait.into()).await;
